@@ -1,0 +1,2 @@
+def lockout_response(request, credentials, *args, **kwargs):
+    pass

@@ -1,0 +1,14 @@
+from accounts.models import Role
+
+
+def restrict_admin_to_province_admins(site):
+    """Django admin is open to province_admin only, whatever flags a user row carries."""
+    site.site_header = "示范镇 Portal 管理后台"
+    site.site_title = "示范镇 Portal"
+    site.index_title = "数据管理"
+
+    def has_permission(request):
+        user = request.user
+        return user.is_active and user.is_authenticated and user.role == Role.PROVINCE_ADMIN
+
+    site.has_permission = has_permission

@@ -1,0 +1,20 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from core.scoping import can_write
+
+
+class ScopedReadOnly(BasePermission):
+    """Authenticated users read (their scope is applied by the queryset); only writing roles write.
+
+    Views that accept writes add their own object checks through the scoping policy.
+    """
+
+    message = "您没有执行该操作的权限。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        return can_write(user)

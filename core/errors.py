@@ -1,0 +1,17 @@
+"""The one error type for mistakes a user can make; its message is shown as is (Chinese)."""
+
+
+class DomainError(Exception):
+    """A refused operation, with a message for the user.
+
+    Views map it to a form error or an HTTP 400; commands print it and exit non-zero.
+    `details` carries per-row or per-field reasons (e.g. every bad row of an import).
+    """
+
+    def __init__(self, message, details=None):
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+    def __str__(self):
+        return self.message

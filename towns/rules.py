@@ -1,0 +1,226 @@
+"""Pure decisions about towns and designations: no ORM, no request. Tested without a database."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .choices import DevType, Tier
+
+# R1; plan 五、(一): province-wide targets and per-region minimums of active designations.
+PROVINCE_TARGETS = {Tier.PROVINCIAL: 30, Tier.CITY: 40, Tier.COUNTY: 50}
+CITY_MINIMUMS = {Tier.PROVINCIAL: 2, Tier.CITY: 2}
+COUNTY_MINIMUMS = {Tier.COUNTY: 1}
+MINIMUMS_BY_LEVEL = {"province": PROVINCE_TARGETS, "city": CITY_MINIMUMS, "county": COUNTY_MINIMUMS}
+
+TIER_ORDER = {Tier.COUNTY: 1, Tier.CITY: 2, Tier.PROVINCIAL: 3}
+TIER_ALIASES = {
+    "provincial": Tier.PROVINCIAL,
+    "省级": Tier.PROVINCIAL,
+    "省": Tier.PROVINCIAL,
+    "city": Tier.CITY,
+    "市级": Tier.CITY,
+    "市": Tier.CITY,
+    "county": Tier.COUNTY,
+    "县级": Tier.COUNTY,
+    "县": Tier.COUNTY,
+}
+DEV_TYPE_ALIASES = {**{value: value for value in DevType.values}, **{label: value for value, label in DevType.choices}}
+YEAR_RANGE = (2000, 2100)
+DOC_NO_MAX = 100
+
+
+def town_kind_for_name(name):
+    """镇 / 乡 / 街道 from the official name (R2: only a 镇 can be designated)."""
+    if name.endswith("镇"):
+        return "town"
+    if name.endswith("乡"):
+        return "township"
+    if name.endswith("街道") or name.endswith("街道办事处"):
+        return "subdistrict"
+    return "other"
+
+
+def parse_tier(text):
+    return TIER_ALIASES.get(str(text).strip().lower())
+
+
+def parse_dev_type(text):
+    return DEV_TYPE_ALIASES.get(str(text).strip())
+
+
+# --- R1 quotas ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionCounts:
+    """Active designations per tier inside one region, and how many 镇 it has at all."""
+
+    code: str
+    name: str
+    level: str  # province | city | county
+    parent_code: str | None
+    counts: Mapping[str, int]
+    town_count: int
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    tier: str
+    count: int
+    minimum: int | None
+
+    @property
+    def shortfall(self):
+        if self.minimum is None:
+            return 0
+        return max(self.minimum - self.count, 0)
+
+    @property
+    def met(self):
+        return self.shortfall == 0
+
+
+@dataclass(frozen=True)
+class RegionQuota:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    town_count: int
+    lines: tuple[QuotaLine, ...] = field(default_factory=tuple)
+
+    @property
+    def applicable(self):
+        """A county-level unit with no 镇 at all (urban districts, some zones) cannot meet a minimum."""
+        return self.level != "county" or self.town_count > 0
+
+    @property
+    def met(self):
+        return not self.applicable or all(line.met for line in self.lines)
+
+    def line(self, tier):
+        return next(line for line in self.lines if line.tier == tier)
+
+
+def region_quota(counts):
+    """R1: each tier's active count against the minimum (or target) for the region's level."""
+    minimums = MINIMUMS_BY_LEVEL[counts.level]
+    lines = tuple(
+        QuotaLine(tier=tier, count=int(counts.counts.get(tier, 0)), minimum=minimums.get(tier))
+        for tier in (Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY)
+    )
+    return RegionQuota(
+        code=counts.code,
+        name=counts.name,
+        level=counts.level,
+        parent_code=counts.parent_code,
+        town_count=counts.town_count,
+        lines=lines,
+    )
+
+
+# --- R2 designation import ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownFacts:
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    active_tier: str | None = None
+    active_from_year: int | None = None
+
+
+@dataclass(frozen=True)
+class DesignationRow:
+    number: int
+    town_code: str
+    tier: str
+    year: int
+    doc_no: str
+    dev_type: str
+    unchanged: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    number: int
+    message: str
+
+    def __str__(self):
+        return f"第 {self.number} 行：{self.message}"
+
+
+YEAR_PATTERN = re.compile(r"^\d{4}$")
+
+
+def check_designation_rows(rows, towns):
+    """R2 import check. rows: SourceRow-like (number, values); towns: code → TownFacts.
+
+    Returns (accepted, errors). Every row is checked, so one pass lists every problem. A row matching the
+    town's existing active designation (same tier and year) is accepted as unchanged: re-importing a file
+    changes nothing.
+    """
+    accepted, errors = [], []
+    first_row_of_town = {}
+    for row in rows:
+        values = row.values
+        problems = []
+        code = values.get("town_code", "").strip()
+        town = towns.get(code)
+        tier = parse_tier(values.get("tier", ""))
+        year_text = values.get("year", "").strip()
+        year = int(year_text) if YEAR_PATTERN.match(year_text) else None
+        doc_no = values.get("doc_no", "").strip()
+        dev_type_text = values.get("dev_type", "").strip()
+        dev_type = parse_dev_type(dev_type_text) if dev_type_text else ""
+
+        if not code:
+            problems.append("town_code 为空")
+        elif town is None:
+            problems.append(f"区划代码 {code} 不存在")
+        elif town.kind != "town":
+            problems.append(f"{town.name}（{code}）是{town.kind_label}，只有建制镇可以认定为示范镇")
+        if tier is None:
+            problems.append(f"层级“{values.get('tier', '')}”无效，应为 provincial/city/county 或 省级/市级/县级")
+        if year is None or not (YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
+            problems.append(f"年度“{year_text}”无效，应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份")
+        if dev_type is None:
+            problems.append(f"发展类型“{dev_type_text}”无效，应为：{'、'.join(DevType.labels)}")
+        if len(doc_no) > DOC_NO_MAX:
+            problems.append(f"文号超过 {DOC_NO_MAX} 个字符")
+        if code and code in first_row_of_town:
+            problems.append(f"与第 {first_row_of_town[code]} 行重复：同一个镇只能有一个有效认定")
+        elif code:
+            first_row_of_town[code] = row.number
+
+        unchanged = False
+        if not problems and town.active_tier is not None:
+            if town.active_tier == tier and town.active_from_year == year:
+                unchanged = True
+            else:
+                problems.append(
+                    f"{town.name}已有{town.active_from_year}年起的有效{Tier(town.active_tier).label}认定，"
+                    "同一时间只能有一个有效认定；调整层级请先终止原认定"
+                )
+
+        if problems:
+            errors.append(RowError(row.number, "；".join(problems)))
+        else:
+            accepted.append(
+                DesignationRow(row.number, code, tier, year, doc_no, dev_type or "", unchanged=unchanged)
+            )
+    return accepted, errors
+
+
+def designation_refusal(town):
+    """Why a designation cannot be created for this town now, or None. R2."""
+    if town.kind != "town":
+        return f"{town.name}（{town.code}）是{town.kind_label}，只有建制镇可以认定为示范镇。"
+    if town.active_tier is not None:
+        return (
+            f"{town.name}已有{town.active_from_year}年起的有效{Tier(town.active_tier).label}认定，"
+            "同一时间只能有一个有效认定。"
+        )
+    return None

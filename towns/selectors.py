@@ -1,0 +1,96 @@
+"""Database rows → the plain data the rules decide on, in a constant number of queries."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count
+
+from core.scoping import restrict, scope_of
+
+from .models import Designation, Region, RegionLevel, Town, TownKind
+from .rules import RegionCounts, TownFacts, region_quota
+
+
+def town_facts(codes):
+    """code → TownFacts for the given codes (unknown codes are simply absent)."""
+    kind_labels = dict(TownKind.choices)
+    rows = (
+        Town.objects.filter(code__in=set(codes))
+        .with_active_designation()
+        .values("code", "name", "kind", "active_tier", "active_since")
+    )
+    return {
+        row["code"]: TownFacts(
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            kind_label=kind_labels.get(row["kind"], row["kind"]),
+            active_tier=row["active_tier"],
+            active_from_year=row["active_since"],
+        )
+        for row in rows
+    }
+
+
+def town_fact(town):
+    return town_facts([town.code]).get(town.code)
+
+
+def quota_report(user, province_code=None):
+    """R1 quota situation of the program province as the user may see it.
+
+    Returns (province, cities, counties): province is None unless the user sees the whole province.
+    Five queries whatever the number of regions.
+    """
+    province_code = province_code or settings.PROGRAM_PROVINCE_CODE
+    scope = scope_of(user)
+    if scope.is_empty:
+        return None, [], []
+
+    active = Designation.objects.active().filter(town__province_id=province_code)
+    by_city = defaultdict(dict)
+    for row in active.values("town__city_id", "tier").annotate(n=Count("id")):
+        by_city[row["town__city_id"]][row["tier"]] = row["n"]
+    by_county = defaultdict(dict)
+    for row in active.values("town__county_id", "tier").annotate(n=Count("id")):
+        by_county[row["town__county_id"]][row["tier"]] = row["n"]
+
+    eligible = Town.objects.filter(province_id=province_code, kind=TownKind.TOWN)
+    towns_per_county = dict(eligible.values_list("county_id").annotate(n=Count("code")))
+    towns_per_city = dict(eligible.values_list("city_id").annotate(n=Count("code")))
+
+    regions = restrict(Region.objects.filter(code__startswith=province_code), user).values(
+        "code", "name", "level", "parent_id"
+    )
+    province, cities, counties = None, [], []
+    for region in regions:
+        level = region["level"]
+        if level == RegionLevel.PROVINCE:
+            if not scope.province_wide:
+                continue
+            totals = defaultdict(int)
+            for tiers in by_city.values():
+                for tier, n in tiers.items():
+                    totals[tier] += n
+            counts, town_count = totals, sum(towns_per_city.values())
+        elif level == RegionLevel.CITY:
+            counts, town_count = by_city.get(region["code"], {}), towns_per_city.get(region["code"], 0)
+        else:
+            counts, town_count = by_county.get(region["code"], {}), towns_per_county.get(region["code"], 0)
+        quota = region_quota(
+            RegionCounts(
+                code=region["code"],
+                name=region["name"],
+                level=level,
+                parent_code=region["parent_id"],
+                counts=counts,
+                town_count=town_count,
+            )
+        )
+        if level == RegionLevel.PROVINCE:
+            province = quota
+        elif level == RegionLevel.CITY:
+            cities.append(quota)
+        else:
+            counties.append(quota)
+    return province, cities, counties
