@@ -1,2 +1,0 @@
-def lockout_response(request, credentials, *args, **kwargs):
-    pass
