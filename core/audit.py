@@ -77,7 +77,14 @@ def log_bulk_created(instances, actor=None, via="command"):
     LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
-VIA_LABELS = {"page": "页面", "api": "API", "admin": "管理后台", "import": "导入", "command": "命令", "job": "后台任务"}
+VIA_LABELS = {
+    "page": "页面",
+    "api": "API",
+    "admin": "管理后台",
+    "import": "导入",
+    "command": "命令",
+    "job": "后台任务",
+}
 ACTION_LABELS = {
     LogEntry.Action.CREATE: "新增",
     LogEntry.Action.UPDATE: "修改",
@@ -92,5 +99,11 @@ def history_for(*objects):
 
     condition = Q(pk__in=[])
     for obj in objects:
-        condition |= Q(content_type=ContentType.objects.get_for_model(obj.__class__), object_pk=smart_str(obj.pk))
-    return LogEntry.objects.filter(condition).select_related("actor", "content_type").order_by("-timestamp", "-id")
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(obj.__class__), object_pk=smart_str(obj.pk)
+        )
+    return (
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )

@@ -92,7 +92,13 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
         provinces=len(provinces), cities=len(cities), counties=len(areas), townships=len(streets)
     )
     for row in provinces:
-        summary.per_province[row["code"]] = {"name": row["name"], "cities": 0, "counties": 0, "townships": 0, "towns": 0}
+        summary.per_province[row["code"]] = {
+            "name": row["name"],
+            "cities": 0,
+            "counties": 0,
+            "townships": 0,
+            "towns": 0,
+        }
     for row in cities:
         summary.per_province[row["provinceCode"]]["cities"] += 1
     for row in areas:

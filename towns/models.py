@@ -142,7 +142,10 @@ class Designation(TimeStampedModel):
         ordering = ["town_id", "-from_year", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["town"], condition=Q(to_year__isnull=True), name="one_active_designation_per_town"
+                fields=["town"],
+                condition=Q(to_year__isnull=True),
+                name="one_active_designation_per_town",
+                violation_error_message="该镇已有有效的示范镇认定，同一时间只能有一个有效认定。",
             ),
             models.CheckConstraint(
                 name="designation_end_is_complete",
@@ -158,6 +161,16 @@ class Designation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.town} {self.get_tier_display()}（{self.period_display}）"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.town_id and not self.town.is_town:
+            raise ValidationError(
+                {"town": f"{self.town.name}是{self.town.get_kind_display()}，只有建制镇可以认定为示范镇。"}
+            )
+        if (self.to_year is None) != (not self.ended):
+            raise ValidationError("终止年度与终止方式须同时填写或同时留空。")
 
     @property
     def is_active(self):

@@ -24,7 +24,10 @@ TIER_ALIASES = {
     "县级": Tier.COUNTY,
     "县": Tier.COUNTY,
 }
-DEV_TYPE_ALIASES = {**{value: value for value in DevType.values}, **{label: value for value, label in DevType.choices}}
+DEV_TYPE_ALIASES = {
+    **{value: value for value in DevType.values},
+    **{label: value for value, label in DevType.choices},
+}
 YEAR_RANGE = (2000, 2100)
 DOC_NO_MAX = 100
 
@@ -183,7 +186,9 @@ def check_designation_rows(rows, towns):
         elif town.kind != "town":
             problems.append(f"{town.name}（{code}）是{town.kind_label}，只有建制镇可以认定为示范镇")
         if tier is None:
-            problems.append(f"层级“{values.get('tier', '')}”无效，应为 provincial/city/county 或 省级/市级/县级")
+            problems.append(
+                f"层级“{values.get('tier', '')}”无效，应为 provincial/city/county 或 省级/市级/县级"
+            )
         if year is None or not (YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
             problems.append(f"年度“{year_text}”无效，应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份")
         if dev_type is None:

@@ -26,5 +26,7 @@ class Command(BaseCommand):
                 self.stderr.write(detail)
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"导入完成：新增认定 {summary.created} 条，已存在未变 {summary.unchanged} 条。")
+            self.style.SUCCESS(
+                f"导入完成：新增认定 {summary.created} 条，已存在未变 {summary.unchanged} 条。"
+            )
         )

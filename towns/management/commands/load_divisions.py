@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--province", action="append", metavar="CODE", help="省级区划代码，可重复，如 22")
         parser.add_argument("--all", action="store_true", help="载入数据源中的全部省份")
-        parser.add_argument("--source", metavar="DIR", help="china-division 格式的 CSV 目录（默认：仓库自带吉林数据）")
+        parser.add_argument(
+            "--source", metavar="DIR", help="china-division 格式的 CSV 目录（默认：仓库自带吉林数据）"
+        )
 
     def handle(self, *args, **options):
         if options["all"] and options["province"]:

@@ -1,0 +1,39 @@
+"""The demo plan meets every R1 minimum on the real Jilin towns (checked through the quota rules)."""
+
+from collections import Counter
+
+from towns.demo import plan_demo
+from towns.models import Town
+
+
+def test_demo_plan_meets_r1_everywhere(jilin):
+    towns = list(Town.objects.filter(kind="town").select_related("county", "city").order_by("code"))
+    picks = plan_demo(towns)
+    assert len({pick.town.code for pick in picks}) == len(picks), "a town is picked twice"
+    tiers = Counter(pick.tier for pick in picks)
+    assert tiers["provincial"] >= 30 and tiers["city"] >= 40 and tiers["county"] >= 50
+    per_city = Counter((pick.town.city_id, pick.tier) for pick in picks)
+    for city in {town.city_id for town in towns}:
+        assert per_city[(city, "provincial")] >= 2 and per_city[(city, "city")] >= 2
+    counties_with_towns = {town.county_id for town in towns}
+    assert {pick.town.county_id for pick in picks if pick.tier == "county"} == counties_with_towns
+
+
+def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from towns.models import Designation
+
+    first = StringIO()
+    call_command("load_demo", stdout=first)
+    designations, users = Designation.objects.count(), User.objects.count()
+    assert designations >= 120 and users == 6
+    assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
+
+    second = StringIO()
+    call_command("load_demo", stdout=second)
+    assert Designation.objects.count() == designations and User.objects.count() == users
+    assert "未重复生成" in second.getvalue()

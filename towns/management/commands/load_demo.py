@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core.errors import DomainError
+from towns.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from towns.selectors import quota_report
+
+
+class Command(BaseCommand):
+    help = (
+        "在真实的吉林省乡镇上载入演示数据（满足 R1 全部最低名额的认定）及每个角色一个演示账号。可重复运行。"
+    )
+
+    def handle(self, *args, **options):
+        try:
+            result = load_demo()
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        if result.skipped_designations:
+            self.stdout.write("已有认定数据，未重复生成演示认定。")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"生成演示认定 {result.created_designations} 条。"))
+        from accounts.models import User
+
+        admin = User.objects.get(username="demo_admin")
+        province, cities, counties = quota_report(admin)
+        counts = {line.tier: line.count for line in province.lines}
+        self.stdout.write(
+            f"全省有效认定：省级 {counts['provincial']}，市级 {counts['city']}，县级 {counts['county']}；"
+            f"未达标的市（州）{sum(not q.met for q in cities)} 个，县（市、区）{sum(not q.met for q in counties)} 个。"
+        )
+        self.stdout.write("演示账号（密码均为 " + DEMO_PASSWORD + "）：")
+        for username, role, region, organization in DEMO_USERS:
+            where = f"，地区 {region}" if region else ""
+            self.stdout.write(f"  {username:<14} {role.label}（{organization}{where}）")
+        self.stdout.write(f"demo_partner 的 API 令牌：{result.partner_token}")
