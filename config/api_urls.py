@@ -1,10 +1,24 @@
-"""API v1: one router; each app contributes its viewsets from its api/urls.py."""
+"""API v1: one router; each app contributes its viewsets from its api/urls.py (its `router`)."""
 
 from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView
+from towns.api.urls import router as towns_router
+
+APP_ROUTERS = [towns_router]
+
+
+class APIRootView(DefaultRouter.APIRootView):
+    """示范镇 Portal API v1：各资源的入口。令牌由 POST auth/token/ 获取。"""
+
+
+router = DefaultRouter()
+router.APIRootView = APIRootView
+for app_router in APP_ROUTERS:
+    router.registry.extend(app_router.registry)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("", include("towns.api.urls")),
+    path("", include(router.urls)),
 ]

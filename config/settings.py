@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "6000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "6000/minute", "token": "10/minute"},
 }
 if TESTING:
     REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []

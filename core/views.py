@@ -1,10 +1,106 @@
+"""Home dashboard, the audit log page and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+
+from towns import selectors
+from towns.choices import Tier
+
+from . import audit_display
+from .exports import Column, xlsx_response
+from .filtersets import LogEntryFilterSet, audit_entries
+from .scoping import can_read_audit_log
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX_ROWS = 100_000
+
+
+@login_required
+def home(request):
+    user = request.user
+    counts = selectors.active_counts_by_tier(user)
+    province, cities, counties = selectors.quota_report(user)
+    context = {
+        "tier_counts": [(tier, label, counts.get(tier, 0)) for tier, label in Tier.choices],
+        "designated_total": sum(counts.values()),
+        "town_count": selectors.eligible_town_count(user),
+        "province_quota": province,
+        "unmet_cities": [quota for quota in cities if not quota.met],
+        "unmet_counties": [quota for quota in counties if not quota.met],
+        "city_count": len(cities),
+        "county_count": len(counties),
+    }
+    return render(request, "core/home.html", context)
+
+
+def _audit_filterset(request):
+    if not can_read_audit_log(request.user):
+        raise PermissionDenied("只有省级管理员和内部审计可以查看审计日志。")
+    return LogEntryFilterSet(request.GET, queryset=audit_entries())
+
+
+@login_required
+def audit_log(request):
+    filterset = _audit_filterset(request)
+    entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"filterset": filterset, "page": page})
+
+
+AUDIT_COLUMNS = (
+    Column("时间", 20),
+    Column("操作人", 22),
+    Column("渠道", 10),
+    Column("操作", 8),
+    Column("对象类型", 14),
+    Column("对象", 36),
+    Column("对象主键", 14),
+    Column("变更内容", 80),
+    Column("IP 地址", 16),
+)
+
+
+@login_required
+def audit_log_export(request):
+    filterset = _audit_filterset(request)
+    if not filterset.is_valid():
+        return render(request, "core/audit_log.html", {"filterset": filterset, "page": None}, status=400)
+    entries = list(filterset.qs[: AUDIT_EXPORT_MAX_ROWS + 1])
+    note = "按时间倒序"
+    if len(entries) > AUDIT_EXPORT_MAX_ROWS:
+        entries = entries[:AUDIT_EXPORT_MAX_ROWS]
+        note = f"仅导出最新 {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
+    rows = (
+        (
+            audit_display.local_time(entry),
+            audit_display.actor_label(entry),
+            audit_display.via_label(entry),
+            audit_display.action_label(entry),
+            audit_display.object_type_label(entry),
+            entry.object_repr,
+            entry.object_pk,
+            audit_display.changes_text(entry),
+            entry.remote_addr or "",
+        )
+        for entry in entries
+    )
+    filename = f"审计日志-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, "示范镇建设工作平台审计日志", AUDIT_COLUMNS, rows, unit_note=note)
+
+
 def page_not_found(request, exception=None):
-    pass
+    return render(request, "404.html", status=404)
 
 
 def permission_denied(request, exception=None):
-    pass
+    return render(request, "403.html", status=403)
 
 
 def server_error(request):
-    pass
+    # No request context: whatever broke the request (database, session) must not break this page too.
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -34,7 +34,7 @@ def jilin(db):
 
 
 @pytest.fixture
-def make_user(db):
+def make_user(jilin):
     def make(role, region=None, username=None, password="Portal-test-2024"):
         username = username or f"{role}_{region or 'all'}_{User.objects.count()}"
         user = User(username=username, role=role, region_id=region)

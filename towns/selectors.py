@@ -94,3 +94,40 @@ def quota_report(user, province_code=None):
         else:
             counties.append(quota)
     return province, cities, counties
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def directory_towns(user):
+    """Towns the user may see, with their active designation and their city and county, in one query."""
+    return restrict(Town.objects.with_active_designation().select_related("city", "county"), user)
+
+
+def directory_regions(user):
+    """(cities, counties) the user may see, for the directory's filters; counties carry their parent."""
+    regions = restrict(Region.objects.filter(code__startswith=settings.PROGRAM_PROVINCE_CODE), user)
+    cities = list(regions.filter(level=RegionLevel.CITY).order_by("code"))
+    counties = list(regions.filter(level=RegionLevel.COUNTY).select_related("parent").order_by("code"))
+    return cities, counties
+
+
+def designation_history(town):
+    """Every designation the town ever held, newest first (R2: kept forever)."""
+    return list(town.designations.order_by("-from_year", "-id"))
+
+
+def active_counts_by_tier(user):
+    """tier → number of active designations inside the user's scope."""
+    rows = restrict(Designation.objects.active(), user).values("tier").annotate(n=Count("id"))
+    return {row["tier"]: row["n"] for row in rows}
+
+
+def eligible_town_count(user):
+    """How many 镇 (the only units that can be designated) lie inside the user's scope."""
+    return restrict(Town.objects.towns_only(), user).count()
+
+
+def region_names(codes):
+    """code → name for the given region codes."""
+    return dict(Region.objects.filter(code__in={code for code in codes if code}).values_list("code", "name"))

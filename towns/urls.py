@@ -1,1 +1,17 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.town_list, name="town-list"),
+    path("export.xlsx", views.town_export, name="town-export"),
+    path("quotas/", views.quota_page, name="quota-page"),
+    path("quotas/export.xlsx", views.quota_export, name="quota-export"),
+    path("designations/import/", views.designation_import, name="designation-import"),
+    path(
+        "designations/import/template.xlsx",
+        views.designation_import_template,
+        name="designation-import-template",
+    ),
+    path("<str:code>/", views.town_detail, name="town-detail"),
+]

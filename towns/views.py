@@ -1,0 +1,170 @@
+"""Pages of the town directory, a town's record, the R1 quota report and the designation import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from core.audit import history_for
+from core.errors import DomainError
+from core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from core.scoping import is_province_admin
+
+from . import exports, selectors
+from .choices import Tier
+from .filtersets import TownFilterSet
+from .forms import DesignationImportForm
+from .rules import PROVINCE_TARGETS
+from .services import import_designations
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def _page_size(request):
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return min(max(size, 1), MAX_PAGE_SIZE)
+
+
+def _filtered_towns(request):
+    """The directory's FilterSet over the user's towns, and its rows (none while a filter is invalid)."""
+    filterset = TownFilterSet(request.GET, queryset=selectors.directory_towns(request.user))
+    towns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, towns
+
+
+@login_required
+def town_list(request):
+    filterset, towns = _filtered_towns(request)
+    page = Paginator(towns, _page_size(request)).get_page(request.GET.get("page"))
+    cities, counties = selectors.directory_regions(request.user)
+    selected_city = request.GET.get("city", "")
+    if selected_city:
+        counties = [county for county in counties if county.parent_id == selected_city]
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "page_sizes": PAGE_SIZES,
+        "page_size": page.paginator.per_page,
+        "cities": cities,
+        "counties": counties,
+        "selected_city": selected_city,
+        "selected_county": request.GET.get("county", ""),
+    }
+    return render(request, "towns/town_list.html", context)
+
+
+@login_required
+def town_export(request):
+    filterset, towns = _filtered_towns(request)
+    if not filterset.is_valid():
+        messages.error(request, "筛选条件有误，未导出。")
+        return redirect("town-list")
+    filename = f"示范镇名录-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(
+        filename,
+        "吉林省示范镇名录",
+        exports.TOWN_COLUMNS,
+        exports.town_rows(towns.iterator(chunk_size=2000)),
+        unit_note=f"共 {towns.count()} 个乡镇",
+    )
+
+
+@login_required
+def town_detail(request, code):
+    # Outside the user's scope a town is treated exactly as if it did not exist.
+    town = get_object_or_404(selectors.directory_towns(request.user).select_related("province"), code=code)
+    designations = selectors.designation_history(town)
+    context = {
+        "town": town,
+        "designations": designations,
+        "history": history_for(town, *designations),
+    }
+    return render(request, "towns/town_detail.html", context)
+
+
+def _quota_context(request):
+    province, cities, counties = selectors.quota_report(request.user)
+    unmet_only = request.GET.get("unmet") == "1"
+    if unmet_only:
+        cities = [quota for quota in cities if not quota.met]
+        counties = [quota for quota in counties if not quota.met]
+    return {
+        "province": province,
+        "cities": cities,
+        "counties": counties,
+        "unmet_only": unmet_only,
+        "parent_names": selectors.region_names(quota.parent_code for quota in [*cities, *counties]),
+    }
+
+
+@login_required
+def quota_page(request):
+    context = _quota_context(request)
+    province = context["province"]
+    context["province_lines"] = (
+        [(line, PROVINCE_TARGETS[line.tier]) for line in province.lines] if province is not None else []
+    )
+    context["tiers"] = Tier
+    return render(request, "towns/quotas.html", context)
+
+
+@login_required
+def quota_export(request):
+    context = _quota_context(request)
+    regions = [
+        *([context["province"]] if context["province"] else []),
+        *context["cities"],
+        *context["counties"],
+    ]
+    filename = f"示范镇名额完成情况-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(
+        filename,
+        "吉林省示范镇指标完成情况",
+        exports.QUOTA_COLUMNS,
+        exports.quota_rows(regions, context["parent_names"]),
+        unit_note=exports.QUOTA_UNIT_NOTE,
+    )
+
+
+def _require_province_admin(request):
+    if not is_province_admin(request.user):
+        raise PermissionDenied("只有省级管理员可以导入示范镇认定。")
+
+
+@login_required
+def designation_import(request):
+    _require_province_admin(request)
+    form = DesignationImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = import_designations(upload.name, upload.read(), actor=request.user, via="import")
+        except DomainError as exc:
+            failure = exc
+        else:
+            messages.success(
+                request,
+                f"导入完成：新增认定 {summary.created} 条，已存在未变 {summary.unchanged} 条。",
+            )
+            return redirect("designation-import")
+    return render(request, "towns/designation_import.html", {"form": form, "failure": failure})
+
+
+@login_required
+def designation_import_template(request):
+    _require_province_admin(request)
+    response = HttpResponse(exports.designation_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="示范镇认定导入模板.xlsx"
+    )
+    return response
