@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('towns', '0001_initial'),
+        ('towns', '0001_geography_and_designations'),
     ]
 
     operations = [
