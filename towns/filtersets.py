@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from .choices import DevType, Tier
 from .models import Designation, Region, RegionLevel, Town, TownKind
+from .rules import YEAR_RANGE
 
 NO_TIER = "none"
 
@@ -61,7 +62,9 @@ class DesignationFilterSet(django_filters.FilterSet):
     county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
     active = django_filters.BooleanFilter(field_name="to_year", lookup_expr="isnull", label="是否有效")
-    year = django_filters.NumberFilter(method="filter_year", label="年度（该年内有效）")
+    year = django_filters.NumberFilter(
+        method="filter_year", label="年度（该年内有效）", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1]
+    )
 
     class Meta:
         model = Designation

@@ -1,4 +1,6 @@
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -6,7 +8,13 @@ from core.errors import DomainError
 
 
 def exception_handler(exc, context):
-    """DomainError → 400 with its Chinese message (and per-row details); the rest as DRF does."""
+    """DomainError → 400 with its Chinese message (and per-row details); the rest as DRF does.
+
+    A Django Http404 carries an English "No Town matches the given query."; an out-of-scope or missing
+    object answers with DRF's Chinese "未找到。" instead, which also names nothing.
+    """
+    if isinstance(exc, Http404):
+        exc = NotFound()
     if isinstance(exc, DomainError):
         body = {"detail": exc.message}
         if exc.details:

@@ -133,3 +133,15 @@ def test_list_queries_do_not_grow_with_rows(jilin, api_as, province_viewer):
         assert len(body["results"]) == n
         counts.append(len(context.captured_queries))
     assert counts == [2, 2]  # count + page (towns, counties and cities joined)
+
+
+def test_absurd_year_is_refused_not_sent_to_the_database(jilin, api_as, province_viewer):
+    response = api_as(province_viewer).get("/api/v1/designations/", {"year": "99999999999999999999"})
+    assert response.status_code == 400
+    assert "2100" in response.json()["year"][0]
+
+
+def test_missing_object_answers_in_chinese(jilin, api_as, province_viewer):
+    response = api_as(province_viewer).get("/api/v1/towns/000000000/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
