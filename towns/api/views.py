@@ -1,13 +1,15 @@
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from core.api.serializers import NOT_FOUND
+from core.api.values_list import ValuesListMixin
 from core.scoping import restrict
 
+from ..choices import Began, DevType, Ended, Tier
 from ..filtersets import DesignationFilterSet, RegionFilterSet, TownFilterSet
-from ..models import Designation, Region, Town
+from ..models import Designation, Region, Town, TownKind
 from ..selectors import quota_report
 from .serializers import (
     DesignationSerializer,
@@ -55,9 +57,27 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: TownDetailSerializer, 404: NOT_FOUND},
     ),
 )
-class TownViewSet(viewsets.ReadOnlyModelViewSet):
+class TownViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TownFilterSet
     lookup_field = "code"
+    list_columns = {
+        "code": "code",
+        "name": "name",
+        "kind": "kind",
+        "county": "county_id",
+        "county_name": "county__name",
+        "city": "city_id",
+        "city_name": "city__name",
+        "tier": "active_tier",
+        "tier_since": "active_since",
+        "tier_doc_no": "active_doc_no",
+        "dev_type": "dev_type",
+    }
+    list_labels = {
+        "kind_label": ("kind", TownKind),
+        "tier_label": ("tier", Tier),
+        "dev_type_label": ("dev_type", DevType),
+    }
 
     def get_queryset(self):
         queryset = Town.objects.with_active_designation().select_related("county", "city")
@@ -84,9 +104,38 @@ class TownViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="示范镇认定详情", responses={200: DesignationSerializer, 404: NOT_FOUND}),
 )
-class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
+class DesignationViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DesignationSerializer
     filterset_class = DesignationFilterSet
+    list_columns = {
+        "id": "id",
+        "town": "town_id",
+        "town_name": "town__name",
+        "county": "town__county_id",
+        "county_name": "town__county__name",
+        "city": "town__city_id",
+        "city_name": "town__city__name",
+        "tier": "tier",
+        "from_year": "from_year",
+        "to_year": "to_year",
+        "began": "began",
+        "ended": "ended",
+        "doc_no": "doc_no",
+        "end_doc_no": "end_doc_no",
+        "dev_type": "dev_type",
+        "active": "active_flag",
+    }
+    list_labels = {
+        "tier_label": ("tier", Tier),
+        "began_label": ("began", Began),
+        "ended_label": ("ended", Ended),
+        "dev_type_label": ("dev_type", DevType),
+    }
+
+    def get_list_queryset(self, queryset):
+        return queryset.annotate(
+            active_flag=ExpressionWrapper(Q(to_year__isnull=True), output_field=BooleanField())
+        )
 
     def get_queryset(self):
         queryset = Designation.objects.select_related("town", "town__county", "town__city")
