@@ -15,3 +15,10 @@ class DomainError(Exception):
 
     def __str__(self):
         return self.message
+
+
+class NotVisible(DomainError):
+    """The object does not exist for this user (missing, or outside their scope): pages 404, API 404."""
+
+    def __init__(self, message="未找到。"):
+        super().__init__(message)

@@ -229,3 +229,225 @@ def designation_refusal(town):
             "同一时间只能有一个有效认定。"
         )
     return None
+
+
+# --- R3 selection workflow -----------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "province_admin": "省级管理员",
+    "city_official": "市（州）工作人员",
+    "county_official": "县（市、区）工作人员",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str
+    region_code: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionFacts:
+    status: str
+    tier: str
+    town_name: str
+    county_code: str
+    city_code: str
+    round_open: bool
+    deadline_text: str
+    documents: frozenset = frozenset()
+    missing_information: tuple = ()
+    active_tier: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    role: str
+    region_level: str | None  # the level of region the actor must hold over the town, None: province-wide
+    needs_comment: bool = False
+    needs_doc_no: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition("submit", "上报", frozenset({"draft"}), "submitted", "county_official", "county"),
+        Transition("recommend", "推荐", frozenset({"submitted"}), "recommended", "city_official", "city"),
+        Transition(
+            "return",
+            "退回修改",
+            frozenset({"submitted"}),
+            "draft",
+            "city_official",
+            "city",
+            needs_comment=True,
+        ),
+        Transition(
+            "select",
+            "审定入选",
+            frozenset({"recommended"}),
+            "selected",
+            "province_admin",
+            None,
+            needs_doc_no=True,
+        ),
+        Transition(
+            "reject",
+            "审定不入选",
+            frozenset({"recommended"}),
+            "rejected",
+            "province_admin",
+            None,
+            needs_comment=True,
+        ),
+    )
+}
+REQUIRED_DOCUMENTS = {"work_plan": "“十四五”建设工作方案", "implementation_plan": "实施方案"}
+STATUS_LABELS = {
+    "draft": "草稿",
+    "submitted": "已上报",
+    "recommended": "市级已推荐",
+    "selected": "已入选",
+    "rejected": "未入选",
+}
+
+
+def holds_region(actor, level, facts):
+    """Whether the actor's region is the town's county (level "county") or city (level "city")."""
+    if level is None:
+        return True
+    return actor.region_code == (facts.county_code if level == "county" else facts.city_code)
+
+
+def tier_blocks(active_tier, tier):
+    """R3: a town with an active designation of the same or a higher tier cannot be a candidate for tier."""
+    return active_tier is not None and TIER_ORDER[active_tier] >= TIER_ORDER[tier]
+
+
+def transition_refusal(action, facts, actor, comment="", doc_no=""):
+    """Why actor may not apply action to the submission now, or None. R3; plan 五、(一).
+
+    Checked in the order a user would want to hear it: who, where, the state, the deadline, then what is
+    missing.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return f"未知操作“{action}”。"
+    if actor.role != transition.role:
+        return f"只有{ROLE_LABELS[transition.role]}可以{transition.label}。"
+    if not holds_region(actor, transition.region_level, facts):
+        return f"{facts.town_name}不在您的管辖范围内。"
+    if facts.status not in transition.sources:
+        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能{transition.label}。"
+    if action == "submit":
+        if not facts.round_open:
+            return f"本批次申报已于 {facts.deadline_text} 截止，不能再上报。"
+        missing_documents = [
+            label for kind, label in REQUIRED_DOCUMENTS.items() if kind not in facts.documents
+        ]
+        if missing_documents:
+            return f"缺少申报材料：{'、'.join(missing_documents)}。"
+        if facts.missing_information:
+            return f"基本信息不完整：{'、'.join(facts.missing_information)}。"
+    if action in ("submit", "select") and tier_blocks(facts.active_tier, facts.tier):
+        return f"{facts.town_name}已有同级或更高层级的有效认定，不能再作为候选镇。"
+    if transition.needs_comment and not comment.strip():
+        return f"{transition.label}须填写意见。"
+    if transition.needs_doc_no and not doc_no.strip():
+        return f"{transition.label}须填写决定文号。"
+    if len(doc_no) > DOC_NO_MAX:
+        return f"文号超过 {DOC_NO_MAX} 个字符。"
+    return None
+
+
+def available_actions(facts, actor):
+    """The transitions the actor could take on this submission now (comment and doc_no aside)."""
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if transition_refusal(
+            action,
+            facts,
+            actor,
+            comment="-" if transition.needs_comment else "",
+            doc_no="-" if transition.needs_doc_no else "",
+        )
+        is None
+    ]
+
+
+def draft_refusal(facts, actor):
+    """Why the actor may not create or edit this draft (information, documents), or None. R3."""
+    if actor.role != "county_official":
+        return "只有县（市、区）工作人员可以填报候选镇。"
+    if actor.region_code != facts.county_code:
+        return f"{facts.town_name}不在您的管辖范围内。"
+    if facts.status != "draft":
+        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能修改。"
+    if not facts.round_open:
+        return f"本批次申报已于 {facts.deadline_text} 截止，不能再填报。"
+    return None
+
+
+def candidate_refusal(town, tier, round_tiers, round_open, deadline_text, already_submitted):
+    """Why a new submission of town (TownFacts) for tier in this round is refused, or None. R2, R3."""
+    if not round_open:
+        return f"本批次申报已于 {deadline_text} 截止。"
+    if tier not in round_tiers:
+        return "本批次不评选该层级。"
+    if town.kind != "town":
+        return f"{town.name}是{town.kind_label}，只有建制镇可以申报示范镇。"
+    if tier_blocks(town.active_tier, tier):
+        return f"{town.name}已有同级或更高层级的有效认定，不能再作为候选镇。"
+    if already_submitted:
+        return f"{town.name}在本批次中已有申报。"
+    return None
+
+
+# --- R2 tier changes outside a round -------------------------------------------------------------------
+
+
+def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_tier, doc_no):
+    """Who may promote, change or withdraw a designation outside a round (R2; plan 五、(一)).
+
+    A province_admin may do all of it; a city_official only for city-level designations of its own city:
+    making a town city-level (from none or county-level), or changing / withdrawing a city-level one.
+    """
+    if not doc_no.strip():
+        return "层级调整须填写文号。"
+    if len(doc_no) > DOC_NO_MAX:
+        return f"文号超过 {DOC_NO_MAX} 个字符。"
+    if change == "promote":
+        if new_tier is None:
+            return "请选择新的层级。"
+        if old_tier is not None and TIER_ORDER[new_tier] <= TIER_ORDER[old_tier]:
+            return f"{town_name}已是{Tier(old_tier).label}示范镇，晋级须选择更高层级。"
+    elif change == "change":
+        if old_tier is None:
+            return f"{town_name}没有有效认定，无法调整层级。"
+        if new_tier is None or new_tier == old_tier:
+            return "请选择与现有层级不同的层级。"
+    elif change == "withdraw":
+        if old_tier is None:
+            return f"{town_name}没有有效认定，无法撤销。"
+    else:
+        return f"未知操作“{change}”。"
+
+    if actor.role == "province_admin":
+        return None
+    if actor.role == "city_official":
+        if actor.region_code != town_city_code:
+            return f"{town_name}不在您的管辖范围内。"
+        involved = {tier for tier in (old_tier, new_tier) if tier is not None}
+        if Tier.PROVINCIAL in involved:
+            return "省级示范镇的认定与调整由省级管理员办理。"
+        if change in ("change", "withdraw") and old_tier != Tier.CITY:
+            return "市（州）只能调整或撤销市级示范镇的认定。"
+        if change == "promote" and new_tier != Tier.CITY:
+            return "市（州）只能认定市级示范镇。"
+        return None
+    return "只有省级管理员或市（州）工作人员可以调整示范镇层级。"

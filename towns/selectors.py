@@ -4,11 +4,14 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
+from accounts.models import Role
 from core.scoping import restrict, scope_of
 
-from .models import Designation, Region, RegionLevel, Town, TownKind
-from .rules import RegionCounts, TownFacts, region_quota
+from .choices import SubmissionStatus
+from .models import Designation, Region, RegionLevel, Submission, Town, TownKind
+from .rules import RegionCounts, SubmissionFacts, TownFacts, region_quota
 
 
 def town_facts(codes):
@@ -131,3 +134,45 @@ def eligible_town_count(user):
 def region_names(codes):
     """code → name for the given region codes."""
     return dict(Region.objects.filter(code__in={code for code in codes if code}).values_list("code", "name"))
+
+
+# --- R3 selection ----------------------------------------------------------------------------------------
+
+
+def submission_facts(submission):
+    """The plain facts the workflow rules decide on (submission fetched with_town())."""
+    kinds = frozenset(submission.documents.values_list("kind", flat=True))
+    missing = tuple(
+        str(Submission._meta.get_field(name).verbose_name)
+        for name in Submission.INFORMATION_FIELDS
+        if getattr(submission, name) in (None, "")
+    )
+    fact = town_fact(submission.town)
+    return SubmissionFacts(
+        status=submission.status,
+        tier=submission.tier,
+        town_name=submission.town.name,
+        county_code=submission.town.county_id,
+        city_code=submission.town.city_id,
+        round_open=submission.round.is_open(),
+        deadline_text=f"{submission.round.deadline:%Y-%m-%d}",
+        documents=kinds,
+        missing_information=missing,
+        active_tier=fact.active_tier if fact else None,
+    )
+
+
+def visible_submissions(user):
+    return restrict(Submission.objects.with_town().prefetch_related("documents"), user)
+
+
+def awaiting_action(user):
+    """The submissions waiting for this user's step: county drafts, city reviews, provincial decisions."""
+    submissions = visible_submissions(user)
+    if user.role == Role.COUNTY_OFFICIAL:
+        return submissions.filter(status=SubmissionStatus.DRAFT, round__deadline__gte=timezone.localdate())
+    if user.role == Role.CITY_OFFICIAL:
+        return submissions.filter(status=SubmissionStatus.SUBMITTED)
+    if user.role == Role.PROVINCE_ADMIN:
+        return submissions.filter(status=SubmissionStatus.RECOMMENDED)
+    return submissions.none()

@@ -4,7 +4,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, NotVisible
 
 
 def exception_handler(exc, context):
@@ -13,7 +13,7 @@ def exception_handler(exc, context):
     A Django Http404 carries an English "No Town matches the given query."; an out-of-scope or missing
     object answers with DRF's Chinese "未找到。" instead, which also names nothing.
     """
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | NotVisible):
         exc = NotFound()
     if isinstance(exc, DomainError):
         body = {"detail": exc.message}

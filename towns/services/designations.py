@@ -8,10 +8,10 @@ from core.audit import audit_context
 from core.errors import DomainError
 from core.tabular import read_table
 
-from .choices import Began
-from .models import Designation, Town
-from .rules import check_designation_rows, designation_refusal
-from .selectors import town_fact, town_facts
+from ..choices import Began, Ended, TierChange
+from ..models import Designation, Town
+from ..rules import Actor, check_designation_rows, designation_refusal, tier_change_refusal
+from ..selectors import town_fact, town_facts
 
 DESIGNATION_COLUMNS = ("town_code", "tier", "year")
 DESIGNATION_OPTIONAL_COLUMNS = ("doc_no", "dev_type")
@@ -63,3 +63,47 @@ def import_designations(file_name, data, actor=None, via="import"):
         for row in to_create:
             designate(towns[row.town_code], row.tier, row.year, doc_no=row.doc_no, dev_type=row.dev_type)
     return ImportSummary(created=len(to_create), unchanged=len(accepted) - len(to_create))
+
+
+def actor_of(user):
+    return Actor(role=user.role, region_code=user.region_id)
+
+
+def _end_designation(designation, year, ended, doc_no):
+    if year < designation.from_year:
+        raise DomainError(f"终止年度 {year} 不能早于该认定的起始年度 {designation.from_year}。")
+    designation.to_year = year
+    designation.ended = ended
+    designation.end_doc_no = doc_no
+    designation.save(update_fields=["to_year", "ended", "end_doc_no", "updated_at"])
+
+
+def replace_designation(town, tier, year, doc_no, began, ended):
+    """End the town's active designation (if any) in `year` and start one of `tier` from `year`. R2."""
+    with transaction.atomic():
+        Town.objects.select_for_update().filter(pk=town.pk).exists()
+        active = town.designations.filter(to_year__isnull=True).first()
+        if active is not None:
+            _end_designation(active, year, ended, doc_no)
+        dev_type = active.dev_type if active is not None else town.dev_type
+        return designate(town, tier, year, doc_no=doc_no, dev_type=dev_type, began=began)
+
+
+def change_tier(user, town, change, year, doc_no, new_tier=None):
+    """Promote, change or withdraw a town's designation outside a round, with a document number (R2).
+
+    Returns the new designation (promote, change) or the ended one (withdraw).
+    """
+    active = town.designations.filter(to_year__isnull=True).first()
+    old_tier = active.tier if active is not None else None
+    refusal = tier_change_refusal(actor_of(user), change, town.city_id, town.name, old_tier, new_tier, doc_no)
+    if refusal:
+        raise DomainError(refusal)
+    doc_no = doc_no.strip()
+    if change == TierChange.WITHDRAW:
+        with transaction.atomic():
+            _end_designation(active, year, Ended.WITHDRAWN, doc_no)
+        return active
+    if change == TierChange.PROMOTE:
+        return replace_designation(town, new_tier, year, doc_no, began=Began.PROMOTED, ended=Ended.PROMOTED)
+    return replace_designation(town, new_tier, year, doc_no, began=Began.CHANGED, ended=Ended.CHANGED)
