@@ -115,3 +115,97 @@ def require_services(db):
         if REQUIRE_SERVICES:
             pytest.fail(f"service test cannot run under CI: {message}")
         pytest.skip(message)
+
+
+# --- selection (R3) ---------------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def office_bytes(kind="docx"):
+    """A minimal but well-formed .docx or .xlsx (a zip with the parts that identify it)."""
+    import io
+    import zipfile
+
+    part = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<document/>")
+    return buffer.getvalue()
+
+
+def upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+COMPLETE_INFORMATION = {
+    "registered_population": 32000,
+    "resident_population": 28500,
+    "area_km2": "186.40",
+    "gdp": "356000.00",
+    "fiscal_revenue": "12800.50",
+    "characteristic_industry": "梅花鹿养殖与深加工",
+    "industrial_park": "鹿乡镇梅花鹿产业园",
+    "distance_to_county_km": "18.50",
+    "distance_to_city_km": "45.00",
+    "in_changchun_metro": True,
+    "key_assistance_county": False,
+}
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Uploaded documents go to a fresh directory per test, never into var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture
+def open_round(province_admin):
+    import datetime
+
+    from django.utils import timezone
+
+    from towns.services.selection import save_round
+
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    return save_round(province_admin, "2026年示范镇评选", ["provincial", "city", "county"], deadline)
+
+
+@pytest.fixture
+def closed_round(province_admin):
+    import datetime
+
+    from towns.services.selection import save_round
+
+    return save_round(province_admin, "第一批示范镇评选", ["provincial", "city"], datetime.date(2022, 4, 30))
+
+
+@pytest.fixture
+def make_draft(county_official, open_round):
+    """A complete draft of a 双阳区 town with both documents, ready to submit."""
+    from towns.services.selection import attach_document, create_submission
+
+    def make(town=None, tier="county", documents=True, information=None, user=None, selection_round=None):
+        submission = create_submission(
+            user or county_official,
+            selection_round or open_round,
+            town or town_in(SHUANGYANG),
+            tier,
+            dict(COMPLETE_INFORMATION if information is None else information),
+        )
+        if documents:
+            attach_document(
+                user or county_official, submission, "work_plan", upload("十四五建设工作方案.pdf", PDF_BYTES)
+            )
+            attach_document(
+                user or county_official,
+                submission,
+                "implementation_plan",
+                upload("实施方案.docx", office_bytes()),
+            )
+        return submission
+
+    return make
