@@ -31,9 +31,15 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     call_command("load_demo", stdout=first)
     designations, users = Designation.objects.count(), User.objects.count()
     assert designations >= 120 and users == 6
+    from towns.models import Submission
+
+    statuses = sorted(Submission.objects.values_list("status", flat=True))
+    assert statuses == ["draft", "recommended", "submitted"]
+    assert all(s.documents.count() == 2 for s in Submission.objects.all())
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
 
     second = StringIO()
     call_command("load_demo", stdout=second)
     assert Designation.objects.count() == designations and User.objects.count() == users
+    assert Submission.objects.count() == 3
     assert "未重复生成" in second.getvalue()

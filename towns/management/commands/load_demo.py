@@ -32,4 +32,8 @@ class Command(BaseCommand):
         for username, role, region, organization in DEMO_USERS:
             where = f"，地区 {region}" if region else ""
             self.stdout.write(f"  {username:<14} {role.label}（{organization}{where}）")
+        if result.demo_round is not None:
+            self.stdout.write(
+                f"演示评选批次“{result.demo_round.name}”：农安县草稿 1 件、待长春市审核 1 件、待省级审定 1 件。"
+            )
         self.stdout.write(f"demo_partner 的 API 令牌：{result.partner_token}")
