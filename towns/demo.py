@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from accounts.models import Role, User
 from accounts.services import create_user, issue_api_token
@@ -180,7 +181,7 @@ def _demo_selection():
     )
     candidates = list(
         Town.objects.filter(county_id=county.region_id, kind=TownKind.TOWN)
-        .exclude(designations__to_year__isnull=True)
+        .exclude(Exists(Designation.objects.active().filter(town=OuterRef("pk"))))
         .order_by("code")[:3]
     )
     for index, town in enumerate(candidates):
