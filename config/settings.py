@@ -216,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name ("kind", "tier", "status"); name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "TownKindEnum": "towns.models.TownKind",
+        "DocumentKindEnum": "towns.choices.DocumentKind",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

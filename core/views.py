@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from towns import selectors
 from towns.choices import Tier
+from towns.selection_views import home_inbox
 
 from . import audit_display
 from .exports import Column, xlsx_response
@@ -34,6 +35,7 @@ def home(request):
         "unmet_counties": [quota for quota in counties if not quota.met],
         "city_count": len(cities),
         "county_count": len(counties),
+        **home_inbox(user),
     }
     return render(request, "core/home.html", context)
 

@@ -451,3 +451,17 @@ def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_
             return "市（州）只能认定市级示范镇。"
         return None
     return "只有省级管理员或市（州）工作人员可以调整示范镇层级。"
+
+
+def deletion_refusal(facts, actor, was_submitted):
+    """A draft created by mistake (wrong town or tier) may be deleted by its county until first submitted.
+
+    Once it has been submitted, its workflow history is part of the record and the draft stays.
+    """
+    if actor.role != "county_official" or actor.region_code != facts.county_code:
+        return "只有所属县（市、区）可以删除该申报。"
+    if facts.status != "draft":
+        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能删除。"
+    if was_submitted:
+        return "该申报已上报过，流转记录需保留，不能删除；可修改后重新上报。"
+    return None

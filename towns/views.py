@@ -1,4 +1,5 @@
-"""Pages of the town directory, a town's record, the R1 quota report and the designation import."""
+"""Pages of the town directory, a town's record and its tier changes, the R1 quota report and the designation
+import."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,18 +9,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from core.scoping import is_province_admin
 
 from . import exports, selectors
-from .choices import Tier
+from .choices import Tier, TierChange
 from .filtersets import TownFilterSet
-from .forms import DesignationImportForm
+from .forms import DesignationImportForm, TierChangeForm
 from .rules import PROVINCE_TARGETS
-from .services import import_designations
+from .services import change_tier, import_designations
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -78,17 +81,68 @@ def town_export(request):
     )
 
 
-@login_required
-def town_detail(request, code):
+def _visible_town(request, code):
     # Outside the user's scope a town is treated exactly as if it did not exist.
-    town = get_object_or_404(selectors.directory_towns(request.user).select_related("province"), code=code)
+    return get_object_or_404(selectors.directory_towns(request.user).select_related("province"), code=code)
+
+
+def may_change_tiers(user, town=None):
+    """Whether the user may be offered the tier-change form (R2): province_admin, or the town's city."""
+    if is_province_admin(user):
+        return True
+    return user.role == Role.CITY_OFFICIAL and (town is None or user.region_id == town.city_id)
+
+
+def _town_page(request, town, tier_form=None):
     designations = selectors.designation_history(town)
+    offers_tier_change = town.is_town and may_change_tiers(request.user, town)
     context = {
         "town": town,
         "designations": designations,
         "history": history_for(town, *designations),
+        "tier_form": (tier_form or TierChangeForm()) if offers_tier_change else None,
     }
     return render(request, "towns/town_detail.html", context)
+
+
+@login_required
+def town_detail(request, code):
+    return _town_page(request, _visible_town(request, code))
+
+
+@login_required
+@require_POST
+def town_tier_change(request, code):
+    """Promote, change or withdraw the town's designation outside a round, with a document number (R2)."""
+    if not may_change_tiers(request.user):
+        raise PermissionDenied("只有省级管理员或市（州）工作人员可以调整示范镇层级。")
+    town = _visible_town(request, code)
+    form = TierChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change_tier(
+                request.user,
+                town,
+                data["change"],
+                data["year"],
+                data["doc_no"],
+                new_tier=data["new_tier"] or None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if data["change"] == TierChange.WITHDRAW:
+                done = f"已撤销{town.name}的示范镇认定（{data['doc_no'].strip()}）。"
+            else:
+                done = (
+                    f"已将{town.name}调整为{Tier(data['new_tier']).label}示范镇（{data['doc_no'].strip()}）。"
+                )
+            messages.success(request, done)
+            return redirect("town-detail", code=town.code)
+    else:
+        messages.error(request, "层级调整未执行，请修改标出的内容。")
+    return _town_page(request, town, tier_form=form)
 
 
 def _quota_context(request):

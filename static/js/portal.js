@@ -10,3 +10,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Forms that cannot be undone (deleting a draft) ask first.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

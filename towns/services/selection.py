@@ -14,7 +14,7 @@ from core.scoping import covers
 
 from ..choices import Began, DocumentKind, Ended, SubmissionStatus, Tier
 from ..models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
-from ..rules import TRANSITIONS, candidate_refusal, draft_refusal, transition_refusal
+from ..rules import TRANSITIONS, candidate_refusal, deletion_refusal, draft_refusal, transition_refusal
 from ..selectors import submission_facts, town_fact
 from .designations import actor_of, replace_designation
 
@@ -87,7 +87,8 @@ def create_submission(user, selection_round, town, tier, information=None):
     if user.role != Role.COUNTY_OFFICIAL:
         raise DomainError("只有县（市、区）工作人员可以填报候选镇。")
     if user.region_id != town.county_id:
-        raise DomainError(f"{town.name}不在您的管辖范围内。")
+        # Not named: the caller may not learn which town that code is.
+        raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇申报。")
     refusal = candidate_refusal(
         facts,
         tier,
@@ -164,6 +165,22 @@ def attach_document(user, submission, kind, upload):
             document.file.storage.delete(stored_name)
             raise
     return document
+
+
+def delete_submission(user, submission):
+    """Delete a draft created by mistake, with its documents (R3: never once it has been submitted)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
+        was_submitted = submission.events.filter(accepted=True).exists()
+        refusal = deletion_refusal(submission_facts(submission), actor_of(user), was_submitted)
+        if refusal:
+            raise DomainError(refusal)
+        files = [document.file for document in submission.documents.all()]
+        for document in submission.documents.all():
+            document.delete()
+        submission.delete()
+        for stored in files:
+            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
 
 
 def document_for(user, submission_id, kind):
@@ -274,6 +291,7 @@ def returned_comment(submission):
 __all__ = [
     "attach_document",
     "create_submission",
+    "delete_submission",
     "document_for",
     "returned_comment",
     "save_round",

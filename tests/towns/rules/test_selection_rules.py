@@ -181,3 +181,13 @@ def test_tier_change_needs_a_document_number():
         tier_change_refusal(PROVINCE, "withdraw", "2201", "鹿乡镇", "city", None, " ")
         == "层级调整须填写文号。"
     )
+
+
+def test_only_a_never_submitted_draft_of_ones_own_county_can_be_deleted():
+    from towns.rules import deletion_refusal
+
+    assert deletion_refusal(facts(), COUNTY, was_submitted=False) is None
+    assert "流转记录需保留" in deletion_refusal(facts(), COUNTY, was_submitted=True)
+    assert "不能删除" in deletion_refusal(facts("submitted"), COUNTY, was_submitted=True)
+    assert "只有所属县" in deletion_refusal(facts(), OTHER_COUNTY, was_submitted=False)
+    assert "只有所属县" in deletion_refusal(facts(), PROVINCE, was_submitted=False)
