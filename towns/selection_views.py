@@ -22,15 +22,13 @@ from . import exports, selectors
 from .choices import DocumentKind, SubmissionStatus, Tier
 from .filtersets import SUBMISSION_SORTS, SubmissionFilterSet, sort_submissions
 from .forms import DocumentUploadForm, RoundForm, SubmissionCreateForm, SubmissionForm
-from .models import SelectionRound, Submission, Town
+from .models import SelectionRound, Submission
 from .rules import (
     STATUS_LABELS,
-    TIER_ORDER,
     TRANSITIONS,
     available_actions,
     deletion_refusal,
     draft_refusal,
-    tier_blocks,
 )
 from .services.designations import actor_of
 from .services.selection import (
@@ -170,21 +168,6 @@ def round_detail(request, pk):
 # --- submissions -------------------------------------------------------------------------------------
 
 
-def eligible_towns(user, selection_round):
-    """The county official's 镇 that may still become candidates in this round (R2, R3)."""
-    # A town blocked for the round's highest tier is blocked for every tier of the round.
-    highest = max(selection_round.tiers, key=TIER_ORDER.__getitem__, default=Tier.PROVINCIAL)
-    already = Submission.objects.filter(round=selection_round).values("town_id")
-    towns = (
-        Town.objects.towns_only()
-        .filter(county_id=user.region_id)
-        .exclude(code__in=already)
-        .with_active_designation()
-        .order_by("code")
-    )
-    return towns.filter(code__in=[town.code for town in towns if not tier_blocks(town.active_tier, highest)])
-
-
 @login_required
 def submission_create(request, pk):
     selection_round = get_object_or_404(SelectionRound, pk=pk)
@@ -194,7 +177,7 @@ def submission_create(request, pk):
     if not selection_round.is_open():
         messages.error(request, _closed_text(selection_round) + "。")
         return redirect("round-detail", pk=pk)
-    options = {"towns": eligible_towns(user, selection_round), "tiers": selection_round.tiers}
+    options = {"towns": selectors.candidate_towns(user, selection_round), "tiers": selection_round.tiers}
     form = SubmissionCreateForm(request.POST or None, **options)
     if request.method == "POST" and form.is_valid():
         try:

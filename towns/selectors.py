@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -11,7 +11,7 @@ from core.scoping import restrict, scope_of
 
 from .choices import SubmissionStatus
 from .models import Designation, Region, RegionLevel, Submission, Town, TownKind
-from .rules import RegionCounts, SubmissionFacts, TownFacts, region_quota
+from .rules import TIER_ORDER, RegionCounts, SubmissionFacts, TownFacts, region_quota
 
 
 def town_facts(codes):
@@ -162,13 +162,16 @@ def submission_facts(submission):
     )
 
 
-def visible_submissions(user):
-    return restrict(Submission.objects.with_town().prefetch_related("documents"), user)
+def visible_submissions(user, with_documents=True):
+    submissions = Submission.objects.with_town()
+    if with_documents:
+        submissions = submissions.prefetch_related("documents")
+    return restrict(submissions, user)
 
 
 def awaiting_action(user):
     """The submissions waiting for this user's step: county drafts, city reviews, provincial decisions."""
-    submissions = visible_submissions(user)
+    submissions = visible_submissions(user, with_documents=False)
     if user.role == Role.COUNTY_OFFICIAL:
         return submissions.filter(status=SubmissionStatus.DRAFT, round__deadline__gte=timezone.localdate())
     if user.role == Role.CITY_OFFICIAL:
@@ -176,3 +179,21 @@ def awaiting_action(user):
     if user.role == Role.PROVINCE_ADMIN:
         return submissions.filter(status=SubmissionStatus.RECOMMENDED)
     return submissions.none()
+
+
+def candidate_towns(user, selection_round):
+    """The county official's 镇 that may still become candidates in this round (R2, R3), in one query.
+
+    A town is offered when it is not yet in the round and its active designation (if any) is below the
+    round's highest tier; a lower tier of the same round is then refused by the service with its reason.
+    """
+    highest = max((TIER_ORDER[tier] for tier in selection_round.tiers), default=max(TIER_ORDER.values()))
+    blocked = [tier for tier, order in TIER_ORDER.items() if order >= highest]
+    return (
+        Town.objects.towns_only()
+        .filter(county_id=user.region_id)
+        .exclude(code__in=Submission.objects.filter(round=selection_round).values("town_id"))
+        .with_active_designation()
+        .filter(Q(active_tier__isnull=True) | ~Q(active_tier__in=blocked))
+        .order_by("code")
+    )
