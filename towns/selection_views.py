@@ -367,6 +367,9 @@ def _review(request, pk):
     params.pop("round", None)  # the round is the page's own
     filterset = SubmissionFilterSet(params, queryset=queryset)
     submissions = filterset.qs if filterset.is_valid() else queryset.none()
+    if not params.get("status"):
+        # A draft is still the county's: reviewers compare what has been submitted, unless they ask.
+        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
     submissions, sort = sort_submissions(submissions, request.GET.get("sort"))
     return selection_round, filterset, submissions, sort
 

@@ -34,19 +34,22 @@ def exported(response):
 
 
 @pytest.fixture
-def candidates(make_draft, county_official, other_county_official):
-    """Three 双阳区 candidates (长春市) with different GDPs, one submitted; one 蛟河市 candidate (吉林市)."""
+def candidates(make_draft, county_official, other_county_official, city_official):
+    """Three submitted 双阳区 candidates (长春市) with different GDPs, one recommended; one 蛟河市 candidate (吉林市)."""
     gdps = ["356000.00", "1200500.75", "98000.10"]
     drafts = [
         make_draft(town=town_in(SHUANGYANG, index), information={**COMPLETE_INFORMATION, "gdp": gdp})
         for index, gdp in enumerate(gdps)
     ]
-    transition(county_official, drafts[1].pk, "submit")
+    for draft in drafts:
+        transition(county_official, draft.pk, "submit")
+    transition(city_official, drafts[1].pk, "recommend")
     foreign = make_draft(
         town=town_in(JIAOHE),
         user=other_county_official,
         information={**COMPLETE_INFORMATION, "gdp": "5000000.00", "in_changchun_metro": False},
     )
+    transition(other_county_official, foreign.pk, "submit")
     return drafts, foreign
 
 
@@ -69,7 +72,7 @@ def test_the_table_shows_factors_figures_and_documents(client, province_admin, c
     html = client.get(review_url(open_round)).content.decode()
     row = html.split(f'<tr data-town="{drafts[1].town_id}">')[1].split("</tr>")[0]
     assert drafts[1].town.name in row and "双阳区" in row and "长春市" in row and "县级" in row
-    assert "已上报" in row and "1,200,500.75" in row and "12,800.50" in row and "32,000" in row
+    assert "市级已推荐" in row and "1,200,500.75" in row and "12,800.50" in row and "32,000" in row
     assert "梅花鹿养殖与深加工" in row and "鹿乡镇梅花鹿产业园" in row
     cells = re.findall(r'<td class="text-center">(.*?)</td>', row)
     assert cells == ["✓", "", "", "", ""]  # 长春都市圈 only
@@ -126,14 +129,14 @@ def test_filters_and_the_export_carry_the_same_rows(client, province_admin, cand
         "双阳区",
         "长春市",
         "县级",
-        "已上报",
+        "市级已推荐",
         "是",
     ]
     assert first[14].value == Decimal("1200500.75") and first[14].number_format == "#,##0.00"
     assert first[11].value == 32000
 
-    assert table_towns(client.get(review_url(open_round), {"status": "submitted"})) == [drafts[1].town_id]
-    _sheet, rows = exported(client.get(review_url(open_round, "export.xlsx"), {"status": "submitted"}))
+    assert table_towns(client.get(review_url(open_round), {"status": "recommended"})) == [drafts[1].town_id]
+    _sheet, rows = exported(client.get(review_url(open_round, "export.xlsx"), {"status": "recommended"}))
     assert [row[0].value for row in rows] == [drafts[1].town_id]
     assert table_towns(client.get(review_url(open_round), {"county": JIAOHE})) == [foreign.town_id]
     assert table_towns(client.get(review_url(open_round), {"tier": "provincial"})) == []
@@ -183,7 +186,14 @@ def make_submissions(selection_round, county_official, count):
     towns = list(Town.objects.filter(city_id=CHANGCHUN, kind="town").order_by("code")[:count])
     information = dict(COMPLETE_INFORMATION)
     submissions = Submission.objects.bulk_create(
-        Submission(round=selection_round, town=town, tier="county", created_by=county_official, **information)
+        Submission(
+            round=selection_round,
+            town=town,
+            tier="county",
+            status="submitted",
+            created_by=county_official,
+            **information,
+        )
         for town in towns
     )
     SubmissionDocument.objects.bulk_create(
@@ -212,3 +222,10 @@ def test_review_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(13):
         response = client.get(review_url(open_round), {"sort": "-gdp"})
     assert len(table_towns(response)) == count
+
+
+def test_drafts_stay_with_the_county_unless_asked_for(client, city_official, make_draft, open_round):
+    draft = make_draft()
+    client.force_login(city_official)
+    assert table_towns(client.get(review_url(open_round))) == []
+    assert table_towns(client.get(review_url(open_round), {"status": "draft"})) == [draft.town_id]
