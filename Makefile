@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+# Two workers: the machines here have two cores; each worker gets its own test database.
+PYTEST_ARGS ?= -n 2
+
 .PHONY: run test lint format check install migrate worker beat clean
 
 $(STAMP): requirements.txt
