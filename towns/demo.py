@@ -159,10 +159,12 @@ DEMO_PDF = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 DEMO_ROUND_NAME = "示范镇评选（演示批次）"
+FIRST_ROUND_NAME = "2022年第一批示范镇评选"
 
 
 def _demo_selection():
-    """An open round in which 农安县 has a draft, a submission awaiting 长春市 and one awaiting the province."""
+    """The first (closed) round, and an open one in which 农安县 has a draft, a submission awaiting 长春市
+    and one awaiting the province."""
     from datetime import date
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -175,6 +177,9 @@ def _demo_selection():
     admin, county, city = (
         User.objects.get(username=name) for name in ("demo_admin", "demo_county", "demo_city")
     )
+    if not SelectionRound.objects.filter(name=FIRST_ROUND_NAME).exists():
+        # The program's first call, closed on 2022-04-30 (plan 五、(一)); its results are the designations.
+        save_round(admin, FIRST_ROUND_NAME, list(Tier.values), date(2022, 4, 30))
     today = timezone.localdate()
     selection_round = save_round(
         admin, DEMO_ROUND_NAME, [Tier.CITY, Tier.PROVINCIAL], date(today.year + 1, 4, 30)

@@ -42,4 +42,7 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     call_command("load_demo", stdout=second)
     assert Designation.objects.count() == designations and User.objects.count() == users
     assert Submission.objects.count() == 3
+    from towns.models import SelectionRound
+
+    assert SelectionRound.objects.get(name="2022年第一批示范镇评选").deadline.isoformat() == "2022-04-30"
     assert "未重复生成" in second.getvalue()
