@@ -209,3 +209,38 @@ def make_draft(county_official, open_round):
         return submission
 
     return make
+
+
+def bulk_submissions(selection_round, created_by, count, status="draft"):
+    """count complete candidates over the 镇 of 长春市, each with its two documents, for query-count tests.
+
+    Rows only (bulk_create): no file is stored, nothing is audited; the documents' paths are never read.
+    """
+    from towns.models import Submission, SubmissionDocument, Town
+
+    towns = Town.objects.filter(city_id=CHANGCHUN, kind="town").order_by("code")[:count]
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            round=selection_round,
+            town=town,
+            tier="county",
+            status=status,
+            created_by=created_by,
+            **COMPLETE_INFORMATION,
+        )
+        for town in towns
+    )
+    SubmissionDocument.objects.bulk_create(
+        SubmissionDocument(
+            submission=submission,
+            kind=kind,
+            file=f"submissions/{selection_round.pk}/{submission.pk}-{kind}.pdf",
+            original_name=f"{kind}.pdf",
+            file_type="pdf",
+            size=100,
+            sha256="0" * 64,
+        )
+        for submission in submissions
+        for kind in ("work_plan", "implementation_plan")
+    )
+    return submissions

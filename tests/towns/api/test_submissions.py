@@ -8,7 +8,7 @@ from towns.models import Submission, SubmissionDocument, Town
 from towns.services import designate
 from towns.services.selection import returned_comment, transition
 
-from ...conftest import CHANGCHUN, COMPLETE_INFORMATION, JIAOHE, NONGAN, SHUANGYANG, town_in
+from ...conftest import CHANGCHUN, COMPLETE_INFORMATION, JIAOHE, NONGAN, SHUANGYANG, bulk_submissions, town_in
 
 URL = "/api/v1/submissions/"
 
@@ -412,23 +412,7 @@ def test_returned_comment_matches_the_service(api_as, make_draft, county_officia
 
 def make_many(open_round, county_official, count):
     """count drafts over the towns of 长春市, each with two documents and a return in its history."""
-    towns = Town.objects.filter(city_id=CHANGCHUN, kind="town").order_by("code")[:count]
-    submissions = Submission.objects.bulk_create(
-        Submission(round=open_round, town=town, tier="county", created_by=county_official) for town in towns
-    )
-    SubmissionDocument.objects.bulk_create(
-        SubmissionDocument(
-            submission=submission,
-            kind=kind,
-            file=f"submissions/{open_round.pk}/{submission.pk}{kind}.pdf",
-            original_name=f"{kind}.pdf",
-            file_type="pdf",
-            size=100,
-            sha256="0" * 64,
-        )
-        for submission in submissions
-        for kind in ("work_plan", "implementation_plan")
-    )
+    submissions = bulk_submissions(open_round, county_official, count)
     from towns.models import SubmissionEvent
 
     SubmissionEvent.objects.bulk_create(

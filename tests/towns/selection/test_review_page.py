@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from towns.models import Submission, SubmissionDocument, Town
 from towns.services import designate
 from towns.services.selection import transition
 
-from ...conftest import CHANGCHUN, COMPLETE_INFORMATION, JIAOHE, NONGAN, SHUANGYANG, town_in
+from ...conftest import CHANGCHUN, COMPLETE_INFORMATION, JIAOHE, NONGAN, SHUANGYANG, bulk_submissions, town_in
 
 pytestmark = pytest.mark.usefixtures("jilin")
 
@@ -181,41 +180,11 @@ def test_county_officials_do_not_get_the_review_table(client, county_official, c
     assert "候选镇比选表" not in client.get(f"/towns/rounds/{open_round.pk}/").content.decode()
 
 
-def make_submissions(selection_round, county_official, count):
-    """count complete candidates across 长春市 with both documents (rows only: no files are read)."""
-    towns = list(Town.objects.filter(city_id=CHANGCHUN, kind="town").order_by("code")[:count])
-    information = dict(COMPLETE_INFORMATION)
-    submissions = Submission.objects.bulk_create(
-        Submission(
-            round=selection_round,
-            town=town,
-            tier="county",
-            status="submitted",
-            created_by=county_official,
-            **information,
-        )
-        for town in towns
-    )
-    SubmissionDocument.objects.bulk_create(
-        SubmissionDocument(
-            submission=submission,
-            kind=kind,
-            file=f"submissions/{selection_round.pk}/{submission.pk}-{kind}.pdf",
-            original_name=f"{kind}.pdf",
-            file_type="pdf",
-            size=100,
-            sha256="0" * 64,
-        )
-        for submission in submissions
-        for kind in ("work_plan", "implementation_plan")
-    )
-
-
 @pytest.mark.parametrize("count", [3, 12])
 def test_review_query_count_does_not_grow_with_rows(
     client, city_official, county_official, open_round, django_assert_num_queries, count
 ):
-    make_submissions(open_round, county_official, count)
+    bulk_submissions(open_round, county_official, count, status="submitted")
     client.force_login(city_official)
     # session, user, round, submissions, their documents, 2 × regions for the filters, 5 × quota report,
     # the user's region in the navigation bar
