@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,6 +178,16 @@ CELERY_TASK_ALWAYS_EAGER = env_flag("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL or
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
+# Progress reporting (调度) is monthly; reminders go out at 08:00 on the first day of each period.
+PROGRESS_PERIOD = os.environ.get("PROGRESS_PERIOD", "month")
+CELERY_BEAT_SCHEDULE = {
+    "progress-reminders": {
+        "task": "projects.remind_progress_reporting",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1)
+        if PROGRESS_PERIOD == "month"
+        else crontab(minute=0, hour=8, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 REST_FRAMEWORK = {

@@ -244,3 +244,48 @@ def bulk_submissions(selection_round, created_by, count, status="draft"):
         for kind in ("work_plan", "implementation_plan")
     )
     return submissions
+
+
+# --- projects and funding (R4–R6) -------------------------------------------------------------------------
+
+PROJECT_DATA = {
+    "name": "镇区污水管网改造工程",
+    "task_area": "T05",
+    "public_welfare": True,
+    "special_bond_field": False,
+    "investment": "1200.00",
+    "annual_revenue": "0.00",
+    "annual_debt_service": "0.00",
+    "start_year": 2025,
+    "end_year": 2027,
+}
+
+
+@pytest.fixture
+def demo_town(jilin):
+    """A provincial demonstration town in 双阳区 (长春市)."""
+    from towns.services import designate
+
+    town = town_in(SHUANGYANG)
+    designate(town, "provincial", 2022, doc_no="吉示范镇办〔2022〕1号")
+    return town
+
+
+@pytest.fixture
+def make_project(county_official, demo_town):
+    """make_project(**overrides) → a project of the 双阳区 provincial town through the service."""
+    from projects.services import create_project
+
+    def make(town=None, user=None, **overrides):
+        return create_project(user or county_official, town or demo_town, {**PROJECT_DATA, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def county_quota(province_admin, jilin):
+    """双阳区's 2026 new-debt quota: 1,000 万元 general, 800 万元 special."""
+    from funding.services import set_quota
+    from towns.models import Region
+
+    return set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "1000.00", "800.00")

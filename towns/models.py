@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, money_validators
 
 from .choices import Began, DevType, DocumentKind, Ended, SubmissionAction, SubmissionStatus, Tier
 
@@ -188,9 +188,6 @@ class Designation(TimeStampedModel):
 
 
 # --- R3 selection of candidates ------------------------------------------------------------------------
-
-MAX_MONEY = Decimal("10000000")  # 万元; anything above is a typing error, not a town
-money_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_MONEY)]
 
 
 class SelectionRound(TimeStampedModel):

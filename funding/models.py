@@ -1,0 +1,90 @@
+"""New-debt quotas and allocations of funding to projects (R6)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel, money_field, year_validators
+
+from .choices import FundingSource
+
+
+class DebtQuota(TimeStampedModel):
+    """A county's (or city's) yearly new-debt quota (新增债务限额), general and special bonds."""
+
+    region = models.ForeignKey(
+        "towns.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="debt_quotas"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=year_validators)
+    general_amount = money_field("新增一般债务限额（万元）", default=Decimal("0"))
+    special_amount = money_field("新增专项债务限额（万元）", default=Decimal("0"))
+
+    scope_lookups = {"city": "region__code__startswith", "county": "region_id"}
+
+    class Meta:
+        verbose_name = "新增债务限额"
+        verbose_name_plural = "新增债务限额"
+        ordering = ["-year", "region_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                name="one_quota_per_region_and_year",
+                violation_error_message="该地区该年度已有限额。",
+            ),
+            models.CheckConstraint(
+                name="quota_amounts_not_negative", condition=Q(general_amount__gte=0, special_amount__gte=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.year}年新增债务限额"
+
+    def amount_for(self, kind):
+        return self.general_amount if kind == "general" else self.special_amount
+
+
+class Allocation(TimeStampedModel):
+    """A sum from one funding source to a project for a year (R6)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="allocations"
+    )
+    source = models.CharField("资金来源", max_length=32, choices=FundingSource.choices)
+    amount = money_field("金额（万元）")
+    year = models.PositiveSmallIntegerField("年度", validators=year_validators)
+    quota = models.ForeignKey(
+        DebtQuota,
+        verbose_name="占用限额",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        help_text="债券资金占用的县（市、区）当年新增债务限额",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="安排人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups = {"city": "project__town__city_id", "county": "project__town__county_id"}
+
+    class Meta:
+        verbose_name = "资金安排"
+        verbose_name_plural = "资金安排"
+        ordering = ["-year", "project_id", "id"]
+        constraints = [
+            models.CheckConstraint(name="allocation_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="allocation_source_valid", condition=Q(source__in=FundingSource.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.get_source_display()} {self.amount} 万元"

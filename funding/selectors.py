@@ -1,0 +1,172 @@
+"""Reads of funding: remaining quotas, proposal facts and the summaries, in a constant number of queries."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from core.scoping import restrict
+from projects.choices import ProjectStatus
+from projects.models import Project, TaskArea
+from towns.models import Region, RegionLevel
+
+from .choices import BOND_KIND_OF_SOURCE
+from .models import Allocation, DebtQuota
+from .rules import ProjectFacts
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+SOURCES_OF_KIND = {
+    kind: [source.value for source, k in BOND_KIND_OF_SOURCE.items() if k == kind]
+    for kind in ("general", "special")
+}
+
+
+def remaining_of(quota, kind, used_only=False):
+    """What is left of (or, with used_only, what is used of) the quota's kind."""
+    used = quota.allocations.filter(source__in=SOURCES_OF_KIND[kind]).aggregate(total=Sum("amount"))["total"]
+    used = used or Decimal("0")
+    return used if used_only else quota.amount_for(kind) - used
+
+
+def proposal_facts(county, year):
+    """The county's projects that could take bond money, as ProjectFacts for funding.rules (two queries)."""
+    projects = (
+        Project.objects.with_flags()
+        .filter(town__county=county)
+        .exclude(status__in=[ProjectStatus.COMPLETED, ProjectStatus.CANCELLED])
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
+    )
+    return [
+        ProjectFacts(
+            id=project.pk,
+            name=project.name,
+            town_is_provincial=project.town_tier == "provincial",
+            public_welfare=project.public_welfare,
+            key_support=project.key_support,
+            status=project.status,
+            has_approvals=project.has_planning_approval and project.has_design_approval,
+            bond_type=project.bond_type,
+            unfunded=project.investment - project.allocated,
+            start_year=project.start_year,
+        )
+        for project in projects
+    ]
+
+
+def visible_quotas(user):
+    return restrict(DebtQuota.objects.select_related("region", "region__parent"), user)
+
+
+def visible_allocations(user):
+    return restrict(
+        Allocation.objects.select_related(
+            "project", "project__town", "project__town__county", "project__town__city"
+        ),
+        user,
+    )
+
+
+def _bond_sums(prefix=""):
+    return {
+        f"{kind}_allocated": Coalesce(
+            Sum(f"{prefix}amount", filter=Q(**{f"{prefix}source__in": sources})), ZERO
+        )
+        for kind, sources in SOURCES_OF_KIND.items()
+    }
+
+
+KINDS = ("general", "special")
+FIGURES = [f"{kind}_{what}" for kind in KINDS for what in ("quota", "allocated", "remaining")]
+
+
+def quota_usage(user, year):
+    """(cities, counties) for the year: quota, allocated and remaining by bond type (R6). A city's row adds
+    its own quota, if it has one, to its counties'. Three queries whatever the number of regions."""
+    quotas = {
+        row["region_id"]: row
+        for row in visible_quotas(user)
+        .filter(year=year)
+        .values("region_id", "general_amount", "special_amount")
+    }
+    used = {
+        row["quota__region_id"]: row
+        for row in Allocation.objects.filter(quota__year=year, quota__region_id__in=list(quotas))
+        .values("quota__region_id")
+        .annotate(**_bond_sums())
+    }
+    regions = restrict(Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]), user).values(
+        "code", "name", "level", "parent_id"
+    )
+    own = {}
+    for code, quota in quotas.items():
+        usage = used.get(code, {})
+        figures = {}
+        for kind in KINDS:
+            amount = quota[f"{kind}_amount"]
+            allocated = usage.get(f"{kind}_allocated") or Decimal("0")
+            figures.update(
+                {
+                    f"{kind}_quota": amount,
+                    f"{kind}_allocated": allocated,
+                    f"{kind}_remaining": amount - allocated,
+                }
+            )
+        own[code] = figures
+    cities, counties = [], []
+    city_totals = defaultdict(lambda: dict.fromkeys(FIGURES, Decimal("0")))
+    for region in regions:
+        if region["level"] == RegionLevel.COUNTY and region["code"] in own:
+            counties.append({**region, **own[region["code"]]})
+            for name, value in own[region["code"]].items():
+                city_totals[region["parent_id"]][name] += value
+    for region in regions:
+        if region["level"] == RegionLevel.CITY:
+            totals = dict(city_totals.get(region["code"], dict.fromkeys(FIGURES, Decimal("0"))))
+            for name, value in own.get(region["code"], {}).items():
+                totals[name] += value
+            if region["code"] in own or region["code"] in city_totals:
+                cities.append({**region, **totals})
+    return cities, counties
+
+
+def task_area_summary(user, year=None):
+    """Per task area: projects, investment and allocations (bond by kind, other) within the user's scope."""
+    projects = restrict(Project.objects.all(), user)
+    allocations = restrict(Allocation.objects.all(), user)
+    if year is not None:
+        projects = projects.filter(start_year__lte=year, end_year__gte=year)
+        allocations = allocations.filter(year=year)
+    by_area = defaultdict(dict)
+    for row in projects.values("task_area_id").annotate(
+        projects=Sum(Value(1)), investment=Coalesce(Sum("investment"), ZERO)
+    ):
+        by_area[row["task_area_id"]].update(projects=row["projects"], investment=row["investment"])
+    for row in allocations.values("project__task_area_id").annotate(
+        total=Coalesce(Sum("amount"), ZERO), **_bond_sums()
+    ):
+        by_area[row["project__task_area_id"]].update(
+            allocated=row["total"],
+            general_allocated=row["general_allocated"],
+            special_allocated=row["special_allocated"],
+        )
+    rows = []
+    for area in TaskArea.objects.all():
+        values = by_area.get(area.code, {})
+        allocated = values.get("allocated", Decimal("0"))
+        bonds = values.get("general_allocated", Decimal("0")) + values.get("special_allocated", Decimal("0"))
+        rows.append(
+            {
+                "code": area.code,
+                "name": area.name,
+                "group": area.group,
+                "group_name": area.group_name,
+                "projects": values.get("projects", 0),
+                "investment": values.get("investment", Decimal("0")),
+                "allocated": allocated,
+                "general_allocated": values.get("general_allocated", Decimal("0")),
+                "special_allocated": values.get("special_allocated", Decimal("0")),
+                "other_allocated": allocated - bonds,
+            }
+        )
+    return rows

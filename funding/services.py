@@ -1,0 +1,159 @@
+"""Writes about funding (R6): quotas, allocations and the proposed allocation of a county's quota.
+
+Race safety: every bond allocation locks the quota row first (SELECT … FOR UPDATE on PostgreSQL), then
+the project row, and only then sums what is already allocated; two allocations racing for the last of a
+quota therefore queue up, and the second sees what the first took.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts.models import Role
+from core.errors import DomainError
+from core.money import parse_money
+from projects.models import Project
+from projects.rules import recommended_bond_type
+from towns.models import Region, RegionLevel
+
+from .choices import BOND_KIND_OF_SOURCE, FundingSource
+from .models import Allocation, DebtQuota
+from .rules import allocation_refusal, propose_allocation
+from .selectors import proposal_facts, remaining_of
+
+YEAR_RANGE = range(2000, 2101)
+
+
+def _check_year(year):
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise DomainError(f"年度“{year}”无效。") from None
+    if year not in YEAR_RANGE:
+        raise DomainError(f"年度 {year} 无效。")
+    return year
+
+
+def set_quota(user, region, year, general_amount, special_amount):
+    """Set a county's (or city's) new-debt quota for a year; province_admin only (R6)."""
+    if getattr(user, "role", None) != Role.PROVINCE_ADMIN:
+        raise DomainError("只有省级管理员可以下达新增债务限额。")
+    if region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+        raise DomainError("新增债务限额按市（州）或县（市、区）下达。")
+    year = _check_year(year)
+    general, problem = parse_money(general_amount, "新增一般债务限额")
+    if problem:
+        raise DomainError(problem)
+    special, problem = parse_money(special_amount, "新增专项债务限额")
+    if problem:
+        raise DomainError(problem)
+    with transaction.atomic():
+        quota, _ = DebtQuota.objects.select_for_update().get_or_create(region=region, year=year)
+        for kind, amount in (("general", general), ("special", special)):
+            used = remaining_of(quota, kind, used_only=True)
+            if amount < used:
+                raise DomainError(
+                    f"已安排{'一般' if kind == 'general' else '专项'}债券 {used} 万元，限额不能低于该数。"
+                )
+        quota.general_amount, quota.special_amount = general, special
+        quota.save()
+    return quota
+
+
+def _may_allocate(user, project):
+    role = getattr(user, "role", None)
+    if role == Role.PROVINCE_ADMIN:
+        return
+    if role == Role.CITY_OFFICIAL and user.region_id == project.town.city_id:
+        return
+    raise DomainError("只有省级管理员或项目所在市（州）的工作人员可以安排资金。")
+
+
+def _project_bond_type(project):
+    return recommended_bond_type(
+        project.public_welfare,
+        project.special_bond_field,
+        project.annual_revenue,
+        project.annual_debt_service,
+    )
+
+
+def allocate(user, project, source, amount, year, note=""):
+    """Allocate amount 万元 from source to project for year (R6): a bond allocation must match the project's
+    recommended bond type and fit both the county's remaining quota and the project's unfunded investment."""
+    _may_allocate(user, project)
+    year = _check_year(year)
+    amount, problem = parse_money(amount, "安排金额")
+    if problem:
+        raise DomainError(problem)
+    if source not in FundingSource.values:
+        raise DomainError(f"未知的资金来源“{source}”。")
+    with transaction.atomic():
+        return _allocate_locked(user, project.pk, source, amount, year, note)
+
+
+def _allocate_locked(user, project_id, source, amount, year, note):
+    kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
+    project = Project.objects.select_related("town").get(pk=project_id)
+    quota = None
+    if kind is not None:
+        # Quota first, then project: every path takes the locks in this order.
+        quota = (
+            DebtQuota.objects.select_for_update().filter(region_id=project.town.county_id, year=year).first()
+        )
+    project = Project.objects.select_for_update().select_related("town").get(pk=project_id)
+    allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    refusal = allocation_refusal(
+        source,
+        amount,
+        _project_bond_type(project),
+        project.investment - allocated,
+        remaining_of(quota, kind) if quota is not None else None,
+        project.status,
+    )
+    if refusal:
+        raise DomainError(refusal)
+    return Allocation.objects.create(
+        project=project,
+        source=source,
+        amount=amount,
+        year=year,
+        quota=quota,
+        note=(note or "").strip(),
+        created_by=user,
+    )
+
+
+def proposal(county, year):
+    """The proposed allocation of the county's remaining quota for the year, in R6's priority order."""
+    quota = DebtQuota.objects.filter(region=county, year=year).first()
+    if quota is None:
+        return None, []
+    remaining = {kind: remaining_of(quota, kind) for kind in ("general", "special")}
+    return quota, propose_allocation(proposal_facts(county, year), remaining)
+
+
+def accept_proposal(user, county, year):
+    """Create every allocation of the current proposal in one transaction (province, or the county's city)."""
+    if not isinstance(county, Region) or county.level != RegionLevel.COUNTY:
+        raise DomainError("请选择县（市、区）。")
+    role = getattr(user, "role", None)
+    if not (
+        role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == county.parent_id)
+    ):
+        raise DomainError("只有省级管理员或该县所在市（州）的工作人员可以确认资金安排方案。")
+    year = _check_year(year)
+    with transaction.atomic():
+        locked = DebtQuota.objects.select_for_update().filter(region=county, year=year).first()
+        if locked is None:
+            raise DomainError(f"{county.name} {year} 年尚未下达新增债务限额。")
+        _quota, lines = proposal(county, year)
+        if not lines:
+            raise DomainError("没有可安排的项目，或限额已全部安排。")
+        return [
+            _allocate_locked(
+                user, line.project_id, line.source, line.amount, year, f"按优先顺序安排：{line.reason}"
+            )
+            for line in lines
+        ]

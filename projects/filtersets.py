@@ -1,0 +1,74 @@
+"""One FilterSet per list, used by the page, the API and the export alike."""
+
+import django_filters
+from django.db.models import Q
+
+from towns.choices import Tier
+
+from .choices import BondType, PeriodType, ProjectStatus
+from .models import ProgressReport, Project, TaskArea
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """Over Project.objects.with_flags() (town_tier, key_support, bond_type are annotations)."""
+
+    city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
+    county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
+    town = django_filters.CharFilter(field_name="town_id", label="镇区划代码")
+    tier = django_filters.ChoiceFilter(
+        choices=[*Tier.choices, ("none", "非示范镇")], method="filter_tier", label="镇的示范层级"
+    )
+    task_area = django_filters.ModelChoiceFilter(
+        queryset=TaskArea.objects.all(), to_field_name="code", label="任务领域（T01–T15）"
+    )
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label="状态")
+    key_support = django_filters.BooleanFilter(field_name="key_support", label="省级重点支持")
+    bond_type = django_filters.ChoiceFilter(
+        choices=BondType.choices, field_name="bond_type", label="推荐债券类型"
+    )
+    year = django_filters.NumberFilter(
+        method="filter_year", label="年度（建设期内）", min_value=2000, max_value=2100
+    )
+    search = django_filters.CharFilter(method="filter_search", label="关键词")
+
+    class Meta:
+        model = Project
+        fields = [
+            "city",
+            "county",
+            "town",
+            "tier",
+            "task_area",
+            "status",
+            "key_support",
+            "bond_type",
+            "year",
+            "search",
+        ]
+
+    def filter_tier(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(town_tier__isnull=True)
+        return queryset.filter(town_tier=value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=int(value), end_year__gte=int(value))
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(name__icontains=value) | Q(town__name__icontains=value)) if value else queryset
+        )
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id", label="项目 ID")
+    city = django_filters.CharFilter(field_name="project__town__city_id", label="市（州）代码")
+    county = django_filters.CharFilter(field_name="project__town__county_id", label="县（市、区）代码")
+    town = django_filters.CharFilter(field_name="project__town_id", label="镇区划代码")
+    period_type = django_filters.ChoiceFilter(choices=PeriodType.choices, label="报送周期")
+    year = django_filters.NumberFilter(field_name="year", label="年度", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "city", "county", "town", "period_type", "year"]

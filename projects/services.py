@@ -1,0 +1,234 @@
+"""Writes about projects and their progress (R5); one transaction per operation."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core.errors import DomainError
+from core.models import Notification
+from towns.models import Designation, TownKind
+
+from .choices import ProjectStatus
+from .models import ProgressReport, Project, TaskArea
+from .rules import ReportFigures, parse_money, period, period_of, progress_refusal, status_change_refusal
+from .selectors import unreported_projects
+
+MONEY_FIELDS = {"investment": "总投资", "annual_revenue": "预期年收益", "annual_debt_service": "年还本付息"}
+EDITABLE_FIELDS = (
+    "name",
+    "task_area",
+    "public_welfare",
+    "special_bond_field",
+    "investment",
+    "annual_revenue",
+    "annual_debt_service",
+    "start_year",
+    "end_year",
+    "planning_approval_date",
+    "planning_approval_doc_no",
+    "design_approval_date",
+    "design_approval_doc_no",
+)
+REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
+
+
+def _require_county_of(user, town):
+    if getattr(user, "role", None) != Role.COUNTY_OFFICIAL:
+        raise DomainError("只有县（市、区）工作人员可以填报和修改项目。")
+    if user.region_id != town.county_id:
+        # Not named: the caller may not learn which town that code is.
+        raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇填报项目。")
+
+
+def _validation_error(exc):
+    details = []
+    for field, messages in exc.message_dict.items():
+        label = Project._meta.get_field(field).verbose_name if field != "__all__" else ""
+        details.extend(f"{label}：{message}" if label else message for message in messages)
+    return DomainError("填写的内容有误：" + "；".join(details), details=details)
+
+
+def _apply(project, data):
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(
+            f"不能填写的字段：{'、'.join(sorted(unknown))}（状态请用状态变更，计算字段不可填写）。"
+        )
+    problems = []
+    for name, value in data.items():
+        if name in MONEY_FIELDS:
+            value, problem = parse_money(value, MONEY_FIELDS[name])
+            if problem:
+                problems.append(problem)
+                continue
+        if name == "task_area" and not isinstance(value, TaskArea):
+            value = TaskArea.objects.filter(code=str(value).strip().upper()).first()
+            if value is None:
+                problems.append(f"任务领域“{data[name]}”不存在，应为 T01–T15。")
+                continue
+        setattr(project, name, value)
+    if problems:
+        raise DomainError("填写的内容有误：" + "；".join(problems), details=problems)
+    try:
+        project.full_clean(exclude=["town", "created_by"])
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    if project.end_year < project.start_year:
+        raise DomainError("完工年度不能早于开工年度。")
+
+
+def create_project(user, town, data):
+    """A county official's new project for one of its demonstration towns (R5)."""
+    _require_county_of(user, town)
+    if town.kind != TownKind.TOWN or not Designation.objects.active().filter(town=town).exists():
+        raise DomainError(f"{town.name}不是示范镇，不能填报示范镇建设项目。")
+    project = Project(town=town, created_by=user)
+    _apply(project, dict(data))
+    with transaction.atomic():
+        project.save()
+    return project
+
+
+def update_project(user, project, data):
+    """Edit a project's declared fields (its county only; status moves through change_status)."""
+    _require_county_of(user, project.town)
+    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        raise DomainError(f"项目已{project.get_status_display()}，不能再修改。")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        _apply(project, dict(data))
+        project.save()
+    return project
+
+
+def change_status(user, project, new_status):
+    """Move a project along R5's transitions; 在建 needs both approvals recorded."""
+    _require_county_of(user, project.town)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        refusal = status_change_refusal(
+            project.status, new_status, project.has_planning_approval, project.has_design_approval
+        )
+        if refusal:
+            raise DomainError(refusal)
+        project.status = new_status
+        project.save(update_fields=["status", "updated_at"])
+    return project
+
+
+def submit_report(
+    user, project, period_type, year, number, cumulative_investment, percent_complete, narrative=""
+):
+    """File the progress of a project for a month or quarter (调度). Cumulative figures never go backwards
+    and never exceed the investment; the project's figures follow from its latest report (R5)."""
+    _require_county_of(user, project.town)
+    try:
+        when = period(period_type, int(year), int(number))
+    except (TypeError, ValueError) as exc:
+        raise DomainError(str(exc) if str(exc) else "报送周期无效。") from exc
+    cumulative, problem = parse_money(cumulative_investment, "累计完成投资")
+    if problem:
+        raise DomainError(problem)
+    percent, problem = parse_money(percent_complete, "形象进度")
+    if problem:
+        raise DomainError(problem)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        if project.status not in REPORTING_STATUSES:
+            raise DomainError(f"项目处于“{project.get_status_display()}”状态，不需要报送进度。")
+        reports = project.reports.all()
+        earlier = reports.filter(period_end__lt=when.end).order_by("-period_end", "-id").first()
+        later = reports.filter(period_end__gt=when.end).order_by("period_end", "id").first()
+        refusal = progress_refusal(
+            project.investment,
+            cumulative,
+            percent,
+            earlier=_figures(earlier),
+            later=_figures(later),
+            today=timezone.localdate(),
+            period_end=when.end,
+        )
+        if refusal:
+            raise DomainError(refusal)
+        try:
+            with transaction.atomic():
+                report = ProgressReport.objects.create(
+                    project=project,
+                    period_type=when.kind,
+                    year=when.year,
+                    number=when.number,
+                    period_end=when.end,
+                    cumulative_investment=cumulative,
+                    percent_complete=percent,
+                    narrative=(narrative or "").strip(),
+                    reported_by=user,
+                )
+        except IntegrityError as exc:
+            raise DomainError(f"该项目{when.label}已报送过进度。") from exc
+        latest = project.reports.order_by("-period_end", "-id").first()
+        project.completed_investment = latest.cumulative_investment
+        project.percent_complete = latest.percent_complete
+        project.last_reported_period = period(latest.period_type, latest.year, latest.number).key
+        project.save(
+            update_fields=["completed_investment", "percent_complete", "last_reported_period", "updated_at"]
+        )
+    return report
+
+
+def _figures(report):
+    if report is None:
+        return None
+    return ReportFigures(report.period_end, report.cumulative_investment, report.percent_complete)
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    period_label: str
+    counties: int
+    notices: int
+
+
+def remind_unreported(today=None):
+    """In-app notices to the county officials whose projects have not reported for the current period.
+
+    Run by Celery beat at the start of each period; running it twice sends nothing twice (dedupe key).
+    """
+    today = today or timezone.localdate()
+    current = period_of(today, settings.PROGRESS_PERIOD)
+    pending = {}
+    for county_id, count in unreported_projects(None, current).county_counts():
+        pending[county_id] = count
+    officials = User.objects.filter(role=Role.COUNTY_OFFICIAL, is_active=True, region_id__in=pending)
+    existing = set(
+        Notification.objects.filter(
+            kind="progress_reminder", dedupe_key__startswith=f"progress:{current.key}:"
+        ).values_list("user_id", flat=True)
+    )
+    notices = [
+        Notification(
+            user=official,
+            kind="progress_reminder",
+            title=f"请报送{current.label}项目进度",
+            body=f"本县（市、区）有 {pending[official.region_id]} 个在建或已批复项目尚未报送{current.label}进度。",
+            link="/projects/unreported/",
+            dedupe_key=f"progress:{current.key}:{official.region_id}",
+        )
+        for official in officials
+        if official.pk not in existing
+    ]
+    # ignore_conflicts: a second worker running the same reminder at the same moment adds nothing either.
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return ReminderSummary(current.label, len(pending), len(notices))
+
+
+__all__ = [
+    "change_status",
+    "create_project",
+    "remind_unreported",
+    "submit_report",
+    "update_project",
+]

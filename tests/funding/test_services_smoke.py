@@ -1,0 +1,51 @@
+"""Funding through its services: quotas, allocations checked against R6, proposals."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.errors import DomainError
+from funding.models import Allocation
+from funding.services import accept_proposal, allocate, proposal
+from towns.models import Region
+
+from ..conftest import SHUANGYANG
+
+
+def test_bond_allocation_fits_type_quota_and_unfunded(
+    make_project, county_quota, province_admin, city_official
+):
+    general = make_project(investment="700.00")
+    allocate(city_official, general, "provincial_general_bond", "600.00", 2026)
+    with pytest.raises(DomainError, match="超过项目尚未落实的资金 100.00 万元"):
+        allocate(province_admin, general, "county_budget", "100.01", 2026)
+    with pytest.raises(DomainError, match="推荐债券类型为“一般债券”，不能安排专项债券"):
+        allocate(province_admin, general, "provincial_special_bond", "50.00", 2026)
+    other = make_project(investment="900.00")
+    with pytest.raises(DomainError, match="超过当年新增一般债券剩余限额 400.00 万元"):
+        allocate(province_admin, other, "provincial_general_bond", "400.01", 2026)
+    allocate(province_admin, other, "provincial_general_bond", "400.00", 2026)
+    with pytest.raises(DomainError, match="尚未下达"):
+        allocate(province_admin, other, "provincial_general_bond", "1.00", 2025)
+    assert Allocation.objects.count() == 2
+
+
+def test_proposal_puts_provincial_public_welfare_first_and_accepting_allocates(
+    make_project, county_quota, province_admin
+):
+    ready = make_project(name="在建道路", investment="300.00")
+    big = make_project(name="大项目", investment="900.00")
+    county = Region.objects.get(code=SHUANGYANG)
+    _quota, lines = proposal(county, 2026)
+    assert [(line.project_name, line.amount) for line in lines] == [
+        ("在建道路", Decimal("300.00")),
+        ("大项目", Decimal("700.00")),
+    ] or [(line.project_name, line.amount) for line in lines] == [
+        ("大项目", Decimal("900.00")),
+        ("在建道路", Decimal("100.00")),
+    ]
+    created = accept_proposal(province_admin, county, 2026)
+    assert sum(a.amount for a in created) == Decimal("1000.00")
+    assert {a.project_id for a in created} <= {ready.pk, big.pk}
+    with pytest.raises(DomainError, match="限额已全部安排"):
+        accept_proposal(province_admin, county, 2026)
