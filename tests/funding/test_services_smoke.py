@@ -17,12 +17,12 @@ def test_bond_allocation_fits_type_quota_and_unfunded(
 ):
     general = make_project(investment="700.00")
     allocate(city_official, general, "provincial_general_bond", "600.00", 2026)
-    with pytest.raises(DomainError, match="超过项目尚未落实的资金 100.00 万元"):
+    with pytest.raises(DomainError, match=r"超过项目尚未落实的资金 100\.00 万元"):
         allocate(province_admin, general, "county_budget", "100.01", 2026)
     with pytest.raises(DomainError, match="推荐债券类型为“一般债券”，不能安排专项债券"):
         allocate(province_admin, general, "provincial_special_bond", "50.00", 2026)
     other = make_project(investment="900.00")
-    with pytest.raises(DomainError, match="超过当年新增一般债券剩余限额 400.00 万元"):
+    with pytest.raises(DomainError, match=r"超过当年新增一般债券剩余限额 400\.00 万元"):
         allocate(province_admin, other, "provincial_general_bond", "400.01", 2026)
     allocate(province_admin, other, "provincial_general_bond", "400.00", 2026)
     with pytest.raises(DomainError, match="尚未下达"):

@@ -76,11 +76,11 @@ def test_progress_is_monotone_and_the_project_follows_its_latest_report(make_pro
     change_status(county_official, project, "approved")
     submit_report(county_official, project, "month", 2026, 3, "100.00", "10", "开工准备")
     submit_report(county_official, project, "month", 2026, 5, "300.00", "25")
-    with pytest.raises(DomainError, match="不能少于上一期报送的 300.00 万元"):
+    with pytest.raises(DomainError, match=r"不能少于上一期报送的 300\.00 万元"):
         submit_report(county_official, project, "month", 2026, 6, "299.99", "30")
     with pytest.raises(DomainError, match="超过项目总投资"):
         submit_report(county_official, project, "month", 2026, 6, "1200.01", "30")
-    with pytest.raises(DomainError, match="不能多于之后一期已报送的 300.00 万元"):
+    with pytest.raises(DomainError, match=r"不能多于之后一期已报送的 300\.00 万元"):
         submit_report(county_official, project, "month", 2026, 4, "300.01", "20")
     with pytest.raises(DomainError, match="已报送过进度"):
         submit_report(county_official, project, "month", 2026, 5, "300.00", "25")
