@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("towns/", include("towns.urls")),
+    path("projects/", include("projects.urls")),
+    path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
