@@ -28,9 +28,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def jilin(db):
-    """The Jilin geography, reloaded if a transactional test flushed it."""
+    """The Jilin geography and the task areas, reloaded if a transactional test flushed them."""
     if not Town.objects.exists():
         load_divisions()
+    from projects.choices import TASK_AREAS, TASK_GROUPS
+    from projects.models import TaskArea
+
+    if not TaskArea.objects.exists():
+        TaskArea.objects.bulk_create(
+            TaskArea(code=code, name=name, group=group, group_name=TASK_GROUPS[group])
+            for code, group, name in TASK_AREAS
+        )
 
 
 @pytest.fixture

@@ -39,3 +39,60 @@ def test_a_real_celery_worker_runs_a_task_from_redis(require_services):
             assert ping.delay().get(timeout=20) == "pong"
     finally:
         app.conf.update(task_always_eager=True, broker_url="memory://", result_backend="cache+memory://")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_allocations_racing_for_the_last_of_a_quota_cannot_both_succeed(require_services, jilin):
+    """R6 under real concurrency: the quota row lock makes the second allocation see the first."""
+    import threading
+    from decimal import Decimal
+
+    from django.db import connection as main_connection
+
+    from accounts.models import User
+    from core.errors import DomainError
+    from funding.models import Allocation
+    from funding.services import allocate, set_quota
+    from projects.services import create_project
+    from towns.models import Region
+    from towns.services import designate
+
+    from .conftest import PROJECT_DATA, SHUANGYANG, town_in
+
+    town = town_in(SHUANGYANG)
+    designate(town, "provincial", 2022)
+    admin = User.objects.create(username="race_admin", role="province_admin")
+    county = User.objects.create(username="race_county", role="county_official", region_id=SHUANGYANG)
+    set_quota(admin, Region.objects.get(code=SHUANGYANG), 2026, "500.00", "0.00")
+    projects = [
+        create_project(county, town, {**PROJECT_DATA, "name": f"项目{i}", "investment": "900.00"})
+        for i in (1, 2)
+    ]
+    main_connection.close()
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def race(project):
+        from django.db import connection
+
+        try:
+            barrier.wait(timeout=10)
+            allocate(admin, project, "provincial_general_bond", "400.00", 2026)
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race, args=(project,)) for project in projects]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes, key=lambda o: o != "ok")[0] == "ok"
+    assert outcomes.count("ok") == 1, outcomes
+    assert any("剩余限额 100.00 万元" in outcome for outcome in outcomes), outcomes
+    assert Allocation.objects.count() == 1
+    assert sum(a.amount for a in Allocation.objects.all()) == Decimal("400.00")
