@@ -36,12 +36,20 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     statuses = sorted(Submission.objects.values_list("status", flat=True))
     assert statuses == ["draft", "recommended", "submitted"]
     assert all(s.documents.count() == 2 for s in Submission.objects.all())
+    from funding.models import Allocation
+    from projects.models import Project
+
+    statuses = set(Project.objects.values_list("status", flat=True))
+    assert statuses == {"planned", "approved", "under_construction", "completed"}
+    assert Allocation.objects.exists() and Project.objects.filter(reports__isnull=False).exists()
+    projects = Project.objects.count()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
 
     second = StringIO()
     call_command("load_demo", stdout=second)
     assert Designation.objects.count() == designations and User.objects.count() == users
     assert Submission.objects.count() == 3
+    assert Project.objects.count() == projects
     from towns.models import SelectionRound
 
     assert SelectionRound.objects.get(name="2022年第一批示范镇评选").deadline.isoformat() == "2022-04-30"

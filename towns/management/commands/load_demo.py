@@ -5,6 +5,12 @@ from towns.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from towns.selectors import quota_report
 
 
+def result_year():
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
 class Command(BaseCommand):
     help = (
         "在真实的吉林省乡镇上载入演示数据（满足 R1 全部最低名额的认定）及每个角色一个演示账号。可重复运行。"
@@ -32,6 +38,13 @@ class Command(BaseCommand):
         for username, role, region, organization in DEMO_USERS:
             where = f"，地区 {region}" if region else ""
             self.stdout.write(f"  {username:<14} {role.label}（{organization}{where}）")
+        from projects.demo import load_demo_projects
+
+        projects = load_demo_projects()
+        if projects:
+            self.stdout.write(
+                f"生成演示建设项目 {projects} 个（含进度报送、{result_year()}年新增债务限额与资金安排）。"
+            )
         if result.demo_round is not None:
             self.stdout.write(
                 f"演示评选批次“{result.demo_round.name}”：农安县草稿 1 件、待长春市审核 1 件、待省级审定 1 件。"
