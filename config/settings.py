@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TownKindEnum": "towns.models.TownKind",
         "DocumentKindEnum": "towns.choices.DocumentKind",
+        "SubmissionStatusEnum": "towns.choices.SubmissionStatus",
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
     },
 }
 

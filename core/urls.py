@@ -4,6 +4,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notices/", views.notice_list, name="notice-list"),
+    path("notices/read-all/", views.notice_read_all, name="notice-read-all"),
+    path("notices/<int:pk>/", views.notice_open, name="notice-open"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

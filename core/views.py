@@ -1,13 +1,20 @@
-"""Home dashboard, the audit log page and the error pages."""
+"""Home dashboard, the in-app notices, the audit log page and the error pages."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from projects.rules import period_of
+from projects.selectors import unreported_projects
 from towns import selectors
 from towns.choices import Tier
 from towns.selection_views import home_inbox
@@ -18,6 +25,7 @@ from .filtersets import LogEntryFilterSet, audit_entries
 from .scoping import can_read_audit_log
 
 AUDIT_PAGE_SIZE = 50
+NOTICE_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
@@ -37,7 +45,45 @@ def home(request):
         "county_count": len(counties),
         **home_inbox(user),
     }
+    if user.role == Role.COUNTY_OFFICIAL:
+        current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
+        context["unreported_period"] = current
+        context["unreported_count"] = unreported_projects(user, current).queryset.count()
     return render(request, "core/home.html", context)
+
+
+# --- in-app notices ---------------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request):
+    """The user's notices, newest first; unread ones stand out."""
+    notices = request.user.notifications.all()
+    page = Paginator(notices, NOTICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = notices.filter(read_at__isnull=True).count()
+    return render(request, "core/notices.html", {"page": page, "unread": unread})
+
+
+@login_required
+def notice_open(request, pk):
+    """Mark one of the user's notices read and follow its link (a path inside the portal)."""
+    notice = get_object_or_404(request.user.notifications, pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    link = notice.link
+    if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return redirect(link)
+    return redirect("notice-list")
+
+
+@login_required
+@require_POST
+def notice_read_all(request):
+    marked = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        messages.success(request, f"已将 {marked} 条通知标为已读。")
+    return redirect("notice-list")
 
 
 def _audit_filterset(request):

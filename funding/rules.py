@@ -98,8 +98,8 @@ def propose_allocation(projects, remaining):
 
 
 def _reason(project):
+    if project.key_support:
+        return "省级重点支持项目（省级示范镇公益性项目，投资超过 500 万元）优先安排"
     if project.town_is_provincial and project.public_welfare:
         return "省级示范镇公益性项目优先安排"
-    if project.key_support:
-        return "省级重点支持项目"
     return f"按项目成熟度安排（{ProjectStatus(project.status).label}）"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.money import quantize
 from core.scoping import restrict
 from projects.choices import ProjectStatus
 from projects.models import Project, TaskArea
@@ -25,7 +26,7 @@ SOURCES_OF_KIND = {
 def remaining_of(quota, kind, used_only=False):
     """What is left of (or, with used_only, what is used of) the quota's kind."""
     used = quota.allocations.filter(source__in=SOURCES_OF_KIND[kind]).aggregate(total=Sum("amount"))["total"]
-    used = used or Decimal("0")
+    used = quantize(used or Decimal("0"))  # SQLite sums without the column's scale
     return used if used_only else quota.amount_for(kind) - used
 
 
@@ -170,3 +171,57 @@ def task_area_summary(user, year=None):
             }
         )
     return rows
+
+
+# --- Appended for the funding pages (funding/views.py); reads only, owned by the pages helper. -------------
+
+
+def funding_years(user, around=None):
+    """The years with a quota or an allocation in the user's scope, and `around` (the current year), newest
+    first; two queries."""
+    years = set(visible_quotas(user).order_by().values_list("year", flat=True).distinct())
+    years |= set(visible_allocations(user).order_by().values_list("year", flat=True).distinct())
+    if around is not None:
+        years.add(around)
+    return sorted(years, reverse=True)
+
+
+def with_usage(quotas):
+    """Annotate a DebtQuota queryset with general_/special_allocated (bond allocations drawing on it) and
+    general_/special_remaining."""
+    from django.db.models import ExpressionWrapper, F
+
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return quotas.annotate(**_bond_sums("allocations__")).annotate(
+        general_remaining=ExpressionWrapper(F("general_amount") - F("general_allocated"), output_field=money),
+        special_remaining=ExpressionWrapper(F("special_amount") - F("special_allocated"), output_field=money),
+    )
+
+
+def allocation_totals(allocations):
+    """count, total, general, special and other (non-bond) sums of an Allocation queryset; one query."""
+    from django.db.models import Count
+
+    sums = allocations.order_by().aggregate(
+        count=Count("id"), total=Coalesce(Sum("amount"), ZERO), **_bond_sums()
+    )
+    return {
+        "count": sums["count"],
+        "total": sums["total"],
+        "general": sums["general_allocated"],
+        "special": sums["special_allocated"],
+        "other": sums["total"] - sums["general_allocated"] - sums["special_allocated"],
+    }
+
+
+def project_funding(project, year):
+    """What the allocation form shows beside a project: its allocated and unfunded sums, and what is left of
+    its county's quotas for the year (None without a quota)."""
+    allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    quota = DebtQuota.objects.filter(region_id=project.town.county_id, year=year).first()
+    return {
+        "allocated": allocated,
+        "unfunded": project.investment - allocated,
+        "quota": quota,
+        "remaining": {kind: remaining_of(quota, kind) for kind in KINDS} if quota is not None else None,
+    }

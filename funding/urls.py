@@ -1,1 +1,17 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.summary, name="funding-summary"),
+    path("export.xlsx", views.summary_export, name="funding-summary-export"),
+    path("task-areas/export.xlsx", views.task_area_export, name="funding-task-area-export"),
+    path("quotas/", views.quota_list, name="funding-quotas"),
+    path("quotas/export.xlsx", views.quota_export, name="funding-quota-export"),
+    path("quotas/set/", views.quota_set, name="funding-quota-set"),
+    path("allocations/", views.allocation_list, name="funding-allocations"),
+    path("allocations/export.xlsx", views.allocation_export, name="funding-allocation-export"),
+    path("allocations/new/", views.allocation_create, name="funding-allocation-create"),
+    path("proposals/", views.proposal_page, name="funding-proposal"),
+    path("proposals/accept/", views.proposal_accept, name="funding-proposal-accept"),
+]

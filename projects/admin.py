@@ -12,7 +12,15 @@ class TaskAreaAdmin(admin.ModelAdmin):
 class ProgressReportInline(admin.TabularInline):
     model = ProgressReport
     extra = 0
-    fields = ["period_type", "year", "number", "cumulative_investment", "percent_complete", "narrative", "reported_by"]
+    fields = [
+        "period_type",
+        "year",
+        "number",
+        "cumulative_investment",
+        "percent_complete",
+        "narrative",
+        "reported_by",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -26,5 +34,11 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "town__name", "town__code"]
     list_select_related = ["town", "task_area"]
     raw_id_fields = ["town"]
-    readonly_fields = ["status", "completed_investment", "percent_complete", "last_reported_period", "created_by"]
+    readonly_fields = [
+        "status",
+        "completed_investment",
+        "percent_complete",
+        "last_reported_period",
+        "created_by",
+    ]
     inlines = [ProgressReportInline]

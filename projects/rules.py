@@ -3,7 +3,7 @@
 import calendar
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from core.money import MAX_MONEY, parse_money
 
@@ -35,6 +35,19 @@ def recommended_bond_type(public_welfare, special_bond_field, annual_revenue, an
     if public_welfare and special_bond_field and revenue >= debt_service:
         return BondType.SPECIAL
     return BondType.NONE
+
+
+def parse_percent(value):
+    """Percent complete, 0 … 100 with at most two decimals: (Decimal, None) or (None, refusal)."""
+    try:
+        percent = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        return None, f"形象进度“{value}”不是有效的百分比。"
+    if not percent.is_finite() or not (Decimal("0") <= percent <= Decimal("100")):
+        return None, "形象进度应在 0–100% 之间。"
+    if percent != percent.quantize(Decimal("0.01")):
+        return None, "形象进度最多保留两位小数。"
+    return percent.quantize(Decimal("0.01")), None
 
 
 # --- status (R5: 储备 → 已批复 → 在建 → 已完工, or 已终止) ------------------------------------------------

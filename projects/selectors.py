@@ -41,3 +41,47 @@ class UnreportedProjects:
 def unreported_projects(user, period):
     """Projects inside the user's scope (everyone's when user is None, for jobs) not reported for period."""
     return UnreportedProjects(user, period)
+
+
+# --- pages (appended by the project pages; reads only) ------------------------------------------------------
+
+
+def project_towns(user):
+    """The 镇 of the county official's county that hold an active designation: where he may file projects."""
+    from towns.models import Town
+
+    return (
+        Town.objects.towns_only()
+        .filter(county_id=user.region_id)
+        .with_active_designation()
+        .filter(active_tier__isnull=False)
+        .order_by("code")
+    )
+
+
+def project_filter_towns(user, city="", county=""):
+    """The towns that have projects inside the user's scope (and the chosen city or county): the list's
+    town filter. One query."""
+    from towns.models import Town
+
+    projects = restrict(Project.objects.all(), user)
+    if city:
+        projects = projects.filter(town__city_id=city)
+    if county:
+        projects = projects.filter(town__county_id=county)
+    return Town.objects.filter(code__in=projects.values("town_id")).select_related("county").order_by("code")
+
+
+def task_area_totals(user, year=None):
+    """task area code → (projects, investment, key-support projects) within the user's scope, one query."""
+    from django.db.models import Q, Sum
+
+    projects = restrict(Project.objects.with_flags(), user)
+    if year is not None:
+        projects = projects.filter(start_year__lte=year, end_year__gte=year)
+    rows = (
+        projects.order_by()
+        .values("task_area_id")
+        .annotate(n=Count("id"), investment=Sum("investment"), key=Count("id", filter=Q(key_support=True)))
+    )
+    return {row["task_area_id"]: (row["n"], row["investment"], row["key"]) for row in rows}

@@ -14,7 +14,15 @@ from towns.models import Designation, TownKind
 
 from .choices import ProjectStatus
 from .models import ProgressReport, Project, TaskArea
-from .rules import ReportFigures, parse_money, period, period_of, progress_refusal, status_change_refusal
+from .rules import (
+    ReportFigures,
+    parse_money,
+    parse_percent,
+    period,
+    period_of,
+    progress_refusal,
+    status_change_refusal,
+)
 from .selectors import unreported_projects
 
 MONEY_FIELDS = {"investment": "总投资", "annual_revenue": "预期年收益", "annual_debt_service": "年还本付息"}
@@ -59,6 +67,12 @@ def _apply(project, data):
             f"不能填写的字段：{'、'.join(sorted(unknown))}（状态请用状态变更，计算字段不可填写）。"
         )
     problems = []
+    start, end = data.get("start_year", project.start_year), data.get("end_year", project.end_year)
+    try:
+        if start is not None and end is not None and int(end) < int(start):
+            problems.append("完工年度不能早于开工年度。")
+    except (TypeError, ValueError):
+        pass  # not numbers: full_clean names the field below
     for name, value in data.items():
         if name in MONEY_FIELDS:
             value, problem = parse_money(value, MONEY_FIELDS[name])
@@ -77,8 +91,6 @@ def _apply(project, data):
         project.full_clean(exclude=["town", "created_by"])
     except ValidationError as exc:
         raise _validation_error(exc) from exc
-    if project.end_year < project.start_year:
-        raise DomainError("完工年度不能早于开工年度。")
 
 
 def create_project(user, town, data):
@@ -97,7 +109,7 @@ def update_project(user, project, data):
     """Edit a project's declared fields (its county only; status moves through change_status)."""
     _require_county_of(user, project.town)
     if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
-        raise DomainError(f"项目已{project.get_status_display()}，不能再修改。")
+        raise DomainError(f"项目状态为“{project.get_status_display()}”，不能再修改。")
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
         _apply(project, dict(data))
@@ -133,7 +145,7 @@ def submit_report(
     cumulative, problem = parse_money(cumulative_investment, "累计完成投资")
     if problem:
         raise DomainError(problem)
-    percent, problem = parse_money(percent_complete, "形象进度")
+    percent, problem = parse_percent(percent_complete)
     if problem:
         raise DomainError(problem)
     with transaction.atomic():

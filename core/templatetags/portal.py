@@ -84,3 +84,12 @@ def elided_pages(page):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def unread_notice_count(context):
+    """How many of the signed-in user's in-app notices are unread (the navbar bell), one query."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at__isnull=True).count()

@@ -2,6 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from . import views
+
 router = SimpleRouter()
+router.register("debt-quotas", views.DebtQuotaViewSet, basename="api-debt-quota")
+router.register("allocations", views.AllocationViewSet, basename="api-allocation")
+router.register("allocation-proposals", views.AllocationProposalViewSet, basename="api-allocation-proposal")
 
 urlpatterns = router.urls

@@ -2,6 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from . import views
+
 router = SimpleRouter()
+router.register("task-areas", views.TaskAreaViewSet, basename="api-task-area")
+router.register("projects", views.ProjectViewSet, basename="api-project")
+router.register("progress-reports", views.ProgressReportViewSet, basename="api-progress-report")
 
 urlpatterns = router.urls

@@ -118,3 +118,22 @@ def test_progress_never_goes_backwards_nor_beyond_the_investment():
     assert "尚未开始" in progress_refusal(
         D("1000"), D("1"), D("1"), today=datetime.date(2026, 11, 29), period_end=datetime.date(2026, 12, 31)
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "message"),
+    [
+        ("35", D("35.00"), None),
+        ("100%", D("100.00"), None),
+        ("100.01", None, "0–100%"),
+        ("-1", None, "0–100%"),
+        ("x", None, "不是有效的百分比"),
+        ("1.005", None, "两位小数"),
+    ],
+)
+def test_percent_complete(value, expected, message):
+    from projects.rules import parse_percent
+
+    parsed, problem = parse_percent(value)
+    assert parsed == expected
+    assert (problem is None) if message is None else (message in problem)

@@ -187,8 +187,8 @@ def test_review_query_count_does_not_grow_with_rows(
     bulk_submissions(open_round, county_official, count, status="submitted")
     client.force_login(city_official)
     # session, user, round, submissions, their documents, 2 × regions for the filters, 5 × quota report,
-    # the user's region in the navigation bar
-    with django_assert_num_queries(13):
+    # the user's region and the unread notices (the bell) in the navigation bar
+    with django_assert_num_queries(14):
         response = client.get(review_url(open_round), {"sort": "-gdp"})
     assert len(table_towns(response)) == count
 

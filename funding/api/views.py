@@ -1,0 +1,340 @@
+"""API v1 for funding (R6): new-debt quotas, allocations and the proposed allocation of a county's quota.
+Reads are scoped by the one policy (core.scoping); writes go through funding.services, whose refusals
+answer 400 with their Chinese reason."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from accounts.models import Role
+from core.api.permissions import ScopedReadOnly
+from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.errors import DomainError, NotVisible
+from core.scoping import restrict
+from projects.api.lists import FormattedValuesListMixin
+from projects.models import Project
+from towns.models import Region, RegionLevel
+
+from ..choices import FundingSource
+from ..filtersets import AllocationFilterSet, DebtQuotaFilterSet
+from ..models import DebtQuota
+from ..selectors import SOURCES_OF_KIND, remaining_of, visible_allocations, visible_quotas, with_usage
+from ..services import accept_proposal, allocate, proposal, set_quota
+from .serializers import (
+    AllocationCreateSerializer,
+    AllocationSerializer,
+    DebtQuotaAmountsSerializer,
+    DebtQuotaSerializer,
+    DebtQuotaWriteSerializer,
+    ProposalAcceptSerializer,
+    ProposalQuerySerializer,
+    ProposalSerializer,
+)
+
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
+REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
+WRITE_RESPONSES = {400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}
+
+
+class RoleWrites(ScopedReadOnly):
+    """Every authenticated user reads within their scope; only `writers` write."""
+
+    writers = frozenset()
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or request.user.role in self.writers
+
+
+class ProvinceAdminWrites(RoleWrites):
+    message = "只有省级管理员可以下达新增债务限额。"
+    writers = frozenset({Role.PROVINCE_ADMIN})
+
+
+class AllocatorWrites(RoleWrites):
+    message = "只有省级管理员或项目所在市（州）的工作人员可以安排资金。"
+    writers = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
+
+
+class AllocatorsOnly(AllocatorWrites):
+    """Reads as well as writes: the proposal is a working tool of the province and the cities."""
+
+    message = "只有省级管理员或县（市、区）所在市（州）的工作人员可以查看和确认资金安排方案。"
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.role in self.writers
+
+
+def id_parameter(description):
+    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+
+
+# --- new-debt quotas ----------------------------------------------------------------------------------
+
+
+def quotas_with_usage(user):
+    """The quotas user may see with what is used and left of each kind; explicitly ordered, since a GROUP BY
+    query drops Meta.ordering and pages need a total order."""
+    return with_usage(visible_quotas(user)).order_by("-year", "region_id", "id")
+
+
+quota_id = id_parameter("新增债务限额 ID")
+
+
+@extend_schema(tags=["funding"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="新增债务限额列表",
+        description=(
+            "各县（市、区）或市（州）每年的新增一般债务和专项债务限额（万元），以及扣除已安排债券资金后的剩余限额；"
+            "限于用户权限范围。"
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="新增债务限额详情",
+        parameters=[quota_id],
+        responses={200: DebtQuotaSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="下达新增债务限额",
+        description=(
+            "仅省级管理员。按地区和年度下达（已有则修改，返回 200）：region（县（市、区）或市（州）代码）、year、"
+            "general_amount、special_amount（万元，两位小数）。限额不能低于已安排的同类债券，否则返回 400。"
+        ),
+        request=DebtQuotaWriteSerializer,
+        responses={201: DebtQuotaSerializer, 200: DebtQuotaSerializer, 400: REFUSED, 403: FORBIDDEN},
+    ),
+    partial_update=extend_schema(
+        summary="修改新增债务限额",
+        description="仅省级管理员；只提交要修改的金额。限额不能低于已安排的同类债券，否则返回 400。",
+        parameters=[quota_id],
+        request=DebtQuotaAmountsSerializer,
+        responses={200: DebtQuotaSerializer, **WRITE_RESPONSES},
+    ),
+)
+class DebtQuotaViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = DebtQuotaSerializer
+    filterset_class = DebtQuotaFilterSet
+    permission_classes = [ProvinceAdminWrites]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return quotas_with_usage(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return DebtQuotaWriteSerializer
+        if self.action == "partial_update":
+            return DebtQuotaAmountsSerializer
+        return DebtQuotaSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def quota_response(self, quota_pk, status_code=status.HTTP_200_OK):
+        quota = get_object_or_404(self.get_queryset(), pk=quota_pk)
+        return Response(
+            DebtQuotaSerializer(quota, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = DebtQuotaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        code = values["region"].strip()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise DomainError(f"地区“{code}”不存在。")
+        existed = DebtQuota.objects.filter(region=region, year=values["year"]).exists()
+        quota = set_quota(
+            request.user, region, values["year"], values["general_amount"], values["special_amount"]
+        )
+        return self.quota_response(quota.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        quota = self.get_object()
+        serializer = DebtQuotaAmountsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        set_quota(
+            request.user,
+            quota.region,
+            quota.year,
+            values.get("general_amount", quota.general_amount),
+            values.get("special_amount", quota.special_amount),
+        )
+        return self.quota_response(quota.pk)
+
+
+# --- allocations --------------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["funding"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="资金安排列表",
+        description=(
+            "各项目按资金来源、年度安排的资金（万元）；债券资金的 quota 为所占用的新增债务限额。限于用户权限范围。"
+            "bond_type=general/special 只列省级一般/专项债券。"
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="资金安排详情",
+        parameters=[id_parameter("资金安排 ID")],
+        responses={200: AllocationSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="安排资金",
+        description=(
+            "仅省级管理员或项目所在市（州）的工作人员。省级一般/专项债券须与项目的推荐债券类型一致，"
+            "不能超过项目所在县（市、区）当年该类剩余限额，任何来源都不能超过项目尚未落实的资金（总投资减已安排）："
+            "否则返回 400 并说明原因。项目不在权限范围内时返回 404。"
+        ),
+        request=AllocationCreateSerializer,
+        responses={201: AllocationSerializer, **WRITE_RESPONSES},
+    ),
+)
+class AllocationViewSet(
+    FormattedValuesListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AllocationSerializer
+    filterset_class = AllocationFilterSet
+    permission_classes = [AllocatorWrites]
+    lookup_value_regex = r"\d+"
+    list_columns = {
+        "id": "id",
+        "project": "project_id",
+        "project_name": "project__name",
+        "town": "project__town_id",
+        "county": "project__town__county_id",
+        "city": "project__town__city_id",
+        "source": "source",
+        "amount": "amount",
+        "year": "year",
+        "quota": "quota_id",
+        "note": "note",
+        "created_at": "created_at",
+    }
+    list_labels = {"source_label": ("source", FundingSource)}
+    list_formatted = ("created_at",)
+
+    def get_queryset(self):
+        return visible_allocations(self.request.user)
+
+    def get_serializer_class(self):
+        return AllocationCreateSerializer if self.action == "create" else AllocationSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def create(self, request, *args, **kwargs):
+        serializer = AllocationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        project = (
+            restrict(Project.objects.select_related("town"), request.user)
+            .filter(pk=values["project"])
+            .first()
+        )
+        if project is None:
+            raise NotVisible()
+        allocation = allocate(
+            request.user, project, values["source"], values["amount"], values["year"], values["note"]
+        )
+        allocation = get_object_or_404(self.get_queryset(), pk=allocation.pk)
+        data = AllocationSerializer(allocation, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+# --- the proposed allocation of a county's quota (R6 优先安排) ----------------------------------------------
+
+
+class ProposalSchema(AutoSchema):
+    """GET /allocation-proposals/ answers one proposal, not a list of them."""
+
+    def _is_list_view(self, serializer=None):
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+
+@extend_schema(tags=["funding"])
+class AllocationProposalViewSet(viewsets.GenericViewSet):
+    """The proposal shares out a county's remaining quota for a year over its projects in R6's priority order
+    (provincial towns' public-welfare projects first); accepting it creates those allocations at once."""
+
+    serializer_class = ProposalSerializer
+    permission_classes = [AllocatorsOnly]
+    filter_backends = []
+    pagination_class = None
+    schema = ProposalSchema()
+
+    def get_queryset(self):
+        return restrict(Region.objects.filter(level=RegionLevel.COUNTY), self.request.user)
+
+    def get_serializer_class(self):
+        return ProposalAcceptSerializer if self.action == "accept" else ProposalSerializer
+
+    def county_and_year(self, data):
+        query = ProposalQuerySerializer(data=data)
+        query.is_valid(raise_exception=True)
+        county = self.get_queryset().filter(code=query.validated_data["county"].strip()).first()
+        if county is None:
+            raise NotVisible()
+        return county, query.validated_data["year"]
+
+    @extend_schema(
+        summary="资金安排建议方案",
+        description=(
+            "按 R6 优先顺序（省级示范镇公益性项目优先，其次省级重点支持项目，再按项目成熟度）将该县（市、区）当年"
+            "剩余的新增债务限额分配给推荐债券类型相符、资金尚未落实的项目；只是建议，不安排资金。"
+            "仅省级管理员或该县所在市（州）的工作人员；县不在权限范围内时返回 404，当年尚未下达限额时返回 400。"
+        ),
+        parameters=[ProposalQuerySerializer],
+        responses={200: ProposalSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def list(self, request):
+        county, year = self.county_and_year(request.query_params)
+        quota, lines = proposal(county, year)
+        if quota is None:
+            raise DomainError(f"{county.name} {year} 年尚未下达新增债务限额。")
+        body = {
+            "county": county.code,
+            "year": year,
+            "remaining": {kind: remaining_of(quota, kind) for kind in SOURCES_OF_KIND},
+            "lines": lines,
+        }
+        return Response(ProposalSerializer(body).data)
+
+    @extend_schema(
+        summary="确认资金安排建议方案",
+        description=(
+            "按当前建议方案一次性安排全部资金（同一事务），返回新建的资金安排。仅省级管理员或该县所在市（州）的"
+            "工作人员；县不在权限范围内时返回 404；尚未下达限额、没有可安排的项目或限额已全部安排时返回 400。"
+        ),
+        request=ProposalAcceptSerializer,
+        responses={201: AllocationSerializer(many=True), 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=False, methods=["post"], url_path="accept", url_name="accept")
+    def accept(self, request):
+        county, year = self.county_and_year(request.data)
+        created = accept_proposal(request.user, county, year)
+        allocations = visible_allocations(request.user).filter(pk__in=[a.pk for a in created]).order_by("id")
+        data = AllocationSerializer(allocations, many=True, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,318 @@
+"""API v1 for task areas (R4), projects (R5) and progress reports: reads scoped by the one policy
+(core.scoping), writes through projects.services, refusals as 400 with the service's Chinese reason."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from accounts.models import Role
+from core.api.permissions import ScopedReadOnly
+from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.errors import DomainError, NotVisible
+from core.scoping import restrict
+from towns.models import Town
+
+from ..choices import BondType, ProjectStatus
+from ..filtersets import ProgressReportFilterSet, ProjectFilterSet
+from ..models import ProgressReport, Project, TaskArea
+from ..selectors import visible_projects
+from ..services import change_status as change_project_status
+from ..services import create_project, submit_report, update_project
+from .lists import FormattedValuesListMixin
+from .serializers import (
+    NOT_WRITABLE,
+    ProgressReportCreateSerializer,
+    ProgressReportSerializer,
+    ProjectCreateSerializer,
+    ProjectSerializer,
+    ProjectStatusChangeSerializer,
+    ProjectUpdateSerializer,
+    TaskAreaSerializer,
+)
+
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
+REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
+WRITE_RESPONSES = {400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}
+
+
+class CountyOfficialWrites(ScopedReadOnly):
+    """Every authenticated user reads within their scope; only a county official writes (R5: counties file
+    their towns' projects and progress). Whether the object is in his county is the service's to check."""
+
+    message = "只有县（市、区）工作人员可以填报和修改项目及进度。"
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or request.user.role == Role.COUNTY_OFFICIAL
+
+
+def id_parameter(description):
+    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+
+
+# --- R4 task areas ------------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["projects"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="任务领域列表",
+        description="15 个任务领域（T01–T15），分 5 组：产业项目、市政设施、公共事业、人居环境、体制机制。",
+    ),
+    retrieve=extend_schema(
+        summary="任务领域详情",
+        parameters=[
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="任务领域代码 T01–T15，如 T03"
+            )
+        ],
+        responses={200: TaskAreaSerializer, 404: NOT_FOUND},
+    ),
+)
+class TaskAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TaskAreaSerializer
+    queryset = TaskArea.objects.all()
+    lookup_field = "code"
+    filter_backends = []
+
+
+# --- R5 projects --------------------------------------------------------------------------------------
+
+
+def refuse_not_writable(data):
+    """Computed and workflow fields sent by the client are refused, never stored nor silently dropped."""
+    sent = [name for name in NOT_WRITABLE if name in data]
+    if sent:
+        raise DomainError(
+            f"不能填写的字段：{'、'.join(sent)}。省级重点支持和推荐债券类型由系统计算，"
+            "状态通过 POST /api/v1/projects/{id}/status/ 变更，完成投资和形象进度来自进度报送。"
+        )
+
+
+project_id = id_parameter("项目 ID")
+
+
+@extend_schema(tags=["projects"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="建设项目列表",
+        description=(
+            "限于用户权限范围：县级只见本县，市级只见本市，省级角色见全省。key_provincial_support（省级重点支持）"
+            "和 recommended_bond_type（推荐债券类型）由系统按 R5 计算。year 筛选建设期（开工至完工年度）"
+            "包含该年的项目。"
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="建设项目详情", parameters=[project_id], responses={200: ProjectSerializer, 404: NOT_FOUND}
+    ),
+    create=extend_schema(
+        summary="填报建设项目",
+        description=(
+            "仅县（市、区）工作人员，为本县的示范镇填报：town（镇区划代码）及项目信息，状态为储备（planned）。"
+            "其他县（市、区）的镇、非示范镇、金额或年度有误时返回 400 并说明原因，不创建项目。"
+            "key_provincial_support、recommended_bond_type、status、completed_investment 等由系统确定，"
+            "在请求中出现即返回 400。"
+        ),
+        request=ProjectCreateSerializer,
+        responses={201: ProjectSerializer, 400: REFUSED, 403: FORBIDDEN},
+    ),
+    partial_update=extend_schema(
+        summary="修改建设项目",
+        description=(
+            "仅所属县（市、区），已完工或已终止的项目不能修改；只提交要修改的字段。town 创建后不能修改；"
+            "状态通过 POST /api/v1/projects/{id}/status/ 变更。"
+        ),
+        parameters=[project_id],
+        request=ProjectUpdateSerializer,
+        responses={200: ProjectSerializer, **WRITE_RESPONSES},
+    ),
+)
+class ProjectViewSet(
+    FormattedValuesListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """R5 projects: read within the scope, filed and edited by the owning county through the services."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    permission_classes = [CountyOfficialWrites]
+    lookup_value_regex = r"\d+"
+    list_columns = {
+        "id": "id",
+        "town": "town_id",
+        "town_name": "town__name",
+        "county": "town__county_id",
+        "county_name": "town__county__name",
+        "city": "town__city_id",
+        "city_name": "town__city__name",
+        "task_area": "task_area_id",
+        "task_area_name": "task_area__name",
+        "name": "name",
+        "public_welfare": "public_welfare",
+        "special_bond_field": "special_bond_field",
+        "investment": "investment",
+        "annual_revenue": "annual_revenue",
+        "annual_debt_service": "annual_debt_service",
+        "start_year": "start_year",
+        "end_year": "end_year",
+        "status": "status",
+        "planning_approval_date": "planning_approval_date",
+        "planning_approval_doc_no": "planning_approval_doc_no",
+        "design_approval_date": "design_approval_date",
+        "design_approval_doc_no": "design_approval_doc_no",
+        "key_provincial_support": "key_support",
+        "recommended_bond_type": "bond_type",
+        "completed_investment": "completed_investment",
+        "percent_complete": "percent_complete",
+        "last_reported_period": "last_reported_period",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    }
+    list_labels = {
+        "status_label": ("status", ProjectStatus),
+        "recommended_bond_type_label": ("recommended_bond_type", BondType),
+    }
+    list_formatted = ("created_at", "updated_at")
+
+    def get_queryset(self):
+        return visible_projects(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ProjectCreateSerializer
+        if self.action == "partial_update":
+            return ProjectUpdateSerializer
+        if self.action == "change_status":
+            return ProjectStatusChangeSerializer
+        return ProjectSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def project_response(self, project_pk, status_code=status.HTTP_200_OK):
+        project = get_object_or_404(self.get_queryset(), pk=project_pk)
+        return Response(
+            ProjectSerializer(project, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def create(self, request, *args, **kwargs):
+        refuse_not_writable(request.data)
+        serializer = ProjectCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        code = values.pop("town").strip()
+        town = Town.objects.filter(code=code).first()
+        if town is None:
+            raise DomainError(f"乡镇“{code}”不存在。")
+        project = create_project(request.user, town, values)
+        return self.project_response(project.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        refuse_not_writable(request.data)
+        if "town" in request.data and str(request.data["town"]).strip() != project.town_id:
+            raise DomainError("项目创建后不能改到其他镇（town）；如需调整，请终止本项目后重新填报。")
+        serializer = ProjectUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        update_project(request.user, project, dict(serializer.validated_data))
+        return self.project_response(project.pk)
+
+    @extend_schema(
+        summary="变更建设项目状态",
+        description=(
+            "仅所属县（市、区）。储备 → 已批复 → 在建 → 已完工，或任一未完结状态 → 已终止。"
+            "有项目必规划、无设计不动工：规划批复和设计批复（日期和文号）均已登记才能转为在建，"
+            "否则返回 400 并说明缺少哪项批复。"
+        ),
+        parameters=[project_id],
+        request=ProjectStatusChangeSerializer,
+        responses={200: ProjectSerializer, **WRITE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
+    def change_status(self, request, pk=None):
+        project = self.get_object()
+        serializer = ProjectStatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change_project_status(request.user, project, serializer.validated_data["status"])
+        return self.project_response(project.pk)
+
+
+# --- progress reports (月/季 调度) -------------------------------------------------------------------------
+
+
+@extend_schema(tags=["projects"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="项目进度报送列表",
+        description="限于用户权限范围；每期为截至期末的累计完成投资和形象进度；按项目排列，周期由近及远。",
+    ),
+    retrieve=extend_schema(
+        summary="项目进度报送详情",
+        parameters=[id_parameter("进度报送 ID")],
+        responses={200: ProgressReportSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="报送项目进度",
+        description=(
+            "仅所属县（市、区），项目须为已批复、在建或已完工。每个项目每期报送一次；累计完成投资不能超过"
+            "项目总投资，累计完成投资和形象进度不能少于上一期（也不能多于之后已报送的一期），不能报送尚未开始的"
+            "周期：否则返回 400 并说明原因。项目不在权限范围内时返回 404。"
+        ),
+        request=ProgressReportCreateSerializer,
+        responses={201: ProgressReportSerializer, **WRITE_RESPONSES},
+    ),
+)
+class ProgressReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ProgressReportSerializer
+    filterset_class = ProgressReportFilterSet
+    permission_classes = [CountyOfficialWrites]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        reports = ProgressReport.objects.select_related("project", "project__town")
+        return restrict(reports, self.request.user)
+
+    def get_serializer_class(self):
+        return ProgressReportCreateSerializer if self.action == "create" else ProgressReportSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ProgressReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        project = (
+            restrict(Project.objects.select_related("town"), request.user)
+            .filter(pk=values["project"])
+            .first()
+        )
+        if project is None:
+            raise NotVisible()
+        report = submit_report(
+            request.user,
+            project,
+            values["period_type"],
+            values["year"],
+            values["number"],
+            values["cumulative_investment"],
+            values["percent_complete"],
+            values["narrative"],
+        )
+        report = get_object_or_404(self.get_queryset(), pk=report.pk)
+        data = ProgressReportSerializer(report, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,126 @@
+"""Spreadsheets of the project pages: the project list, the unreported projects and the task-area summary."""
+
+from core.exports import Column
+
+from .display import BOND_LABELS, STATUS_LABELS, TIER_LABELS, period_key_label
+
+YES_NO = {True: "是", False: "否"}
+
+PROJECT_COLUMNS = (
+    Column("项目编号", 10, kind="int"),
+    Column("项目名称", 32),
+    Column("市（州）", 12),
+    Column("县（市、区）", 14),
+    Column("镇", 12),
+    Column("镇区划代码", 12),
+    Column("示范镇层级", 10),
+    Column("任务领域代码", 10),
+    Column("任务领域", 22),
+    Column("公益性", 8),
+    Column("专项债券投向领域", 10),
+    Column("总投资（万元）", 14, kind="money"),
+    Column("预期年收益（万元）", 14, kind="money"),
+    Column("年还本付息（万元）", 14, kind="money"),
+    Column("开工年度", 10, kind="int"),
+    Column("完工年度", 10, kind="int"),
+    Column("状态", 8),
+    Column("省级重点支持", 10),
+    Column("推荐债券类型", 12),
+    Column("累计完成投资（万元）", 14, kind="money"),
+    Column("形象进度（%）", 10, kind="money"),
+    Column("最近报送", 14),
+    Column("规划批复日期", 12),
+    Column("规划批复文号", 22),
+    Column("设计批复日期", 12),
+    Column("设计批复文号", 22),
+)
+
+
+def _date(value):
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def project_rows(projects):
+    """One row per project of visible_projects() (annotated with_flags, towns and task area selected)."""
+    for project in projects:
+        yield (
+            project.pk,
+            project.name,
+            project.town.city.name,
+            project.town.county.name,
+            project.town.name,
+            project.town_id,
+            TIER_LABELS.get(project.town_tier, "非示范镇"),
+            project.task_area_id,
+            project.task_area.name,
+            YES_NO[project.public_welfare],
+            YES_NO[project.special_bond_field],
+            project.investment,
+            project.annual_revenue,
+            project.annual_debt_service,
+            project.start_year,
+            project.end_year,
+            STATUS_LABELS.get(project.status, project.status),
+            YES_NO[bool(project.key_support)],
+            BOND_LABELS.get(project.bond_type, project.bond_type),
+            project.completed_investment,
+            project.percent_complete,
+            period_key_label(project.last_reported_period) or "未报送",
+            _date(project.planning_approval_date),
+            project.planning_approval_doc_no,
+            _date(project.design_approval_date),
+            project.design_approval_doc_no,
+        )
+
+
+UNREPORTED_COLUMNS = (
+    Column("市（州）", 12),
+    Column("县（市、区）", 14),
+    Column("镇", 12),
+    Column("项目编号", 10, kind="int"),
+    Column("项目名称", 32),
+    Column("任务领域代码", 10),
+    Column("状态", 8),
+    Column("总投资（万元）", 14, kind="money"),
+    Column("累计完成投资（万元）", 14, kind="money"),
+    Column("最近报送", 14),
+)
+
+
+def unreported_rows(projects):
+    for project in projects:
+        yield (
+            project.town.city.name,
+            project.town.county.name,
+            project.town.name,
+            project.pk,
+            project.name,
+            project.task_area_id,
+            STATUS_LABELS.get(project.status, project.status),
+            project.investment,
+            project.completed_investment,
+            period_key_label(project.last_reported_period) or "从未报送",
+        )
+
+
+TASK_AREA_COLUMNS = (
+    Column("任务组", 14),
+    Column("任务领域代码", 10),
+    Column("任务领域", 24),
+    Column("项目数", 10, kind="int"),
+    Column("省级重点支持项目数", 12, kind="int"),
+    Column("总投资（万元）", 16, kind="money"),
+)
+
+
+def task_area_rows(groups):
+    for group in groups:
+        for area in group["areas"]:
+            yield (
+                group["label"],
+                area["code"],
+                area["name"],
+                area["projects"],
+                area["key_support"],
+                area["investment"],
+            )
