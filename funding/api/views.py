@@ -2,7 +2,6 @@
 Reads are scoped by the one policy (core.scoping); writes go through funding.services, whose refusals
 answer 400 with their Chinese reason."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api.permissions import ScopedReadOnly
 from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
 from projects.api.lists import FormattedValuesListMixin
@@ -119,33 +119,20 @@ quota_id = id_parameter("新增债务限额 ID")
     ),
 )
 class DebtQuotaViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = DebtQuotaSerializer
+    action_serializers = {"create": DebtQuotaWriteSerializer, "partial_update": DebtQuotaAmountsSerializer}
     filterset_class = DebtQuotaFilterSet
     permission_classes = [ProvinceAdminWrites]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return quotas_with_usage(self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return DebtQuotaWriteSerializer
-        if self.action == "partial_update":
-            return DebtQuotaAmountsSerializer
-        return DebtQuotaSerializer
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-    def quota_response(self, quota_pk, status_code=status.HTTP_200_OK):
-        quota = get_object_or_404(self.get_queryset(), pk=quota_pk)
-        return Response(
-            DebtQuotaSerializer(quota, context=self.get_serializer_context()).data, status=status_code
-        )
 
     def create(self, request, *args, **kwargs):
         serializer = DebtQuotaWriteSerializer(data=request.data)
@@ -159,7 +146,7 @@ class DebtQuotaViewSet(
         quota = set_quota(
             request.user, region, values["year"], values["general_amount"], values["special_amount"]
         )
-        return self.quota_response(quota.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return self.read_response(quota.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         quota = self.get_object()
@@ -173,7 +160,7 @@ class DebtQuotaViewSet(
             values.get("general_amount", quota.general_amount),
             values.get("special_amount", quota.special_amount),
         )
-        return self.quota_response(quota.pk)
+        return self.read_response(quota.pk)
 
 
 # --- allocations --------------------------------------------------------------------------------------
@@ -205,6 +192,7 @@ class DebtQuotaViewSet(
     ),
 )
 class AllocationViewSet(
+    ServiceWriteMixin,
     FormattedValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -212,6 +200,7 @@ class AllocationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = AllocationSerializer
+    action_serializers = {"create": AllocationCreateSerializer}
     filterset_class = AllocationFilterSet
     permission_classes = [AllocatorWrites]
     lookup_value_regex = r"\d+"
@@ -235,14 +224,6 @@ class AllocationViewSet(
     def get_queryset(self):
         return visible_allocations(self.request.user)
 
-    def get_serializer_class(self):
-        return AllocationCreateSerializer if self.action == "create" else AllocationSerializer
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
     def create(self, request, *args, **kwargs):
         serializer = AllocationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -257,9 +238,7 @@ class AllocationViewSet(
         allocation = allocate(
             request.user, project, values["source"], values["amount"], values["year"], values["note"]
         )
-        allocation = get_object_or_404(self.get_queryset(), pk=allocation.pk)
-        data = AllocationSerializer(allocation, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return self.read_response(allocation.pk, status.HTTP_201_CREATED)
 
 
 # --- the proposed allocation of a county's quota (R6 优先安排) ----------------------------------------------

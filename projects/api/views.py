@@ -1,17 +1,16 @@
 """API v1 for task areas (R4), projects (R5) and progress reports: reads scoped by the one policy
 (core.scoping), writes through projects.services, refusals as 400 with the service's Chinese reason."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.response import Response
 
 from accounts.models import Role
 from core.api.permissions import ScopedReadOnly
 from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
 from towns.models import Town
@@ -133,6 +132,7 @@ project_id = id_parameter("项目 ID")
     ),
 )
 class ProjectViewSet(
+    ServiceWriteMixin,
     FormattedValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -141,7 +141,12 @@ class ProjectViewSet(
 ):
     """R5 projects: read within the scope, filed and edited by the owning county through the services."""
 
-    serializer_class = ProjectSerializer
+    serializer_class = read_serializer_class = ProjectSerializer
+    action_serializers = {
+        "create": ProjectCreateSerializer,
+        "partial_update": ProjectUpdateSerializer,
+        "change_status": ProjectStatusChangeSerializer,
+    }
     filterset_class = ProjectFilterSet
     permission_classes = [CountyOfficialWrites]
     lookup_value_regex = r"\d+"
@@ -185,26 +190,6 @@ class ProjectViewSet(
     def get_queryset(self):
         return visible_projects(self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return ProjectCreateSerializer
-        if self.action == "partial_update":
-            return ProjectUpdateSerializer
-        if self.action == "change_status":
-            return ProjectStatusChangeSerializer
-        return ProjectSerializer
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-    def project_response(self, project_pk, status_code=status.HTTP_200_OK):
-        project = get_object_or_404(self.get_queryset(), pk=project_pk)
-        return Response(
-            ProjectSerializer(project, context=self.get_serializer_context()).data, status=status_code
-        )
-
     def create(self, request, *args, **kwargs):
         refuse_not_writable(request.data)
         serializer = ProjectCreateSerializer(data=request.data)
@@ -215,7 +200,7 @@ class ProjectViewSet(
         if town is None:
             raise DomainError(f"乡镇“{code}”不存在。")
         project = create_project(request.user, town, values)
-        return self.project_response(project.pk, status.HTTP_201_CREATED)
+        return self.read_response(project.pk, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         project = self.get_object()
@@ -225,7 +210,7 @@ class ProjectViewSet(
         serializer = ProjectUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         update_project(request.user, project, dict(serializer.validated_data))
-        return self.project_response(project.pk)
+        return self.read_response(project.pk)
 
     @extend_schema(
         summary="变更建设项目状态",
@@ -244,7 +229,7 @@ class ProjectViewSet(
         serializer = ProjectStatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         change_project_status(request.user, project, serializer.validated_data["status"])
-        return self.project_response(project.pk)
+        return self.read_response(project.pk)
 
 
 # --- progress reports (月/季 调度) -------------------------------------------------------------------------
@@ -273,9 +258,14 @@ class ProjectViewSet(
     ),
 )
 class ProgressReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ProgressReportSerializer
+    action_serializers = {"create": ProgressReportCreateSerializer}
     filterset_class = ProgressReportFilterSet
     permission_classes = [CountyOfficialWrites]
     lookup_value_regex = r"\d+"
@@ -283,14 +273,6 @@ class ProgressReportViewSet(
     def get_queryset(self):
         reports = ProgressReport.objects.select_related("project", "project__town")
         return restrict(reports, self.request.user)
-
-    def get_serializer_class(self):
-        return ProgressReportCreateSerializer if self.action == "create" else ProgressReportSerializer
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def create(self, request, *args, **kwargs):
         serializer = ProgressReportCreateSerializer(data=request.data)
@@ -313,6 +295,4 @@ class ProgressReportViewSet(
             values["percent_complete"],
             values["narrative"],
         )
-        report = get_object_or_404(self.get_queryset(), pk=report.pk)
-        data = ProgressReportSerializer(report, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return self.read_response(report.pk, status.HTTP_201_CREATED)

@@ -1,6 +1,5 @@
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,6 +13,7 @@ from core.api.permissions import ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
 from core.api.serializers import NOT_FOUND, DetailSerializer
 from core.api.values_list import ValuesListMixin
+from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
 from core.scoping import is_province_admin, restrict
 
@@ -416,6 +416,7 @@ def transition_action(action_name):
     ),
 )
 class SubmissionViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -431,30 +432,16 @@ class SubmissionViewSet(
 
     filterset_class = SubmissionFilterSet
     lookup_value_regex = r"\d+"
+    serializer_class = read_serializer_class = SubmissionDetailSerializer
+    action_serializers = {
+        "list": SubmissionSerializer,
+        "create": SubmissionCreateSerializer,
+        "partial_update": SubmissionInformationSerializer,
+        "upload_document": DocumentUploadSerializer,
+    }
 
     def get_queryset(self):
         return submission_queryset(self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return SubmissionSerializer
-        if self.action == "create":
-            return SubmissionCreateSerializer
-        if self.action == "partial_update":
-            return SubmissionInformationSerializer
-        if self.action == "upload_document":
-            return DocumentUploadSerializer
-        return SubmissionDetailSerializer
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-    def detail_response(self, submission_id, status_code=status.HTTP_200_OK):
-        submission = get_object_or_404(self.get_queryset(), pk=submission_id)
-        data = SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -463,7 +450,7 @@ class SubmissionViewSet(
         submission = create_submission(
             request.user, values.pop("round"), values.pop("town"), values.pop("tier"), values
         )
-        return self.detail_response(submission.pk, status.HTTP_201_CREATED)
+        return self.read_response(submission.pk, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         submission = self.get_object()
@@ -478,7 +465,7 @@ class SubmissionViewSet(
         serializer = self.get_serializer(submission, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         update_submission(request.user, submission, dict(serializer.validated_data))
-        return self.detail_response(submission.pk)
+        return self.read_response(submission.pk)
 
     def perform_destroy(self, instance):
         delete_submission(self.request.user, instance)
@@ -493,7 +480,7 @@ class SubmissionViewSet(
             serializer.validated_data["comment"],
             serializer.validated_data["doc_no"],
         )
-        return self.detail_response(submission.pk)
+        return self.read_response(submission.pk)
 
     submit = transition_action(SubmissionAction.SUBMIT)
     recommend = transition_action(SubmissionAction.RECOMMEND)
