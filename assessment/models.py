@@ -1,0 +1,328 @@
+"""Annual assessment (R7–R9): indicator systems, rounds, scores, vetoes, results, notices, eliminations."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel, year_validators
+
+POINTS = {"max_digits": 6, "decimal_places": 2}
+
+
+class IndicatorSystem(TimeStampedModel):
+    """The indicator system (评价指标体系) of one year; maximum points sum to 100 (R7)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True, validators=year_validators)
+    name = models.CharField("名称", max_length=100)
+    copied_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "评价指标体系"
+        verbose_name_plural = "评价指标体系"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    system = models.ForeignKey(
+        IndicatorSystem, verbose_name="指标体系", on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField("指标代码", max_length=16)
+    name = models.CharField("指标名称", max_length=100)
+    task_area = models.ForeignKey(
+        "projects.TaskArea", verbose_name="任务领域", on_delete=models.PROTECT, related_name="+"
+    )
+    max_points = models.DecimalField(
+        "满分", validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))], **POINTS
+    )
+
+    class Meta:
+        verbose_name = "评价指标"
+        verbose_name_plural = "评价指标"
+        ordering = ["system_id", "task_area_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="indicator_code_unique_in_system")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}（{self.max_points} 分）"
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "评分中"
+    SCORING_CLOSED = "scoring_closed", "评分已截止"
+    COMPUTED = "computed", "已计算（待发布）"
+    PUBLISHED = "published", "已发布"
+
+
+class JobState(models.TextChoices):
+    IDLE = "idle", "未运行"
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "计算中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class AssessmentRound(TimeStampedModel):
+    """One year's assessment with its settings, state and the progress of its job (R7–R9)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True, validators=year_validators)
+    system = models.OneToOneField(
+        IndicatorSystem, verbose_name="指标体系", on_delete=models.PROTECT, related_name="round"
+    )
+    excellent_threshold = models.DecimalField("优秀分数线", default=Decimal("90"), **POINTS)
+    good_threshold = models.DecimalField("良好分数线", default=Decimal("80"), **POINTS)
+    pass_threshold = models.DecimalField("合格分数线", default=Decimal("60"), **POINTS)
+    top_count = models.PositiveSmallIntegerField(
+        "表扬名额（前 N 名）", default=5, validators=[MinValueValidator(1)]
+    )
+    bottom_count = models.PositiveSmallIntegerField(
+        "批评名额（后 N 名）", default=5, validators=[MinValueValidator(1)]
+    )
+    state = models.CharField("状态", max_length=16, choices=RoundState.choices, default=RoundState.OPEN)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    doc_prefix = models.CharField("发文字号前缀", max_length=40, blank=True)
+    reopened_reason = models.CharField("重新开放原因", max_length=300, blank=True)
+
+    job_state = models.CharField("计算任务", max_length=16, choices=JobState.choices, default=JobState.IDLE)
+    job_progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    job_message = models.CharField("任务说明", max_length=300, blank=True)
+    job_started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    job_finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年度评价"
+        verbose_name_plural = "年度评价"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="round_thresholds_ordered",
+                condition=Q(excellent_threshold__gte=models.F("good_threshold"))
+                & Q(good_threshold__gte=models.F("pass_threshold")),
+            ),
+            models.CheckConstraint(name="round_state_valid", condition=Q(state__in=RoundState.values)),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度示范镇评价"
+
+    @property
+    def is_frozen(self):
+        return self.state == RoundState.PUBLISHED
+
+
+class Score(TimeStampedModel):
+    """Points of one town on one indicator in one year (0 … the indicator's maximum)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="scores"
+    )
+    town = models.ForeignKey("towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="scores")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="scores"
+    )
+    points = models.DecimalField("得分", validators=[MinValueValidator(Decimal("0"))], **POINTS)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "评价得分"
+        verbose_name_plural = "评价得分"
+        ordering = ["round_id", "town_id", "indicator_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "town", "indicator"], name="one_score_per_town_and_indicator"
+            ),
+            models.CheckConstraint(name="score_points_not_negative", condition=Q(points__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.town} {self.indicator.code} {self.points}"
+
+
+class Veto(TimeStampedModel):
+    """一票否决: the town gets 不合格 and ranks below every town without a veto (R7)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="vetoes"
+    )
+    town = models.ForeignKey("towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="vetoes")
+    reason = models.CharField("否决事项", max_length=300)
+    doc_no = models.CharField("证明文件文号", max_length=100, blank=True)
+    document = models.FileField("证明文件", upload_to="vetoes/%Y/", blank=True, max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "一票否决"
+        verbose_name_plural = "一票否决"
+        ordering = ["round_id", "town_id", "id"]
+
+    def __str__(self):
+        return f"{self.town}：{self.reason}"
+
+
+class ResultStatus(models.TextChoices):
+    PROPOSED = "proposed", "待发布"
+    PUBLISHED = "published", "已发布"
+
+
+class Result(models.Model):
+    """A designated town's outcome for the year: composite score, grade, rank in its tier (R7, R8).
+
+    A town without scores is not assessed (未评): no score, grade or rank, outside notices and eliminations.
+    """
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="results"
+    )
+    town = models.ForeignKey(
+        "towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="results"
+    )
+    tier = models.CharField("层级", max_length=16)
+    assessed = models.BooleanField("已评", default=True)
+    score = models.DecimalField("综合得分", null=True, blank=True, **POINTS)
+    grade = models.CharField("等次", max_length=16, blank=True)
+    rank = models.PositiveIntegerField("层级内排名", null=True, blank=True)
+    vetoed = models.BooleanField("一票否决", default=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
+    )
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "评价结果"
+        verbose_name_plural = "评价结果"
+        ordering = ["round_id", "tier", "rank", "town_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "town"], name="one_result_per_town_and_year")]
+        indexes = [models.Index(fields=["round", "tier", "rank"], name="result_ranking")]
+
+    def __str__(self):
+        return f"{self.town} {self.round.year} {self.score}"
+
+
+class NoticeKind(models.TextChoices):
+    PRAISE = "praise", "通报表扬"
+    CRITICISM = "criticism", "通报批评"
+
+
+class Notice(models.Model):
+    """A notice (通报) of praise or criticism with its towns; a document number once published (R8)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField("类别", max_length=16, choices=NoticeKind.choices)
+    doc_no = models.CharField("文号", max_length=100, null=True, blank=True)
+    date = models.DateField("发布日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
+    )
+    results = models.ManyToManyField(Result, verbose_name="镇", related_name="notices")
+
+    class Meta:
+        verbose_name = "通报"
+        verbose_name_plural = "通报"
+        ordering = ["round_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["round", "kind"], name="one_notice_per_kind_and_year")]
+
+    def __str__(self):
+        return f"{self.round.year}年度{self.get_kind_display()}"
+
+
+class Elimination(models.Model):
+    """A provincial town eliminated (淘汰) after two years in the bottom N, and its substitute (递补) (R9)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="eliminations"
+    )
+    town = models.ForeignKey(
+        "towns.Town", verbose_name="淘汰的镇", on_delete=models.PROTECT, related_name="+"
+    )
+    substitute = models.ForeignKey(
+        "towns.Town",
+        verbose_name="递补的镇",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    substitute_tier = models.CharField("递补镇原层级", max_length=16, blank=True)
+    substitute_score = models.DecimalField("递补镇得分", null=True, blank=True, **POINTS)
+    same_city = models.BooleanField("同市递补", default=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
+    )
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "淘汰与递补"
+        verbose_name_plural = "淘汰与递补"
+        ordering = ["round_id", "town_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "town"], name="one_elimination_per_town_and_year")
+        ]
+
+    def __str__(self):
+        return f"{self.round.year} 淘汰 {self.town}"
+
+
+class TalkStatus(models.TextChoices):
+    PENDING = "pending", "待约谈"
+    HELD = "held", "已约谈"
+
+
+class TalkFollowUp(TimeStampedModel):
+    """约谈: the criticised town's responsible persons are called in; tracked until held (R8)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="talks"
+    )
+    town = models.ForeignKey("towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="talks")
+    status = models.CharField("状态", max_length=16, choices=TalkStatus.choices, default=TalkStatus.PENDING)
+    held_on = models.DateField("约谈日期", null=True, blank=True)
+    note = models.TextField("约谈情况", blank=True)
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "约谈"
+        verbose_name_plural = "约谈"
+        ordering = ["round_id", "status", "town_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "town"], name="one_talk_per_town_and_year")]
+
+    def __str__(self):
+        return f"{self.round.year} 约谈 {self.town}"

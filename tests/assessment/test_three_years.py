@@ -1,0 +1,133 @@
+"""R7–R9 through the services over three years: scores → job → publish, eliminations and substitutes."""
+
+from decimal import Decimal
+
+import pytest
+
+from assessment.models import AssessmentRound, Elimination, Notice, Result, TalkFollowUp
+from assessment.rules import DEFAULT_INDICATORS
+from assessment.services import (
+    compute_round,
+    ensure_round,
+    publish,
+    record_veto,
+    save_scores,
+    start_assessment,
+)
+from core.errors import DomainError
+from towns.models import Designation, Town
+from towns.services import designate
+
+
+def points_for(total):
+    """Spread a composite score over the default indicators, each up to its maximum."""
+    left, points = Decimal(total), {}
+    for code, maximum in DEFAULT_INDICATORS:
+        points[code] = str(min(maximum, left))
+        left -= min(maximum, left)
+    return points
+
+
+def towns_of(city, count, start=0):
+    return list(Town.objects.filter(city_id=city, kind="town").order_by("code")[start : start + count])
+
+
+@pytest.fixture
+def program(jilin):
+    """Six provincial towns in 长春 and 吉林, plus city- and county-level towns that could substitute."""
+    provincial = towns_of("2201", 3) + towns_of("2202", 3)
+    for town in provincial:
+        designate(town, "provincial", 2022)
+    city_level = towns_of("2201", 2, start=3)
+    county_level = towns_of("2202", 2, start=3)
+    for town in city_level:
+        designate(town, "city", 2022)
+    for town in county_level:
+        designate(town, "county", 2022)
+    return provincial, city_level, county_level
+
+
+def run(year):
+    assessment_round = ensure_round(year)
+    compute_round(assessment_round.pk)
+    return AssessmentRound.objects.get(pk=assessment_round.pk)
+
+
+def test_three_years_of_assessment(program, province_admin):
+    provincial, city_level, county_level = program
+    scores = dict(zip(provincial, ["95", "91", "85", "70", "62", "55"], strict=True))
+    for year in (2024, 2025):
+        ensure_round(year).__class__.objects.filter(year=year).update(bottom_count=2, top_count=2)
+        for town, total in scores.items():
+            save_scores(province_admin, year, town, points_for(total))
+        for town, total in zip(city_level + county_level, ["93", "93", "93", "88"], strict=True):
+            save_scores(province_admin, year, town, points_for(total))
+        computed = run(year)
+        assert computed.state == "computed"
+        ranking = list(
+            Result.objects.filter(round=computed, tier="provincial")
+            .order_by("rank")
+            .values_list("town_id", "rank", "grade")
+        )
+        assert ranking[0] == (provincial[0].code, 1, "excellent") and ranking[-1][1] == 6
+        criticised = Notice.objects.get(round=computed, kind="criticism")
+        assert {r.town_id for r in criticised.results.all()} == {provincial[4].code, provincial[5].code}
+        if year == 2024:
+            assert not Elimination.objects.filter(round=computed).exists()  # first year: never eliminated
+        publish(province_admin, year, "吉示范镇办")
+
+    eliminations = Elimination.objects.filter(round__year=2025).order_by("town_id")
+    assert [e.town_id for e in eliminations] == [provincial[4].code, provincial[5].code]
+    # Both eliminated towns are in 吉林市 (2202): its county-level 优秀 town (93) substitutes first, then
+    # the province's best: a city-level town of 长春 at 93 beats the county-level 88 of 吉林.
+    substitutes = {e.town_id: (e.substitute_id, e.same_city) for e in eliminations}
+    assert substitutes[provincial[5].code] == (county_level[0].code, True)  # the worst (55) chooses first
+    assert substitutes[provincial[4].code] == (city_level[0].code, False)
+    ended = Designation.objects.get(town=provincial[5], tier="provincial")
+    assert (ended.to_year, ended.ended) == (2025, "eliminated")
+    new = Designation.objects.active().get(town=county_level[0])
+    assert (new.tier, new.began, new.from_year) == ("provincial", "substitute", 2025)
+    assert TalkFollowUp.objects.filter(round__year=2025).count() == 2
+    notice = Notice.objects.get(round__year=2025, kind="criticism")
+    assert notice.doc_no.startswith("吉示范镇办〔") and notice.status == "published"
+
+    # 2026: the substitute is provincial for its first assessed year: not eliminated even at the bottom.
+    for town in [*provincial[:4], county_level[0], city_level[0]]:
+        save_scores(
+            province_admin, 2026, town, points_for("50" if town in (county_level[0], city_level[0]) else "90")
+        )
+    ensure_round(2026).__class__.objects.filter(year=2026).update(bottom_count=2)
+    computed = run(2026)
+    assert not Elimination.objects.filter(round=computed).exists()
+
+
+def test_vetoed_and_unassessed_towns(program, province_admin):
+    provincial, *_ = program
+    for town, total in zip(provincial[:5], ["95", "91", "85", "70", "62"], strict=True):
+        save_scores(province_admin, 2024, town, points_for(total))
+    record_veto(province_admin, 2024, provincial[0], "拆除历史建筑", "吉建罚〔2024〕1号")
+    computed = run(2024)
+    results = {r.town_id: r for r in Result.objects.filter(round=computed)}
+    vetoed = results[provincial[0].code]
+    assert (vetoed.vetoed, vetoed.grade, vetoed.rank) == (True, "fail", 5)
+    unassessed = results[provincial[5].code]
+    assert (unassessed.assessed, unassessed.rank, unassessed.score) == (False, None, None)
+    criticised = {r.town_id for r in Notice.objects.get(round=computed, kind="criticism").results.all()}
+    assert provincial[0].code in criticised and provincial[5].code not in criticised
+
+
+def test_a_second_run_replaces_the_draft_and_published_rounds_are_frozen(program, province_admin):
+    provincial, *_ = program
+    for town in provincial:
+        save_scores(province_admin, 2024, town, points_for("80"))
+    run(2024)
+    run_again = ensure_round(2024)
+    AssessmentRound.objects.filter(pk=run_again.pk).update(job_state="idle")
+    run(2024)
+    assert Result.objects.filter(round__year=2024).count() == Designation.objects.in_year(2024).count()
+    assert Notice.objects.filter(round__year=2024).count() == 2
+    publish(province_admin, 2024, "吉示范镇办")
+    with pytest.raises(DomainError, match="已发布并冻结"):
+        start_assessment(province_admin, 2024)
+    with pytest.raises(DomainError, match="不能再录入得分"):
+        save_scores(province_admin, 2024, provincial[0], points_for("99"))
