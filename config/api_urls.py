@@ -4,11 +4,12 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView
+from assessment.api.urls import router as assessment_router
 from funding.api.urls import router as funding_router
 from projects.api.urls import router as projects_router
 from towns.api.urls import router as towns_router
 
-APP_ROUTERS = [towns_router, projects_router, funding_router]
+APP_ROUTERS = [towns_router, projects_router, funding_router, assessment_router]
 
 
 class APIRootView(DefaultRouter.APIRootView):

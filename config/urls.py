@@ -12,6 +12,7 @@ urlpatterns = [
     path("towns/", include("towns.urls")),
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),
+    path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
