@@ -512,7 +512,9 @@ def publish(user, year, doc_prefix):
             )
         used = Notice.objects.filter(doc_no__startswith=f"{doc_prefix}〔{today.year}〕").count()
         numbers = {}
-        for offset, notice in enumerate(locked.notices.order_by("kind").all(), start=1):
+        # Praise is numbered before criticism, as the office issues them.
+        notices = sorted(locked.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
+        for offset, notice in enumerate(notices, start=1):
             notice.doc_no = rules.notice_doc_no(doc_prefix, today.year, used + offset)
             notice.date, notice.status = today, ResultStatus.PUBLISHED
             notice.save()

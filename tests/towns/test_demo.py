@@ -43,6 +43,14 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     assert statuses == {"planned", "approved", "under_construction", "completed"}
     assert Allocation.objects.exists() and Project.objects.filter(reports__isnull=False).exists()
     projects = Project.objects.count()
+    from assessment.models import Elimination, Notice
+
+    # Two published years: notices with numbers, and eliminations whose substitutes kept R1 met.
+    assert set(Notice.objects.values_list("round__year", "status")) == {
+        (2024, "published"),
+        (2025, "published"),
+    }
+    assert Elimination.objects.filter(round__year=2025, substitute__isnull=False).exists()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
 
     second = StringIO()

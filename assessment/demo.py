@@ -1,0 +1,102 @@
+"""Demo assessments: 2024 and 2025 scored, computed and published, so the demo shows rankings, notices,
+talks, and the eliminations and substitutes that two years in the bottom five bring (R7–R9)."""
+
+import hashlib
+from decimal import Decimal
+
+from core.audit import audit_context, log_bulk_created
+
+from .models import AssessmentRound, Score
+from .services import compute_round, designated_in_year, ensure_round, publish, record_veto
+
+DEMO_YEARS = (2024, 2025)
+
+
+def _share(town_code, year, indicator_code, ceiling=1.0):
+    """A stable pseudo-random share 0.45 … ceiling of an indicator's maximum; a town keeps its level over years."""
+    town_level = int(hashlib.sha256(town_code.encode()).hexdigest()[:4], 16) / 0xFFFF
+    noise = int(hashlib.sha256(f"{town_code}{year}{indicator_code}".encode()).hexdigest()[:4], 16) / 0xFFFF
+    return Decimal(str(round((0.45 + 0.45 * town_level + 0.10 * noise) * ceiling, 4)))
+
+
+def _only_towns_of_their_county():
+    """镇 that are their county's only one: the demo keeps them below 优秀, so that no county loses its only
+    county-level town to a substitution it could not replace (R1)."""
+    from django.db.models import Count
+
+    from towns.models import Town
+
+    single = Town.objects.filter(kind="town").values("county_id").annotate(n=Count("code")).filter(n=1)
+    return set(
+        Town.objects.filter(kind="town", county_id__in=single.values("county_id")).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def load_demo_assessments():
+    """Returns the years published (empty when the demo already has assessments)."""
+    if AssessmentRound.objects.filter(year__in=DEMO_YEARS).exists():
+        return []
+    published = []
+    capped = _only_towns_of_their_county()
+    with audit_context(via="command"):
+        for year in DEMO_YEARS:
+            assessment_round = ensure_round(year)
+            indicators = list(assessment_round.system.indicators.all())
+            held = designated_in_year(year)
+            # Every designated town but one per year is scored: the demo shows a 未评 town too.
+            towns = sorted(held)[1:]
+            scores = Score.objects.bulk_create(
+                Score(
+                    round=assessment_round,
+                    town_id=code,
+                    indicator=indicator,
+                    points=(
+                        indicator.max_points
+                        * _share(code, year, indicator.code, 0.85 if code in capped else 1.0)
+                    ).quantize(Decimal("0.01")),
+                )
+                for code in towns
+                for indicator in indicators
+            )
+            log_bulk_created(scores, via="command")
+            if year == 2025:
+                record_veto(
+                    None, year, _first_provincial(held), "镇区发生较大安全生产事故", "吉安委〔2025〕7号"
+                )
+            compute_round(assessment_round.pk)
+            publish(None, year, "吉示范镇办")
+            published.append(year)
+        _backfill_county_level(DEMO_YEARS[-1])
+    return published
+
+
+def _backfill_county_level(year):
+    """A county whose only county-level town was promoted as a substitute designates its next 镇 (R1)."""
+    from django.db.models import Exists, OuterRef
+
+    from towns.models import Designation, Region, Town
+    from towns.services import designate
+
+    counties = Region.objects.filter(level="county", code__startswith="22").filter(
+        Exists(Town.objects.filter(county=OuterRef("pk"), kind="town"))
+    )
+    for county in counties.exclude(
+        Exists(Designation.objects.active().filter(town__county=OuterRef("pk"), tier="county"))
+    ):
+        town = (
+            Town.objects.filter(county=county, kind="town")
+            .exclude(Exists(Designation.objects.active().filter(town=OuterRef("pk"))))
+            .order_by("code")
+            .first()
+        )
+        if town is not None:
+            designate(town, "county", year + 1, doc_no=f"{county.name}政发〔{year + 1}〕2号")
+
+
+def _first_provincial(held):
+    from towns.models import Town
+
+    code = next(code for code, (tier, _city) in sorted(held.items()) if tier == "provincial")
+    return Town.objects.get(code=code)
