@@ -10,3 +10,21 @@ def run_assessment_job(round_id):
     if summary is None:
         return {"skipped": True}
     return summary.__dict__
+
+
+@shared_task(name="assessment.run_previous_year")
+def run_previous_year():
+    """For Celery beat (ASSESSMENT_BEAT=1): start last year's computation in January; publishing stays a
+    province_admin's decision."""
+    from django.utils import timezone
+
+    from core.errors import DomainError
+
+    from .services import start_assessment
+
+    year = timezone.localdate().year - 1
+    try:
+        _round, started = start_assessment(None, year)
+    except DomainError as exc:
+        return {"year": year, "started": False, "reason": exc.message}
+    return {"year": year, "started": started}

@@ -188,6 +188,12 @@ CELERY_BEAT_SCHEDULE = {
         else crontab(minute=0, hour=8, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+if env_flag("ASSESSMENT_BEAT"):
+    # Optional: compute last year's assessment on 15 January at 02:00; publication stays a person's act.
+    CELERY_BEAT_SCHEDULE["assessment-previous-year"] = {
+        "task": "assessment.run_previous_year",
+        "schedule": crontab(minute=0, hour=2, day_of_month=15, month_of_year=1),
+    }
 CELERY_ACCEPT_CONTENT = ["json"]
 
 REST_FRAMEWORK = {

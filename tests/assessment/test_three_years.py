@@ -131,3 +131,19 @@ def test_a_second_run_replaces_the_draft_and_published_rounds_are_frozen(program
         start_assessment(province_admin, 2024)
     with pytest.raises(DomainError, match="不能再录入得分"):
         save_scores(province_admin, 2024, provincial[0], points_for("99"))
+
+
+def test_the_yearly_beat_task_starts_last_years_job(
+    program, province_admin, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from assessment.tasks import run_previous_year
+
+    provincial, *_ = program
+    last_year = timezone.localdate().year - 1
+    save_scores(province_admin, last_year, provincial[0], points_for("88"))
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = run_previous_year.delay().get()
+    assert outcome == {"year": last_year, "started": True}
+    assert AssessmentRound.objects.get(year=last_year).state == "computed"
