@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Prefetch
+
 from accounts.models import Role
 from core.scoping import restrict
 
@@ -26,8 +28,10 @@ def visible_results(user):
 
 
 def visible_notices(user):
-    """Notices are province-wide documents: a regional user sees the published ones (their towns listed)."""
-    notices = Notice.objects.select_related("round").prefetch_related("results__town")
+    """Notices are province-wide documents; a regional user sees the published ones, listing only the towns
+    of their own region (a town outside one's scope is absent everywhere, notices included)."""
+    towns = restrict(Result.objects.select_related("town").order_by("rank", "town_id"), user)
+    notices = Notice.objects.select_related("round").prefetch_related(Prefetch("results", queryset=towns))
     return _published_unless_province(notices, user)
 
 
@@ -69,3 +73,53 @@ def earlier_ranks(user, town_codes, before_year):
     for code, year, tier, rank in rows:
         history[code].append((year, tier, rank))
     return history
+
+
+# --- Appended for the assessment pages (issue 5): read-only helpers of the pages ---------------------------
+
+
+def provincial_counts_by_city(province_code=None):
+    """city code → towns with an active provincial designation, every city of the province listed (0 too),
+    as `rules.cities_under_minimum` wants them (R1, R9). Two queries."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from towns.choices import Tier
+    from towns.models import Designation, Region, RegionLevel
+
+    province_code = province_code or settings.PROGRAM_PROVINCE_CODE
+    counts = dict.fromkeys(
+        Region.objects.filter(level=RegionLevel.CITY, code__startswith=province_code).values_list(
+            "code", flat=True
+        ),
+        0,
+    )
+    active = (
+        Designation.objects.active()
+        .filter(tier=Tier.PROVINCIAL, town__code__startswith=province_code)
+        .values("town__city_id")
+        .annotate(count=Count("id"))
+        .values_list("town__city_id", "count")
+    )
+    counts.update(dict(active))
+    return counts
+
+
+def scoring_sheet(user, assessment_round):
+    """The towns of the user's scope designated in the round's year, with the points the user may see:
+    [(town, tier, {indicator code: points})] by town code. A constant number of queries."""
+    from towns.models import Town
+
+    from .services import designated_in_year
+
+    held = designated_in_year(assessment_round.year)
+    towns = restrict(Town.objects.select_related("county", "city"), user).filter(code__in=list(held))
+    points = defaultdict(dict)
+    rows = (
+        visible_scores(user)
+        .filter(round=assessment_round, town_id__in=list(held))
+        .values_list("town_id", "indicator__code", "points")
+    )
+    for town_code, indicator_code, value in rows:
+        points[town_code][indicator_code] = value
+    return [(town, held[town.code][0], points.get(town.code, {})) for town in towns.order_by("code")]

@@ -337,6 +337,8 @@ def start_assessment(user, year):
             raise DomainError(f"{locked.year}年度评价已发布并冻结；重新计算须先由省级管理员重新开放。")
         if locked.job_state in (JobState.QUEUED, JobState.RUNNING):
             return locked, False
+        # Computing closes scoring: the figures the job reads cannot change under it.
+        locked.state = RoundState.SCORING_CLOSED
         locked.job_state, locked.job_progress = JobState.QUEUED, 0
         locked.job_message = "已提交，等待计算"
         locked.job_started_at, locked.job_finished_at = timezone.now(), None
@@ -345,7 +347,9 @@ def start_assessment(user, year):
         )
         from .tasks import run_assessment_job
 
-        transaction.on_commit(lambda: run_assessment_job.delay(locked.pk))
+        # robust: without a worker the job runs inside this request; its failure is recorded on the round
+        # (job_state failed, with the reason) rather than turned into a server error.
+        transaction.on_commit(lambda: run_assessment_job.delay(locked.pk), robust=True)
     return locked, True
 
 
@@ -552,8 +556,9 @@ def publish(user, year, doc_prefix):
 
 
 def reopen(user, year, reason):
-    """Reopen a published round for a re-run: an explicit, audited act of a province_admin (R9). Designation
-    changes already made stay; a re-run replaces the draft results and a new publication re-numbers."""
+    """Reopen a published round: an explicit, audited act of a province_admin (R9). Scoring opens again so
+    that scores and vetoes can be corrected; a re-run replaces the results and a new publication re-numbers.
+    Designation changes already made stay as they are (a later decision changes them, with its own number)."""
     _require_admin(user)
     reason = (reason or "").strip()
     if not reason:
@@ -564,7 +569,7 @@ def reopen(user, year, reason):
         if locked.state != RoundState.PUBLISHED:
             raise DomainError("只有已发布的年度评价需要重新开放。")
         locked.state, locked.job_state, locked.reopened_reason = (
-            RoundState.COMPUTED,
+            RoundState.OPEN,
             JobState.IDLE,
             reason[:300],
         )

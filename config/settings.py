@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "towns.choices.DocumentKind",
         "SubmissionStatusEnum": "towns.choices.SubmissionStatus",
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "NoticeKindEnum": "assessment.models.NoticeKind",
+        "ResultStatusEnum": "assessment.models.ResultStatus",
+        "RoundStateEnum": "assessment.models.RoundState",
+        "TierEnum": "towns.choices.Tier",
     },
 }
 

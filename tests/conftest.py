@@ -138,8 +138,9 @@ def office_bytes(kind="docx"):
     part = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<document/>")
+        # A fixed timestamp: the same call gives the same bytes, whatever second it runs in.
+        for name, content in (("[Content_Types].xml", "<Types/>"), (part, "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 

@@ -96,3 +96,58 @@ def test_two_allocations_racing_for_the_last_of_a_quota_cannot_both_succeed(requ
     assert any("剩余限额 100.00 万元" in outcome for outcome in outcomes), outcomes
     assert Allocation.objects.count() == 1
     assert sum(a.amount for a in Allocation.objects.all()) == Decimal("400.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
+    """R7–R9 end to end on the real services: start_assessment queues the job on Redis at commit, a real
+    worker runs compute_round against PostgreSQL, the round reports done and the results are there."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from accounts.models import User
+    from assessment.models import AssessmentRound, Notice, Result
+    from assessment.services import save_scores, start_assessment
+    from config.celery import app
+    from towns.services import designate
+
+    from .assessment.test_three_years import points_for
+    from .conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
+
+    admin = User.objects.create(username="job_admin", role="province_admin")
+    towns = [town_in(SHUANGYANG), town_in(NONGAN), town_in(JIAOHE)]
+    for town, total in zip(towns, ["93", "81", "59"], strict=True):
+        designate(town, "provincial", 2022)
+        save_scores(admin, 2024, town, points_for(total))
+
+    redis_url = os.environ["REDIS_URL"]
+    app.conf.update(
+        broker_url=redis_url, result_backend=redis_url, task_always_eager=False, broker_connection_retry=False
+    )
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            assessment_round, started = start_assessment(admin, 2024)  # commits; the task goes to Redis
+            assert started
+            deadline = time.monotonic() + 60
+            while True:
+                assessment_round.refresh_from_db()
+                if assessment_round.job_state in ("done", "failed") or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://", result_backend="cache+memory://")
+        connection.close()
+
+    assert (assessment_round.job_state, assessment_round.job_message) == (
+        "done",
+        "已完成：参评 3 个，未评 0 个",
+    )
+    assert (assessment_round.state, assessment_round.job_progress) == ("computed", 100)
+    assert assessment_round.job_finished_at is not None
+    ranked = list(
+        Result.objects.filter(round=assessment_round).order_by("rank").values_list("town_id", "grade")
+    )
+    assert ranked == [(towns[0].code, "excellent"), (towns[1].code, "good"), (towns[2].code, "fail")]
+    assert Notice.objects.filter(round=assessment_round).count() == 2
+    assert AssessmentRound.objects.get(pk=assessment_round.pk).job_state == "done"

@@ -147,3 +147,37 @@ def test_the_yearly_beat_task_starts_last_years_job(
         outcome = run_previous_year.delay().get()
     assert outcome == {"year": last_year, "started": True}
     assert AssessmentRound.objects.get(year=last_year).state == "computed"
+
+
+def test_reopening_opens_scoring_again_for_a_correction(program, province_admin):
+    from assessment.services import reopen
+
+    provincial, *_ = program
+    for town in provincial:
+        save_scores(province_admin, 2024, town, points_for("80"))
+    run(2024)
+    publish(province_admin, 2024, "吉示范镇办")
+    with pytest.raises(DomainError, match="须填写原因"):
+        reopen(province_admin, 2024, " ")
+    reopened = reopen(province_admin, 2024, "第 3 项指标录入有误")
+    assert (reopened.state, reopened.reopened_reason) == ("open", "第 3 项指标录入有误")
+    save_scores(province_admin, 2024, provincial[0], points_for("97"))
+    rerun = run(2024)
+    top = Result.objects.get(round=rerun, tier="provincial", rank=1)
+    assert (top.town_id, top.score, top.status) == (provincial[0].code, Decimal("97.00"), "proposed")
+
+
+def test_a_regional_user_sees_only_his_towns_in_a_published_notice(program, province_admin, make_user):
+    from assessment.selectors import visible_notices
+
+    provincial, *_ = program
+    for town, total in zip(provincial, ["95", "91", "85", "70", "62", "55"], strict=True):
+        save_scores(province_admin, 2024, town, points_for(total))
+    run(2024)
+    jilin_official = make_user("city_official", region="2202")
+    assert not visible_notices(jilin_official).exists()  # proposed: province roles only
+    publish(province_admin, 2024, "吉示范镇办")
+    criticism = visible_notices(jilin_official).get(kind="criticism")
+    assert {r.town.city_id for r in criticism.results.all()} == {"2202"}
+    praise = visible_notices(jilin_official).get(kind="praise")
+    assert {r.town.city_id for r in praise.results.all()} == {"2202"}  # 长春's praised towns are not listed

@@ -1,0 +1,61 @@
+"""The FilterSets of the assessment API lists (R7–R9).
+
+They belong in assessment/filtersets.py (one FilterSet per list, shared by the page, the API and the export);
+they live here until that module exists, and can move there unchanged.
+"""
+
+import django_filters
+
+from towns.choices import Tier
+
+from .models import Elimination, Notice, NoticeKind, Result, ResultStatus, Score
+from .rules import GRADE_LABELS
+
+GRADE_CHOICES = list(GRADE_LABELS.items())
+YEAR = {"label": "年度", "min_value": 2000, "max_value": 2100}
+
+
+class ScoreFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
+    town = django_filters.CharFilter(field_name="town_id", label="镇区划代码")
+    city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
+    county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
+    indicator = django_filters.CharFilter(field_name="indicator__code", label="指标代码，如 T01")
+
+    class Meta:
+        model = Score
+        fields = ["year", "town", "city", "county", "indicator"]
+
+
+class RankingFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
+    city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
+    county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
+    grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label="等次")
+    assessed = django_filters.BooleanFilter(label="已评（有得分）")
+    status = django_filters.ChoiceFilter(choices=ResultStatus.choices, label="状态")
+
+    class Meta:
+        model = Result
+        fields = ["year", "tier", "city", "county", "grade", "assessed", "status"]
+
+
+class NoticeFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
+    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label="类别")
+    status = django_filters.ChoiceFilter(choices=ResultStatus.choices, label="状态")
+
+    class Meta:
+        model = Notice
+        fields = ["year", "kind", "status"]
+
+
+class EliminationFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
+    city = django_filters.CharFilter(field_name="town__city_id", label="被淘汰镇所在市（州）代码")
+    status = django_filters.ChoiceFilter(choices=ResultStatus.choices, label="状态")
+
+    class Meta:
+        model = Elimination
+        fields = ["year", "city", "status"]

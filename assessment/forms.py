@@ -1,0 +1,247 @@
+"""Forms of the assessment pages (R7–R9). They only collect what the user typed: points are passed to the
+services as the raw text (assessment.services validates them and refuses with a Chinese message)."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+
+from core.errors import DomainError
+from core.files import check_document
+from projects.forms import date_input, money_input, task_area_choices
+from towns.choices import Tier
+from towns.forms import IMPORT_MAX_BYTES, IMPORT_SUFFIXES
+
+from .rules import GRADE_LABELS
+
+DEFAULT_DOC_PREFIX = "吉示范镇办"
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def plain_points(value):
+    """Points as a user reads them: 10, 7.5 (no trailing zeros)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class YearForm(forms.Form):
+    """Which year's assessment to open (a round is created on first visit)."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages={"required": "请填写年度。", "invalid": "请填写四位年份。"},
+    )
+
+
+def _threshold(label):
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        widget=money_input(),
+        error_messages={"required": f"请填写{label}。", "invalid": f"{label}应为 0–100 的数字。"},
+    )
+
+
+class SettingsForm(forms.Form):
+    """The grade thresholds and the praise / criticism counts of the year's round (R7, R8)."""
+
+    excellent_threshold = _threshold("优秀分数线")
+    good_threshold = _threshold("良好分数线")
+    pass_threshold = _threshold("合格分数线")
+    top_count = forms.IntegerField(
+        label="表扬名额（前 N 名）",
+        min_value=1,
+        max_value=100,
+        error_messages={"required": "请填写表扬名额。"},
+    )
+    bottom_count = forms.IntegerField(
+        label="批评名额（后 N 名）",
+        min_value=1,
+        max_value=100,
+        error_messages={"required": "请填写批评名额。"},
+    )
+
+    FIELDS = ("excellent_threshold", "good_threshold", "pass_threshold", "top_count", "bottom_count")
+
+    @classmethod
+    def initial_for(cls, assessment_round):
+        return {name: getattr(assessment_round, name) for name in cls.FIELDS}
+
+
+class CopySystemForm(forms.Form):
+    from_year = forms.TypedChoiceField(label="复制哪一年的指标体系", coerce=int, choices=())
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_year"].choices = [(year, f"{year} 年") for year in years]
+
+
+class IndicatorForm(forms.Form):
+    """One indicator of the year's system: code, name, task area (R4) and maximum points."""
+
+    code = forms.CharField(label="指标代码", max_length=16)
+    name = forms.CharField(label="指标名称", max_length=100)
+    task_area = forms.ChoiceField(label="任务领域", choices=[("", "请选择"), *task_area_choices()])
+    max_points = forms.DecimalField(
+        label="满分",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=6,
+        decimal_places=2,
+        widget=money_input("0.00"),
+        error_messages={"invalid": "满分应为数字，最多两位小数。"},
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=2, can_delete=True)
+
+
+def indicator_rows(formset):
+    """[(code, name, task area, max points)] of the filled, not deleted rows, as save_indicators takes them."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+            continue
+        data = form.cleaned_data
+        rows.append((data["code"], data["name"], data["task_area"], data["max_points"]))
+    return rows
+
+
+class ScoreForm(forms.Form):
+    """One input per indicator of the year's system, with its maximum; blank inputs are left unchanged."""
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in indicators:
+            self.fields[indicator.code] = forms.CharField(
+                label=f"{indicator.code} {indicator.name}",
+                required=False,
+                max_length=20,
+                widget=money_input(f"0–{plain_points(indicator.max_points)}"),
+                help_text=f"满分 {plain_points(indicator.max_points)} 分",
+            )
+
+    def points(self):
+        return {code: value.strip() for code, value in self.cleaned_data.items()}
+
+
+def _check_import_file(upload):
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise forms.ValidationError(
+            f"不支持的文件类型“{suffix or upload.name}”，请上传 .csv 或 .xlsx 文件。", code="file_type"
+        )
+    if upload.size > IMPORT_MAX_BYTES:
+        raise forms.ValidationError(
+            f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 的上限，请拆分后分批导入。",
+            code="file_size",
+        )
+    return upload
+
+
+class ScoreImportForm(forms.Form):
+    file = forms.FileField(
+        label="得分数据文件",
+        help_text="支持 .csv（UTF-8 或 GB18030 编码）和 .xlsx 文件，不超过 5 MB。",
+        error_messages={"required": "请选择要导入的文件。", "empty": "上传的文件是空的。"},
+    )
+
+    def clean_file(self):
+        return _check_import_file(self.cleaned_data["file"])
+
+
+class VetoForm(forms.Form):
+    """一票否决 (R7): the town, the item, the proving document's number and optionally the document."""
+
+    town = forms.CharField(
+        label="镇（区划代码）",
+        max_length=9,
+        error_messages={"required": "请选择或填写被否决的镇。"},
+        help_text="填写 9 位区划代码，或从列表中选择本年度的示范镇。",
+    )
+    reason = forms.CharField(
+        label="否决事项",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写一票否决事项。"},
+        help_text="如：大拆大建等破坏性建设、砍伐或移植古树名木、拆除历史建筑、发生重大安全事故。",
+    )
+    doc_no = forms.CharField(label="证明文件文号", max_length=100, required=False)
+    document = forms.FileField(
+        label="证明文件",
+        required=False,
+        help_text="可选：PDF、Word 或 Excel 文件，不超过 20 MB。",
+    )
+
+    def clean_town(self):
+        return self.cleaned_data["town"].strip()
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_document(upload.name, data)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
+
+
+class PublishForm(forms.Form):
+    doc_prefix = forms.CharField(
+        label="发文字号前缀",
+        max_length=40,
+        initial=DEFAULT_DOC_PREFIX,
+        error_messages={"required": "请填写发文字号前缀，如 吉示范镇办。"},
+        help_text="文号按发布年度顺序编号，如 吉示范镇办〔2025〕1号。",
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="重新开放原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "重新开放须填写原因。"},
+    )
+
+
+TIER_CHOICES = [(tier.value, f"{tier.label}示范镇") for tier in Tier]
+GRADE_CHOICES = [("", "全部"), *GRADE_LABELS.items()]
+
+
+class RankingFilterForm(forms.Form):
+    """The ranking table's filters: the tier ranked (provincial by default), a city, a grade."""
+
+    tier = forms.ChoiceField(label="层级", choices=TIER_CHOICES, required=False)
+    city = forms.ChoiceField(label="市（州）", required=False, choices=())
+    grade = forms.ChoiceField(label="等次", choices=GRADE_CHOICES, required=False)
+
+    def __init__(self, *args, cities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", "全部"), *((city.code, city.name) for city in cities)]
+
+    def clean_tier(self):
+        return self.cleaned_data["tier"] or Tier.PROVINCIAL
+
+
+class TalkHeldForm(forms.Form):
+    held_on = forms.DateField(
+        label="约谈日期", widget=date_input(), error_messages={"required": "请填写约谈日期。"}
+    )
+    note = forms.CharField(
+        label="约谈情况", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

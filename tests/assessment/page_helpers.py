@@ -1,0 +1,151 @@
+"""Scenarios and readers of the assessment page tests: what a user sees on a page or in a spreadsheet."""
+
+import io
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+from openpyxl import load_workbook
+
+from assessment.models import AssessmentRound
+from assessment.rules import DEFAULT_INDICATORS
+from assessment.services import compute_round, ensure_round, record_veto, save_scores
+from towns.models import Town
+from towns.services import designate
+
+from ..conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def points_for(total):
+    """Spread a composite score over the default indicators, each up to its maximum."""
+    left, points = Decimal(total), {}
+    for code, maximum in DEFAULT_INDICATORS:
+        points[code] = str(min(maximum, left))
+        left -= min(maximum, left)
+    return points
+
+
+def towns_in(county_code, count, start=0):
+    return list(
+        Town.objects.filter(county_id=county_code, kind="town").order_by("code")[start : start + count]
+    )
+
+
+def designate_all(towns, tier, year=2022):
+    for town in towns:
+        designate(town, tier, year)
+
+
+def score(user, year, totals):
+    """totals: {town: composite}; entered through the service, as a city or the province would."""
+    for town, total in totals.items():
+        save_scores(user, year, town, points_for(total))
+
+
+def set_counts(year, top=2, bottom=2):
+    assessment_round = ensure_round(year)
+    AssessmentRound.objects.filter(pk=assessment_round.pk).update(top_count=top, bottom_count=bottom)
+
+
+def compute(year):
+    assessment_round = ensure_round(year)
+    AssessmentRound.objects.filter(pk=assessment_round.pk).update(job_state="idle")
+    compute_round(assessment_round.pk)
+    return AssessmentRound.objects.get(pk=assessment_round.pk)
+
+
+class Scenario:
+    """Six provincial towns of 2024: a 鹿乡镇 (双阳区, 长春) 90, b 农安镇 95, c 伏龙泉镇 90 (tied with a), d (蛟河)
+    70, e (蛟河) 99 but vetoed, f (蛟河) without scores. Top 2 praised, bottom 2 criticised."""
+
+    def __init__(self, admin):
+        self.a = town_in(SHUANGYANG, 0)
+        self.b, self.c = towns_in(NONGAN, 2)
+        self.d, self.e, self.f = towns_in(JIAOHE, 3)
+        self.towns = [self.a, self.b, self.c, self.d, self.e, self.f]
+        designate_all(self.towns, "provincial")
+        set_counts(2024, top=2, bottom=2)
+        score(admin, 2024, {self.a: "90", self.b: "95", self.c: "90", self.d: "70", self.e: "99"})
+        record_veto(admin, 2024, self.e, "拆除历史建筑", "吉建罚〔2024〕1号")
+
+
+class _Rows(HTMLParser):
+    """The rows (tr with data-town) of the element with the given id, with the text of each cell."""
+
+    def __init__(self, element_id):
+        super().__init__()
+        self.element_id = element_id
+        self.depth = 0
+        self.rows = []
+        self.row = None
+        self.cell = None
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        if self.depth:
+            self.depth += 1
+            if tag == "tr" and "data-town" in attrs:
+                self.row = (attrs["data-town"], [])
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = []
+        elif attrs.get("id") == self.element_id:
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if not self.depth or tag in VOID:
+            return
+        self.depth -= 1
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row[1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+            if self.cell is not None:
+                self.cell.append(data)
+
+
+def html(response):
+    return response.content.decode()
+
+
+def town_rows(response, element_id):
+    """[(town code, [cell texts])] of the rows with data-town inside the element with that id, in order."""
+    parser = _Rows(element_id)
+    parser.feed(html(response))
+    return parser.rows
+
+
+def text_of(response, element_id):
+    """The visible text of the element with that id, whitespace collapsed ("" when absent)."""
+    parser = _Rows(element_id)
+    parser.feed(html(response))
+    return " ".join("".join(parser.parts).split())
+
+
+def page_text(response):
+    """The page as text: tags removed, whitespace collapsed (messages, form errors, tables)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html(response)).split())
+
+
+def sheet_rows(response):
+    """The data rows of an .xlsx export, under its title, unit and header rows."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = ([cell.value for cell in row] for row in sheet.iter_rows(min_row=4))
+    return [row for row in rows if any(value not in (None, "") for value in row)]
+
+
+def sheet_header(response):
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [cell.value for cell in sheet[3]]
