@@ -9,15 +9,14 @@ assessment.services; their refusals answer 400 with the Chinese reason.
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import NullIf
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.models import Role
-from core.api.permissions import ScopedReadOnly
-from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.permissions import RoleWrites
+from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
@@ -44,23 +43,10 @@ from .serializers import (
 )
 
 TAGS = ["assessment"]
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
-REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
 VISIBILITY = (
     "待发布（proposed）的结果仅省级管理员、省直部门和内部审计可见；其他角色和合作机构只见已发布（published）的结果，"
     "且限于其权限范围内的镇。"
 )
-
-
-class RoleWrites(ScopedReadOnly):
-    """Every authenticated user reads within their scope; only `writers` write."""
-
-    writers = frozenset()
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        return request.method in SAFE_METHODS or request.user.role in self.writers
 
 
 class ProvinceAdminWrites(RoleWrites):

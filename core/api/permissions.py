@@ -18,3 +18,15 @@ class ScopedReadOnly(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         return can_write(user)
+
+
+class RoleWrites(ScopedReadOnly):
+    """Every authenticated user reads within their scope; only the `writers` roles write. Whether the object
+    lies in the writer's region is the service's to check (it answers 400, or 404 outside the scope)."""
+
+    writers = frozenset()
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or request.user.role in self.writers

@@ -9,3 +9,6 @@ class DetailSerializer(serializers.Serializer):
 
 
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="不存在，或不在用户的权限范围内")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
+REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
+WRITE_RESPONSES = {400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}

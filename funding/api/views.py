@@ -4,15 +4,14 @@ answer 400 with their Chinese reason."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.models import Role
-from core.api.permissions import ScopedReadOnly
-from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.permissions import RoleWrites
+from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
@@ -35,21 +34,6 @@ from .serializers import (
     ProposalQuerySerializer,
     ProposalSerializer,
 )
-
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
-REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
-WRITE_RESPONSES = {400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}
-
-
-class RoleWrites(ScopedReadOnly):
-    """Every authenticated user reads within their scope; only `writers` write."""
-
-    writers = frozenset()
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        return request.method in SAFE_METHODS or request.user.role in self.writers
 
 
 class ProvinceAdminWrites(RoleWrites):

@@ -2,14 +2,13 @@
 (core.scoping), writes through projects.services, refusals as 400 with the service's Chinese reason."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 
 from accounts.models import Role
-from core.api.permissions import ScopedReadOnly
-from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.permissions import RoleWrites
+from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
@@ -33,21 +32,12 @@ from .serializers import (
     TaskAreaSerializer,
 )
 
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
-REFUSED = OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）")
-WRITE_RESPONSES = {400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}
 
-
-class CountyOfficialWrites(ScopedReadOnly):
-    """Every authenticated user reads within their scope; only a county official writes (R5: counties file
-    their towns' projects and progress). Whether the object is in his county is the service's to check."""
+class CountyOfficialWrites(RoleWrites):
+    """R5: counties file their towns' projects and progress."""
 
     message = "只有县（市、区）工作人员可以填报和修改项目及进度。"
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        return request.method in SAFE_METHODS or request.user.role == Role.COUNTY_OFFICIAL
+    writers = frozenset({Role.COUNTY_OFFICIAL})
 
 
 def id_parameter(description):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.api.permissions import ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
-from core.api.serializers import NOT_FOUND, DetailSerializer
+from core.api.serializers import FORBIDDEN, NOT_FOUND, WRITE_RESPONSES, DetailSerializer
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
@@ -47,8 +47,6 @@ from .serializers import (
     TransitionSerializer,
     quota_row,
 )
-
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="该角色不能执行此操作")
 
 
 def code_parameter(description):
@@ -323,11 +321,7 @@ class AnyAcceptRenderer(ORJSONRenderer):
 
 
 id_parameter = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="申报 ID")
-SUBMISSION_WRITE_RESPONSES = {
-    400: OpenApiResponse(DetailSerializer, description="不允许的操作或填写有误（中文说明）"),
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-}
+SUBMISSION_WRITE_RESPONSES = WRITE_RESPONSES
 TRANSITIONS_DOC = {
     SubmissionAction.SUBMIT: (
         "上报候选镇",
