@@ -7,7 +7,13 @@ for the detail view and the OpenAPI schema, and declares how each list item is r
     list_columns = {"code": "code", "county": "county_id", "county_name": "county__name", ...}
     list_labels = {"tier_label": ("tier", Tier)}   # key → (key it labels, choices)
 
-tests/towns/api/test_list_equivalence.py holds each list to its serializer item by item.
+    list_formatted = ("created_at",)                # rendered through the serializer's own field
+
+values_list() hands back aware datetimes in UTC, which the JSON renderer would write as "…+00:00"; the
+serializer writes them in the portal's time zone ("…+08:00"): keys in `list_formatted` go through the
+serializer's field so that a list item stays equal to the serializer's, key for key.
+
+tests/*/api/test_list_equivalence.py hold each list to its serializer item by item.
 """
 
 from rest_framework.response import Response
@@ -16,6 +22,7 @@ from rest_framework.response import Response
 class ValuesListMixin:
     list_columns: dict[str, str] = {}
     list_labels: dict[str, tuple[str, object]] = {}
+    list_formatted: tuple[str, ...] = ()
 
     def get_list_queryset(self, queryset):
         """Hook for list-only annotations (e.g. a computed flag)."""
@@ -28,12 +35,16 @@ class ValuesListMixin:
         page = self.paginate_queryset(rows)
         labels = {key: (source, dict(choices.choices)) for key, (source, choices) in self.list_labels.items()}
         order = self.list_order()
+        fields = self.get_serializer_class()().fields if self.list_formatted else {}
         items = []
         for row in page if page is not None else rows:
             item = dict(zip(keys, row, strict=True))
             for key, (source, names) in labels.items():
                 value = item.get(source)
                 item[key] = str(names.get(value, value)) if value not in (None, "") else None
+            for key in self.list_formatted:
+                if item[key] is not None:
+                    item[key] = fields[key].to_representation(item[key])
             items.append({key: item[key] for key in order})
         if page is not None:
             return self.get_paginated_response(items)

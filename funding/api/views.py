@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
-from projects.api.lists import FormattedValuesListMixin
 from projects.models import Project
 from towns.models import Region, RegionLevel
 
@@ -177,7 +177,7 @@ class DebtQuotaViewSet(
 )
 class AllocationViewSet(
     ServiceWriteMixin,
-    FormattedValuesListMixin,
+    ValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from core.scoping import restrict
@@ -20,7 +21,6 @@ from ..models import ProgressReport, Project, TaskArea
 from ..selectors import visible_projects
 from ..services import change_status as change_project_status
 from ..services import create_project, submit_report, update_project
-from .lists import FormattedValuesListMixin
 from .serializers import (
     NOT_WRITABLE,
     ProgressReportCreateSerializer,
@@ -123,7 +123,7 @@ project_id = id_parameter("项目 ID")
 )
 class ProjectViewSet(
     ServiceWriteMixin,
-    FormattedValuesListMixin,
+    ValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
