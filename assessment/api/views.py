@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from core.api.permissions import RoleWrites
+from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
@@ -60,7 +61,7 @@ class ScorerWrites(RoleWrites):
 
 
 def year_parameter(description):
-    return OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+    return path_parameter("year", description)
 
 
 def unassessed_counts(years):

@@ -3,14 +3,14 @@ Reads are scoped by the one policy (core.scoping); writes go through funding.ser
 answer 400 with their Chinese reason."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Role
 from core.api.permissions import RoleWrites
+from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
@@ -56,7 +56,7 @@ class AllocatorsOnly(AllocatorWrites):
 
 
 def id_parameter(description):
-    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+    return path_parameter("id", description)
 
 
 # --- new-debt quotas ----------------------------------------------------------------------------------

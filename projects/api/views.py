@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 
 from accounts.models import Role
 from core.api.permissions import RoleWrites
+from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
@@ -41,7 +42,7 @@ class CountyOfficialWrites(RoleWrites):
 
 
 def id_parameter(description):
-    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+    return path_parameter("id", description)
 
 
 # --- R4 task areas ------------------------------------------------------------------------------------

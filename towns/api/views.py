@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from core.api.permissions import ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
+from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, WRITE_RESPONSES, DetailSerializer
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
@@ -50,7 +51,7 @@ from .serializers import (
 
 
 def code_parameter(description):
-    return OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
+    return path_parameter("code", description, kind=OpenApiTypes.STR)
 
 
 @extend_schema(tags=["regions"])
