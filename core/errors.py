@@ -22,3 +22,12 @@ class NotVisible(DomainError):
 
     def __init__(self, message="未找到。"):
         super().__init__(message)
+
+
+def from_validation_error(exc, model):
+    """A model's ValidationError (full_clean) as one DomainError naming each field by its Chinese label."""
+    details = []
+    for field, messages in exc.message_dict.items():
+        label = "" if field == "__all__" else model._meta.get_field(field).verbose_name
+        details.extend(f"{label}：{message}" if label else message for message in messages)
+    return DomainError("填写的内容有误：" + "；".join(details), details=details)

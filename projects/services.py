@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core.errors import DomainError
+from core.errors import DomainError, from_validation_error
 from core.models import Notification
 from towns.models import Designation, TownKind
 
@@ -52,14 +52,6 @@ def _require_county_of(user, town):
         raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇填报项目。")
 
 
-def _validation_error(exc):
-    details = []
-    for field, messages in exc.message_dict.items():
-        label = Project._meta.get_field(field).verbose_name if field != "__all__" else ""
-        details.extend(f"{label}：{message}" if label else message for message in messages)
-    return DomainError("填写的内容有误：" + "；".join(details), details=details)
-
-
 def _apply(project, data):
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -90,7 +82,7 @@ def _apply(project, data):
     try:
         project.full_clean(exclude=["town", "created_by"])
     except ValidationError as exc:
-        raise _validation_error(exc) from exc
+        raise from_validation_error(exc, Project) from exc
 
 
 def create_project(user, town, data):

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
-from core.errors import DomainError, NotVisible
+from core.errors import DomainError, NotVisible, from_validation_error
 from core.files import MAX_DOCUMENT_BYTES, check_document
 from core.scoping import covers
 
@@ -19,18 +19,6 @@ from ..selectors import submission_facts, town_fact
 from .designations import actor_of, replace_designation
 
 security_log = logging.getLogger("portal.security")
-
-
-def _validation_error(exc, model=Submission):
-    """A model ValidationError as one Chinese DomainError listing each field's problem."""
-    details = []
-    for field, messages in exc.message_dict.items():
-        if field == "__all__":
-            details.extend(messages)
-            continue
-        label = model._meta.get_field(field).verbose_name
-        details.extend(f"{label}：{message}" for message in messages)
-    return DomainError("填写的内容有误：" + "；".join(details), details=details)
 
 
 # --- rounds ------------------------------------------------------------------------------------------
@@ -53,7 +41,7 @@ def save_round(user, name, tiers, deadline, year=None, selection_round=None):
     try:
         selection_round.full_clean()
     except ValidationError as exc:
-        raise _validation_error(exc, SelectionRound) from exc
+        raise from_validation_error(exc, SelectionRound) from exc
     with transaction.atomic():
         selection_round.save()
     return selection_round
@@ -78,7 +66,7 @@ def _apply_information(submission, information):
             exclude=["round", "town", "designation", "created_by"], validate_constraints=False
         )
     except ValidationError as exc:
-        raise _validation_error(exc) from exc
+        raise from_validation_error(exc, Submission) from exc
 
 
 def create_submission(user, selection_round, town, tier, information=None):
