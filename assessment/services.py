@@ -10,7 +10,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from accounts.models import Role
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
 from core.tabular import read_table
 from projects.models import TaskArea
 from towns.choices import Began, Ended, Tier
@@ -43,7 +43,7 @@ SCORE_COLUMNS = ("town_code", "indicator_code", "points")
 
 def ensure_round(year):
     """The year's round, created on first use with the default indicator system of R7 (T01–T15)."""
-    year = _year(year)
+    year = checked_year(year)
     existing = AssessmentRound.objects.select_related("system").filter(year=year).first()
     if existing is not None:
         return existing
@@ -61,16 +61,6 @@ def ensure_round(year):
             )
         assessment_round, _ = AssessmentRound.objects.get_or_create(year=year, defaults={"system": system})
     return assessment_round
-
-
-def _year(year):
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise DomainError(f"年度“{year}”无效。") from None
-    if not 2000 <= year <= 2100:
-        raise DomainError(f"年度 {year} 无效。")
-    return year
 
 
 def _require_admin(user):
@@ -113,7 +103,9 @@ def copy_system(user, year, from_year):
     _require_admin(user)
     assessment_round = ensure_round(year)
     _require_unscored(assessment_round)
-    source = IndicatorSystem.objects.filter(year=_year(from_year)).prefetch_related("indicators").first()
+    source = (
+        IndicatorSystem.objects.filter(year=checked_year(from_year)).prefetch_related("indicators").first()
+    )
     if source is None:
         raise DomainError(f"{from_year} 年没有指标体系可复制。")
     with transaction.atomic():
@@ -587,5 +579,5 @@ def mark_talk_held(user, talk, held_on, note=""):
     return talk
 
 
-def latest_year():
+def latestchecked_year():
     return AssessmentRound.objects.aggregate(year=Max("year"))["year"]

@@ -31,3 +31,14 @@ def from_validation_error(exc, model):
         label = "" if field == "__all__" else model._meta.get_field(field).verbose_name
         details.extend(f"{label}：{message}" if label else message for message in messages)
     return DomainError("填写的内容有误：" + "；".join(details), details=details)
+
+
+def checked_year(value):
+    """A program year 2000 … 2100 from user input, or a DomainError naming what was given."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(f"年度“{value}”无效。") from None
+    if not 2000 <= year <= 2100:
+        raise DomainError(f"年度 {year} 无效。")
+    return year

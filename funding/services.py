@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import Role
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
 from core.money import parse_money
 from projects.models import Project
 from projects.rules import recommended_bond_type
@@ -22,18 +22,6 @@ from .models import Allocation, DebtQuota
 from .rules import allocation_refusal, propose_allocation
 from .selectors import proposal_facts, remaining_of
 
-YEAR_RANGE = range(2000, 2101)
-
-
-def _check_year(year):
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise DomainError(f"年度“{year}”无效。") from None
-    if year not in YEAR_RANGE:
-        raise DomainError(f"年度 {year} 无效。")
-    return year
-
 
 def set_quota(user, region, year, general_amount, special_amount):
     """Set a county's (or city's) new-debt quota for a year; province_admin only (R6)."""
@@ -41,7 +29,7 @@ def set_quota(user, region, year, general_amount, special_amount):
         raise DomainError("只有省级管理员可以下达新增债务限额。")
     if region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
         raise DomainError("新增债务限额按市（州）或县（市、区）下达。")
-    year = _check_year(year)
+    year = checked_year(year)
     general, problem = parse_money(general_amount, "新增一般债务限额")
     if problem:
         raise DomainError(problem)
@@ -83,7 +71,7 @@ def allocate(user, project, source, amount, year, note=""):
     """Allocate amount 万元 from source to project for year (R6): a bond allocation must match the project's
     recommended bond type and fit both the county's remaining quota and the project's unfunded investment."""
     _may_allocate(user, project)
-    year = _check_year(year)
+    year = checked_year(year)
     amount, problem = parse_money(amount, "安排金额")
     if problem:
         raise DomainError(problem)
@@ -143,7 +131,7 @@ def accept_proposal(user, county, year):
         role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == county.parent_id)
     ):
         raise DomainError("只有省级管理员或该县所在市（州）的工作人员可以确认资金安排方案。")
-    year = _check_year(year)
+    year = checked_year(year)
     with transaction.atomic():
         locked = DebtQuota.objects.select_for_update().filter(region=county, year=year).first()
         if locked is None:

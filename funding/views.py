@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
 from core.exports import xlsx_response
 from core.scoping import is_province_admin, sees_province_totals
 from projects.choices import BondType
@@ -29,7 +29,7 @@ from .choices import BOND_KIND_OF_SOURCE, FundingSource
 from .filtersets import AllocationFilterSet, DebtQuotaFilterSet
 from .forms import AllocationForm, QuotaForm
 from .rules import BOND_LABELS
-from .services import YEAR_RANGE, accept_proposal, allocate, proposal, set_quota
+from .services import accept_proposal, allocate, proposal, set_quota
 
 PAGE_SIZE = 50
 ALLOCATING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
@@ -48,12 +48,9 @@ def _year(raw):
     if not raw:
         return current, None
     try:
-        year = int(raw)
-    except ValueError:
-        year = None
-    if year not in YEAR_RANGE:
+        return checked_year(raw), None
+    except DomainError:
         return current, f"年度“{raw}”无效，已显示 {current} 年。"
-    return year, None
 
 
 def may_allocate(user):
