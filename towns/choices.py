@@ -23,6 +23,7 @@ class Began(models.TextChoices):
     SUBSTITUTE = "substitute", "递补"
     PROMOTED = "promoted", "晋级"
     CHANGED = "changed", "层级调整"
+    RESTORED = "restored", "更正恢复"
 
 
 class Ended(models.TextChoices):
@@ -30,6 +31,7 @@ class Ended(models.TextChoices):
     WITHDRAWN = "withdrawn", "撤销"
     PROMOTED = "promoted", "晋升更高层级"
     CHANGED = "changed", "层级调整"
+    REVOKED = "revoked", "更正撤销"
 
 
 class SubmissionStatus(models.TextChoices):
