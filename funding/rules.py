@@ -4,17 +4,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from projects.choices import BondType, ProjectStatus
+from towns.choices import Tier
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 
 BOND_LABELS = {"general": "一般债券", "special": "专项债券"}
 
 
-def allocation_refusal(source, amount, project_bond_type, unfunded, remaining_quota, project_status):
+def quota_region_code(town_tier, county_code, city_code):
+    """Which new-debt quota a bond allocation to a project draws on (R6: a county's, or a city's).
+
+    A city's own quota (市本级) serves the towns the city manages, its city-level demonstration towns
+    (市级示范镇): it is drawn by allocations to projects of a town whose active designation is city-level,
+    and by nothing else. Every other project (provincial or county-level town, or no active designation)
+    draws on its county's quota.
+    """
+    return city_code if town_tier == Tier.CITY else county_code
+
+
+def allocation_refusal(
+    source, amount, project_bond_type, unfunded, remaining_quota, project_status, city_quota=False
+):
     """Why an allocation of amount from source to a project is refused, or None. R6; plan 六、(二).
 
-    remaining_quota: what is left of the county's quota of the bond's kind for the year (None when the
-    county has no quota that year); ignored for non-bond sources.
+    remaining_quota: what is left of the quota the allocation draws on (quota_region_code) of the bond's kind
+    for the year (None when that region has no quota that year); ignored for non-bond sources. city_quota:
+    the quota is the city's (the project's town is city-level).
     """
     if source not in FundingSource.values:
         return f"未知的资金来源“{source}”。"
@@ -31,6 +46,11 @@ def allocation_refusal(source, amount, project_bond_type, unfunded, remaining_qu
         recommended = BondType(project_bond_type).label
         return f"该项目的推荐债券类型为“{recommended}”，不能安排{BOND_LABELS[kind]}。"
     if remaining_quota is None:
+        if city_quota:
+            return (
+                f"该市（州）当年尚未下达市本级新增{BOND_LABELS[kind]}限额"
+                "（市级示范镇的项目占用所在市（州）本级的限额）。"
+            )
         return f"该县（市、区）当年尚未下达新增{BOND_LABELS[kind]}限额。"
     if amount > remaining_quota:
         return f"安排金额 {amount} 万元超过当年新增{BOND_LABELS[kind]}剩余限额 {remaining_quota} 万元。"

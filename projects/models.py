@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value
 from core.models import TimeStampedModel, money_field, year_validators
 
 from .choices import BondType, PeriodType, ProjectStatus
-from .rules import KEY_SUPPORT_THRESHOLD
+from .rules import KEY_SUPPORT_THRESHOLD, approval_recorded
 
 
 class TaskArea(models.Model):
@@ -130,11 +130,11 @@ class Project(TimeStampedModel):
 
     @property
     def has_planning_approval(self):
-        return bool(self.planning_approval_date and self.planning_approval_doc_no.strip())
+        return approval_recorded(self.planning_approval_date, self.planning_approval_doc_no)
 
     @property
     def has_design_approval(self):
-        return bool(self.design_approval_date and self.design_approval_doc_no.strip())
+        return approval_recorded(self.design_approval_date, self.design_approval_doc_no)
 
 
 class ProgressReport(TimeStampedModel):

@@ -153,3 +153,139 @@ def progress_refusal(investment, cumulative, percent, earlier=None, later=None, 
     if today is not None and period_end is not None and period_end.replace(day=1) > today:
         return "不能报送尚未开始的周期。"
     return None
+
+
+# --- edits that must keep R5 and R6 (issue 8) ----------------------------------------------------------
+
+# The approvals of a project that is being built or has been built are its record: never erased.
+APPROVALS_KEPT_STATUSES = (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
+FULL_PERCENT = Decimal("100")
+
+
+def approval_recorded(date, doc_no):
+    """An approval counts as recorded when both its date and its document number are."""
+    return bool(date and (doc_no or "").strip())
+
+
+@dataclass(frozen=True)
+class ProjectTerms:
+    """What an edit may change that R5 and R6 watch: status (never changed by an edit), the figures behind
+    the recommended bond type, the investment and the two approvals."""
+
+    status: str
+    investment: Decimal
+    public_welfare: bool
+    special_bond_field: bool
+    annual_revenue: Decimal
+    annual_debt_service: Decimal
+    planning_approval_date: datetime.date | None = None
+    planning_approval_doc_no: str = ""
+    design_approval_date: datetime.date | None = None
+    design_approval_doc_no: str = ""
+
+    @property
+    def bond_type(self):
+        return recommended_bond_type(
+            self.public_welfare, self.special_bond_field, self.annual_revenue, self.annual_debt_service
+        )
+
+    @property
+    def has_planning_approval(self):
+        return approval_recorded(self.planning_approval_date, self.planning_approval_doc_no)
+
+    @property
+    def has_design_approval(self):
+        return approval_recorded(self.design_approval_date, self.design_approval_doc_no)
+
+
+@dataclass(frozen=True)
+class BondAllocation:
+    """A provincial bond allocation already made to the project: what a refusal names."""
+
+    year: int
+    source_label: str
+    amount: Decimal
+
+
+def investment_refusal(investment, allocated):
+    """R6: the investment cannot be lowered below what is already allocated to the project (all sources):
+    allocations never exceed the investment."""
+    if investment < allocated:
+        return f"总投资不能低于已安排给该项目的资金 {allocated} 万元（拟改为 {investment} 万元）。"
+    return None
+
+
+def bond_type_change_refusal(before, after, bond_allocations):
+    """R5/R6: bond money was allocated for the recommended bond type; while any provincial bond allocation
+    exists, a change of public welfare, special-bond field, revenue or debt service that changes the
+    recommended bond type is refused, naming those allocations (year, source, amount)."""
+    if before == after or not bond_allocations:
+        return None
+    listed = "；".join(
+        f"{allocation.year}年{allocation.source_label} {allocation.amount} 万元"
+        for allocation in bond_allocations
+    )
+    return (
+        f"该修改会使推荐债券类型由“{BondType(before).label}”变为“{BondType(after).label}”，"
+        f"但项目已安排债券资金：{listed}。债券资金须与推荐债券类型一致，不能作此修改。"
+    )
+
+
+def approval_erasure_refusal(status, before, after):
+    """R5 有项目必规划、无设计不动工: a project 在建 or 已完工 keeps its planning and design approvals; an edit
+    may correct them but not erase them (neither the date nor the document number)."""
+    if status not in APPROVALS_KEPT_STATUSES:
+        return None
+    erased = [
+        label
+        for was, still, label in (
+            (before.has_planning_approval, after.has_planning_approval, "规划批复"),
+            (before.has_design_approval, after.has_design_approval, "设计批复"),
+        )
+        if was and not still
+    ]
+    if not erased:
+        return None
+    return (
+        f"项目{ProjectStatus(status).label}，{'和'.join(erased)}（日期和文号）不能删除："
+        "有项目必规划、无设计不动工。"
+    )
+
+
+def edit_refusals(before, after, allocated, bond_allocations):
+    """Every reason an edit from `before` to `after` (ProjectTerms) is refused, given the sum allocated to the
+    project and its bond allocations; empty when the edit keeps R5 and R6."""
+    refusals = [
+        investment_refusal(after.investment, allocated),
+        bond_type_change_refusal(before.bond_type, after.bond_type, bond_allocations),
+        approval_erasure_refusal(before.status, before, after),
+    ]
+    return [refusal for refusal in refusals if refusal]
+
+
+def completion_refusal(latest_percent, note, latest_label=""):
+    """R5: a project becomes 已完工 when its latest progress report says 100%, or with an explicit reason why
+    it is complete without one (recorded on the project)."""
+    if latest_percent is not None and latest_percent == FULL_PERCENT:
+        return None
+    if (note or "").strip():
+        return None
+    if latest_percent is None:
+        return (
+            "项目尚未报送进度：转为已完工须最近一期进度报送的形象进度为 100%，或填写未达 100% 即完工的说明。"
+        )
+    return (
+        f"最近一期进度报送（{latest_label}）的形象进度为 {latest_percent}%：转为已完工须为 100%，"
+        "或填写未达 100% 即完工的说明。"
+    )
+
+
+def stale_version_refusal(sent, current, what="项目"):
+    """Optimistic concurrency: a whole-form edit carries the version it was made from; if the record has
+    changed since, the edit is refused rather than silently overwriting the other change."""
+    if sent is None or int(sent) == int(current):
+        return None
+    return (
+        f"该{what}在您打开后已被修改（您提交的是第 {sent} 版，当前为第 {current} 版），未保存您的修改。"
+        "请刷新，核对最新内容后重新提交。"
+    )
