@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
+from accounts.models import Role
 from core.models import TimeStampedModel, money_validators
 
 from .choices import Began, DevType, DocumentKind, Ended, SubmissionAction, SubmissionStatus, Tier
@@ -425,6 +426,13 @@ class SubmissionEvent(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    actor_role = models.CharField(
+        "操作人角色",
+        max_length=32,
+        choices=Role.choices,
+        blank=True,
+        help_text="记录时操作人的角色（之后改变角色不影响记录）；空为未知",
     )
     at = models.DateTimeField("时间", default=timezone.now)
     comment = models.TextField("意见", blank=True)

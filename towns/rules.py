@@ -30,6 +30,13 @@ DEV_TYPE_ALIASES = {
 }
 YEAR_RANGE = (2000, 2100)
 DOC_NO_MAX = 100
+# The messages of a year or document number the tier-change page and API both refuse before the rules run.
+YEAR_MESSAGES = {
+    "required": "请填写年度。",
+    "invalid": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
+    "min_value": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
+    "max_value": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
+}
 
 
 def town_kind_for_name(name):
@@ -421,15 +428,15 @@ def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_
         return "层级调整须填写文号。"
     if len(doc_no) > DOC_NO_MAX:
         return f"文号超过 {DOC_NO_MAX} 个字符。"
+    if change in ("promote", "change") and new_tier is None:
+        return "请选择新的层级。"
     if change == "promote":
-        if new_tier is None:
-            return "请选择新的层级。"
         if old_tier is not None and TIER_ORDER[new_tier] <= TIER_ORDER[old_tier]:
             return f"{town_name}已是{Tier(old_tier).label}示范镇，晋级须选择更高层级。"
     elif change == "change":
         if old_tier is None:
             return f"{town_name}没有有效认定，无法调整层级。"
-        if new_tier is None or new_tier == old_tier:
+        if new_tier == old_tier:
             return "请选择与现有层级不同的层级。"
     elif change == "withdraw":
         if old_tier is None:

@@ -2,9 +2,20 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Role
 from core.api.fields import LabelField
+from core.scoping import restrict
 
-from ..choices import Began, DevType, DocumentKind, Ended, SubmissionAction, SubmissionStatus, Tier
+from ..choices import (
+    Began,
+    DevType,
+    DocumentKind,
+    Ended,
+    SubmissionAction,
+    SubmissionStatus,
+    Tier,
+    TierChange,
+)
 from ..models import (
     Designation,
     Region,
@@ -12,10 +23,11 @@ from ..models import (
     SelectionRound,
     Submission,
     SubmissionDocument,
+    SubmissionEvent,
     Town,
     TownKind,
 )
-from ..rules import YEAR_RANGE, available_actions
+from ..rules import YEAR_MESSAGES, YEAR_RANGE, available_actions
 from ..selectors import submission_facts
 from ..services.designations import actor_of
 from ..services.selection import returned_comment
@@ -130,6 +142,60 @@ class TownDetailSerializer(TownSerializer):
 
     class Meta(TownSerializer.Meta):
         fields = [*TownSerializer.Meta.fields, "designations"]
+
+
+# --- R2 tier changes outside a round ----------------------------------------------------------------
+
+
+class TierChangeSerializer(serializers.Serializer):
+    """The body of POST /api/v1/towns/{code}/tier-change/: the same fields and messages as the page's form
+    (towns.forms.TierChangeForm); what may be changed by whom is towns.rules.tier_change_refusal's."""
+
+    change = serializers.ChoiceField(
+        choices=TierChange.choices,
+        label="调整类型",
+        help_text="promote（晋级为更高层级）、change（调整为其他层级）、withdraw（撤销认定）",
+        error_messages={"invalid_choice": "未知操作“{input}”。"},
+    )
+    tier = serializers.ChoiceField(
+        choices=Tier.choices,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        label="新层级",
+        help_text="promote、change 时必填；withdraw 时忽略",
+        error_messages={"invalid_choice": "层级“{input}”无效，应为 provincial、city、county。"},
+    )
+    year = serializers.IntegerField(
+        min_value=YEAR_RANGE[0],
+        max_value=YEAR_RANGE[1],
+        label="年度",
+        help_text="新认定的起始年度，也是原认定的终止年度",
+        error_messages=YEAR_MESSAGES,
+    )
+    doc_no = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        label="文号",
+        help_text="决定文号，必填，不超过 100 个字符，如 吉示范镇办〔2025〕3号",
+    )
+
+
+class TierChangeResultSerializer(DesignationSerializer):
+    """The designation a tier change created (promote, change) or ended (withdraw), and the town's history."""
+
+    history = serializers.SerializerMethodField(
+        label="该镇认定历史",
+        help_text="调整后该镇的全部认定，最近的在前（同 GET /api/v1/towns/{code}/ 的 designations）",
+    )
+
+    class Meta(DesignationSerializer.Meta):
+        fields = [*DesignationSerializer.Meta.fields, "history"]
+
+    @extend_schema_field(DesignationHistorySerializer(many=True))
+    def get_history(self, designation):
+        return DesignationHistorySerializer(self.context["history"], many=True).data
 
 
 # --- R1 quotas ---------------------------------------------------------------------------------------
@@ -339,15 +405,97 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return returned_comment(submission)
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A stored choice that may be blank ("" = none or unknown), rendered as null."""
+
+    def to_representation(self, value):
+        return None if value in (None, "") else super().to_representation(value)
+
+
+class BlankAsNullCharField(serializers.CharField):
+    def to_representation(self, value):
+        return None if value in (None, "") else super().to_representation(value)
+
+
+class SubmissionEventSerializer(serializers.ModelSerializer):
+    """One workflow step of a submission, or one refused attempt (accepted=false, with the refusal)."""
+
+    action_label = LabelField(SubmissionAction, source="action", label="操作名称")
+    actor = serializers.CharField(
+        source="actor.username",
+        read_only=True,
+        allow_null=True,
+        label="操作人用户名",
+        help_text="账号已删除时为 null",
+    )
+    role = BlankAsNullChoiceField(
+        choices=Role.choices,
+        source="actor_role",
+        read_only=True,
+        allow_null=True,
+        label="操作人角色",
+        help_text="操作时的角色；未知时为 null",
+    )
+    role_label = LabelField(Role, source="actor_role", label="操作人角色名称")
+    time = serializers.DateTimeField(source="at", read_only=True, label="时间")
+    to_status = BlankAsNullChoiceField(
+        choices=SubmissionStatus.choices,
+        read_only=True,
+        allow_null=True,
+        label="新状态",
+        help_text="被拒绝的操作没有新状态，为 null",
+    )
+    refusal = BlankAsNullCharField(
+        read_only=True, allow_null=True, label="拒绝原因", help_text="已执行的操作为 null"
+    )
+
+    class Meta:
+        model = SubmissionEvent
+        fields = [
+            "action",
+            "action_label",
+            "actor",
+            "role",
+            "role_label",
+            "time",
+            "comment",
+            "from_status",
+            "to_status",
+            "doc_no",
+            "accepted",
+            "refusal",
+        ]
+        read_only_fields = fields
+
+
+def ordered_events(submission):
+    """The submission's events oldest first: prefetched by the API's queryset, else fetched here."""
+    events = getattr(submission, "ordered_events", None)
+    if events is None:
+        events = submission.events.select_related("actor").order_by("at", "id")
+    return events
+
+
 class SubmissionDetailSerializer(SubmissionSerializer):
     available_actions = serializers.SerializerMethodField(
         label="当前可执行的操作",
         help_text="调用者此刻可以执行的流转操作（POST /api/v1/submissions/{id}/{action}/）",
     )
+    events = serializers.SerializerMethodField(
+        label="流转记录",
+        help_text=(
+            "每一步流转（上报、推荐、退回、审定）及每次被拒绝的尝试（accepted=false，refusal 为原因），"
+            "按时间先后排列（最早的在前）；权限范围内的用户都能看到全部记录。"
+        ),
+    )
 
     class Meta(SubmissionSerializer.Meta):
-        fields = [*SubmissionSerializer.Meta.fields, "available_actions"]
+        fields = [*SubmissionSerializer.Meta.fields, "available_actions", "events"]
         read_only_fields = fields
+
+    @extend_schema_field(SubmissionEventSerializer(many=True))
+    def get_events(self, submission):
+        return SubmissionEventSerializer(ordered_events(submission), many=True).data
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=SubmissionAction.choices))
@@ -385,7 +533,12 @@ class SubmissionCreateSerializer(SubmissionInformationSerializer):
         return selection_round
 
     def validate_town(self, value):
-        town = Town.objects.filter(code=value.strip()).first()
+        # A town outside the caller's scope is answered exactly as a code that does not exist.
+        towns = Town.objects.all()
+        request = self.context.get("request")
+        if request is not None:
+            towns = restrict(towns, request.user)
+        town = towns.filter(code=value.strip()).first()
         if town is None:
             raise serializers.ValidationError(f"乡镇“{value}”不存在。")
         return town

@@ -9,19 +9,21 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from core.api.permissions import ScopedReadOnly
+from accounts.models import Role
+from core.api.permissions import RoleWrites, ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
 from core.api.schema import path_parameter
-from core.api.serializers import FORBIDDEN, NOT_FOUND, WRITE_RESPONSES, DetailSerializer
+from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES, DetailSerializer
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
 from core.scoping import is_province_admin, restrict
 
-from ..choices import Began, DevType, DocumentKind, Ended, SubmissionAction, Tier
+from ..choices import Began, DevType, DocumentKind, Ended, SubmissionAction, Tier, TierChange
 from ..filtersets import DesignationFilterSet, RegionFilterSet, SubmissionFilterSet, TownFilterSet
 from ..models import Designation, Region, SelectionRound, SubmissionEvent, Town, TownKind
-from ..selectors import quota_report, visible_submissions
+from ..selectors import designation_history, quota_report, visible_submissions
+from ..services.designations import change_tier
 from ..services.selection import (
     attach_document,
     create_submission,
@@ -43,6 +45,8 @@ from .serializers import (
     SubmissionDocumentSerializer,
     SubmissionInformationSerializer,
     SubmissionSerializer,
+    TierChangeResultSerializer,
+    TierChangeSerializer,
     TownDetailSerializer,
     TownSerializer,
     TransitionSerializer,
@@ -70,6 +74,13 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return restrict(Region.objects.all(), self.request.user)
+
+
+class TierChangeWrites(RoleWrites):
+    """R2: tier changes outside a round are the province's, and the city's for its city-level towns."""
+
+    message = "只有省级管理员或市（州）工作人员可以调整示范镇层级。"
+    writers = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
 
 
 @extend_schema(tags=["towns"])
@@ -116,13 +127,59 @@ class TownViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
         return restrict(queryset, self.request.user)
 
     def get_serializer_class(self):
+        if self.action == "tier_change":
+            return TierChangeSerializer
         return TownDetailSerializer if self.action == "retrieve" else TownSerializer
 
     def filter_queryset(self, queryset):
         # The list filters (and its default of 镇 only) do not apply to a lookup by code.
-        if self.action == "retrieve":
+        if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    @extend_schema(
+        summary="调整示范镇层级（评选批次之外）",
+        description=(
+            "与乡镇详情页的“层级调整”相同的规则和提示（R2）：change 为 promote（晋级为更高层级）、"
+            "change（调整为其他层级）或 withdraw（撤销认定）；promote、change 须填 tier；均须填 year 和 doc_no"
+            "（文号）。省级管理员可办理全部调整；市（州）工作人员只能办理本市的市级认定（认定为市级、调整或撤销"
+            "市级认定）。promote、change 返回 201 和新的认定，withdraw 返回 200 和被撤销的认定，均附该镇调整后的"
+            "认定历史（history）。规则不允许时返回 400 并说明原因，认定不变；只读角色和县（市、区）工作人员返回"
+            " 403；镇不在权限范围内时返回 404，与区划代码不存在时相同。"
+        ),
+        parameters=[code_parameter("乡级区划代码（9 位），如 220112100")],
+        request=TierChangeSerializer,
+        responses={
+            201: OpenApiResponse(TierChangeResultSerializer, description="promote、change：新的认定"),
+            200: OpenApiResponse(TierChangeResultSerializer, description="withdraw：被撤销的认定"),
+            400: REFUSED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="tier-change",
+        url_name="tier-change",
+        permission_classes=[TierChangeWrites],
+    )
+    def tier_change(self, request, code=None):
+        town = self.get_object()
+        serializer = TierChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        change = data["change"]
+        new_tier = None if change == TierChange.WITHDRAW else (data.get("tier") or None)
+        designation = change_tier(request.user, town, change, data["year"], data["doc_no"], new_tier=new_tier)
+        designation = Designation.objects.select_related("town", "town__county", "town__city").get(
+            pk=designation.pk
+        )
+        context = {**self.get_serializer_context(), "history": designation_history(designation.town)}
+        return Response(
+            TierChangeResultSerializer(designation, context=context).data,
+            status=status.HTTP_200_OK if change == TierChange.WITHDRAW else status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["designations"])
@@ -382,7 +439,11 @@ def transition_action(action_name):
     ),
     retrieve=extend_schema(
         summary="候选镇申报详情",
-        description="含调用者此刻可以执行的流转操作（available_actions）。",
+        description=(
+            "含调用者此刻可以执行的流转操作（available_actions）和流转记录（events）：每一步的操作、操作人及其"
+            "当时的角色、时间、意见、状态变化和文号，按时间先后排列。被拒绝的尝试也在其中（accepted=false，"
+            "refusal 为原因，状态不变），它们同样是记录的一部分：权限范围内的每个用户都看到全部记录。"
+        ),
         parameters=[id_parameter],
         responses={200: SubmissionDetailSerializer, 404: NOT_FOUND},
     ),
@@ -436,7 +497,14 @@ class SubmissionViewSet(
     }
 
     def get_queryset(self):
-        return submission_queryset(self.request.user)
+        queryset = submission_queryset(self.request.user)
+        if self.action != "list":
+            # The detail (and every write's answer) carries the events: one more query, whatever their number.
+            events = SubmissionEvent.objects.select_related("actor").order_by("at", "id")
+            queryset = queryset.prefetch_related(
+                Prefetch("events", queryset=events, to_attr="ordered_events")
+            )
+        return queryset
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -92,18 +92,26 @@ def replace_designation(town, tier, year, doc_no, began, ended):
 def change_tier(user, town, change, year, doc_no, new_tier=None):
     """Promote, change or withdraw a town's designation outside a round, with a document number (R2).
 
+    The page and the API (POST /api/v1/towns/{code}/tier-change/) both call this. The town row is locked
+    first, so the rules decide on the designation that is really active: two changes of one town queue up.
     Returns the new designation (promote, change) or the ended one (withdraw).
     """
-    active = town.designations.filter(to_year__isnull=True).first()
-    old_tier = active.tier if active is not None else None
-    refusal = tier_change_refusal(actor_of(user), change, town.city_id, town.name, old_tier, new_tier, doc_no)
-    if refusal:
-        raise DomainError(refusal)
-    doc_no = doc_no.strip()
-    if change == TierChange.WITHDRAW:
-        with transaction.atomic():
+    doc_no = doc_no or ""
+    with transaction.atomic():
+        Town.objects.select_for_update().filter(pk=town.pk).exists()
+        active = town.designations.filter(to_year__isnull=True).first()
+        old_tier = active.tier if active is not None else None
+        refusal = tier_change_refusal(
+            actor_of(user), change, town.city_id, town.name, old_tier, new_tier, doc_no
+        )
+        if refusal:
+            raise DomainError(refusal)
+        doc_no = doc_no.strip()
+        if change == TierChange.WITHDRAW:
             _end_designation(active, year, Ended.WITHDRAWN, doc_no)
-        return active
-    if change == TierChange.PROMOTE:
-        return replace_designation(town, new_tier, year, doc_no, began=Began.PROMOTED, ended=Ended.PROMOTED)
-    return replace_designation(town, new_tier, year, doc_no, began=Began.CHANGED, ended=Ended.CHANGED)
+            return active
+        if change == TierChange.PROMOTE:
+            return replace_designation(
+                town, new_tier, year, doc_no, began=Began.PROMOTED, ended=Ended.PROMOTED
+            )
+        return replace_designation(town, new_tier, year, doc_no, began=Began.CHANGED, ended=Ended.CHANGED)

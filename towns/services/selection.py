@@ -198,6 +198,7 @@ def _record_refusal(user, refused, comment, doc_no):
         action=refused.action,
         from_status=refused.submission.status,
         actor=user,
+        actor_role=user.role,
         comment=comment[:2000],
         doc_no=doc_no[:100],
         accepted=False,
@@ -257,6 +258,7 @@ def transition(user, submission_id, action, comment="", doc_no=""):
                 from_status=from_status,
                 to_status=step.target,
                 actor=user,
+                actor_role=user.role,
                 comment=comment,
                 doc_no=doc_no,
             )

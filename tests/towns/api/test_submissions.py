@@ -64,6 +64,7 @@ def test_county_creates_a_draft_for_its_town(api_as, county_official, open_round
         "documents": [],
         "returned_comment": None,
         "available_actions": [],  # no documents yet: nothing to submit
+        "events": [],
         "created_at": item["created_at"],
         "updated_at": item["updated_at"],
     }
@@ -80,11 +81,11 @@ def test_decimals_are_rendered_with_two_places(api_as, county_official, open_rou
     assert (item["gdp"], item["area_km2"], item["distance_to_city_km"]) == ("1200.00", "7.50", None)
 
 
-def test_a_town_of_another_county_is_refused_never_moved(api_as, county_official, open_round):
-    response = api_as(county_official).post(URL, body(open_round, town_in(JIAOHE)), format="json")
+def test_a_town_of_another_county_is_answered_as_an_unknown_code(api_as, county_official, open_round):
+    foreign = town_in(JIAOHE)
+    response = api_as(county_official).post(URL, body(open_round, foreign), format="json")
     assert response.status_code == 400
-    assert "不在您的管辖范围内" in response.json()["detail"]
-    assert town_in(JIAOHE).name not in response.json()["detail"]
+    assert response.json() == {"town": [f"乡镇“{foreign.code}”不存在。"]}
     assert not Submission.objects.exists()
 
 
@@ -322,14 +323,16 @@ def test_filters(api_as, three_counties, province_viewer, open_round):
     assert client.get(URL, {"status": "nonsense"}).status_code == 400
 
 
-def test_list_items_have_no_available_actions_but_the_detail_does(api_as, make_draft, county_official):
+def test_list_items_have_no_available_actions_nor_events_but_the_detail_does(
+    api_as, make_draft, county_official
+):
     draft = make_draft()
     client = api_as(county_official)
     (item,) = client.get(URL).json()["results"]
-    assert "available_actions" not in item
+    assert "available_actions" not in item and "events" not in item
     detail = client.get(f"{URL}{draft.pk}/").json()
-    assert detail["available_actions"] == ["submit"]
-    assert {key: value for key, value in detail.items() if key != "available_actions"} == item
+    assert (detail["available_actions"], detail["events"]) == (["submit"], [])
+    assert {key: value for key, value in detail.items() if key not in ("available_actions", "events")} == item
 
 
 def test_documents_are_listed_with_their_download_url(api_as, make_draft, county_official):

@@ -176,6 +176,14 @@ def test_tier_change_permissions(actor, change, old, new, refused):
         assert refused in result
 
 
+@pytest.mark.parametrize("change", ["promote", "change"])
+def test_tier_change_needs_the_new_tier(change):
+    assert (
+        tier_change_refusal(PROVINCE, change, "2201", "鹿乡镇", "county", None, "吉〔2024〕1号")
+        == "请选择新的层级。"
+    )
+
+
 def test_tier_change_needs_a_document_number():
     assert (
         tier_change_refusal(PROVINCE, "withdraw", "2201", "鹿乡镇", "city", None, " ")
