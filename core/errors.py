@@ -24,6 +24,10 @@ class NotVisible(DomainError):
         super().__init__(message)
 
 
+class Conflict(DomainError):
+    """A write made from a stale copy of a record (someone changed it since): API 409, pages a form error."""
+
+
 def from_validation_error(exc, model):
     """A model's ValidationError (full_clean) as one DomainError naming each field by its Chinese label."""
     details = []

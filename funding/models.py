@@ -12,7 +12,11 @@ from .choices import FundingSource
 
 
 class DebtQuota(TimeStampedModel):
-    """A county's (or city's) yearly new-debt quota (新增债务限额), general and special bonds."""
+    """A county's (or city's) yearly new-debt quota (新增债务限额), general and special bonds.
+
+    A county's quota is drawn by bond allocations to the projects of its towns, except city-level towns; a
+    city's own quota (市本级) by those to the projects of its city-level towns (市级示范镇) and by nothing else
+    (funding.rules.quota_region_code)."""
 
     region = models.ForeignKey(
         "towns.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="debt_quotas"
@@ -20,6 +24,9 @@ class DebtQuota(TimeStampedModel):
     year = models.PositiveSmallIntegerField("年度", validators=year_validators)
     general_amount = money_field("新增一般债务限额（万元）", default=Decimal("0"))
     special_amount = money_field("新增专项债务限额（万元）", default=Decimal("0"))
+    version = models.PositiveIntegerField(
+        "版本", default=1, help_text="每次调整限额加 1；据此发现他人已作的调整"
+    )
 
     scope_lookups = {"city": "region__code__startswith", "county": "region_id"}
 
@@ -61,7 +68,7 @@ class Allocation(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="allocations",
-        help_text="债券资金占用的县（市、区）当年新增债务限额",
+        help_text="债券资金占用的当年新增债务限额：市级示范镇的项目占用所在市（州）本级的限额，其他项目占用所在县（市、区）的限额",
     )
     note = models.CharField("备注", max_length=200, blank=True)
     created_by = models.ForeignKey(

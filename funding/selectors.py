@@ -10,11 +10,12 @@ from core.money import quantize
 from core.scoping import restrict
 from projects.choices import ProjectStatus
 from projects.models import Project, TaskArea
-from towns.models import Region, RegionLevel
+from towns.choices import Tier
+from towns.models import Designation, Region, RegionLevel
 
 from .choices import BOND_KIND_OF_SOURCE
 from .models import Allocation, DebtQuota
-from .rules import ProjectFacts
+from .rules import ProjectFacts, quota_region_code
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 SOURCES_OF_KIND = {
@@ -30,11 +31,27 @@ def remaining_of(quota, kind, used_only=False):
     return used if used_only else quota.amount_for(kind) - used
 
 
-def proposal_facts(county, year):
-    """The county's projects that could take bond money, as ProjectFacts for funding.rules (two queries)."""
+def quota_region_of(project):
+    """The code of the region whose new-debt quota a bond allocation to the project draws on: its city's for
+    a project of a city-level town, its county's otherwise (funding.rules.quota_region_code). One query."""
+    tier = Designation.objects.active().filter(town_id=project.town_id).values_list("tier", flat=True).first()
+    return quota_region_code(tier, project.town.county_id, project.town.city_id)
+
+
+def drawing_projects(region):
+    """The projects whose bond allocations draw on the region's quota: a county's, except those of its
+    city-level towns; a city's, only those of its city-level towns. Annotated by with_flags()."""
+    projects = Project.objects.with_flags()
+    if region.level == RegionLevel.CITY:
+        return projects.filter(town__city=region, town_tier=Tier.CITY)
+    return projects.filter(town__county=region).filter(Q(town_tier__isnull=True) | ~Q(town_tier=Tier.CITY))
+
+
+def proposal_facts(region, year):
+    """The projects drawing on the region's quota that could take bond money, as ProjectFacts for
+    funding.rules (one query)."""
     projects = (
-        Project.objects.with_flags()
-        .filter(town__county=county)
+        drawing_projects(region)
         .exclude(status__in=[ProjectStatus.COMPLETED, ProjectStatus.CANCELLED])
         .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
     )
@@ -62,7 +79,7 @@ def visible_quotas(user):
 def visible_allocations(user):
     return restrict(
         Allocation.objects.select_related(
-            "project", "project__town", "project__town__county", "project__town__city"
+            "project", "project__town", "project__town__county", "project__town__city", "quota__region"
         ),
         user,
     )
@@ -215,13 +232,17 @@ def allocation_totals(allocations):
 
 
 def project_funding(project, year):
-    """What the allocation form shows beside a project: its allocated and unfunded sums, and what is left of
-    its county's quotas for the year (None without a quota)."""
+    """What the allocation form shows beside a project: its allocated and unfunded sums, and what is left for
+    the year of the quota its bond allocations draw on (its city's for a city-level town, else its county's;
+    None without a quota)."""
     allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    quota = DebtQuota.objects.filter(region_id=project.town.county_id, year=year).first()
+    region_code = quota_region_of(project)
+    quota = DebtQuota.objects.select_related("region").filter(region_id=region_code, year=year).first()
     return {
         "allocated": allocated,
         "unfunded": project.investment - allocated,
+        "quota_region": Region.objects.get(code=region_code),
+        "city_quota": region_code == project.town.city_id,
         "quota": quota,
         "remaining": {kind: remaining_of(quota, kind) for kind in KINDS} if quota is not None else None,
     }

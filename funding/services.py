@@ -1,8 +1,14 @@
-"""Writes about funding (R6): quotas, allocations and the proposed allocation of a county's quota.
+"""Writes about funding (R6): quotas, allocations and the proposed allocation of a county's (or a city's)
+quota.
+
+Which quota: a bond allocation to a project of a city-level town (市级示范镇) draws on its city's own quota,
+every other on its county's (funding.rules.quota_region_code); the allocation records the quota it drew.
 
 Race safety: every bond allocation locks the quota row first (SELECT … FOR UPDATE on PostgreSQL), then
-the project row, and only then sums what is already allocated; two allocations racing for the last of a
-quota therefore queue up, and the second sees what the first took.
+the project row, and only then sums what is already allocated and reads the project's investment and bond
+figures; two allocations racing for the last of a quota therefore queue up, and the second sees what the
+first took; an allocation racing an edit of the project (projects.services, which locks the project row
+and sums the allocations too) sees the edited investment, or the edit sees the allocation.
 """
 
 from decimal import Decimal
@@ -11,20 +17,22 @@ from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import Role
-from core.errors import DomainError, checked_year
+from core.errors import Conflict, DomainError, checked_year
 from core.money import parse_money
 from projects.models import Project
-from projects.rules import recommended_bond_type
+from projects.rules import recommended_bond_type, stale_version_refusal
 from towns.models import Region, RegionLevel
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 from .models import Allocation, DebtQuota
 from .rules import allocation_refusal, propose_allocation
-from .selectors import proposal_facts, remaining_of
+from .selectors import proposal_facts, quota_region_of, remaining_of
 
 
-def set_quota(user, region, year, general_amount, special_amount):
-    """Set a county's (or city's) new-debt quota for a year; province_admin only (R6)."""
+def set_quota(user, region, year, general_amount, special_amount, version=None):
+    """Set a county's (or city's) new-debt quota for a year; province_admin only (R6). A city's quota serves
+    its city-level towns' projects. With `version` (the quota as the form showed it), a quota changed since
+    is refused with Conflict."""
     if getattr(user, "role", None) != Role.PROVINCE_ADMIN:
         raise DomainError("只有省级管理员可以下达新增债务限额。")
     if region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
@@ -37,7 +45,12 @@ def set_quota(user, region, year, general_amount, special_amount):
     if problem:
         raise DomainError(problem)
     with transaction.atomic():
-        quota, _ = DebtQuota.objects.select_for_update().get_or_create(region=region, year=year)
+        quota, created = DebtQuota.objects.select_for_update().get_or_create(region=region, year=year)
+        if not created:
+            refusal = stale_version_refusal(version, quota.version, what="限额")
+            if refusal:
+                raise Conflict(refusal)
+            quota.version += 1
         for kind, amount in (("general", general), ("special", special)):
             used = remaining_of(quota, kind, used_only=True)
             if amount < used:
@@ -84,12 +97,11 @@ def allocate(user, project, source, amount, year, note=""):
 def _allocate_locked(user, project_id, source, amount, year, note):
     kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
     project = Project.objects.select_related("town").get(pk=project_id)
+    region_code = quota_region_of(project)
     quota = None
     if kind is not None:
         # Quota first, then project: every path takes the locks in this order.
-        quota = (
-            DebtQuota.objects.select_for_update().filter(region_id=project.town.county_id, year=year).first()
-        )
+        quota = DebtQuota.objects.select_for_update().filter(region_id=region_code, year=year).first()
     project = Project.objects.select_for_update().select_related("town").get(pk=project_id)
     allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     refusal = allocation_refusal(
@@ -99,6 +111,7 @@ def _allocate_locked(user, project_id, source, amount, year, note):
         project.investment - allocated,
         remaining_of(quota, kind) if quota is not None else None,
         project.status,
+        city_quota=region_code == project.town.city_id,
     )
     if refusal:
         raise DomainError(refusal)
@@ -113,30 +126,30 @@ def _allocate_locked(user, project_id, source, amount, year, note):
     )
 
 
-def proposal(county, year):
-    """The proposed allocation of the county's remaining quota for the year, in R6's priority order."""
-    quota = DebtQuota.objects.filter(region=county, year=year).first()
+def proposal(region, year):
+    """The proposed allocation of the region's remaining quota for the year, in R6's priority order: a
+    county's over its projects except those of city-level towns, a city's over its city-level towns'."""
+    quota = DebtQuota.objects.filter(region=region, year=year).first()
     if quota is None:
         return None, []
     remaining = {kind: remaining_of(quota, kind) for kind in ("general", "special")}
-    return quota, propose_allocation(proposal_facts(county, year), remaining)
+    return quota, propose_allocation(proposal_facts(region, year), remaining)
 
 
-def accept_proposal(user, county, year):
-    """Create every allocation of the current proposal in one transaction (province, or the county's city)."""
-    if not isinstance(county, Region) or county.level != RegionLevel.COUNTY:
-        raise DomainError("请选择县（市、区）。")
+def accept_proposal(user, region, year):
+    """Create every allocation of the current proposal in one transaction (province, or the region's city)."""
+    if not isinstance(region, Region) or region.level not in (RegionLevel.COUNTY, RegionLevel.CITY):
+        raise DomainError("请选择县（市、区），或市（州）本级。")
+    city_code = region.code if region.level == RegionLevel.CITY else region.parent_id
     role = getattr(user, "role", None)
-    if not (
-        role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == county.parent_id)
-    ):
+    if not (role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == city_code)):
         raise DomainError("只有省级管理员或该县所在市（州）的工作人员可以确认资金安排方案。")
     year = checked_year(year)
     with transaction.atomic():
-        locked = DebtQuota.objects.select_for_update().filter(region=county, year=year).first()
+        locked = DebtQuota.objects.select_for_update().filter(region=region, year=year).first()
         if locked is None:
-            raise DomainError(f"{county.name} {year} 年尚未下达新增债务限额。")
-        _quota, lines = proposal(county, year)
+            raise DomainError(f"{region.name} {year} 年尚未下达新增债务限额。")
+        _quota, lines = proposal(region, year)
         if not lines:
             raise DomainError("没有可安排的项目，或限额已全部安排。")
         return [

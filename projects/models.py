@@ -98,6 +98,15 @@ class Project(TimeStampedModel):
         "形象进度（%）", max_digits=5, decimal_places=2, default=Decimal("0")
     )
     last_reported_period = models.CharField("最近报送周期", max_length=16, blank=True)
+    completion_note = models.CharField(
+        "完工说明",
+        max_length=500,
+        blank=True,
+        help_text="最近一期进度报送未达 100% 即转为已完工时须填写的说明（R5）",
+    )
+    version = models.PositiveIntegerField(
+        "版本", default=1, help_text="每次修改项目信息或变更状态加 1；整表修改时据此发现他人已作的修改"
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,7 @@
 """Writes about projects and their progress (R5); one transaction per operation."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,19 +9,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core.errors import DomainError, from_validation_error
+from core.errors import Conflict, DomainError, from_validation_error
 from core.models import Notification
+from funding.choices import BOND_KIND_OF_SOURCE, FundingSource
 from towns.models import Designation, TownKind
 
 from .choices import ProjectStatus
 from .models import ProgressReport, Project, TaskArea
 from .rules import (
+    BondAllocation,
+    ProjectTerms,
     ReportFigures,
+    completion_refusal,
+    edit_refusals,
     parse_money,
     parse_percent,
     period,
     period_of,
     progress_refusal,
+    stale_version_refusal,
     status_change_refusal,
 )
 from .selectors import unreported_projects
@@ -42,6 +49,10 @@ EDITABLE_FIELDS = (
     "design_approval_doc_no",
 )
 REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
+FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+BOND_SOURCES = [source.value for source in BOND_KIND_OF_SOURCE]
+SOURCE_LABELS = dict(FundingSource.choices)
+COMPLETION_NOTE_MAX = 500
 
 
 def _require_county_of(user, town):
@@ -97,30 +108,104 @@ def create_project(user, town, data):
     return project
 
 
-def update_project(user, project, data):
-    """Edit a project's declared fields (its county only; status moves through change_status)."""
+def _locked(project_id):
+    """The project's fresh row, locked until the transaction ends (SELECT … FOR UPDATE).
+
+    Lock order: an allocation locks its quota first and then the project (funding.services); the project
+    services lock the project alone, so the two never wait on each other in a circle.
+    """
+    return Project.objects.select_for_update().select_related("town").get(pk=project_id)
+
+
+def _check_version(project, version):
+    refusal = stale_version_refusal(version, project.version)
+    if refusal:
+        raise Conflict(refusal)
+
+
+def _terms(project):
+    return ProjectTerms(
+        status=project.status,
+        investment=project.investment,
+        public_welfare=project.public_welfare,
+        special_bond_field=project.special_bond_field,
+        annual_revenue=project.annual_revenue,
+        annual_debt_service=project.annual_debt_service,
+        planning_approval_date=project.planning_approval_date,
+        planning_approval_doc_no=project.planning_approval_doc_no,
+        design_approval_date=project.design_approval_date,
+        design_approval_doc_no=project.design_approval_doc_no,
+    )
+
+
+def _allocations_of(project):
+    """What is allocated to the (locked) project, all sources, and its bond allocations: one query, inside
+    the caller's transaction, so an allocation committed before the lock was granted is counted."""
+    rows = list(project.allocations.order_by("year", "id").values_list("year", "source", "amount"))
+    allocated = sum((amount for _year, _source, amount in rows), Decimal("0.00"))
+    bonds = tuple(
+        BondAllocation(year, SOURCE_LABELS[source], amount)
+        for year, source, amount in rows
+        if source in BOND_SOURCES
+    )
+    return allocated, bonds
+
+
+def update_project(user, project, data, version=None):
+    """Edit a project's declared fields (its county only; status moves through change_status).
+
+    Applied to the fresh, locked row (no lost update: a partial edit changes only what it sends). With
+    `version` (what a whole-form edit was made from), a project changed since is refused with Conflict.
+    R5/R6 hold under the edit: the investment stays at least what is allocated, the recommended bond type
+    does not change while bond allocations exist, the approvals of a project 在建 are not erased.
+    """
     _require_county_of(user, project.town)
-    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
-        raise DomainError(f"项目状态为“{project.get_status_display()}”，不能再修改。")
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        project = _locked(project.pk)
+        _check_version(project, version)
+        if project.status in FINAL_STATUSES:
+            raise DomainError(f"项目状态为“{project.get_status_display()}”，不能再修改。")
+        before = _terms(project)
         _apply(project, dict(data))
+        allocated, bonds = _allocations_of(project)
+        refusals = edit_refusals(before, _terms(project), allocated, bonds)
+        if refusals:
+            raise DomainError("".join(refusals), details=refusals if len(refusals) > 1 else None)
+        project.version += 1
         project.save()
     return project
 
 
-def change_status(user, project, new_status):
-    """Move a project along R5's transitions; 在建 needs both approvals recorded."""
+def change_status(user, project, new_status, completion_note="", version=None):
+    """Move a project along R5's transitions on its fresh, locked row; 在建 needs both approvals recorded,
+    已完工 the latest progress report at 100% or a completion note (recorded on the project). With `version`,
+    a project changed since is refused with Conflict."""
     _require_county_of(user, project.town)
+    note = (completion_note or "").strip()
+    if note and new_status != ProjectStatus.COMPLETED:
+        raise DomainError("完工说明只在转为已完工时填写。")
+    if len(note) > COMPLETION_NOTE_MAX:
+        raise DomainError(f"完工说明不能超过 {COMPLETION_NOTE_MAX} 字。")
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        project = _locked(project.pk)
+        _check_version(project, version)
         refusal = status_change_refusal(
             project.status, new_status, project.has_planning_approval, project.has_design_approval
         )
+        if not refusal and new_status == ProjectStatus.COMPLETED:
+            latest = project.reports.order_by("-period_end", "-id").first()
+            refusal = completion_refusal(
+                latest.percent_complete if latest else None, note, latest.period_label if latest else ""
+            )
         if refusal:
             raise DomainError(refusal)
         project.status = new_status
-        project.save(update_fields=["status", "updated_at"])
+        project.version += 1
+        fields = ["status", "version", "updated_at"]
+        if note:
+            project.completion_note = note
+            fields.append("completion_note")
+        project.save(update_fields=fields)
     return project
 
 
@@ -141,7 +226,7 @@ def submit_report(
     if problem:
         raise DomainError(problem)
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+        project = _locked(project.pk)
         if project.status not in REPORTING_STATUSES:
             raise DomainError(f"项目处于“{project.get_status_display()}”状态，不需要报送进度。")
         reports = project.reports.all()

@@ -4,11 +4,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError, NotVisible
+from core.errors import Conflict, DomainError, NotVisible
 
 
 def exception_handler(exc, context):
-    """DomainError → 400 with its Chinese message (and per-row details); the rest as DRF does.
+    """DomainError → 400 with its Chinese message (and per-row details), a Conflict (a write from a stale
+    version) → 409 with the same body; the rest as DRF does.
 
     A Django Http404 carries an English "No Town matches the given query."; an out-of-scope or missing
     object answers with DRF's Chinese "未找到。" instead, which also names nothing.
@@ -19,5 +20,6 @@ def exception_handler(exc, context):
         body = {"detail": exc.message}
         if exc.details:
             body["errors"] = exc.details
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_409_CONFLICT if isinstance(exc, Conflict) else status.HTTP_400_BAD_REQUEST
+        return Response(body, status=code)
     return drf_exception_handler(exc, context)

@@ -3,7 +3,8 @@ Reads are scoped by the one policy (core.scoping); writes go through funding.ser
 answer 400 with their Chinese reason."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
-from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
@@ -27,6 +28,7 @@ from ..services import accept_proposal, allocate, proposal, set_quota
 from .serializers import (
     AllocationCreateSerializer,
     AllocationSerializer,
+    CityProposalQuerySerializer,
     DebtQuotaAmountsSerializer,
     DebtQuotaSerializer,
     DebtQuotaWriteSerializer,
@@ -89,17 +91,28 @@ quota_id = id_parameter("新增债务限额 ID")
         summary="下达新增债务限额",
         description=(
             "仅省级管理员。按地区和年度下达（已有则修改，返回 200）：region（县（市、区）或市（州）代码）、year、"
-            "general_amount、special_amount（万元，两位小数）。限额不能低于已安排的同类债券，否则返回 400。"
+            "general_amount、special_amount（万元，两位小数）。县（市、区）的限额供其非市级示范镇的项目使用，"
+            "市（州）本级的限额只供该市（州）市级示范镇的项目使用。限额不能低于已安排的同类债券，否则返回 400；"
+            "地区不存在返回 400。修改已有限额时可带 version：限额在此期间已被他人调整时返回 409。"
         ),
         request=DebtQuotaWriteSerializer,
-        responses={201: DebtQuotaSerializer, 200: DebtQuotaSerializer, 400: REFUSED, 403: FORBIDDEN},
+        responses={
+            201: DebtQuotaSerializer,
+            200: DebtQuotaSerializer,
+            400: REFUSED,
+            403: FORBIDDEN,
+            409: CONFLICT,
+        },
     ),
     partial_update=extend_schema(
         summary="修改新增债务限额",
-        description="仅省级管理员；只提交要修改的金额。限额不能低于已安排的同类债券，否则返回 400。",
+        description=(
+            "仅省级管理员；只提交要修改的金额。限额不能低于已安排的同类债券，否则返回 400。"
+            "带 version 而限额在此期间已被他人调整时返回 409，不作调整。"
+        ),
         parameters=[quota_id],
         request=DebtQuotaAmountsSerializer,
-        responses={200: DebtQuotaSerializer, **WRITE_RESPONSES},
+        responses={200: DebtQuotaSerializer, **WRITE_RESPONSES, 409: CONFLICT},
     ),
 )
 class DebtQuotaViewSet(
@@ -123,12 +136,18 @@ class DebtQuotaViewSet(
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         code = values["region"].strip()
-        region = Region.objects.filter(code=code).first()
+        # A region outside the caller's scope answers exactly as one that does not exist.
+        region = restrict(Region.objects.all(), request.user).filter(code=code).first()
         if region is None:
             raise DomainError(f"地区“{code}”不存在。")
         existed = DebtQuota.objects.filter(region=region, year=values["year"]).exists()
         quota = set_quota(
-            request.user, region, values["year"], values["general_amount"], values["special_amount"]
+            request.user,
+            region,
+            values["year"],
+            values["general_amount"],
+            values["special_amount"],
+            version=values.get("version"),
         )
         return self.read_response(quota.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -143,6 +162,7 @@ class DebtQuotaViewSet(
             quota.year,
             values.get("general_amount", quota.general_amount),
             values.get("special_amount", quota.special_amount),
+            version=values.get("version"),
         )
         return self.read_response(quota.pk)
 
@@ -155,8 +175,9 @@ class DebtQuotaViewSet(
     list=extend_schema(
         summary="资金安排列表",
         description=(
-            "各项目按资金来源、年度安排的资金（万元）；债券资金的 quota 为所占用的新增债务限额。限于用户权限范围。"
-            "bond_type=general/special 只列省级一般/专项债券。"
+            "各项目按资金来源、年度安排的资金（万元）；债券资金的 quota 为所占用的新增债务限额，quota_region、"
+            "quota_region_name 为该限额所属地区：市级示范镇的项目占用所在市（州）本级的限额，其他项目占用所在"
+            "县（市、区）的限额。限于用户权限范围。bond_type=general/special 只列省级一般/专项债券。"
         ),
     ),
     retrieve=extend_schema(
@@ -168,8 +189,9 @@ class DebtQuotaViewSet(
         summary="安排资金",
         description=(
             "仅省级管理员或项目所在市（州）的工作人员。省级一般/专项债券须与项目的推荐债券类型一致，"
-            "不能超过项目所在县（市、区）当年该类剩余限额，任何来源都不能超过项目尚未落实的资金（总投资减已安排）："
-            "否则返回 400 并说明原因。项目不在权限范围内时返回 404。"
+            "不能超过所占用限额当年该类的剩余额度（市级示范镇的项目占用所在市（州）本级的限额，其他项目占用所在"
+            "县（市、区）的限额），任何来源都不能超过项目尚未落实的资金（总投资减已安排，按项目最新的总投资）："
+            "否则返回 400 并说明原因。项目不存在或不在权限范围内时同样返回 404。"
         ),
         request=AllocationCreateSerializer,
         responses={201: AllocationSerializer, **WRITE_RESPONSES},
@@ -199,6 +221,8 @@ class AllocationViewSet(
         "amount": "amount",
         "year": "year",
         "quota": "quota_id",
+        "quota_region": "quota__region_id",
+        "quota_region_name": "quota__region__name",
         "note": "note",
         "created_at": "created_at",
     }
@@ -237,10 +261,29 @@ class ProposalSchema(AutoSchema):
         return super()._is_list_view(serializer)
 
 
+PROPOSAL_PARAMETERS = [
+    OpenApiParameter(
+        "county",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description="县（市、区）6 位代码，如 220112：该县的限额，安排给其非市级示范镇的项目（与 city 二选一）",
+    ),
+    OpenApiParameter(
+        "city",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description="市（州）4 位代码，如 2201：市本级限额，只安排给该市（州）市级示范镇的项目（与 county 二选一）",
+    ),
+    OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.QUERY, required=True, description="年度"),
+]
+
+
 @extend_schema(tags=["funding"])
 class AllocationProposalViewSet(viewsets.GenericViewSet):
-    """The proposal shares out a county's remaining quota for a year over its projects in R6's priority order
-    (provincial towns' public-welfare projects first); accepting it creates those allocations at once."""
+    """The proposal shares out a county's (or a city's own) remaining quota for a year over the projects
+    drawing on it in R6's priority order (provincial towns' public-welfare projects first); accepting it
+    creates those allocations at once. A county's quota serves its projects except those of city-level towns,
+    a city's own quota only its city-level towns' projects."""
 
     serializer_class = ProposalSerializer
     permission_classes = [AllocatorsOnly]
@@ -249,36 +292,49 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
     schema = ProposalSchema()
 
     def get_queryset(self):
-        return restrict(Region.objects.filter(level=RegionLevel.COUNTY), self.request.user)
+        return restrict(
+            Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]), self.request.user
+        )
 
     def get_serializer_class(self):
         return ProposalAcceptSerializer if self.action == "accept" else ProposalSerializer
 
-    def county_and_year(self, data):
-        query = ProposalQuerySerializer(data=data)
+    def region_and_year(self, data):
+        """The county (or, with city and no county, the city) and the year; out of scope = nonexistent."""
+        level = RegionLevel.CITY if "city" in data and "county" not in data else RegionLevel.COUNTY
+        serializer_class = (
+            CityProposalQuerySerializer if level == RegionLevel.CITY else ProposalQuerySerializer
+        )
+        query = serializer_class(data=data)
         query.is_valid(raise_exception=True)
-        county = self.get_queryset().filter(code=query.validated_data["county"].strip()).first()
-        if county is None:
+        code = query.validated_data[level].strip()
+        region = self.get_queryset().filter(level=level, code=code).first()
+        if region is None:
             raise NotVisible()
-        return county, query.validated_data["year"]
+        return region, query.validated_data["year"]
 
     @extend_schema(
         summary="资金安排建议方案",
         description=(
-            "按 R6 优先顺序（省级示范镇公益性项目优先，其次省级重点支持项目，再按项目成熟度）将该县（市、区）当年"
-            "剩余的新增债务限额分配给推荐债券类型相符、资金尚未落实的项目；只是建议，不安排资金。"
-            "仅省级管理员或该县所在市（州）的工作人员；县不在权限范围内时返回 404，当年尚未下达限额时返回 400。"
+            "按 R6 优先顺序（省级示范镇公益性项目优先，其次省级重点支持项目，再按项目成熟度）将该县（市、区）"
+            "（或 city：该市（州）本级）当年剩余的新增债务限额分配给占用该限额、推荐债券类型相符、资金尚未落实的项目；"
+            "只是建议，不安排资金。仅省级管理员或该县所在市（州）的工作人员；县或市不存在或不在权限范围内时同样"
+            "返回 404，当年尚未下达限额时返回 400。"
         ),
-        parameters=[ProposalQuerySerializer],
+        parameters=PROPOSAL_PARAMETERS,
         responses={200: ProposalSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def list(self, request):
-        county, year = self.county_and_year(request.query_params)
-        quota, lines = proposal(county, year)
+        region, year = self.region_and_year(request.query_params)
+        quota, lines = proposal(region, year)
         if quota is None:
-            raise DomainError(f"{county.name} {year} 年尚未下达新增债务限额。")
+            raise DomainError(f"{region.name} {year} 年尚未下达新增债务限额。")
+        is_city = region.level == RegionLevel.CITY
         body = {
-            "county": county.code,
+            "county": None if is_city else region.code,
+            "city": region.code if is_city else None,
+            "quota_region": region.code,
+            "quota_region_name": region.name,
             "year": year,
             "remaining": {kind: remaining_of(quota, kind) for kind in SOURCES_OF_KIND},
             "lines": lines,
@@ -288,16 +344,17 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="确认资金安排建议方案",
         description=(
-            "按当前建议方案一次性安排全部资金（同一事务），返回新建的资金安排。仅省级管理员或该县所在市（州）的"
-            "工作人员；县不在权限范围内时返回 404；尚未下达限额、没有可安排的项目或限额已全部安排时返回 400。"
+            "按当前建议方案一次性安排全部资金（同一事务），返回新建的资金安排。body 为 county（或 city：市本级）和"
+            " year。仅省级管理员或该县所在市（州）的工作人员；县或市不存在或不在权限范围内时同样返回 404；"
+            "尚未下达限额、没有可安排的项目或限额已全部安排时返回 400。"
         ),
         request=ProposalAcceptSerializer,
         responses={201: AllocationSerializer(many=True), 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=False, methods=["post"], url_path="accept", url_name="accept")
     def accept(self, request):
-        county, year = self.county_and_year(request.data)
-        created = accept_proposal(request.user, county, year)
+        region, year = self.region_and_year(request.data)
+        created = accept_proposal(request.user, region, year)
         allocations = visible_allocations(request.user).filter(pk__in=[a.pk for a in created]).order_by("id")
         data = AllocationSerializer(allocations, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -119,11 +119,20 @@ class ProjectSerializer(serializers.ModelSerializer):
             "completed_investment",
             "percent_complete",
             "last_reported_period",
+            "completion_note",
+            "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "completion_note": {
+                "help_text": "最近一期进度报送未达 100% 即转为已完工时填写的说明（POST …/status/ 的 completion_note）"
+            },
+            "version": {
+                "help_text": "每次修改项目信息或变更状态加 1；在 PATCH 或状态变更的请求中带上读到的 version，"
+                "项目在此期间已被他人修改时返回 409，不作修改"
+            },
             "completed_investment": {"help_text": "最近一期进度报送的累计完成投资"},
             "percent_complete": {"help_text": "最近一期进度报送的形象进度"},
             "last_reported_period": {
@@ -143,6 +152,7 @@ NOT_WRITABLE = (
     "completed_investment",
     "percent_complete",
     "last_reported_period",
+    "completion_note",
 )
 
 
@@ -168,6 +178,13 @@ class ProjectUpdateSerializer(serializers.Serializer):
     design_approval_doc_no = serializers.CharField(
         required=False, allow_blank=True, max_length=100, label="设计批复文号"
     )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        label="版本",
+        help_text="可选：读到的项目 version。项目在此期间已被他人修改（version 已变）时返回 409 并说明，"
+        "不作修改；省略时只修改所提交的字段，作用于最新的项目。",
+    )
 
 
 class ProjectCreateSerializer(ProjectUpdateSerializer):
@@ -177,11 +194,27 @@ class ProjectCreateSerializer(ProjectUpdateSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        fields.pop("version")  # a new project has no version to compare with
         return {"town": fields.pop("town"), **fields}
+
+
+VERSION_HELP = (
+    "可选：读到的项目 version。项目在此期间已被他人修改（version 已变）时返回 409 并说明，不作修改；"
+    "省略时修改直接作用于最新的项目。"
+)
 
 
 class ProjectStatusChangeSerializer(serializers.Serializer):
     status = ProjectStatusField(label="新状态")
+    completion_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        label="完工说明",
+        help_text="转为已完工（completed）而最近一期进度报送的形象进度未达 100%（或尚未报送）时必填，记入项目",
+    )
+    version = serializers.IntegerField(required=False, min_value=1, label="版本", help_text=VERSION_HELP)
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
-from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
@@ -74,13 +74,14 @@ class TaskAreaViewSet(viewsets.ReadOnlyModelViewSet):
 # --- R5 projects --------------------------------------------------------------------------------------
 
 
-def refuse_not_writable(data):
+def refuse_not_writable(data, also=()):
     """Computed and workflow fields sent by the client are refused, never stored nor silently dropped."""
-    sent = [name for name in NOT_WRITABLE if name in data]
+    sent = [name for name in (*NOT_WRITABLE, *also) if name in data]
     if sent:
         raise DomainError(
             f"不能填写的字段：{'、'.join(sent)}。省级重点支持和推荐债券类型由系统计算，"
-            "状态通过 POST /api/v1/projects/{id}/status/ 变更，完成投资和形象进度来自进度报送。"
+            "状态和完工说明通过 POST /api/v1/projects/{id}/status/ 变更，完成投资和形象进度来自进度报送，"
+            "version 由系统维护（修改时可带上以发现他人的修改）。"
         )
 
 
@@ -104,7 +105,8 @@ project_id = id_parameter("项目 ID")
         summary="填报建设项目",
         description=(
             "仅县（市、区）工作人员，为本县的示范镇填报：town（镇区划代码）及项目信息，状态为储备（planned）。"
-            "其他县（市、区）的镇、非示范镇、金额或年度有误时返回 400 并说明原因，不创建项目。"
+            "town 不存在或属于其他县（市、区）时同样返回 400“乡镇“…”不存在。”；非示范镇、金额或年度有误时返回 400"
+            "并说明原因，不创建项目。"
             "key_provincial_support、recommended_bond_type、status、completed_investment 等由系统确定，"
             "在请求中出现即返回 400。"
         ),
@@ -114,12 +116,15 @@ project_id = id_parameter("项目 ID")
     partial_update=extend_schema(
         summary="修改建设项目",
         description=(
-            "仅所属县（市、区），已完工或已终止的项目不能修改；只提交要修改的字段。town 创建后不能修改；"
-            "状态通过 POST /api/v1/projects/{id}/status/ 变更。"
+            "仅所属县（市、区），已完工或已终止的项目不能修改；只提交要修改的字段，修改作用于最新的项目（行锁）。"
+            "town 创建后不能修改；状态通过 POST /api/v1/projects/{id}/status/ 变更。"
+            "返回 400 并说明原因的情形：总投资低于已安排的资金（说明已安排数）；已安排省级一般/专项债券时，"
+            "修改公益性、专项债券投向领域、预期年收益或年还本付息使推荐债券类型改变（列出这些债券资金的年度、来源和金额）；"
+            "在建项目删除规划批复或设计批复（日期或文号）。带 version 而项目已被他人修改时返回 409。"
         ),
         parameters=[project_id],
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, **WRITE_RESPONSES},
+        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT},
     ),
 )
 class ProjectViewSet(
@@ -169,6 +174,8 @@ class ProjectViewSet(
         "completed_investment": "completed_investment",
         "percent_complete": "percent_complete",
         "last_reported_period": "last_reported_period",
+        "completion_note": "completion_note",
+        "version": "version",
         "created_at": "created_at",
         "updated_at": "updated_at",
     }
@@ -182,12 +189,13 @@ class ProjectViewSet(
         return visible_projects(self.request.user)
 
     def create(self, request, *args, **kwargs):
-        refuse_not_writable(request.data)
+        refuse_not_writable(request.data, also=("version",))
         serializer = ProjectCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         code = values.pop("town").strip()
-        town = Town.objects.filter(code=code).first()
+        # Another county's town answers exactly as a code that does not exist (the scoping policy).
+        town = restrict(Town.objects.all(), request.user).filter(code=code).first()
         if town is None:
             raise DomainError(f"乡镇“{code}”不存在。")
         project = create_project(request.user, town, values)
@@ -200,7 +208,9 @@ class ProjectViewSet(
             raise DomainError("项目创建后不能改到其他镇（town）；如需调整，请终止本项目后重新填报。")
         serializer = ProjectUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        update_project(request.user, project, dict(serializer.validated_data))
+        values = dict(serializer.validated_data)
+        version = values.pop("version", None)
+        update_project(request.user, project, values, version=version)
         return self.read_response(project.pk)
 
     @extend_schema(
@@ -208,18 +218,27 @@ class ProjectViewSet(
         description=(
             "仅所属县（市、区）。储备 → 已批复 → 在建 → 已完工，或任一未完结状态 → 已终止。"
             "有项目必规划、无设计不动工：规划批复和设计批复（日期和文号）均已登记才能转为在建，"
-            "否则返回 400 并说明缺少哪项批复。"
+            "否则返回 400 并说明缺少哪项批复。转为已完工须最近一期进度报送的形象进度为 100%，"
+            "否则须填写 completion_note（未达 100% 即完工的说明，记入项目），否则返回 400。"
+            "状态变更作用于最新的项目（行锁）：两个同时的变更只有一个生效；带 version 而项目已被他人修改时返回 409。"
         ),
         parameters=[project_id],
         request=ProjectStatusChangeSerializer,
-        responses={200: ProjectSerializer, **WRITE_RESPONSES},
+        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request, pk=None):
         project = self.get_object()
         serializer = ProjectStatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        change_project_status(request.user, project, serializer.validated_data["status"])
+        values = serializer.validated_data
+        change_project_status(
+            request.user,
+            project,
+            values["status"],
+            completion_note=values["completion_note"],
+            version=values.get("version"),
+        )
         return self.read_response(project.pk)
 
 

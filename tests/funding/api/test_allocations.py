@@ -41,6 +41,8 @@ def test_province_allocates_a_general_bond(api_as, province_admin, make_project,
         "amount": "600.00",
         "year": 2026,
         "quota": county_quota.pk,
+        "quota_region": SHUANGYANG,
+        "quota_region_name": "双阳区",
         "note": "第一批",
         "created_at": item["created_at"],
     }
@@ -48,11 +50,13 @@ def test_province_allocates_a_general_bond(api_as, province_admin, make_project,
     other_source = (
         api_as(province_admin).post(URL, body(project, "social_capital", "50.5"), format="json").json()
     )
-    assert (other_source["quota"], other_source["source_label"], other_source["amount"]) == (
-        None,
-        "社会资本",
-        "50.50",
-    )
+    assert (
+        other_source["quota"],
+        other_source["quota_region"],
+        other_source["quota_region_name"],
+        other_source["source_label"],
+        other_source["amount"],
+    ) == (None, None, None, "社会资本", "50.50")
 
 
 def test_the_quota_is_used_up_to_the_cent(api_as, province_admin, city_official, make_project, county_quota):

@@ -30,6 +30,7 @@ def test_province_sets_a_quota_and_may_set_it_again(api_as, province_admin, jili
         "special_amount": "800.50",
         "general_remaining": "1000.00",
         "special_remaining": "800.50",
+        "version": 1,
     }
     again = client.post(URL, {**body, "general_amount": "1200.00"}, format="json")
     assert (again.status_code, again.json()["id"], again.json()["general_amount"]) == (

@@ -44,6 +44,9 @@ def test_the_proposal_puts_key_support_first_and_fits_the_quota(
     assert reasons[1:] == ["省级示范镇公益性项目优先安排"] * 2
     assert body == {
         "county": SHUANGYANG,
+        "city": None,
+        "quota_region": SHUANGYANG,
+        "quota_region_name": "双阳区",
         "year": 2026,
         "remaining": {"general": "1000.00", "special": "800.00"},
         "lines": [

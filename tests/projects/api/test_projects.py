@@ -65,6 +65,8 @@ def test_county_files_a_project_for_its_demonstration_town(api_as, county_offici
         "completed_investment": "0.00",
         "percent_complete": "0.00",
         "last_reported_period": "",
+        "completion_note": "",
+        "version": 1,
         "created_at": item["created_at"],
         "updated_at": item["updated_at"],
     }
@@ -169,19 +171,22 @@ def test_computed_fields_cannot_be_patched_either(api_as, county_official, make_
     assert client.get(f"{URL}{project.pk}/").json()["key_provincial_support"] is False
 
 
-def test_a_town_outside_the_county_is_refused_and_nothing_is_created(
+def test_a_town_outside_the_county_answers_exactly_as_an_unknown_code(
     api_as, county_official, other_county_official, demo_town
 ):
+    """Issue 8 point 10: a county filing for another county's town learns nothing about that town."""
     jiaohe_town = town_in(JIAOHE)
     designate(jiaohe_town, "provincial", 2022)
-    response = post(api_as(county_official), jiaohe_town)
-    assert response.status_code == 400
-    assert "不在您的管辖范围内" in response.json()["detail"]
-    assert jiaohe_town.name not in response.json()["detail"]
+    client = api_as(county_official)
+    response = post(client, jiaohe_town)
+    unknown = client.post(URL, {**body(demo_town), "town": "220112999"}, format="json")
+    assert (response.status_code, response.json()) == (400, {"detail": f"乡镇“{jiaohe_town.code}”不存在。"})
+    assert unknown.status_code == response.status_code
+    assert unknown.json()["detail"].replace("220112999", jiaohe_town.code) == response.json()["detail"]
     assert not Project.objects.exists()
     # …and the other county's own official is not moved into 双阳区 either
     response = post(api_as(other_county_official), demo_town)
-    assert response.status_code == 400
+    assert (response.status_code, response.json()) == (400, {"detail": f"乡镇“{demo_town.code}”不存在。"})
     assert not Project.objects.exists()
 
 
