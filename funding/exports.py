@@ -133,10 +133,20 @@ ALLOCATION_COLUMNS = (
     Column("任务领域", 20),
     Column("资金来源", 24),
     Column("金额", 14, kind="money"),
+    Column("占用限额", 22),
     Column("备注", 30),
     Column("安排人", 14),
     Column("安排时间", 18),
 )
+
+
+def quota_label(quota):
+    """Which new-debt quota an allocation draws on, as the pages say it: "双阳区 2026 年", "长春市 2026 年（市本级）";
+    "" for a source that draws none. The quota carries its region (select_related)."""
+    if quota is None:
+        return ""
+    own = "（市本级）" if quota.region.level == "city" else ""
+    return f"{quota.region.name} {quota.year} 年{own}"
 
 
 def allocation_rows(allocations, task_area_names):
@@ -155,6 +165,7 @@ def allocation_rows(allocations, task_area_names):
             f"{project.task_area_id} {task_area_names.get(project.task_area_id, '')}".strip(),
             SOURCE_LABELS.get(allocation.source, allocation.source),
             allocation.amount,
+            quota_label(allocation.quota),
             allocation.note,
             (creator.get_full_name() or creator.username) if creator else "",
             timezone.localtime(allocation.created_at).strftime("%Y-%m-%d %H:%M"),

@@ -33,10 +33,24 @@ class AllocationFilterSet(django_filters.FilterSet):
         label="债券类型",
     )
     year = django_filters.NumberFilter(field_name="year", label="年度", min_value=2000, max_value=2100)
+    quota_region = django_filters.CharFilter(
+        field_name="quota__region_id",
+        label="占用限额的地区代码（市（州）4 位为市本级限额，县（市、区）6 位）",
+    )
 
     class Meta:
         model = Allocation
-        fields = ["project", "city", "county", "town", "task_area", "source", "bond_type", "year"]
+        fields = [
+            "project",
+            "city",
+            "county",
+            "town",
+            "task_area",
+            "source",
+            "bond_type",
+            "year",
+            "quota_region",
+        ]
 
     def filter_bond_type(self, queryset, name, value):
         source = (

@@ -30,7 +30,7 @@ class QuotaForm(forms.Form):
             "required": "请选择市（州）或县（市、区）。",
             "invalid_choice": "请选择市（州）或县（市、区）。",
         },
-        help_text="限额一般下达到县（市、区）；市本级的限额下达到市（州）。",
+        help_text="县（市、区）的限额供其非市级示范镇的项目使用；市（州）本级的限额只供该市（州）市级示范镇的项目使用。",
     )
     year = _year_field()
     general_amount = forms.CharField(
@@ -45,6 +45,9 @@ class QuotaForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=MONEY_ATTRS),
     )
+    # When adjusting a quota: "region:year:version" of the quota the form was opened with. A quota changed
+    # since is refused; the version only counts for that region and year (the user may pick another).
+    opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, cities, counties, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +62,19 @@ class QuotaForm(forms.Form):
 
     def clean_region(self):
         return self.regions[self.cleaned_data["region"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        region, year = cleaned.get("region"), (cleaned.get("year") or "").strip()
+        code, _, rest = (cleaned.get("opened") or "").partition(":")
+        opened_year, _, version = rest.partition(":")
+        matches = region is not None and code == region.code and opened_year == year
+        cleaned["version"] = int(version) if matches and version.isdigit() else None
+        return cleaned
+
+    @staticmethod
+    def opened_value(quota):
+        return f"{quota.region_id}:{quota.year}:{quota.version}"
 
 
 class ProjectChoiceField(forms.ModelChoiceField):
@@ -82,7 +98,7 @@ class AllocationForm(forms.Form):
         label="资金来源",
         choices=[("", "请选择"), *FundingSource.choices],
         error_messages={"required": "请选择资金来源。", "invalid_choice": "请选择列表中的资金来源。"},
-        help_text="省级一般债券、省级专项债券占用项目所在县（市、区）当年的新增债务限额，且须与项目推荐的债券类型一致。",
+        help_text="省级一般债券、省级专项债券占用当年的新增债务限额（市级示范镇的项目占用所在市（州）本级的限额，其他项目占用所在县（市、区）的限额），且须与项目推荐的债券类型一致。",
     )
     amount = forms.CharField(
         label="安排金额", max_length=32, required=False, widget=forms.TextInput(attrs=MONEY_ATTRS)

@@ -22,6 +22,7 @@ from core.scoping import is_province_admin, sees_province_totals
 from projects.choices import BondType
 from projects.models import TaskArea
 from projects.selectors import visible_projects
+from towns.models import RegionLevel
 from towns.selectors import directory_regions, region_names
 
 from . import exports, selectors
@@ -182,7 +183,12 @@ def quota_set(request):
             data = form.cleaned_data
             try:
                 quota = set_quota(
-                    request.user, data["region"], data["year"], data["general_amount"], data["special_amount"]
+                    request.user,
+                    data["region"],
+                    data["year"],
+                    data["general_amount"],
+                    data["special_amount"],
+                    version=data["version"],
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -207,7 +213,11 @@ def _quota_initial(request):
     if region and year.isdigit():
         quota = selectors.visible_quotas(request.user).filter(region_id=region, year=int(year)).first()
         if quota is not None:
-            initial.update(general_amount=quota.general_amount, special_amount=quota.special_amount)
+            initial.update(
+                general_amount=quota.general_amount,
+                special_amount=quota.special_amount,
+                opened=QuotaForm.opened_value(quota),
+            )
     return initial
 
 
@@ -243,9 +253,15 @@ def allocation_list(request):
         "filtered_project": (
             visible_projects(request.user).filter(pk=project_id).first() if project_id else None
         ),
+        "filtered_quota_region": _filtered_quota_region(request, filterset, cities, counties),
         "may_allocate": may_allocate(request.user),
     }
     return render(request, "funding/allocation_list.html", context)
+
+
+def _filtered_quota_region(request, filterset, cities, counties):
+    code = filterset.form.cleaned_data.get("quota_region") if filterset.is_valid() else None
+    return next((region for region in [*cities, *counties] if region.code == code), None) if code else None
 
 
 @login_required
@@ -319,13 +335,32 @@ def allocation_create(request):
 # --- the proposed allocation of a county's remaining quota ------------------------------------------------
 
 
-def _county_in_scope(request, code):
-    """One of the user's counties; any other code is treated as if it did not exist."""
-    _cities, counties = directory_regions(request.user)
-    county = next((county for county in counties if county.code == code), None)
-    if county is None:
+def _requested_region(params):
+    """(code, level) of the quota asked for: ?county= (a county's), ?city= (a city's own, for its city-level
+    towns), or the page's chooser ?region= (either, by the length of the code); (None, None) for none."""
+    for name, level in (("county", RegionLevel.COUNTY), ("city", RegionLevel.CITY)):
+        code = (params.get(name) or "").strip()
+        if code:
+            return code, level
+    code = (params.get("region") or "").strip()
+    if not code:
+        return None, None
+    return code, RegionLevel.CITY if len(code) == 4 else RegionLevel.COUNTY
+
+
+def _region_in_scope(request, code, level):
+    """One of the user's counties (or cities); any other code is treated as if it did not exist."""
+    cities, counties = directory_regions(request.user)
+    pool = cities if level == RegionLevel.CITY else counties
+    region = next((region for region in pool if region.code == code), None)
+    if region is None:
         raise Http404("未找到。")
-    return county, counties
+    return region, cities, counties
+
+
+def _proposal_url(region, year):
+    key = "city" if region.level == RegionLevel.CITY else "county"
+    return _with_query("funding-proposal", **{key: region.code}, year=year)
 
 
 def _digest(lines):
@@ -336,21 +371,39 @@ def _digest(lines):
 
 @login_required
 def proposal_page(request):
-    """R6 优先安排: the proposed allocation of a county's remaining quota, accepted in one step."""
+    """R6 优先安排: the proposed allocation of a county's (or a city's own) remaining quota, accepted in one
+    step. A county's quota serves its projects except those of city-level towns; a city's own quota only
+    its city-level towns' projects."""
     _require_allocator(request)
     year, problem = _year(request.GET.get("year"))
     if problem:
         messages.warning(request, problem)
-    code = request.GET.get("county", "").strip()
+    code, level = _requested_region(request.GET)
     context = {"year": year, "years": selectors.funding_years(request.user, around=_today_year())}
     if not code:
-        _cities, counties = directory_regions(request.user)
+        cities, counties = directory_regions(request.user)
         usage = selectors.quota_usage(request.user, year)[1]
-        context.update(county=None, counties=counties, usage=usage)
+        context.update(
+            region=None,
+            cities=cities,
+            counties=counties,
+            usage=usage,
+            city_usage=selectors.with_usage(
+                selectors.visible_quotas(request.user).filter(year=year, region__level=RegionLevel.CITY)
+            ).order_by("region_id"),
+        )
         return render(request, "funding/proposal.html", context)
-    county, counties = _county_in_scope(request, code)
-    quota, lines = proposal(county, year)
-    context.update(county=county, counties=counties, quota=quota, lines=lines)
+    region, cities, counties = _region_in_scope(request, code, level)
+    quota, lines = proposal(region, year)
+    context.update(
+        region=region,
+        is_city=region.level == RegionLevel.CITY,
+        region_param="city" if region.level == RegionLevel.CITY else "county",
+        cities=cities,
+        counties=counties,
+        quota=quota,
+        lines=lines,
+    )
     if quota is not None:
         projects = visible_projects(request.user).in_bulk([line.project_id for line in lines])
         proposed = {
@@ -386,13 +439,16 @@ def proposal_page(request):
 @require_POST
 def proposal_accept(request):
     _require_allocator(request)
-    county, _counties = _county_in_scope(request, request.POST.get("county", "").strip())
+    code, level = _requested_region(request.POST)
+    if not code:
+        raise Http404("未找到。")
+    region, _cities, _counties = _region_in_scope(request, code, level)
     year, problem = _year(request.POST.get("year"))
-    back = _with_query("funding-proposal", county=county.code, year=year)
+    back = _proposal_url(region, year)
     if problem:
         messages.error(request, f"年度“{request.POST.get('year')}”无效，未作安排。")
         return redirect(back)
-    _quota, lines = proposal(county, year)
+    _quota, lines = proposal(region, year)
     if lines and request.POST.get("digest") != _digest(lines):
         messages.error(
             request,
@@ -400,13 +456,16 @@ def proposal_accept(request):
         )
         return redirect(back)
     try:
-        created = accept_proposal(request.user, county, year)
+        created = accept_proposal(request.user, region, year)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
     total = sum((allocation.amount for allocation in created), Decimal("0"))
+    whose = f"{region.name}（市本级限额）" if region.level == RegionLevel.CITY else region.name
     messages.success(
         request,
-        f"已按建议方案为{county.name}安排 {len(created)} 个项目的债券资金，共 {total:,.2f} 万元（{year} 年）。",
+        f"已按建议方案为{whose}安排 {len(created)} 个项目的债券资金，共 {total:,.2f} 万元（{year} 年）。",
     )
-    return redirect(_with_query("funding-allocations", county=county.code, year=year))
+    if region.level == RegionLevel.CITY:
+        return redirect(_with_query("funding-allocations", quota_region=region.code, year=year))
+    return redirect(_with_query("funding-allocations", county=region.code, year=year))

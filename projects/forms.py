@@ -87,6 +87,8 @@ class ProjectForm(forms.Form):
     planning_approval_doc_no = forms.CharField(label="规划批复文号", max_length=DOC_NO_MAX, required=False)
     design_approval_date = forms.DateField(label="设计批复日期", required=False, widget=date_input())
     design_approval_doc_no = forms.CharField(label="设计批复文号", max_length=DOC_NO_MAX, required=False)
+    # The version the form was opened at: a project changed since is refused instead of overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     MONEY_FIELDS = ("investment", "annual_revenue", "annual_debt_service")
     DECLARED_FIELDS = (
@@ -109,11 +111,13 @@ class ProjectForm(forms.Form):
             del self.fields["town"]
         else:
             self.fields["town"].queryset = towns
+            del self.fields["version"]  # a new project has none
 
     @classmethod
     def initial_for(cls, project):
         initial = {name: getattr(project, name) for name in cls.DECLARED_FIELDS}
         initial["task_area"] = project.task_area_id
+        initial["version"] = project.version
         for name in cls.MONEY_FIELDS:
             initial[name] = f"{getattr(project, name):.2f}"
         return initial
@@ -136,6 +140,22 @@ class ProjectForm(forms.Form):
         for name in ("name", "planning_approval_doc_no", "design_approval_doc_no"):
             data[name] = data[name].strip()
         return data
+
+
+class StatusForm(forms.Form):
+    """A status change from the project page: the new status, the version the page showed and, for 已完工
+    without a 100% report, the completion note (R5)."""
+
+    status = forms.CharField(max_length=24, required=False)
+    version = forms.IntegerField(required=False, min_value=1)
+    completion_note = forms.CharField(
+        label="完工说明",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="最近一期进度报送的形象进度未达 100%（或尚未报送）即转为已完工时必填，记入项目。",
+        error_messages={"max_length": "完工说明不能超过 500 字。"},
+    )
 
 
 class ReportForm(forms.Form):

@@ -26,7 +26,15 @@ from towns import selectors as town_selectors
 from . import display, exports, selectors
 from .choices import TASK_AREAS, TASK_GROUPS, ProjectStatus
 from .filtersets import ProjectFilterSet
-from .forms import GROUP_NUMERALS, PeriodForm, ProjectForm, ReportForm, YearForm, task_area_choices
+from .forms import (
+    GROUP_NUMERALS,
+    PeriodForm,
+    ProjectForm,
+    ReportForm,
+    StatusForm,
+    YearForm,
+    task_area_choices,
+)
 from .rules import STATUS_FLOW, period_of
 from .services import REPORTING_STATUSES, change_status, create_project, submit_report, update_project
 
@@ -153,8 +161,12 @@ def _project_page(request, project, report_form=None):
         # A refused report for a project that takes none: the reason goes where the form would have been.
         for error in report_form.non_field_errors():
             messages.error(request, error)
+    latest = reports[0] if reports else None
     context = {
         "project": project,
+        "latest_report": latest,
+        "needs_completion_note": latest is None or latest.percent_complete != 100,
+        "status_form": StatusForm(),
         "key_support_reason": display.key_support_reason(project),
         "bond_type_reason": display.bond_type_reason(project),
         "last_reported": display.period_key_label(project.last_reported_period),
@@ -181,9 +193,21 @@ def project_status(request, pk):
     """Move the project along R5's transitions; the service refuses 在建 without both approvals."""
     project = _visible_project(request, pk)
     _require_owner(request, project)
-    new_status = request.POST.get("status", "")
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("project-detail", pk=pk)
+    data = form.cleaned_data
     try:
-        project = change_status(request.user, project, new_status)
+        project = change_status(
+            request.user,
+            project,
+            data["status"],
+            completion_note=data["completion_note"],
+            version=data["version"],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -257,7 +281,9 @@ def project_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            update_project(request.user, project, form.data_for_service())
+            update_project(
+                request.user, project, form.data_for_service(), version=form.cleaned_data["version"]
+            )
         except DomainError as exc:
             _show_refusal(form, exc)
         else:

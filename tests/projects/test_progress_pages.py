@@ -157,7 +157,7 @@ def test_the_project_page_shows_its_funding(client, province_admin, approved_pro
     client.force_login(province_admin)
     page = client.get(f"/projects/{approved_project.pk}/")
     allocations = text_of(page, "allocation-table")
-    assert "2026 县级财政资金 200.00 县级配套" in allocations
-    assert "2026 社会资本 150.50 —" in allocations
+    assert "2026 县级财政资金 200.00 — 县级配套" in allocations  # no bond: draws on no quota
+    assert "2026 社会资本 150.50 — —" in allocations
     assert text_of(page, "project-allocated") == "350.50"
     assert text_of(page, "project-unfunded") == "849.50"
