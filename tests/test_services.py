@@ -151,3 +151,169 @@ def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
     assert ranked == [(towns[0].code, "excellent"), (towns[1].code, "good"), (towns[2].code, "fail")]
     assert Notice.objects.filter(round=assessment_round).count() == 2
     assert AssessmentRound.objects.get(pk=assessment_round.pk).job_state == "done"
+
+
+# --- issue 8: no lost update on projects and funding under real concurrency (PostgreSQL row locks) -----------
+
+
+def race(*calls):
+    """Run the calls at the same moment, one thread (and database connection) each; their outcomes in call
+    order: "ok", or the refusal's class name and message."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    from core.errors import DomainError
+
+    main_connection.close()
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        from django.db import connection
+
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes[index] = "ok"
+        except DomainError as exc:
+            outcomes[index] = (type(exc).__name__, exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert None not in outcomes, outcomes  # no thread hung (a deadlock would)
+    return outcomes
+
+
+def _racing_project(investment="1000.00", **overrides):
+    from accounts.models import User
+    from projects.services import create_project
+    from towns.services import designate
+
+    from .conftest import PROJECT_DATA, SHUANGYANG, town_in
+
+    town = town_in(SHUANGYANG)
+    if not town.designations.exists():
+        designate(town, "provincial", 2022)
+    county, _ = User.objects.get_or_create(
+        username="race_county", defaults={"role": "county_official", "region_id": SHUANGYANG}
+    )
+    project = create_project(county, town, {**PROJECT_DATA, "investment": investment, **overrides})
+    return county, project
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_of_a_project_lose_nothing(require_services, jilin):
+    """Whole-form edits from the same version: one is saved, the other refused as stale (never silently
+    overwritten). Partial edits without a version: both are applied to the fresh row."""
+    from decimal import Decimal
+
+    from projects.models import Project
+    from projects.services import update_project
+
+    county, project = _racing_project()
+    outcomes = race(
+        lambda: update_project(county, project, {"name": "甲的修改"}, version=1),
+        lambda: update_project(county, project, {"investment": "900.00"}, version=1),
+    )
+    assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
+    (refusal,) = [outcome for outcome in outcomes if outcome != "ok"]
+    assert refusal[0] == "Conflict" and "当前为第 2 版" in refusal[1]
+    saved = Project.objects.get(pk=project.pk)
+    assert saved.version == 2
+    won = outcomes.index("ok")
+    assert (saved.name, saved.investment) == (
+        ("甲的修改", Decimal("1000.00")) if won == 0 else ("镇区污水管网改造工程", Decimal("900.00"))
+    )
+
+    outcomes = race(
+        lambda: update_project(county, project, {"name": "乙的修改"}),
+        lambda: update_project(county, project, {"annual_debt_service": "12.50"}),
+    )
+    assert outcomes == ["ok", "ok"]
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.name, saved.annual_debt_service, saved.version) == ("乙的修改", Decimal("12.50"), 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_allocation_racing_an_investment_decrease_never_exceeds_the_investment(require_services, jilin):
+    """R6 under real concurrency: the allocation (quota lock, then project lock) and the edit (project lock)
+    queue up on the project row; whichever comes second sees the first, so allocated ≤ investment always."""
+    from decimal import Decimal
+
+    from accounts.models import User
+    from funding.models import Allocation
+    from funding.services import allocate, set_quota
+    from projects.models import Project
+    from projects.services import update_project
+    from towns.models import Region
+
+    from .conftest import SHUANGYANG
+
+    admin = User.objects.create(username="race_admin", role="province_admin")
+    set_quota(admin, Region.objects.get(code=SHUANGYANG), 2026, "10000.00", "0.00")
+    for round_number in range(3):
+        county, project = _racing_project(name=f"第{round_number}轮项目")
+        outcomes = race(
+            lambda project=project: allocate(admin, project, "provincial_general_bond", "800.00", 2026),
+            lambda county=county, project=project: update_project(county, project, {"investment": "500.00"}),
+        )
+        assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
+        allocation_won = outcomes[0] == "ok"
+        refusal = outcomes[1] if allocation_won else outcomes[0]
+        assert refusal[1] == (
+            "总投资不能低于已安排给该项目的资金 800.00 万元（拟改为 500.00 万元）。"
+            if allocation_won
+            else "安排金额 800.00 万元超过项目尚未落实的资金 500.00 万元。"
+        )
+        saved = Project.objects.get(pk=project.pk)
+        allocated = sum(a.amount for a in Allocation.objects.filter(project=project))
+        assert allocated <= saved.investment
+        assert (saved.investment, allocated) == (
+            (Decimal("1000.00"), Decimal("800.00")) if allocation_won else (Decimal("500.00"), 0)
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_status_changes_of_a_project_cannot_both_succeed(require_services, jilin):
+    """R5 under real concurrency: completing and cancelling the same project at once leaves one of them."""
+    from auditlog.models import LogEntry
+
+    from projects.models import Project
+    from projects.services import change_status, submit_report, update_project
+
+    county, project = _racing_project()
+    update_project(
+        county,
+        project,
+        {
+            "planning_approval_date": "2025-03-01",
+            "planning_approval_doc_no": "双规批〔2025〕3号",
+            "design_approval_date": "2025-04-01",
+            "design_approval_doc_no": "双设批〔2025〕7号",
+        },
+    )
+    change_status(county, project, "approved")
+    change_status(county, project, "under_construction")
+    submit_report(county, project, "month", 2025, 6, "1000.00", "100")
+    outcomes = race(
+        lambda: change_status(county, project, "completed"),
+        lambda: change_status(county, project, "cancelled"),
+    )
+    assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
+    won = ("completed", "cancelled")[outcomes.index("ok")]
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.status, saved.version) == (won, 5)
+    (refusal,) = [outcome for outcome in outcomes if outcome != "ok"]
+    assert refusal[1].startswith(f"项目状态不能从“{saved.get_status_display()}”变为")
+    changes = [
+        entry.changes_dict["status"]
+        for entry in LogEntry.objects.get_for_object(saved).order_by("timestamp", "id")
+        if "status" in (entry.changes_dict or {})
+    ]
+    assert changes[-1] == ["under_construction", won] and len(changes) == 4  # create + 3 moves, no more
