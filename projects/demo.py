@@ -4,6 +4,7 @@ Deterministic; skipped when projects already exist. Written through the services
 demo (农安县's county official, the provincial office), and row by row (audited) for the other counties.
 """
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -103,9 +104,16 @@ def load_demo_projects():
                     if status != ProjectStatus.PLANNED:
                         _approved(project, project.start_year)
                         project.save()
-                    for step in STATUS_PATH[status]:
-                        project = change_status(county_user, project, step)
-                    _report(county_user, project, today)
+                    steps = STATUS_PATH[status]
+                    for step in steps:
+                        if step != ProjectStatus.COMPLETED:
+                            project = change_status(county_user, project, step)
+                    full = _report(county_user, project, today, completing=status == ProjectStatus.COMPLETED)
+                    if status == ProjectStatus.COMPLETED:
+                        # R5: 已完工 follows a 100% report, or says why it is complete without one.
+                        project = change_status(
+                            county_user, project, status, completion_note="" if full else COMPLETION_NOTE
+                        )
                 else:
                     project = Project(
                         town=town,
@@ -124,7 +132,9 @@ def load_demo_projects():
                     if status != ProjectStatus.PLANNED:
                         _approved(project, project.start_year)
                         project.save()
-                    _report_rows(project, today)
+                    if not _report_rows(project, today) and status == ProjectStatus.COMPLETED:
+                        project.completion_note = COMPLETION_NOTE
+                        project.save()
                 created += 1
 
         counties = sorted({town.county_id for town in [*nongan, *towns]})
@@ -137,20 +147,38 @@ def load_demo_projects():
                 accept_proposal(admin, Region.objects.get(code=code), today.year)
             except DomainError:
                 continue  # no project of that county can take bond money: nothing to propose
+        # The demo city's own quota (市本级), drawn by its city-level towns' projects only (R6).
+        city = Region.objects.get(code=county_user.region.parent_id)
+        set_quota(admin, city, today.year, "600.00", "900.00")
+        with contextlib.suppress(DomainError):  # no city-level town's project there can take bond money
+            accept_proposal(admin, city, today.year)
     return created
 
 
-def _months_reported(project, today):
-    if project.status not in (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED):
+def _months_reported(project, today, completing=False):
+    if project.status not in (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED) and not completing:
         return []
     last = today.month - 1 if project.pk % 3 else today.month  # some have not reported this month yet
     return list(range(max(1, last - 3), last + 1)) if last >= 1 else []
 
 
-def _report(user, project, today):
-    months = _months_reported(project, today)
+COMPLETION_NOTE = "主体工程已竣工验收并投入使用，剩余绿化配套工程另行立项。"
+
+
+def _share(step, count, completing, project):
+    """The share of the work done at the step-th of count reports; a completing project's last report is
+    100%, except every fourth one, completed with a note instead (R5)."""
+    if completing and step == count and project.pk % 4:
+        return Decimal(1)
+    return Decimal(step) / Decimal(count + 2)
+
+
+def _report(user, project, today, completing=False):
+    """Monthly reports through the service; True when the last one says 100%."""
+    months = _months_reported(project, today, completing)
+    share = Decimal(0)
     for step, month in enumerate(months, start=1):
-        share = Decimal(step) / Decimal(len(months) + 2)
+        share = _share(step, len(months), completing, project)
         submit_report(
             user,
             project,
@@ -161,12 +189,16 @@ def _report(user, project, today):
             (Decimal(100) * share).quantize(Decimal("0.01")),
             "按计划推进。",
         )
+    return share == 1
 
 
 def _report_rows(project, today):
-    months = _months_reported(project, today)
+    """The same reports written row by row; True when the last one says 100%."""
+    completing = project.status == ProjectStatus.COMPLETED
+    months = _months_reported(project, today, completing)
+    share = Decimal(0)
     for step, month in enumerate(months, start=1):
-        share = Decimal(step) / Decimal(len(months) + 2)
+        share = _share(step, len(months), completing, project)
         when = period("month", today.year, month)
         ProgressReport.objects.create(
             project=project,
@@ -183,3 +215,4 @@ def _report_rows(project, today):
         project.last_reported_period = when.key
     if months:
         project.save()
+    return share == 1
