@@ -123,7 +123,7 @@ def _check_version(project, version):
         raise Conflict(refusal)
 
 
-def _terms(project):
+def project_terms(project):
     return ProjectTerms(
         status=project.status,
         investment=project.investment,
@@ -138,7 +138,7 @@ def _terms(project):
     )
 
 
-def _allocations_of(project):
+def allocations_of(project):
     """What is allocated to the (locked) project, all sources, and its bond allocations: one query, inside
     the caller's transaction, so an allocation committed before the lock was granted is counted."""
     rows = list(project.allocations.order_by("year", "id").values_list("year", "source", "amount"))
@@ -165,10 +165,10 @@ def update_project(user, project, data, version=None):
         _check_version(project, version)
         if project.status in FINAL_STATUSES:
             raise DomainError(f"项目状态为“{project.get_status_display()}”，不能再修改。")
-        before = _terms(project)
+        before = project_terms(project)
         _apply(project, dict(data))
-        allocated, bonds = _allocations_of(project)
-        refusals = edit_refusals(before, _terms(project), allocated, bonds)
+        allocated, bonds = allocations_of(project)
+        refusals = edit_refusals(before, project_terms(project), allocated, bonds)
         if refusals:
             raise DomainError("".join(refusals), details=refusals if len(refusals) > 1 else None)
         project.version += 1
