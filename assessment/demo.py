@@ -6,8 +6,17 @@ from decimal import Decimal
 
 from core.audit import audit_context, log_bulk_created
 
-from .models import AssessmentRound, Score
-from .services import compute_round, designated_in_year, ensure_round, publish, record_veto
+from .models import AssessmentRound, Elimination, Score
+from .selectors import designated_in_year
+from .services import (
+    compute_round,
+    ensure_round,
+    publish,
+    record_exemption,
+    record_veto,
+    reopen,
+    save_scores,
+)
 
 DEMO_YEARS = (2024, 2025)
 
@@ -61,6 +70,7 @@ def load_demo_assessments():
                 for indicator in indicators
             )
             log_bulk_created(scores, via="command")
+            _exempt_unscored(year, held, set(towns))
             if year == 2025:
                 record_veto(
                     None, year, _first_provincial(held), "镇区发生较大安全生产事故", "吉安委〔2025〕7号"
@@ -68,8 +78,50 @@ def load_demo_assessments():
             compute_round(assessment_round.pk)
             publish(None, year, "吉示范镇办")
             published.append(year)
+        _correct(DEMO_YEARS[-1])
         _backfill_county_level(DEMO_YEARS[-1])
     return published
+
+
+def _exempt_unscored(year, held, scored):
+    """The unscored provincial town of the demo year is exempted (免评) with a reason and a number, as a
+    provincial town must be before its year is published."""
+    from towns.models import Town
+
+    for code, (tier, _city) in sorted(held.items()):
+        if code not in scored and tier == "provincial":
+            record_exemption(
+                None,
+                year,
+                Town.objects.get(code=code),
+                "行政区划调整，当年数据无法统计",
+                f"吉示范镇办〔{year}〕函1号",
+            )
+
+
+def _correct(year):
+    """A correction the demo shows: the year is reopened, one eliminated town's points corrected (an entry
+    error), recomputed and published again; its elimination is reversed and its substitute's promotion
+    revoked under the correction's number, the superseded notice kept beside the new one (issue 8)."""
+    from accounts.models import Role, User
+
+    elimination = (
+        Elimination.objects.filter(round__year=year, status="published")
+        .select_related("town")
+        .order_by("town_id")
+        .first()
+    )
+    admin = User.objects.filter(role=Role.PROVINCE_ADMIN).order_by("pk").first()
+    if elimination is None or admin is None:
+        return
+    reopen(admin, year, f"{elimination.town.name}得分录入错误，经核实更正")
+    assessment_round = AssessmentRound.objects.get(year=year)
+    corrected = {
+        indicator.code: str(indicator.max_points) for indicator in assessment_round.system.indicators.all()
+    }
+    save_scores(admin, year, elimination.town, corrected)
+    compute_round(assessment_round.pk)
+    publish(admin, year, "吉示范镇办")
 
 
 def _backfill_county_level(year):

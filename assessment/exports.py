@@ -309,6 +309,7 @@ class NoticeContent:
     lines: tuple
     issuer: str
     partial: bool  # a regional user: only the towns of their scope are listed
+    superseded_by: str = ""  # the number of the notice that replaced this one after a correction
 
     @property
     def filename(self):
@@ -370,4 +371,5 @@ def notice_content(notice, results, count, listed=None, partial=False):
         lines=lines,
         issuer=ISSUER,
         partial=partial,
+        superseded_by=notice.superseded_by.doc_no if notice.superseded_by_id else "",
     )

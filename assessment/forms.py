@@ -245,3 +245,68 @@ class TalkHeldForm(forms.Form):
     note = forms.CharField(
         label="约谈情况", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ExemptionForm(forms.Form):
+    """免评 (R7): a designated town left out of the year's assessment, with the reason and the document."""
+
+    town = forms.CharField(
+        label="镇（区划代码）",
+        max_length=9,
+        error_messages={"required": "请选择或填写免评的镇。"},
+        help_text="填写 9 位区划代码，或从列表中选择本年度尚未录入得分的示范镇。",
+    )
+    reason = forms.CharField(
+        label="免评原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写免评原因。"},
+    )
+    doc_no = forms.CharField(label="文号", max_length=100, error_messages={"required": "请填写免评的文号。"})
+
+    def clean_town(self):
+        return self.cleaned_data["town"].strip()
+
+
+class SimulationForm(forms.Form):
+    """What-if (issue 8, point 8): settings, hypothetical vetoes, corrected points; nothing is saved."""
+
+    excellent_threshold = _threshold("优秀分数线")
+    good_threshold = _threshold("良好分数线")
+    pass_threshold = _threshold("合格分数线")
+    top_count = forms.IntegerField(label="表扬名额（前 N 名）", min_value=1, max_value=100)
+    bottom_count = forms.IntegerField(label="批评名额（后 N 名）", min_value=1, max_value=100)
+    vetoes = forms.CharField(
+        label="假设一票否决的镇",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="区划代码，每行一个（或以逗号、空格分隔）。",
+    )
+    scores = forms.CharField(
+        label="更正后的得分",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项：区划代码 指标代码 得分，如 220112102 T01 9.5。",
+    )
+
+    def clean_vetoes(self):
+        text = self.cleaned_data["vetoes"].replace("，", ",").replace(",", " ")
+        return [code for code in text.split() if code]
+
+    def clean_scores(self):
+        corrected, problems = {}, []
+        for number, line in enumerate(self.cleaned_data["scores"].splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 3:
+                problems.append(f"第 {number} 行应为“区划代码 指标代码 得分”")
+                continue
+            town, indicator, points = parts
+            corrected.setdefault(town, {})[indicator.upper()] = points
+        if problems:
+            raise forms.ValidationError(problems)
+        return corrected
+
+    def settings(self):
+        return {name: self.cleaned_data[name] for name in SettingsForm.FIELDS}

@@ -104,6 +104,20 @@ class AssessmentRound(TimeStampedModel):
     job_message = models.CharField("任务说明", max_length=300, blank=True)
     job_started_at = models.DateTimeField("开始时间", null=True, blank=True)
     job_finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # The lease of the worker running the job: it claims the run with a token and renews the heartbeat
+    # while it works; a heartbeat older than the lease means the worker died (rules.stale_job_reason).
+    job_token = models.UUIDField("任务令牌", null=True, blank=True, editable=False)
+    job_heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="计算发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    run_confirmed_incomplete = models.BooleanField("经确认后在评分不完整时计算", default=False)
+    run_confirmation = models.CharField("计算确认说明", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "年度评价"
@@ -196,6 +210,10 @@ class Veto(TimeStampedModel):
 class ResultStatus(models.TextChoices):
     PROPOSED = "proposed", "待发布"
     PUBLISHED = "published", "已发布"
+    SUPERSEDED = "superseded", "已被更正替代"
+
+
+CURRENT = ~Q(status=ResultStatus.SUPERSEDED)
 
 
 class Result(models.Model):
@@ -216,6 +234,8 @@ class Result(models.Model):
     grade = models.CharField("等次", max_length=16, blank=True)
     rank = models.PositiveIntegerField("层级内排名", null=True, blank=True)
     vetoed = models.BooleanField("一票否决", default=False)
+    incomplete = models.BooleanField("评分不完整", default=False)
+    exempt = models.BooleanField("免评", default=False)
     status = models.CharField(
         "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
     )
@@ -226,7 +246,13 @@ class Result(models.Model):
         verbose_name = "评价结果"
         verbose_name_plural = "评价结果"
         ordering = ["round_id", "tier", "rank", "town_id"]
-        constraints = [models.UniqueConstraint(fields=["round", "town"], name="one_result_per_town_and_year")]
+        constraints = [
+            # One draft and one published result per town and year; superseded ones are kept for the
+            # notices that listed them.
+            models.UniqueConstraint(
+                fields=["round", "town", "status"], condition=CURRENT, name="one_result_per_town_year_status"
+            )
+        ]
         indexes = [models.Index(fields=["round", "tier", "rank"], name="result_ranking")]
 
     def __str__(self):
@@ -245,18 +271,43 @@ class Notice(models.Model):
         AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="notices"
     )
     kind = models.CharField("类别", max_length=16, choices=NoticeKind.choices)
-    doc_no = models.CharField("文号", max_length=100, null=True, blank=True)
+    doc_no = models.CharField("文号", max_length=100, null=True, blank=True, unique=True)
     date = models.DateField("发布日期", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
     )
     results = models.ManyToManyField(Result, verbose_name="镇", related_name="notices")
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="被以下通报替代",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    publication = models.ForeignKey(
+        "Publication",
+        verbose_name="发布批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
 
     class Meta:
         verbose_name = "通报"
         verbose_name_plural = "通报"
-        ordering = ["round_id", "kind"]
-        constraints = [models.UniqueConstraint(fields=["round", "kind"], name="one_notice_per_kind_and_year")]
+        ordering = ["round_id", "kind", "id"]
+        constraints = [
+            # One draft and one notice in force per kind and year; superseded notices are kept forever.
+            models.UniqueConstraint(
+                fields=["round", "kind", "status"], condition=CURRENT, name="one_notice_per_kind_year_status"
+            ),
+            models.CheckConstraint(
+                name="published_notice_has_number",
+                condition=Q(status=ResultStatus.PROPOSED) | Q(doc_no__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.round.year}年度{self.get_kind_display()}"
@@ -293,7 +344,11 @@ class Elimination(models.Model):
         verbose_name_plural = "淘汰与递补"
         ordering = ["round_id", "town_id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "town"], name="one_elimination_per_town_and_year")
+            models.UniqueConstraint(
+                fields=["round", "town", "status"],
+                condition=CURRENT,
+                name="one_elimination_per_town_year_status",
+            )
         ]
 
     def __str__(self):
@@ -303,6 +358,7 @@ class Elimination(models.Model):
 class TalkStatus(models.TextChoices):
     PENDING = "pending", "待约谈"
     HELD = "held", "已约谈"
+    CANCELLED = "cancelled", "已撤销（结果更正）"
 
 
 class TalkFollowUp(TimeStampedModel):
@@ -326,3 +382,122 @@ class TalkFollowUp(TimeStampedModel):
 
     def __str__(self):
         return f"{self.round.year} 约谈 {self.town}"
+
+
+class Exemption(TimeStampedModel):
+    """免评: a designated town left out of the year's assessment, with the reason and the document (R7)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="exemptions"
+    )
+    town = models.ForeignKey(
+        "towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="exemptions"
+    )
+    reason = models.CharField("免评原因", max_length=300)
+    doc_no = models.CharField("文号", max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "免评"
+        verbose_name_plural = "免评"
+        ordering = ["round_id", "town_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "town"], name="one_exemption_per_town_and_year"),
+            models.CheckConstraint(
+                name="exemption_has_reason_and_number", condition=~Q(reason="") & ~Q(doc_no="")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round.year} 免评 {self.town}"
+
+
+class Publication(models.Model):
+    """One publication of a year's results: the first, or a correction after the year was reopened (R9)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="年度评价", on_delete=models.CASCADE, related_name="publications"
+    )
+    number = models.PositiveSmallIntegerField("第几次发布")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    doc_prefix = models.CharField("发文字号前缀", max_length=40)
+    correction_doc_no = models.CharField(
+        "更正文号", max_length=100, blank=True, help_text="更正发布改变认定时的更正通知文号"
+    )
+    reason = models.CharField("更正原因", max_length=300, blank=True)
+    summary = models.CharField("变更摘要", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "评价结果发布记录"
+        verbose_name_plural = "评价结果发布记录"
+        ordering = ["round_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="one_publication_per_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.round.year}年度第 {self.number} 次发布"
+
+    @property
+    def is_correction(self):
+        return self.number > 1
+
+
+class ChangeEffect(models.TextChoices):
+    BEGAN = "began", "新增认定"
+    ENDED = "ended", "终止认定"
+
+
+class ChangeCause(models.TextChoices):
+    ELIMINATION = "elimination", "淘汰"
+    SUBSTITUTION = "substitution", "递补"
+    ELIMINATION_REVERSED = "elimination_reversed", "撤销淘汰（更正）"
+    SUBSTITUTION_REVOKED = "substitution_revoked", "撤销递补（更正）"
+
+
+class PublicationChange(models.Model):
+    """A designation a publication began or ended, and why: the ledger a correction reconciles against and
+    the reason a year's assessment never reads its own publication's changes (issue 8, points 1–2)."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name="发布记录", on_delete=models.CASCADE, related_name="changes"
+    )
+    town = models.ForeignKey("towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="+")
+    designation = models.ForeignKey(
+        "towns.Designation", verbose_name="认定", on_delete=models.PROTECT, related_name="+"
+    )
+    effect = models.CharField("变更", max_length=8, choices=ChangeEffect.choices)
+    cause = models.CharField("原因", max_length=24, choices=ChangeCause.choices)
+    doc_no = models.CharField("文号", max_length=100)
+
+    scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
+
+    class Meta:
+        verbose_name = "认定变更记录"
+        verbose_name_plural = "认定变更记录"
+        ordering = ["publication_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["designation", "effect"], name="one_change_per_designation_and_effect"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication}：{self.town} {self.get_cause_display()}"

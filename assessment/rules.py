@@ -6,7 +6,8 @@ scores and the designations, calls these functions and stores what they return.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 # R7; plan 六、(三): the default indicator system, one indicator per task area (R4), 100 points in all;
@@ -258,14 +259,45 @@ def _substitute_key(candidate):
     return (-candidate.score, SUBSTITUTE_TIER_ORDER[candidate.tier], candidate.town_code)
 
 
-def substitutes(eliminated_towns, candidates):
-    """R9; plan 六、(三) 由考核优秀的市、县级示范镇递补: one substitute for each eliminated town.
+def substitute_candidates(ranked_towns, active_codes):
+    """R9: the towns that may substitute this year, best first.
 
-    eliminated_towns: (town_code, city_code), handled in the order given (the service passes the worst
-    first, so it chooses first). The substitute is the highest-scoring candidate graded 优秀 with a
-    city- or county-level designation, from the eliminated town's city first, else from the whole
-    province; at equal score a city-level town before a county-level one, then the lower town code. A
-    candidate substitutes at most once. When none is left, substitute_code is None.
+    ranked_towns: the year's ranked city- and county-level towns (Ranked). active_codes: the towns whose
+    city-level or county-level designation is active when the run starts, as it stood before this year's
+    own publication (the service builds it so): a town withdrawn, eliminated or already provincial is not in
+    it. A candidate is graded 优秀 and has no veto. Ordered by score, city-level before county-level at
+    equal score, then the lower town code.
+    """
+    pool = [
+        Candidate(town.town_code, town.city_code, town.tier, town.score, town.grade)
+        for town in ranked_towns
+        if town.tier in SUBSTITUTE_TIER_ORDER
+        and town.town_code in active_codes
+        and not town.vetoed
+        and town.grade == GRADE_EXCELLENT
+    ]
+    return sorted(pool, key=_substitute_key)
+
+
+def substitutes(eliminated_towns, candidates):
+    """R9; plan 六、(三) 由考核优秀的市、县级示范镇递补: one substitute for each eliminated town, assigned as a
+    whole rather than town by town.
+
+    eliminated_towns: (town_code, city_code) of the eliminated towns, the worst-ranked first (the service
+    passes them so). candidates: the possible substitutes (graded 优秀, with an active city- or county-level
+    designation; see substitute_candidates); only those graded 优秀 at city or county level are considered.
+
+    First pass, same city: every eliminated town takes the best remaining candidate of its own city, if its
+    city has one, before any eliminated town draws on the province-wide pool; within a city the worst-ranked
+    eliminated town takes the best candidate. Second pass, the province: the eliminated towns still without a
+    substitute take the best remaining candidates of the whole province, the worst-ranked eliminated town
+    first. Why the worst first: the set of towns promoted from the pool is the same whatever the order (the
+    best remaining candidates, as many as there are towns to replace), so the order decides only which
+    elimination a promotion is recorded against and, when the pool runs short, which elimination goes
+    without a substitute; taking the eliminated towns in the order of the criticism notice (worst first) makes
+    that deterministic and independent of how the towns were listed. No town is promoted twice. At equal
+    score a city-level town comes before a county-level one, then the lower town code. When none is left,
+    substitute_code is None. Returned in the order of eliminated_towns.
     """
     pool = sorted(
         (
@@ -275,24 +307,36 @@ def substitutes(eliminated_towns, candidates):
         ),
         key=_substitute_key,
     )
-    used = set()
+    used, chosen = set(), {}
+    for town_code, city_code in eliminated_towns:
+        same_city = next(
+            (c for c in pool if c.city_code == city_code and c.town_code not in used),
+            None,
+        )
+        if same_city is not None:
+            used.add(same_city.town_code)
+            chosen[town_code] = same_city
+    for town_code, _city_code in eliminated_towns:
+        if town_code in chosen:
+            continue
+        best = next((c for c in pool if c.town_code not in used), None)
+        if best is not None:
+            used.add(best.town_code)
+            chosen[town_code] = best
     result = []
     for town_code, city_code in eliminated_towns:
-        available = [candidate for candidate in pool if candidate.town_code not in used]
-        same_city = [candidate for candidate in available if candidate.city_code == city_code]
-        chosen = (same_city or available or [None])[0]
-        if chosen is None:
+        candidate = chosen.get(town_code)
+        if candidate is None:
             result.append(Substitution(town_code, city_code, None, None, None, False))
             continue
-        used.add(chosen.town_code)
         result.append(
             Substitution(
                 eliminated_code=town_code,
                 eliminated_city=city_code,
-                substitute_code=chosen.town_code,
-                substitute_tier=chosen.tier,
-                substitute_score=chosen.score,
-                same_city=chosen.city_code == city_code,
+                substitute_code=candidate.town_code,
+                substitute_tier=candidate.tier,
+                substitute_score=candidate.score,
+                same_city=candidate.city_code == city_code,
             )
         )
     return result
@@ -336,4 +380,331 @@ def points_refusal(raw, max_points):
         return f"得分 {raw} 超出 0–{max_points} 分"
     if points != points.quantize(Decimal("0.01")):
         return "得分最多保留两位小数"
+    return None
+
+
+# --- a whole year as one function (R7–R9): the job, the what-if and the re-run all call it ----------------
+
+
+@dataclass(frozen=True)
+class TownInput:
+    """One town designated in the year, at the tier it held during the year before the year's own
+    publication, with its points per indicator code, its veto and its exemption (免评)."""
+
+    town_code: str
+    city_code: str
+    tier: str
+    points: tuple = ()  # ((indicator code, Decimal points), …)
+    vetoed: bool = False
+    exempt: bool = False
+
+    @property
+    def total(self):
+        return sum((points for _code, points in self.points), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    """What the two-year rule reads of the previous year's published results (R9)."""
+
+    criticised: frozenset
+    provincial: frozenset
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """Everything a year's assessment depends on, and nothing else (issue 8, point 1).
+
+    active_lower_tier: towns whose city- or county-level designation is active when the run starts, as it
+    stood before the year's own publication (the candidates for substitution). active_provincial: towns
+    with an active provincial designation before the year's publication; provincial_by_city counts them per
+    city, every city of the province listed (0 too).
+    """
+
+    year: int
+    thresholds: Thresholds
+    top_count: int
+    bottom_count: int
+    indicator_codes: frozenset
+    towns: tuple
+    previous: PreviousYear | None = None
+    active_lower_tier: frozenset = frozenset()
+    active_provincial: frozenset = frozenset()
+    provincial_by_city: tuple = ()  # ((city code, count), …)
+
+
+@dataclass(frozen=True)
+class YearOutcome:
+    ranked: dict = field(default_factory=dict)  # tier → tuple of Ranked, in rank order
+    unassessed: tuple = ()  # designated, no points, not exempt
+    exempt: tuple = ()
+    incomplete: tuple = ()  # some indicators scored, not all (评分不完整)
+    praised: tuple = ()
+    criticised: tuple = ()
+    substitutions: tuple = ()
+    under_minimum: dict = field(default_factory=dict)
+
+    @property
+    def eliminated(self):
+        return tuple(s.eliminated_code for s in self.substitutions)
+
+    @property
+    def substitute_codes(self):
+        return tuple(s.substitute_code for s in self.substitutions if s.substitute_code)
+
+    def result_of(self, town_code):
+        for towns in self.ranked.values():
+            for town in towns:
+                if town.town_code == town_code:
+                    return town
+        return None
+
+
+def assess_year(inputs):
+    """R7–R9; plan 六、(三): the whole year's outcome from its inputs alone.
+
+    Composite score = sum of points; towns without any points are 未评 (or 免评 when exempt) and stay out of
+    ranks, notices and eliminations; a town with some but not all indicators scored is ranked on what it
+    has and listed as 评分不完整. Each tier is ranked province-wide (rank_tier), the provincial towns praised
+    and criticised (praised, criticised), towns in the bottom N this year and last year eliminated
+    (eliminated), substitutes assigned as a whole (substitutes) and the cities left under their minimum
+    flagged (cities_under_minimum). A function of `inputs` only: running it again gives the same outcome.
+    """
+    by_tier, unassessed, exempt, incomplete = {}, [], [], []
+    for town in sorted(inputs.towns, key=lambda t: t.town_code):
+        if town.exempt:
+            exempt.append(town.town_code)
+            continue
+        if not town.points:
+            unassessed.append(town.town_code)
+            continue
+        if {code for code, _points in town.points} != set(inputs.indicator_codes):
+            incomplete.append(town.town_code)
+        by_tier.setdefault(town.tier, []).append(
+            Entry(town.town_code, town.city_code, town.tier, town.total, town.vetoed)
+        )
+    ranked = {tier: tuple(rank_tier(entries, inputs.thresholds)) for tier, entries in by_tier.items()}
+    provincial = list(ranked.get(TIER_PROVINCIAL, ()))
+    praise = tuple(praised(provincial, inputs.top_count))
+    criticism = tuple(criticised(provincial, inputs.bottom_count))
+
+    previous = inputs.previous
+    out = eliminated(
+        {town.town_code for town in criticism},
+        None if previous is None else previous.criticised,
+        set() if previous is None else previous.provincial & {town.town_code for town in provincial},
+    )
+    worst_first = sorted(
+        (town for town in provincial if town.town_code in out), key=lambda t: (-t.rank, t.town_code)
+    )
+    lower = [town for tier in (TIER_CITY, TIER_COUNTY) for town in ranked.get(tier, ())]
+    candidates = substitute_candidates(lower, inputs.active_lower_tier)
+    substitutions = tuple(substitutes([(t.town_code, t.city_code) for t in worst_first], candidates))
+    city_of = {candidate.town_code: candidate.city_code for candidate in candidates}
+    under = cities_under_minimum(
+        dict(inputs.provincial_by_city),
+        [s.eliminated_city for s in substitutions if s.eliminated_code in inputs.active_provincial],
+        [city_of[s.substitute_code] for s in substitutions if s.substitute_code],
+    )
+    return YearOutcome(
+        ranked=ranked,
+        unassessed=tuple(unassessed),
+        exempt=tuple(exempt),
+        incomplete=tuple(incomplete),
+        praised=praise,
+        criticised=criticism,
+        substitutions=substitutions,
+        under_minimum=under,
+    )
+
+
+def scoring_gaps(inputs):
+    """R7 (issue 8, point 7): (incomplete, unassessed) town codes of the year: designated towns with some
+    but not all indicators scored, and those with none; exempt towns (免评) are neither."""
+    codes = set(inputs.indicator_codes)
+    incomplete, unassessed = [], []
+    for town in sorted(inputs.towns, key=lambda t: t.town_code):
+        if town.exempt:
+            continue
+        scored = {code for code, _points in town.points}
+        if not scored:
+            unassessed.append(town.town_code)
+        elif scored != codes:
+            incomplete.append(town.town_code)
+    return tuple(incomplete), tuple(unassessed)
+
+
+SETTING_NAMES = ("excellent_threshold", "good_threshold", "pass_threshold", "top_count", "bottom_count")
+
+
+def settings_refusal(excellent, good, passing, top_count, bottom_count):
+    """R7, R8: why a round's settings are refused, or None: 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0, names at least 1."""
+    if not (Decimal("100") >= excellent >= good >= passing >= Decimal("0")):
+        return "分数线应满足 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0。"
+    if top_count < 1 or bottom_count < 1:
+        return "表扬和批评名额至少为 1。"
+    return None
+
+
+def with_overrides(inputs, settings=None, vetoes=(), scores=None):
+    """R7–R9 what-if (issue 8, point 8): the same year with changed settings, hypothetical vetoes and
+    corrected points {town code: {indicator code: points}}. Pure: returns new inputs, changes nothing.
+
+    Raises ValueError naming a town that is not designated in the year or an indicator not in its system.
+    """
+    settings = dict(settings or {})
+    thresholds = Thresholds(
+        settings.get("excellent_threshold", inputs.thresholds.excellent),
+        settings.get("good_threshold", inputs.thresholds.good),
+        settings.get("pass_threshold", inputs.thresholds.passing),
+    )
+    towns = {town.town_code: town for town in inputs.towns}
+    for code in list(vetoes) + list((scores or {}).keys()):
+        if code not in towns:
+            raise ValueError(f"乡镇“{code}”在 {inputs.year} 年不是示范镇。")
+    for code in vetoes:
+        towns[code] = replace(towns[code], vetoed=True)
+    for code, corrected in (scores or {}).items():
+        unknown = sorted(set(corrected) - set(inputs.indicator_codes))
+        if unknown:
+            raise ValueError(f"指标“{'、'.join(unknown)}”不在 {inputs.year} 年的指标体系中。")
+        points = dict(towns[code].points)
+        points.update(corrected)
+        towns[code] = replace(towns[code], points=tuple(sorted(points.items())), exempt=False)
+    return replace(
+        inputs,
+        thresholds=thresholds,
+        top_count=settings.get("top_count", inputs.top_count),
+        bottom_count=settings.get("bottom_count", inputs.bottom_count),
+        towns=tuple(towns[code] for code in sorted(towns)),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two outcomes of the same year, as a reader would name it."""
+
+    kind: str  # rank | grade | praise | criticism | elimination | substitute | under_minimum
+    code: str  # a town code, or a city code for under_minimum
+    before: str | None
+    after: str | None
+
+
+def _ranks(outcome):
+    return {town.town_code: town for towns in outcome.ranked.values() for town in towns}
+
+
+def compare(before, after):
+    """What changes from one outcome of a year to another (issue 8, point 8): ranks, grades, praise and
+    criticism lists, eliminations, substitutes and cities under their minimum; by kind, then code."""
+    changes = []
+    old, new = _ranks(before), _ranks(after)
+    for code in sorted(old.keys() | new.keys()):
+        a, b = old.get(code), new.get(code)
+        rank_a = None if a is None else f"{TIER_LABELS[a.tier]}第{a.rank}名（{_points(a.score)}分）"
+        rank_b = None if b is None else f"{TIER_LABELS[b.tier]}第{b.rank}名（{_points(b.score)}分）"
+        if rank_a != rank_b:
+            changes.append(Change("rank", code, rank_a, rank_b))
+        grade_a = None if a is None else GRADE_LABELS[a.grade]
+        grade_b = None if b is None else GRADE_LABELS[b.grade]
+        if grade_a != grade_b:
+            changes.append(Change("grade", code, grade_a, grade_b))
+    for kind, a_list, b_list in (
+        ("praise", before.praised, after.praised),
+        ("criticism", before.criticised, after.criticised),
+    ):
+        a_codes, b_codes = {t.town_code for t in a_list}, {t.town_code for t in b_list}
+        for code in sorted(a_codes ^ b_codes):
+            changes.append(
+                Change(kind, code, "列入" if code in a_codes else None, "列入" if code in b_codes else None)
+            )
+    a_out, b_out = set(before.eliminated), set(after.eliminated)
+    for code in sorted(a_out ^ b_out):
+        changes.append(
+            Change("elimination", code, "淘汰" if code in a_out else None, "淘汰" if code in b_out else None)
+        )
+    a_sub, b_sub = set(before.substitute_codes), set(after.substitute_codes)
+    for code in sorted(a_sub ^ b_sub):
+        changes.append(
+            Change("substitute", code, "递补" if code in a_sub else None, "递补" if code in b_sub else None)
+        )
+    for city in sorted(before.under_minimum.keys() | after.under_minimum.keys()):
+        a_count, b_count = before.under_minimum.get(city), after.under_minimum.get(city)
+        if a_count != b_count:
+            changes.append(
+                Change(
+                    "under_minimum",
+                    city,
+                    None if a_count is None else f"{a_count} 个省级示范镇",
+                    None if b_count is None else f"{b_count} 个省级示范镇",
+                )
+            )
+    order = ["rank", "grade", "praise", "criticism", "elimination", "substitute", "under_minimum"]
+    return sorted(changes, key=lambda change: (order.index(change.kind), change.code))
+
+
+# --- corrections: the designations follow the corrected result (issue 8, point 2) ------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The designation changes that bring what a year's earlier publications applied in line with its
+    corrected result: reverse eliminations (restore), eliminate, revoke promotions, promote."""
+
+    restore: tuple = ()
+    eliminate: tuple = ()
+    revoke: tuple = ()
+    promote: tuple = ()
+
+    def __bool__(self):
+        return bool(self.restore or self.eliminate or self.revoke or self.promote)
+
+
+def reconcile(applied_eliminated, applied_substitutes, eliminated_now, substitutes_now):
+    """R9 under corrections: a town no longer eliminated holds its provincial designation again; a
+    substitute no longer needed loses the promotion; a new elimination or substitute is applied as usual;
+    a town in both stays as it is. Sorted town codes in each list."""
+    applied_eliminated, applied_substitutes = set(applied_eliminated), set(applied_substitutes)
+    eliminated_now, substitutes_now = set(eliminated_now), set(substitutes_now)
+    return Reconciliation(
+        restore=tuple(sorted(applied_eliminated - eliminated_now)),
+        eliminate=tuple(sorted(eliminated_now - applied_eliminated)),
+        revoke=tuple(sorted(applied_substitutes - substitutes_now)),
+        promote=tuple(sorted(substitutes_now - applied_substitutes)),
+    )
+
+
+def apply_reconciliation(provincial, reconciliation):
+    """The set of provincial towns after the changes (what publishing does to the designations)."""
+    after = set(provincial)
+    after -= set(reconciliation.eliminate)
+    after |= set(reconciliation.restore)
+    after -= set(reconciliation.revoke)
+    after |= set(reconciliation.promote)
+    return after
+
+
+# --- the job's lease (issue 8, point 6) --------------------------------------------------------------------
+
+JOB_QUEUED, JOB_RUNNING = "queued", "running"
+
+
+def stale_job_reason(job_state, heartbeat_at, queued_at, now, lease_seconds, queue_timeout_seconds):
+    """Why a queued or running assessment job is taken as dead, or None while its lease holds.
+
+    A running job renews its heartbeat while it works; when the last heartbeat is older than the lease,
+    its worker was killed or lost its connection. A queued job that no worker picked up within the queue
+    timeout was lost on the way (no worker, broker emptied).
+    """
+    if job_state == JOB_RUNNING:
+        last = heartbeat_at or queued_at
+        if last is not None and now - last > timedelta(seconds=lease_seconds):
+            return f"计算进程已中断：超过 {lease_seconds} 秒没有心跳（进程被终止或与数据库断开连接），可重新运行。"
+    if (
+        job_state == JOB_QUEUED
+        and queued_at is not None
+        and now - queued_at > timedelta(seconds=queue_timeout_seconds)
+    ):
+        minutes = max(1, queue_timeout_seconds // 60)
+        return f"计算任务排队超过 {minutes} 分钟仍未开始（没有可用的计算进程或任务已丢失），可重新运行。"
     return None

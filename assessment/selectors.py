@@ -1,13 +1,43 @@
-"""Reads of the assessment: what each role may see of results (proposed results: province roles only)."""
+"""Reads of the assessment: what each role may see of results (proposed results: province roles only),
+the year's inputs as the pure rules want them, and the rounds as pages show them before they exist."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
 
 from accounts.models import Role
-from core.scoping import restrict
+from core.errors import DomainError
+from core.scoping import covers, restrict
+from projects.models import TaskArea
+from towns.choices import Tier
+from towns.models import Designation, Region, RegionLevel
 
-from .models import Elimination, Notice, Result, ResultStatus, Score, TalkFollowUp, Veto
+from . import rules
+from .models import (
+    CURRENT,
+    AssessmentRound,
+    ChangeCause,
+    ChangeEffect,
+    Elimination,
+    Exemption,
+    Indicator,
+    IndicatorSystem,
+    JobState,
+    Notice,
+    NoticeKind,
+    PublicationChange,
+    Result,
+    ResultStatus,
+    RoundState,
+    Score,
+    TalkFollowUp,
+    TalkStatus,
+    Veto,
+)
 
 PROVINCE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.AUDITOR})
 
@@ -23,23 +53,46 @@ def _published_unless_province(queryset, user):
 
 
 def visible_results(user):
-    results = Result.objects.select_related("round", "town", "town__county", "town__city")
+    """The current results (draft and published; superseded ones live on only in the notices that listed
+    them) that the user may see."""
+    results = Result.objects.filter(CURRENT).select_related("round", "town", "town__county", "town__city")
     return _published_unless_province(restrict(results, user), user)
 
 
+def shown_status(user, assessment_round):
+    """Which results of the year a page shows: the draft to province roles while it awaits publication
+    (computed), otherwise the published ones (also while a published year is reopened for correction)."""
+    if sees_proposed(user) and assessment_round.state == RoundState.COMPUTED:
+        return ResultStatus.PROPOSED
+    return ResultStatus.PUBLISHED
+
+
 def visible_notices(user):
-    """Notices are province-wide documents; a regional user sees the published ones, listing only the towns
-    of their own region (a town outside one's scope is absent everywhere, notices included)."""
+    """Notices are province-wide documents; a regional user sees the published ones (and the superseded
+    ones they replaced), listing only the towns of their own region (a town outside one's scope is absent
+    everywhere, notices included)."""
     towns = restrict(Result.objects.select_related("town").order_by("rank", "town_id"), user)
-    notices = Notice.objects.select_related("round").prefetch_related(Prefetch("results", queryset=towns))
-    return _published_unless_province(notices, user)
+    notices = Notice.objects.select_related("round", "superseded_by").prefetch_related(
+        Prefetch("results", queryset=towns)
+    )
+    if sees_proposed(user):
+        return notices
+    return notices.exclude(status=ResultStatus.PROPOSED)
 
 
 def visible_eliminations(user):
-    eliminations = Elimination.objects.select_related(
-        "round", "town", "town__city", "substitute", "substitute__city"
+    """Eliminations of the towns of the user's region. Who substitutes such a town from outside the region
+    is not disclosed to them (substitute_disclosed); a town of their region promoted as the substitute of
+    another region's town shows in its designation history, not here."""
+    eliminations = Elimination.objects.filter(CURRENT).select_related(
+        "round", "town", "town__city", "town__county", "substitute", "substitute__city", "substitute__county"
     )
     return _published_unless_province(restrict(eliminations, user), user)
+
+
+def substitute_disclosed(user, elimination):
+    """Whether the user may see who substitutes: their scope covers the substitute."""
+    return elimination.substitute_id is None or covers(user, elimination.substitute_id)
 
 
 def visible_scores(user):
@@ -75,17 +128,264 @@ def earlier_ranks(user, town_codes, before_year):
     return history
 
 
-# --- Appended for the assessment pages (issue 5): read-only helpers of the pages ---------------------------
+# --- the designations a year is assessed on (issue 8, point 1) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesignationView:
+    """The designations as they stood before the publications of a year (and of any later year): those
+    begun by such a publication left out, those ended by one taken as still active.
+
+    held: town code → (tier, city code) of every town designated at some point of the year, at the tier it
+    held during the year (the latest designation in force that year). active: town code → tier of the
+    active designations. cities: every city code of the province.
+    """
+
+    year: int
+    held: dict
+    active: dict
+    cities: tuple
+    city_of: dict
+
+    def active_of(self, tiers):
+        return frozenset(code for code, tier in self.active.items() if tier in tiers)
+
+    def provincial_by_city(self):
+        counts = dict.fromkeys(self.cities, 0)
+        counts.update(
+            Counter(self.city_of[code] for code, tier in self.active.items() if tier == Tier.PROVINCIAL)
+        )
+        return tuple(sorted(counts.items()))
+
+
+def designation_view(year, town_codes=None):
+    """The designations the year's assessment reads (DesignationView). Three queries."""
+    changes = PublicationChange.objects.filter(publication__round__year__gte=year)
+    if town_codes is not None:
+        changes = changes.filter(town_id__in=set(town_codes))
+    began, ended = set(), set()
+    for designation_id, effect in changes.values_list("designation_id", "effect"):
+        (began if effect == ChangeEffect.BEGAN else ended).add(designation_id)
+    designations = Designation.objects.filter(
+        Q(to_year__isnull=True) | Q(to_year__gte=year) | Q(pk__in=ended)
+    ).exclude(pk__in=began)
+    if town_codes is not None:
+        designations = designations.filter(town_id__in=set(town_codes))
+    held, active, city_of, latest = {}, {}, {}, {}
+    rows = designations.values_list("pk", "town_id", "town__city_id", "tier", "from_year", "to_year")
+    for pk, town, city, tier, from_year, to_year in sorted(rows, key=lambda row: (row[4], row[0])):
+        to_year = None if pk in ended else to_year
+        city_of[town] = city
+        if to_year is None:
+            active[town] = tier
+        if from_year <= year and (to_year is None or to_year >= year):
+            latest[town] = (tier, city)
+    held = dict(sorted(latest.items()))
+    province = settings.PROGRAM_PROVINCE_CODE
+    cities = tuple(
+        Region.objects.filter(level=RegionLevel.CITY, code__startswith=province)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    return DesignationView(year=year, held=held, active=active, cities=cities, city_of=city_of)
+
+
+def designated_in_year(year, town_codes=None):
+    """town code → (tier, city code) of every town assessed in the year, at the tier it held during the year
+    before the year's own publication (designation_view)."""
+    return designation_view(year, town_codes).held
+
+
+def previous_year(year):
+    """What the two-year rule reads of year − 1 (R9): its published criticism list and provincial towns, or
+    None when that year was never published."""
+    criticised = Notice.objects.filter(
+        round__year=year - 1, kind=NoticeKind.CRITICISM, status=ResultStatus.PUBLISHED
+    ).first()
+    provincial = set(
+        Result.objects.filter(
+            round__year=year - 1, status=ResultStatus.PUBLISHED, tier=Tier.PROVINCIAL, assessed=True
+        ).values_list("town_id", flat=True)
+    )
+    if criticised is None and not provincial:
+        return None
+    bottom = set(criticised.results.values_list("town_id", flat=True)) if criticised else set()
+    return rules.PreviousYear(criticised=frozenset(bottom), provincial=frozenset(provincial))
+
+
+def indicator_codes(assessment_round):
+    if assessment_round.pk is None:
+        return frozenset(code for code, _points in rules.DEFAULT_INDICATORS)
+    return frozenset(assessment_round.system.indicators.values_list("code", flat=True))
+
+
+def year_inputs(assessment_round):
+    """Everything the year's assessment depends on, read in a constant number of queries (rules.YearInputs)."""
+    year = assessment_round.year
+    view = designation_view(year)
+    points, vetoed, exempt = defaultdict(dict), set(), set()
+    if assessment_round.pk is not None:
+        rows = Score.objects.filter(round=assessment_round).values_list(
+            "town_id", "indicator__code", "points"
+        )
+        for town, code, value in rows:
+            points[town][code] = Decimal(value)
+        vetoed = set(Veto.objects.filter(round=assessment_round).values_list("town_id", flat=True))
+        exempt = set(Exemption.objects.filter(round=assessment_round).values_list("town_id", flat=True))
+    towns = tuple(
+        rules.TownInput(
+            town_code=code,
+            city_code=city,
+            tier=tier,
+            points=tuple(sorted(points.get(code, {}).items())),
+            vetoed=code in vetoed,
+            exempt=code in exempt,
+        )
+        for code, (tier, city) in view.held.items()
+    )
+    return rules.YearInputs(
+        year=year,
+        thresholds=rules.Thresholds(
+            assessment_round.excellent_threshold,
+            assessment_round.good_threshold,
+            assessment_round.pass_threshold,
+        ),
+        top_count=assessment_round.top_count,
+        bottom_count=assessment_round.bottom_count,
+        indicator_codes=indicator_codes(assessment_round),
+        towns=towns,
+        previous=previous_year(year),
+        active_lower_tier=view.active_of({Tier.CITY, Tier.COUNTY}),
+        active_provincial=view.active_of({Tier.PROVINCIAL}),
+        provincial_by_city=view.provincial_by_city(),
+    )
+
+
+# --- rounds as pages show them (a read never creates one) -------------------------------------------------
+
+
+def round_or_default(year):
+    """The year's round, or an unsaved one with the default settings and indicator system (R7) until the
+    first write creates it (issue 8, point 10)."""
+    existing = (
+        AssessmentRound.objects.select_related("system", "system__copied_from").filter(year=year).first()
+    )
+    if existing is not None:
+        return existing
+    return AssessmentRound(year=year, system=IndicatorSystem(year=year, name=f"{year}年度示范镇评价指标体系"))
+
+
+def round_indicators(assessment_round):
+    """The year's indicators by task area; the default system's (unsaved) before the round exists."""
+    if assessment_round.pk is not None:
+        return list(
+            assessment_round.system.indicators.select_related("task_area").order_by("task_area_id", "code")
+        )
+    areas = TaskArea.objects.in_bulk()
+    return [
+        Indicator(code=code, name=areas[code].name, task_area=areas[code], max_points=points)
+        for code, points in rules.DEFAULT_INDICATORS
+        if code in areas
+    ]
+
+
+def has_scores(assessment_round):
+    return assessment_round.pk is not None and assessment_round.scores.exists()
+
+
+def effective_job(assessment_round, now=None):
+    """(job_state, job_message) as the reader should see them: a queued or running job whose lease expired
+    is failed, with the reason (rules.stale_job_reason); nothing is written."""
+    reason = stale_reason(assessment_round, now)
+    if reason:
+        return JobState.FAILED, reason
+    return assessment_round.job_state, assessment_round.job_message
+
+
+def stale_reason(assessment_round, now=None):
+    return rules.stale_job_reason(
+        assessment_round.job_state,
+        assessment_round.job_heartbeat_at,
+        assessment_round.job_started_at,
+        now or timezone.now(),
+        settings.ASSESSMENT_JOB_LEASE_SECONDS,
+        settings.ASSESSMENT_QUEUE_TIMEOUT_SECONDS,
+    )
+
+
+@dataclass(frozen=True)
+class TownToScore:
+    """A designated town of the year whose scoring is not complete."""
+
+    town: object
+    tier: str
+    scored: int
+    missing: tuple  # indicator codes without points
+
+
+def scoring_gaps(user, assessment_round):
+    """(incomplete, unassessed) of the user's scope: designated towns with some but not all indicators
+    scored (评分不完整), and those with none (未评), exempted towns left out. By town code."""
+    from towns.models import Town
+
+    inputs = year_inputs(assessment_round)
+    codes = sorted(inputs.indicator_codes)
+    gaps = {}
+    for town in inputs.towns:
+        if town.exempt:
+            continue
+        scored = {code for code, _points in town.points}
+        if len(scored) < len(codes):
+            gaps[town.town_code] = (
+                town.tier,
+                len(scored),
+                tuple(code for code in codes if code not in scored),
+            )
+    towns = (
+        restrict(Town.objects.select_related("county", "city"), user)
+        .filter(code__in=list(gaps))
+        .order_by("code")
+    )
+    incomplete, unassessed = [], []
+    for town in towns:
+        tier, scored, missing = gaps[town.code]
+        (incomplete if scored else unassessed).append(TownToScore(town, tier, scored, missing))
+    return incomplete, unassessed
+
+
+def applied_changes(assessment_round):
+    """What the year's earlier publications applied and a correction must reconcile against: (eliminated,
+    substitutes) town codes, each still in effect (not reversed by a later correction)."""
+    if assessment_round.pk is None:
+        return set(), set()
+    counts = Counter(
+        PublicationChange.objects.filter(publication__round=assessment_round).values_list(
+            "town_id", "effect", "cause"
+        )
+    )
+    towns = {town for town, _effect, _cause in counts}
+    eliminated = {
+        town
+        for town in towns
+        if counts[(town, ChangeEffect.ENDED, ChangeCause.ELIMINATION)]
+        > counts[(town, ChangeEffect.BEGAN, ChangeCause.ELIMINATION_REVERSED)]
+    }
+    substitutes = {
+        town
+        for town in towns
+        if counts[(town, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION)]
+        > counts[(town, ChangeEffect.ENDED, ChangeCause.SUBSTITUTION_REVOKED)]
+    }
+    return eliminated, substitutes
+
+
+# --- read-only helpers of the pages -------------------------------------------------------------------------
 
 
 def provincial_counts_by_city(province_code=None):
     """city code → towns with an active provincial designation, every city of the province listed (0 too),
     as `rules.cities_under_minimum` wants them (R1, R9). Two queries."""
-    from django.conf import settings
     from django.db.models import Count
-
-    from towns.choices import Tier
-    from towns.models import Designation, Region, RegionLevel
 
     province_code = province_code or settings.PROGRAM_PROVINCE_CODE
     counts = dict.fromkeys(
@@ -110,16 +410,421 @@ def scoring_sheet(user, assessment_round):
     [(town, tier, {indicator code: points})] by town code. A constant number of queries."""
     from towns.models import Town
 
-    from .services import designated_in_year
-
     held = designated_in_year(assessment_round.year)
     towns = restrict(Town.objects.select_related("county", "city"), user).filter(code__in=list(held))
     points = defaultdict(dict)
-    rows = (
-        visible_scores(user)
-        .filter(round=assessment_round, town_id__in=list(held))
-        .values_list("town_id", "indicator__code", "points")
-    )
-    for town_code, indicator_code, value in rows:
-        points[town_code][indicator_code] = value
+    if assessment_round.pk is not None:
+        rows = (
+            visible_scores(user)
+            .filter(round=assessment_round, town_id__in=list(held))
+            .values_list("town_id", "indicator__code", "points")
+        )
+        for town_code, indicator_code, value in rows:
+            points[town_code][indicator_code] = value
     return [(town, held[town.code][0], points.get(town.code, {})) for town in towns.order_by("code")]
+
+
+# --- what-if (issue 8, point 8): one call of the pure rules, nothing written ---------------------------------
+
+
+@dataclass(frozen=True)
+class Simulation:
+    inputs: object
+    draft: object  # rules.YearOutcome of the year as it stands
+    outcome: object  # rules.YearOutcome with the changes
+    changes: tuple
+
+
+def simulate(assessment_round, settings=None, vetoes=(), scores=None):
+    """The year as it stands and the year with changed settings, hypothetical vetoes and corrected points,
+    side by side (rules.with_overrides, rules.assess_year, rules.compare). Reads only.
+
+    settings: parsed values by name (services.parse_settings); vetoes: town codes; scores: {town code:
+    {indicator code: points as given}}. Raises DomainError naming what is refused.
+    """
+    inputs = year_inputs(assessment_round)
+    maxima = {indicator.code: indicator.max_points for indicator in round_indicators(assessment_round)}
+    corrected, problems = {}, []
+    for town, points in (scores or {}).items():
+        if not isinstance(points, dict):
+            problems.append(f"乡镇“{town}”的得分应为 {{指标代码: 得分}}")
+            continue
+        corrected[town] = {}
+        for code, raw in points.items():
+            if code not in maxima:
+                problems.append(f"指标“{code}”不在 {assessment_round.year} 年的指标体系中")
+                continue
+            refusal = rules.points_refusal(raw, maxima[code])
+            if refusal:
+                problems.append(f"{town} {code}：{refusal}")
+            else:
+                corrected[town][code] = Decimal(str(raw)).quantize(Decimal("0.01"))
+    if problems:
+        raise DomainError("模拟条件有误：" + "；".join(problems), details=problems)
+    merged = {
+        "excellent_threshold": inputs.thresholds.excellent,
+        "good_threshold": inputs.thresholds.good,
+        "pass_threshold": inputs.thresholds.passing,
+        "top_count": inputs.top_count,
+        "bottom_count": inputs.bottom_count,
+        **(settings or {}),
+    }
+    refusal = rules.settings_refusal(*(merged[name] for name in rules.SETTING_NAMES))
+    if refusal:
+        raise DomainError(refusal)
+    try:
+        changed = rules.with_overrides(inputs, settings=settings, vetoes=vetoes, scores=corrected)
+        draft, outcome = rules.assess_year(inputs), rules.assess_year(changed)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from None
+    return Simulation(
+        inputs=changed, draft=draft, outcome=outcome, changes=tuple(rules.compare(draft, outcome))
+    )
+
+
+# --- what a publication will change (issue 8, point 2) ---------------------------------------------------
+
+
+def _entries(notice):
+    if notice is None:
+        return ()
+    return tuple(
+        sorted((r.town_id, r.tier, r.score, r.rank, r.grade, r.vetoed) for r in notice.results.all())
+    )
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    kind: str
+    draft: Notice
+    current: Notice | None
+
+    @property
+    def reissue(self):
+        """A notice is re-issued (new number, the old one superseded) only when its list changes."""
+        return self.current is None or _entries(self.draft) != _entries(self.current)
+
+    @property
+    def towns_added(self):
+        return sorted({e[0] for e in _entries(self.draft)} - {e[0] for e in _entries(self.current)})
+
+    @property
+    def towns_removed(self):
+        return sorted({e[0] for e in _entries(self.current)} - {e[0] for e in _entries(self.draft)})
+
+
+@dataclass(frozen=True)
+class PublicationPlan:
+    """What publishing the computed draft will change (shown before it is confirmed, issue 8, point 2)."""
+
+    year: int
+    number: int
+    notices: tuple
+    reconciliation: rules.Reconciliation
+    talks_added: tuple
+    talks_cancelled: tuple
+    unexempted: tuple  # provincial towns without scores and without 免评
+    former_tiers: dict = field(default_factory=dict)  # revoked substitute → the tier it returns to
+
+    @property
+    def first(self):
+        return self.number == 1
+
+    @property
+    def reissued(self):
+        return tuple(plan for plan in self.notices if plan.reissue)
+
+    @property
+    def new_documents(self):
+        corrections = 1 if (not self.first and self.reconciliation) else 0
+        return len(self.reissued) + corrections
+
+    @property
+    def changes_nothing(self):
+        return (
+            not self.reissued
+            and not self.reconciliation
+            and not self.talks_added
+            and not self.talks_cancelled
+        )
+
+
+def publication_plan(assessment_round):
+    """The changes publishing the round's computed draft would make; reads only."""
+    if assessment_round.pk is None or assessment_round.state != RoundState.COMPUTED:
+        raise DomainError(
+            f"{assessment_round.year}年度评价当前为“{assessment_round.get_state_display()}”，须先运行计算。"
+        )
+    notices = []
+    for kind in (NoticeKind.PRAISE, NoticeKind.CRITICISM):  # praise is numbered before criticism
+        draft = assessment_round.notices.filter(kind=kind, status=ResultStatus.PROPOSED).first()
+        current = assessment_round.notices.filter(kind=kind, status=ResultStatus.PUBLISHED).first()
+        if draft is not None:
+            notices.append(NoticePlan(kind, draft, current))
+    eliminations = list(assessment_round.eliminations.filter(status=ResultStatus.PROPOSED))
+    applied_out, applied_in = applied_changes(assessment_round)
+    reconciliation = rules.reconcile(
+        applied_out,
+        applied_in,
+        {e.town_id for e in eliminations},
+        {e.substitute_id for e in eliminations if e.substitute_id},
+    )
+    draft_criticism = next((p.draft for p in notices if p.kind == NoticeKind.CRITICISM), None)
+    criticised = {r.town_id for r in draft_criticism.results.all()} if draft_criticism else set()
+    talks = {t.town_id: t.status for t in assessment_round.talks.all()}
+    added = tuple(sorted(code for code in criticised if talks.get(code) in (None, TalkStatus.CANCELLED)))
+    cancelled = tuple(
+        sorted(
+            code for code, status in talks.items() if code not in criticised and status == TalkStatus.PENDING
+        )
+    )
+    unexempted = tuple(
+        assessment_round.results.filter(
+            status=ResultStatus.PROPOSED, tier=Tier.PROVINCIAL, assessed=False, exempt=False
+        )
+        .order_by("town_id")
+        .values_list("town_id", flat=True)
+    )
+    former = {}
+    if reconciliation.revoke:
+        rows = PublicationChange.objects.filter(
+            publication__round=assessment_round,
+            town_id__in=reconciliation.revoke,
+            effect=ChangeEffect.ENDED,
+            cause=ChangeCause.SUBSTITUTION,
+        ).order_by("id")
+        former = {change.town_id: change.designation.tier for change in rows.select_related("designation")}
+    number = (assessment_round.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+    return PublicationPlan(
+        year=assessment_round.year,
+        number=number,
+        notices=tuple(notices),
+        reconciliation=reconciliation,
+        talks_added=added,
+        talks_cancelled=cancelled,
+        unexempted=unexempted,
+        former_tiers=former,
+    )
+
+
+def visible_exemptions(user):
+    return restrict(Exemption.objects.select_related("round", "town", "recorded_by"), user)
+
+
+RECONCILE_LABELS = {
+    "restore": "撤销淘汰，恢复省级示范镇",
+    "eliminate": "淘汰，终止省级认定",
+    "revoke": "撤销递补，恢复原层级",
+    "promote": "递补为省级示范镇",
+}
+
+
+def publication_preview(plan):
+    """The plan as pages and the API show it before it is confirmed: plain data, names resolved."""
+    from towns.models import Town
+
+    changes = plan.reconciliation
+    codes = {
+        *changes.restore,
+        *changes.eliminate,
+        *changes.revoke,
+        *changes.promote,
+        *plan.talks_added,
+        *plan.talks_cancelled,
+        *plan.unexempted,
+    }
+    for notice_plan in plan.notices:
+        codes.update(notice_plan.towns_added, notice_plan.towns_removed)
+    names = dict(Town.objects.filter(code__in=codes).values_list("code", "name"))
+
+    def towns(items):
+        return [{"town_code": code, "town_name": names.get(code, code)} for code in items]
+
+    designations = []
+    for action, label in RECONCILE_LABELS.items():
+        for code in getattr(changes, action):
+            description = label
+            if action == "revoke" and plan.former_tiers.get(code):
+                description = f"撤销递补，恢复为{Tier(plan.former_tiers[code]).label}示范镇"
+            designations.append(
+                {
+                    "action": action,
+                    "action_label": label,
+                    "town_code": code,
+                    "town_name": names.get(code, code),
+                    "description": f"{names.get(code, code)}：{description}",
+                }
+            )
+    return {
+        "year": plan.year,
+        "number": plan.number,
+        "first": plan.first,
+        "changes_nothing": plan.changes_nothing,
+        "new_documents": plan.new_documents,
+        "notices": [
+            {
+                "kind": p.kind,
+                "kind_label": NoticeKind(p.kind).label,
+                "reissue": p.reissue,
+                "current_doc_no": p.current.doc_no if p.current is not None else None,
+                "towns_added": towns(p.towns_added),
+                "towns_removed": towns(p.towns_removed),
+            }
+            for p in plan.notices
+        ],
+        "designations": designations,
+        "talks_added": towns(plan.talks_added),
+        "talks_cancelled": towns(plan.talks_cancelled),
+        "unexempted": towns(plan.unexempted),
+    }
+
+
+CHANGE_LABELS = {
+    "rank": "排名",
+    "grade": "等次",
+    "praise": "通报表扬",
+    "criticism": "通报批评",
+    "elimination": "淘汰",
+    "substitute": "递补",
+    "under_minimum": "省级示范镇不足 2 个的市（州）",
+}
+
+
+def _outcome_payload(year, outcome, towns, cities, user, status):
+    ranked = {town.town_code: town for tier in outcome.ranked.values() for town in tier}
+    rankings = []
+    order = {Tier.PROVINCIAL: 0, Tier.CITY: 1, Tier.COUNTY: 2}
+
+    def town_fields(code):
+        town = towns[code]
+        return {
+            "town_code": code,
+            "town_name": town.name,
+            "county": town.county_id,
+            "county_name": town.county.name,
+            "city": town.city_id,
+            "city_name": town.city.name,
+        }
+
+    for code, result in sorted(ranked.items(), key=lambda item: (order[item[1].tier], item[1].rank, item[0])):
+        rankings.append(
+            {
+                **town_fields(code),
+                "year": year,
+                "tier": result.tier,
+                "tier_label": Tier(result.tier).label,
+                "score": f"{result.score:.2f}",
+                "rank": result.rank,
+                "grade": result.grade,
+                "grade_label": rules.GRADE_LABELS[result.grade],
+                "vetoed": result.vetoed,
+                "assessed": True,
+                "incomplete": code in outcome.incomplete,
+                "exempt": False,
+                "status": status,
+            }
+        )
+
+    def entry(result):
+        return {
+            "town_code": result.town_code,
+            "town_name": towns[result.town_code].name,
+            "city": result.city_code,
+            "tier": result.tier,
+            "score": f"{result.score:.2f}",
+            "rank": result.rank,
+            "grade": result.grade,
+            "grade_label": rules.GRADE_LABELS[result.grade],
+            "vetoed": result.vetoed,
+        }
+
+    notices = [
+        {
+            "id": None,
+            "doc_no": None,
+            "kind": kind,
+            "kind_label": NoticeKind(kind).label,
+            "year": year,
+            "date": None,
+            "status": status,
+            "towns": [r.town_code for r in chosen],
+            "superseded_by": None,
+            "entries": [entry(r) for r in chosen],
+        }
+        for kind, chosen in ((NoticeKind.PRAISE, outcome.praised), (NoticeKind.CRITICISM, outcome.criticised))
+    ]
+    eliminations = []
+    for s in outcome.substitutions:
+        town = towns[s.eliminated_code]
+        shown = s.substitute_code is None or covers(user, s.substitute_code)
+        substitute = towns.get(s.substitute_code) if s.substitute_code and shown else None
+        eliminations.append(
+            {
+                "year": year,
+                "town_code": s.eliminated_code,
+                "town_name": town.name,
+                "city": town.city_id,
+                "city_name": town.city.name,
+                "substitute_code": substitute.code if substitute else None,
+                "substitute_name": substitute.name if substitute else None,
+                "substitute_city": substitute.city_id if substitute else None,
+                "substitute_tier": s.substitute_tier if substitute else None,
+                "substitute_score": f"{s.substitute_score:.2f}" if substitute else None,
+                "substitute_disclosed": shown,
+                "same_city": s.same_city,
+                "status": status,
+            }
+        )
+    under = [
+        {"city": code, "city_name": cities.get(code, code), "count": count}
+        for code, count in outcome.under_minimum.items()
+    ]
+    return {
+        "rankings": rankings,
+        "notices": notices,
+        "eliminations": eliminations,
+        "cities_under_minimum": under,
+    }
+
+
+def simulation_payload(simulation, user):
+    """The what-if as the API answers it and the page shows it: the simulated outcome in the item shapes of
+    rankings, notices and eliminations, the draft beside it, and the changes (issue 8, point 8)."""
+    from towns.models import Town
+
+    inputs = simulation.inputs
+    codes = [town.town_code for town in inputs.towns]
+    towns = Town.objects.select_related("county", "city").in_bulk(codes)
+    cities = dict(Region.objects.filter(level=RegionLevel.CITY).values_list("code", "name"))
+    year = inputs.year
+    changes = []
+    for change in simulation.changes:
+        if change.kind == "under_minimum":
+            name = cities.get(change.code, change.code)
+        else:
+            name = towns[change.code].name if change.code in towns else change.code
+        before, after = change.before or "—", change.after or "—"
+        changes.append(
+            {
+                "kind": change.kind,
+                "kind_label": CHANGE_LABELS[change.kind],
+                "code": change.code,
+                "name": name,
+                "before": change.before,
+                "after": change.after,
+                "description": f"{name}{CHANGE_LABELS[change.kind]}：{before} → {after}",
+            }
+        )
+    return {
+        "year": year,
+        "settings": {
+            "excellent_threshold": f"{inputs.thresholds.excellent:.2f}",
+            "good_threshold": f"{inputs.thresholds.good:.2f}",
+            "pass_threshold": f"{inputs.thresholds.passing:.2f}",
+            "top_count": inputs.top_count,
+            "bottom_count": inputs.bottom_count,
+        },
+        **_outcome_payload(year, simulation.outcome, towns, cities, user, "simulated"),
+        "draft": _outcome_payload(year, simulation.draft, towns, cities, user, "draft"),
+        "changes": changes,
+    }

@@ -1,48 +1,71 @@
-"""Writes of the annual assessment (R7–R9), one transaction per operation; the job is `compute_round`."""
+"""Writes of the annual assessment (R7–R9), one transaction per operation; the job is `compute_round`.
+
+The round's state machine is kept in the database transaction that changes it: every write locks the
+round row first (SELECT … FOR UPDATE), so a score cannot slip in after a run was queued, a run cannot start
+twice, and a publication cannot overlap a run. A run is claimed by one worker with a token and a heartbeat
+(its lease); a worker that dies leaves nothing half-written (its rows are written in one transaction at the
+end) and is detected when its lease expires.
+"""
 
 import logging
-from collections import defaultdict
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
-from django.db.models import Max, Sum
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role
 from core.errors import DomainError, checked_year
+from core.numbering import take_number
 from core.tabular import read_table
 from projects.models import TaskArea
 from towns.choices import Began, Ended, Tier
 from towns.models import Designation, Town
 from towns.services.designations import replace_designation
 
-from . import rules
+from . import rules, selectors
 from .models import (
     AssessmentRound,
+    ChangeCause,
+    ChangeEffect,
     Elimination,
+    Exemption,
     Indicator,
     IndicatorSystem,
     JobState,
     Notice,
     NoticeKind,
+    Publication,
+    PublicationChange,
     Result,
     ResultStatus,
     RoundState,
     Score,
     TalkFollowUp,
+    TalkStatus,
     Veto,
 )
+from .selectors import designated_in_year
 
 log = logging.getLogger("portal.assessment")
 SCORE_COLUMNS = ("town_code", "indicator_code", "points")
+ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 
 
 # --- rounds and indicator systems ----------------------------------------------------------------------
 
 
 def ensure_round(year):
-    """The year's round, created on first use with the default indicator system of R7 (T01–T15)."""
+    """The year's round, created with the default indicator system of R7 (T01–T15) if it does not exist.
+
+    Only writes call it, inside their transaction: a page or API read shows the defaults instead
+    (selectors.round_or_default), and a refused write rolls the new round back with everything else.
+    """
     year = checked_year(year)
     existing = AssessmentRound.objects.select_related("system").filter(year=year).first()
     if existing is not None:
@@ -63,6 +86,12 @@ def ensure_round(year):
     return assessment_round
 
 
+def _locked_round(year):
+    """The year's round (created by this first write if need be), locked until the transaction ends."""
+    assessment_round = ensure_round(year)
+    return AssessmentRound.objects.select_for_update().select_related("system").get(pk=assessment_round.pk)
+
+
 def _require_admin(user):
     if getattr(user, "role", None) != Role.PROVINCE_ADMIN:
         raise DomainError("只有省级管理员可以执行此操作。")
@@ -73,27 +102,54 @@ def _require_unscored(assessment_round):
         raise DomainError("评分已经开始，指标体系和评价设置不能再修改。")
 
 
-def update_settings(user, year, **values):
-    """Grade thresholds and the top / bottom counts, before scoring starts (R7, R8)."""
-    _require_admin(user)
-    assessment_round = ensure_round(year)
-    _require_unscored(assessment_round)
-    allowed = {"excellent_threshold", "good_threshold", "pass_threshold", "top_count", "bottom_count"}
-    unknown = set(values) - allowed
+def _require_settings_open(assessment_round):
+    """Settings are fixed before scoring starts; a published year reopened for correction may correct them."""
+    if assessment_round.state != RoundState.OPEN:
+        raise DomainError(
+            f"{assessment_round.year}年度评价{assessment_round.get_state_display()}，评价设置不能修改。"
+        )
+    if assessment_round.scores.exists() and not assessment_round.publications.exists():
+        raise DomainError("评分已经开始，指标体系和评价设置不能再修改。")
+
+
+def parse_settings(values):
+    """{name: value} of the round's settings from user input, checked by name and type (R7, R8)."""
+    unknown = set(values) - set(rules.SETTING_NAMES)
     if unknown:
         raise DomainError(f"不能修改的设置：{'、'.join(sorted(unknown))}")
+    parsed = {}
     for name, value in values.items():
         try:
-            value = Decimal(str(value)) if name.endswith("threshold") else int(value)
-        except (InvalidOperation, ValueError):
+            if name.endswith("threshold"):
+                parsed[name] = Decimal(str(value)).quantize(Decimal("0.01"))
+                if not parsed[name].is_finite():
+                    raise InvalidOperation
+            else:
+                if isinstance(value, bool) or str(value).strip() != str(int(value)):
+                    raise ValueError
+                parsed[name] = int(value)
+        except (InvalidOperation, ValueError, TypeError):
             raise DomainError(f"设置“{name}”的值“{value}”无效。") from None
-        setattr(assessment_round, name, value)
-    r = assessment_round
-    if not (Decimal("100") >= r.excellent_threshold >= r.good_threshold >= r.pass_threshold >= Decimal("0")):
-        raise DomainError("分数线应满足 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0。")
-    if r.top_count < 1 or r.bottom_count < 1:
-        raise DomainError("表扬和批评名额至少为 1。")
+    return parsed
+
+
+def update_settings(user, year, **values):
+    """Grade thresholds and the top / bottom counts, before scoring starts or while a published year is
+    reopened for correction (R7, R8). Creates the round if this is the year's first write."""
+    _require_admin(user)
+    year = checked_year(year)
+    parsed = parse_settings(values)
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_settings_open(assessment_round)
+        for name, value in parsed.items():
+            setattr(assessment_round, name, value)
+        r = assessment_round
+        refusal = rules.settings_refusal(
+            r.excellent_threshold, r.good_threshold, r.pass_threshold, r.top_count, r.bottom_count
+        )
+        if refusal:
+            raise DomainError(refusal)
         assessment_round.save()
     return assessment_round
 
@@ -101,14 +157,15 @@ def update_settings(user, year, **values):
 def copy_system(user, year, from_year):
     """Replace the year's (unscored) indicator system with a copy of another year's (R7: versioned)."""
     _require_admin(user)
-    assessment_round = ensure_round(year)
-    _require_unscored(assessment_round)
+    year = checked_year(year)
     source = (
         IndicatorSystem.objects.filter(year=checked_year(from_year)).prefetch_related("indicators").first()
     )
     if source is None:
         raise DomainError(f"{from_year} 年没有指标体系可复制。")
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_unscored(assessment_round)
         system = assessment_round.system
         system.indicators.all().delete()
         Indicator.objects.bulk_create(
@@ -125,8 +182,7 @@ def copy_system(user, year, from_year):
 def save_indicators(user, year, indicators):
     """Set the year's indicators [(code, name, task_area code, max_points)]: the maxima must sum to 100."""
     _require_admin(user)
-    assessment_round = ensure_round(year)
-    _require_unscored(assessment_round)
+    year = checked_year(year)
     codes = [code for code, *_ in indicators]
     if len(set(codes)) != len(codes):
         raise DomainError("指标代码不能重复。")
@@ -143,6 +199,8 @@ def save_indicators(user, year, indicators):
     if refusal:
         raise DomainError(refusal)
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_unscored(assessment_round)
         system = assessment_round.system
         system.indicators.all().delete()
         Indicator.objects.bulk_create(
@@ -152,41 +210,20 @@ def save_indicators(user, year, indicators):
     return assessment_round.system
 
 
-# --- who is assessed -----------------------------------------------------------------------------------
+# --- scores, vetoes, exemptions ------------------------------------------------------------------------
 
 
-def designated_in_year(year, town_codes=None):
-    """town code → (tier, city code) of every town designated at some point of the year; when a town changed
-    tier within the year, the latest designation counts."""
-    designations = (
-        Designation.objects.in_year(year).select_related("town").order_by("town_id", "from_year", "id")
+def _require_scoring_open(assessment_round, what="录入得分"):
+    """Scores, imports, vetoes and exemptions are inputs of the run: taken only while scoring is open."""
+    if assessment_round.state == RoundState.OPEN:
+        return
+    job = ""
+    if assessment_round.job_state in ACTIVE_JOB:
+        job = f"（计算任务{assessment_round.get_job_state_display()}）"
+    raise DomainError(
+        f"{assessment_round.year}年度评价{assessment_round.get_state_display()}{job}，不能再{what}。"
+        + ("如需更正请先重新开放。" if assessment_round.state != RoundState.SCORING_CLOSED else "")
     )
-    if town_codes is not None:
-        designations = designations.filter(town_id__in=set(town_codes))
-    held = {}
-    for designation in designations:
-        held[designation.town_id] = (designation.tier, designation.town.city_id)
-    return held
-
-
-def unassessed_towns(year):
-    """The designated towns with no score yet for the year: shown before a run so that none is forgotten."""
-    assessment_round = ensure_round(year)
-    scored = set(assessment_round.scores.values_list("town_id", flat=True).distinct())
-    held = designated_in_year(assessment_round.year)
-    return Town.objects.filter(code__in=[code for code in held if code not in scored]).select_related(
-        "county", "city"
-    )
-
-
-# --- scores and vetoes ---------------------------------------------------------------------------------
-
-
-def _require_scoring_open(assessment_round):
-    if assessment_round.state != RoundState.OPEN:
-        raise DomainError(
-            f"{assessment_round.year}年度评价{assessment_round.get_state_display()}，不能再录入得分。"
-        )
 
 
 def _may_score(user, town):
@@ -200,28 +237,29 @@ def _may_score(user, town):
 
 def save_scores(user, year, town, points_by_code):
     """Enter (or correct) a town's points per indicator code for the year (R7)."""
-    assessment_round = ensure_round(year)
+    year = checked_year(year)
     _may_score(user, town)
-    _require_scoring_open(assessment_round)
-    if town.code not in designated_in_year(assessment_round.year, [town.code]):
-        raise DomainError(f"{town.name}在 {assessment_round.year} 年不是示范镇，不参加评价。")
-    indicators = {i.code: i for i in assessment_round.system.indicators.all()}
-    problems, values = [], {}
-    for code, raw in points_by_code.items():
-        indicator = indicators.get(code)
-        if indicator is None:
-            problems.append(f"指标 {code} 不存在")
-            continue
-        if raw in (None, ""):
-            continue
-        problem = rules.points_refusal(raw, indicator.max_points)
-        if problem:
-            problems.append(f"{code} {indicator.name}：{problem}")
-        else:
-            values[indicator] = Decimal(str(raw)).quantize(Decimal("0.01"))
-    if problems:
-        raise DomainError("得分有误：" + "；".join(problems), details=problems)
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_scoring_open(assessment_round)
+        if town.code not in designated_in_year(year, [town.code]):
+            raise DomainError(f"{town.name}在 {year} 年不是示范镇，不参加评价。")
+        indicators = {i.code: i for i in assessment_round.system.indicators.all()}
+        problems, values = [], {}
+        for code, raw in points_by_code.items():
+            indicator = indicators.get(code)
+            if indicator is None:
+                problems.append(f"指标 {code} 不存在")
+                continue
+            if raw in (None, ""):
+                continue
+            problem = rules.points_refusal(raw, indicator.max_points)
+            if problem:
+                problems.append(f"{code} {indicator.name}：{problem}")
+            else:
+                values[indicator] = Decimal(str(raw)).quantize(Decimal("0.01"))
+        if problems:
+            raise DomainError("得分有误：" + "；".join(problems), details=problems)
         for indicator, points in values.items():
             Score.objects.update_or_create(
                 round=assessment_round,
@@ -241,44 +279,45 @@ class ScoreImportSummary:
 def import_scores(file_name, data, year, actor=None):
     """import_scores: every row checked first; any bad row (unknown town or indicator, points outside
     0…maximum, duplicate row, town with no designation that year) imports nothing (R7)."""
-    assessment_round = ensure_round(year)
-    _require_scoring_open(assessment_round)
+    year = checked_year(year)
     rows = read_table(file_name, data, SCORE_COLUMNS)
-    indicators = {i.code: i for i in assessment_round.system.indicators.all()}
-    codes = {row.values.get("town_code", "").strip() for row in rows}
-    towns = Town.objects.in_bulk(list(codes))
-    held = designated_in_year(assessment_round.year, codes)
-    errors, accepted, seen = [], [], {}
-    for row in rows:
-        code = row.values.get("town_code", "").strip()
-        indicator_code = row.values.get("indicator_code", "").strip().upper()
-        raw = row.values.get("points", "").strip()
-        problems = []
-        if code not in towns:
-            problems.append(f"区划代码 {code or '（空）'} 不存在")
-        elif code not in held:
-            problems.append(f"{towns[code].name}（{code}）在 {assessment_round.year} 年不是示范镇")
-        indicator = indicators.get(indicator_code)
-        if indicator is None:
-            problems.append(f"指标代码“{indicator_code}”不在 {assessment_round.year} 年的指标体系中")
-        else:
-            problem = rules.points_refusal(raw, indicator.max_points)
-            if problem:
-                problems.append(problem)
-        key = (code, indicator_code)
-        if key in seen:
-            problems.append(f"与第 {seen[key]} 行重复")
-        else:
-            seen[key] = row.number
-        if problems:
-            errors.append(f"第 {row.number} 行：{'；'.join(problems)}")
-        else:
-            accepted.append((towns[code], indicator, Decimal(raw).quantize(Decimal("0.01"))))
-    if errors:
-        raise DomainError(
-            f"导入未执行：{len(errors)} 行有错误，请修改后重新导入（没有写入任何数据）。", details=errors
-        )
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_scoring_open(assessment_round, "导入得分")
+        indicators = {i.code: i for i in assessment_round.system.indicators.all()}
+        codes = {row.values.get("town_code", "").strip() for row in rows}
+        towns = Town.objects.in_bulk(list(codes))
+        held = designated_in_year(year, codes)
+        errors, accepted, seen = [], [], {}
+        for row in rows:
+            code = row.values.get("town_code", "").strip()
+            indicator_code = row.values.get("indicator_code", "").strip().upper()
+            raw = row.values.get("points", "").strip()
+            problems = []
+            if code not in towns:
+                problems.append(f"区划代码 {code or '（空）'} 不存在")
+            elif code not in held:
+                problems.append(f"{towns[code].name}（{code}）在 {year} 年不是示范镇")
+            indicator = indicators.get(indicator_code)
+            if indicator is None:
+                problems.append(f"指标代码“{indicator_code}”不在 {year} 年的指标体系中")
+            else:
+                problem = rules.points_refusal(raw, indicator.max_points)
+                if problem:
+                    problems.append(problem)
+            key = (code, indicator_code)
+            if key in seen:
+                problems.append(f"与第 {seen[key]} 行重复")
+            else:
+                seen[key] = row.number
+            if problems:
+                errors.append(f"第 {row.number} 行：{'；'.join(problems)}")
+            else:
+                accepted.append((towns[code], indicator, Decimal(raw).quantize(Decimal("0.01"))))
+        if errors:
+            raise DomainError(
+                f"导入未执行：{len(errors)} 行有错误，请修改后重新导入（没有写入任何数据）。", details=errors
+            )
         for town, indicator, points in accepted:
             Score.objects.update_or_create(
                 round=assessment_round,
@@ -290,20 +329,19 @@ def import_scores(file_name, data, year, actor=None):
 
 
 def record_veto(user, year, town, reason, doc_no="", document=None):
-    """一票否决 with its reason and proving document (R7); province_admin, or an operator command (user None)."""
+    """一票否决 with its reason and proving document (R7); province_admin, or an operator command (user None).
+    An input of the run: recorded only while scoring is open."""
     if user is not None:
         _require_admin(user)
-    assessment_round = ensure_round(year)
-    if assessment_round.is_frozen:
-        raise DomainError(
-            f"{assessment_round.year}年度评价已发布，不能再登记一票否决（如需更正请先重新开放）。"
-        )
-    if town.code not in designated_in_year(assessment_round.year, [town.code]):
-        raise DomainError(f"{town.name}在 {assessment_round.year} 年不是示范镇。")
+    year = checked_year(year)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写一票否决事项。")
     with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_scoring_open(assessment_round, "登记一票否决")
+        if town.code not in designated_in_year(year, [town.code]):
+            raise DomainError(f"{town.name}在 {year} 年不是示范镇。")
         veto = Veto(
             round=assessment_round, town=town, reason=reason[:300], doc_no=(doc_no or "").strip()[:100]
         )
@@ -314,41 +352,164 @@ def record_veto(user, year, town, reason, doc_no="", document=None):
     return veto
 
 
+def record_exemption(user, year, town, reason, doc_no):
+    """免评 (R7): a designated town left out of the year's assessment, with a reason and a document number;
+    a provincial town without scores is published only so (issue 8, point 7). Only while scoring is open,
+    and only for a town without any score."""
+    if user is not None:
+        _require_admin(user)
+    year = checked_year(year)
+    reason, doc_no = (reason or "").strip(), (doc_no or "").strip()
+    if not reason or not doc_no:
+        raise DomainError("免评须填写原因和文号。")
+    with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_scoring_open(assessment_round, "登记免评")
+        if town.code not in designated_in_year(year, [town.code]):
+            raise DomainError(f"{town.name}在 {year} 年不是示范镇。")
+        if assessment_round.scores.filter(town=town).exists():
+            raise DomainError(f"{town.name}在 {year} 年已有得分，不能免评。")
+        if assessment_round.exemptions.filter(town=town).exists():
+            raise DomainError(f"{town.name}在 {year} 年已登记免评。")
+        return Exemption.objects.create(
+            round=assessment_round, town=town, reason=reason[:300], doc_no=doc_no[:100], recorded_by=user
+        )
+
+
 # --- the job -------------------------------------------------------------------------------------------
 
 
-def start_assessment(user, year):
+def _predecessor_refusal(year):
+    """R9 reads year − 1's published results: a run waits for a reopened or unpublished year − 1."""
+    previous = AssessmentRound.objects.filter(year=year - 1).first()
+    if previous is None or previous.state == RoundState.PUBLISHED:
+        return None
+    if previous.publications.exists():
+        return (
+            f"{year - 1}年度评价已重新开放、尚未重新发布；{year}年度的淘汰判定要用到{year - 1}年度已发布的结果，"
+            f"请先重新发布{year - 1}年度评价，再运行{year}年度计算。"
+        )
+    if previous.scores.exists():
+        return (
+            f"{year - 1}年度评价已开始评分、尚未发布；{year}年度的淘汰判定要用到{year - 1}年度已发布的结果，"
+            f"请先发布{year - 1}年度评价，再运行{year}年度计算。"
+        )
+    return None
+
+
+def _successor_refusal(year, what):
+    """No published or computed year ever rests on a changed predecessor (issue 8, point 4)."""
+    following = AssessmentRound.objects.filter(year=year + 1).first()
+    if following is None:
+        return None
+    if following.state in (RoundState.SCORING_CLOSED, RoundState.COMPUTED, RoundState.PUBLISHED):
+        return (
+            f"{year + 1}年度评价{following.get_state_display()}，其淘汰判定依据{year}年度已发布的结果；"
+            f"须先重新开放{year + 1}年度评价，才能{what}{year}年度评价。"
+        )
+    return None
+
+
+def _fail_if_stale(locked):
+    """Inside the round's lock: a queued or running job whose lease expired is recorded as failed."""
+    reason = selectors.stale_reason(locked)
+    if reason is None:
+        return False
+    log.warning("assessment %s: %s", locked.year, reason)
+    locked.job_state, locked.job_message = JobState.FAILED, reason[:300]
+    locked.job_token, locked.job_finished_at = None, timezone.now()
+    locked.save(update_fields=["job_state", "job_message", "job_token", "job_finished_at", "updated_at"])
+    return True
+
+
+def start_assessment(user, year, confirm_incomplete=False):
     """Queue the year's computation. Two starts at once give one run: the round row is locked and a queued
-    or running job is not queued again. Returns (round, started: bool)."""
+    or running job (whose lease holds) is not queued again. Queuing closes scoring in the same transaction.
+    Refused while year − 1 is reopened or unpublished, and while towns are incompletely scored or unscored
+    unless a province_admin confirms (recorded on the run). Returns (round, started: bool)."""
     if user is not None:
         _require_admin(user)
-    assessment_round = ensure_round(year)
+    year = checked_year(year)
     with transaction.atomic():
-        locked = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
+        locked = _locked_round(year)
         if locked.is_frozen:
             raise DomainError(f"{locked.year}年度评价已发布并冻结；重新计算须先由省级管理员重新开放。")
-        if locked.job_state in (JobState.QUEUED, JobState.RUNNING):
+        if locked.job_state in ACTIVE_JOB and not _fail_if_stale(locked):
             return locked, False
-        # Computing closes scoring: the figures the job reads cannot change under it.
+        refusal = _predecessor_refusal(year)
+        if refusal:
+            raise DomainError(refusal)
+        incomplete, unassessed = rules.scoring_gaps(selectors.year_inputs(locked))
+        confirmation = ""
+        if incomplete or unassessed:
+            gaps = f"{len(incomplete)} 个镇评分不完整、{len(unassessed)} 个镇未录入得分"
+            if not confirm_incomplete:
+                raise DomainError(
+                    f"{year}年度有 {gaps}；请补齐得分（或为未评的镇登记免评），"
+                    "或由省级管理员明确确认后再计算（确认将记录在本次计算和受影响的结果上）。",
+                    details=[
+                        *(f"评分不完整：{code}" for code in incomplete),
+                        *(f"未录入得分：{code}" for code in unassessed),
+                    ],
+                )
+            who = getattr(user, "username", None) or "系统"
+            confirmation = f"经 {who} 确认，在 {gaps} 的情况下计算（{timezone.localtime():%Y-%m-%d %H:%M}）"
         locked.state = RoundState.SCORING_CLOSED
         locked.job_state, locked.job_progress = JobState.QUEUED, 0
         locked.job_message = "已提交，等待计算"
         locked.job_started_at, locked.job_finished_at = timezone.now(), None
-        locked.save(
-            update_fields=["job_state", "job_progress", "job_message", "job_started_at", "job_finished_at"]
-        )
+        locked.job_token, locked.job_heartbeat_at = None, None
+        locked.run_by = user
+        locked.run_confirmed_incomplete, locked.run_confirmation = bool(confirmation), confirmation
+        locked.save()
         from .tasks import run_assessment_job
 
+        round_id = locked.pk
         # robust: without a worker the job runs inside this request; its failure is recorded on the round
         # (job_state failed, with the reason) rather than turned into a server error.
-        transaction.on_commit(lambda: run_assessment_job.delay(locked.pk), robust=True)
+        transaction.on_commit(lambda: run_assessment_job.delay(round_id), robust=True)
     return locked, True
 
 
-def _progress(round_id, percent, message, state=JobState.RUNNING):
-    AssessmentRound.objects.filter(pk=round_id).update(
-        job_state=state, job_progress=percent, job_message=message
+class _LeaseLost(Exception):
+    """The run's lease is no longer this worker's (it was taken as dead, or another run started)."""
+
+
+class _Heartbeat(threading.Thread):
+    """Renews the running job's heartbeat while its worker is alive; dies with it."""
+
+    def __init__(self, round_id, token):
+        super().__init__(daemon=True, name=f"assessment-heartbeat-{round_id}")
+        self.round_id, self.token = round_id, token
+        self.interval = settings.ASSESSMENT_JOB_HEARTBEAT_SECONDS
+        self.stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    AssessmentRound.objects.filter(
+                        pk=self.round_id, job_token=self.token, job_state=JobState.RUNNING
+                    ).update(job_heartbeat_at=timezone.now())
+                except Exception:
+                    log.warning("assessment heartbeat %s failed", self.round_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+def _progress(round_id, token, percent, message):
+    updated = AssessmentRound.objects.filter(pk=round_id, job_token=token, job_state=JobState.RUNNING).update(
+        job_progress=percent, job_message=message, job_heartbeat_at=timezone.now()
     )
+    if not updated:
+        raise _LeaseLost()
+    pause = settings.ASSESSMENT_JOB_STEP_PAUSE_SECONDS
+    if pause:
+        time.sleep(pause)
 
 
 @dataclass(frozen=True)
@@ -362,209 +523,382 @@ class RunSummary:
 
 
 def compute_round(round_id):
-    """The assessment job (R7–R9): composite scores and grades, competition ranks per tier (vetoed last),
-    praise and criticism lists with boundary ties, two-year eliminations with substitutes. A second run of
-    the same year replaces the draft results instead of adding to them."""
-    claimed = AssessmentRound.objects.filter(
-        pk=round_id, job_state__in=[JobState.QUEUED, JobState.IDLE]
-    ).update(job_state=JobState.RUNNING, job_progress=5, job_message="读取得分")
+    """The assessment job (R7–R9): claims the queued run with a token, keeps its heartbeat while it works
+    and writes the year's draft results in one transaction at the end (rules.assess_year). A second run of
+    the same year replaces the draft instead of adding to it; a worker that lost its lease writes nothing."""
+    token = uuid.uuid4()
+    claim = {
+        "job_state": JobState.RUNNING,
+        "job_token": token,
+        "job_heartbeat_at": timezone.now(),
+        "job_progress": 5,
+        "job_message": "读取得分",
+    }
+    claimed = AssessmentRound.objects.filter(pk=round_id, job_state=JobState.QUEUED).update(**claim)
     if not claimed:
-        # Another worker holds this round (or it is already done): one run at a time.
+        # Called directly (shell, tests) on a round nobody queued: it closes scoring as a queued run does.
+        claimed = (
+            AssessmentRound.objects.filter(pk=round_id, job_state=JobState.IDLE)
+            .exclude(state=RoundState.PUBLISHED)
+            .update(state=RoundState.SCORING_CLOSED, job_started_at=timezone.now(), **claim)
+        )
+    if not claimed:
+        # Another worker holds this round (or it is done, failed or published): one run at a time.
         return None
+    heartbeat = _Heartbeat(round_id, token)
+    heartbeat.start()
     try:
-        summary = _compute(AssessmentRound.objects.select_related("system").get(pk=round_id))
+        return _compute(round_id, token)
+    except _LeaseLost:
+        log.warning("assessment %s: the run's lease was lost; nothing written", round_id)
+        return None
     except Exception as exc:
         log.exception("assessment %s failed", round_id)
-        AssessmentRound.objects.filter(pk=round_id).update(
-            job_state=JobState.FAILED, job_message=f"计算失败：{exc}"[:300], job_finished_at=timezone.now()
+        AssessmentRound.objects.filter(pk=round_id, job_token=token).update(
+            job_state=JobState.FAILED,
+            job_message=f"计算失败：{exc}"[:300],
+            job_finished_at=timezone.now(),
+            job_token=None,
         )
         raise
-    return summary
+    finally:
+        heartbeat.stop()
 
 
-def _compute(assessment_round):
-    year = assessment_round.year
-    thresholds = rules.Thresholds(
-        assessment_round.excellent_threshold, assessment_round.good_threshold, assessment_round.pass_threshold
-    )
-    held = designated_in_year(year)
-    totals = dict(
-        assessment_round.scores.values("town_id")
-        .annotate(total=Sum("points"))
-        .values_list("town_id", "total")
-    )
-    vetoed = set(assessment_round.vetoes.values_list("town_id", flat=True))
-    _progress(assessment_round.pk, 30, "计算综合得分与排名")
-
-    by_tier = defaultdict(list)
-    for code, (tier, city) in held.items():
-        if code in totals:
-            by_tier[tier].append(rules.Entry(code, city, tier, Decimal(totals[code]), code in vetoed))
-    ranked = {tier: rules.rank_tier(entries, thresholds) for tier, entries in by_tier.items()}
-
-    provincial = ranked.get(Tier.PROVINCIAL, [])
-    praised = rules.praised(provincial, assessment_round.top_count)
-    criticised = rules.criticised(provincial, assessment_round.bottom_count)
-    _progress(assessment_round.pk, 60, "比对上一年度结果，确定淘汰与递补")
-
-    previous = AssessmentRound.objects.filter(year=year - 1, state=RoundState.PUBLISHED).first()
-    last_bottom, provincial_last_year = None, set()
-    if previous is not None:
-        notice = previous.notices.filter(kind=NoticeKind.CRITICISM).first()
-        last_bottom = set(notice.results.values_list("town_id", flat=True)) if notice else set()
-        provincial_last_year = set(
-            previous.results.filter(tier=Tier.PROVINCIAL, assessed=True).values_list("town_id", flat=True)
-        )
-    this_bottom = {r.town_code for r in criticised}
-    out = rules.eliminated(this_bottom, last_bottom, provincial_last_year & {r.town_code for r in provincial})
-    worst_first = sorted((r for r in provincial if r.town_code in out), key=lambda r: (-r.rank, r.town_code))
-    candidates = [
-        rules.Candidate(r.town_code, r.city_code, r.tier, r.score, r.grade)
-        for tier in (Tier.CITY, Tier.COUNTY)
-        for r in ranked.get(tier, [])
-        if not r.vetoed
-    ]
-    substitutions = rules.substitutes([(r.town_code, r.city_code) for r in worst_first], candidates)
-
-    assessed = sum(1 for code in held if code in totals)
+def _compute(round_id, token):
+    assessment_round = AssessmentRound.objects.select_related("system").get(pk=round_id)
+    inputs = selectors.year_inputs(assessment_round)
+    _progress(round_id, token, 30, "计算综合得分与排名")
+    outcome = rules.assess_year(inputs)
+    _progress(round_id, token, 60, "比对上一年度结果，确定淘汰与递补")
     with transaction.atomic():
-        # Draft results of an earlier run of this year are replaced, never added to.
-        assessment_round.notices.all().delete()
-        assessment_round.eliminations.all().delete()
-        assessment_round.results.all().delete()
-        rows = [
-            Result(
-                round=assessment_round,
-                town_id=r.town_code,
-                tier=r.tier,
-                assessed=True,
-                score=r.score,
-                grade=r.grade,
-                rank=r.rank,
-                vetoed=r.vetoed,
-            )
-            for tier_ranked in ranked.values()
-            for r in tier_ranked
-        ]
-        rows += [
-            Result(round=assessment_round, town_id=code, tier=tier, assessed=False)
-            for code, (tier, _city) in held.items()
-            if code not in totals
-        ]
-        Result.objects.bulk_create(rows, batch_size=1000)
-        results = {r.town_id: r for r in assessment_round.results.all()}
-        for kind, chosen in ((NoticeKind.PRAISE, praised), (NoticeKind.CRITICISM, criticised)):
-            notice = Notice.objects.create(round=assessment_round, kind=kind)
-            notice.results.set([results[r.town_code] for r in chosen])
-        Elimination.objects.bulk_create(
-            Elimination(
-                round=assessment_round,
-                town_id=s.eliminated_code,
-                substitute_id=s.substitute_code,
-                substitute_tier=s.substitute_tier or "",
-                substitute_score=s.substitute_score,
-                same_city=s.same_city,
-            )
-            for s in substitutions
-        )
-        AssessmentRound.objects.filter(pk=assessment_round.pk).update(
+        locked = AssessmentRound.objects.select_for_update().get(pk=round_id)
+        if locked.job_token != token or locked.job_state != JobState.RUNNING:
+            raise _LeaseLost()
+        _replace_draft(locked, inputs, outcome)
+        assessed = sum(len(towns) for towns in outcome.ranked.values())
+        unassessed = len(outcome.unassessed) + len(outcome.exempt)
+        AssessmentRound.objects.filter(pk=round_id).update(
             state=RoundState.COMPUTED,
             job_state=JobState.DONE,
             job_progress=100,
-            job_message=f"已完成：参评 {assessed} 个，未评 {len(held) - assessed} 个",
+            job_message=f"已完成：参评 {assessed} 个，未评 {unassessed} 个",
             job_finished_at=timezone.now(),
+            job_token=None,
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Result._meta.db_table}")
     return RunSummary(
-        year=year,
+        year=inputs.year,
         assessed=assessed,
-        unassessed=len(held) - assessed,
-        praised=len(praised),
-        criticised=len(criticised),
-        eliminated=len(substitutions),
+        unassessed=unassessed,
+        praised=len(outcome.praised),
+        criticised=len(outcome.criticised),
+        eliminated=len(outcome.substitutions),
     )
+
+
+def _replace_draft(assessment_round, inputs, outcome):
+    """The year's draft (proposed) results, notices and eliminations, replaced as a whole; published ones
+    stay in force until a publication replaces them."""
+    drafts = {"status": ResultStatus.PROPOSED}
+    for notice in assessment_round.notices.filter(**drafts):
+        notice.results.clear()
+    assessment_round.notices.filter(**drafts).delete()
+    assessment_round.eliminations.filter(**drafts).delete()
+    assessment_round.results.filter(**drafts).delete()
+    tiers = {town.town_code: town.tier for town in inputs.towns}
+    incomplete = set(outcome.incomplete)
+    rows = [
+        Result(
+            round=assessment_round,
+            town_id=r.town_code,
+            tier=r.tier,
+            assessed=True,
+            score=r.score,
+            grade=r.grade,
+            rank=r.rank,
+            vetoed=r.vetoed,
+            incomplete=r.town_code in incomplete,
+        )
+        for towns in outcome.ranked.values()
+        for r in towns
+    ]
+    rows += [
+        Result(round=assessment_round, town_id=code, tier=tiers[code], assessed=False)
+        for code in outcome.unassessed
+    ]
+    rows += [
+        Result(round=assessment_round, town_id=code, tier=tiers[code], assessed=False, exempt=True)
+        for code in outcome.exempt
+    ]
+    Result.objects.bulk_create(rows, batch_size=1000)
+    results = {r.town_id: r for r in assessment_round.results.filter(**drafts)}
+    for kind, chosen in ((NoticeKind.PRAISE, outcome.praised), (NoticeKind.CRITICISM, outcome.criticised)):
+        notice = Notice.objects.create(round=assessment_round, kind=kind)
+        notice.results.set([results[r.town_code] for r in chosen])
+    Elimination.objects.bulk_create(
+        Elimination(
+            round=assessment_round,
+            town_id=s.eliminated_code,
+            substitute_id=s.substitute_code,
+            substitute_tier=s.substitute_tier or "",
+            substitute_score=s.substitute_score,
+            same_city=s.same_city,
+        )
+        for s in outcome.substitutions
+    )
+
+
+def fail_stale_runs():
+    """For Celery beat: record as failed every queued or running job whose lease expired. Returns the years."""
+    failed = []
+    for candidate in AssessmentRound.objects.filter(job_state__in=ACTIVE_JOB).only("pk"):
+        with transaction.atomic():
+            locked = AssessmentRound.objects.select_for_update().get(pk=candidate.pk)
+            if locked.job_state in ACTIVE_JOB and _fail_if_stale(locked):
+                failed.append(locked.year)
+    return failed
 
 
 # --- publication ---------------------------------------------------------------------------------------
 
 
 def publish(user, year, doc_prefix):
-    """Publish the year's results (R8, R9): notice numbers, every designation change at once, the 约谈
-    follow-ups, and the round frozen. One transaction."""
+    """Publish the year's computed results (R8, R9), or re-publish a corrected year, in one transaction:
+    notices numbered (a changed notice re-issued under a new number, the old one kept as superseded; an
+    unchanged one stays as it is), the designations reconciled with the result (eliminations, substitutes,
+    and after a correction their reversals under the correction's number), the 约谈 follow-ups, the round
+    frozen. Re-publishing an unchanged result changes no designation and issues no document."""
     if user is not None:
         _require_admin(user)
     doc_prefix = (doc_prefix or "").strip()
     if not doc_prefix:
         raise DomainError("请填写发文字号前缀，如 吉示范镇办。")
-    assessment_round = ensure_round(year)
-    today = timezone.localdate()
+    year = checked_year(year)
+    today, now = timezone.localdate(), timezone.now()
     with transaction.atomic():
-        locked = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
+        locked = (
+            AssessmentRound.objects.select_for_update().select_related("system").filter(year=year).first()
+        )
+        if locked is None:
+            raise DomainError(f"{year}年度评价尚未计算，须先运行计算再发布。")
+        if locked.job_state in ACTIVE_JOB and selectors.stale_reason(locked) is None:
+            raise DomainError(f"{year}年度评价计算任务{locked.get_job_state_display()}，完成后才能发布。")
         if locked.state != RoundState.COMPUTED:
             raise DomainError(
                 f"{locked.year}年度评价当前为“{locked.get_state_display()}”，须先运行计算再发布。"
             )
-        used = Notice.objects.filter(doc_no__startswith=f"{doc_prefix}〔{today.year}〕").count()
-        numbers = {}
-        # Praise is numbered before criticism, as the office issues them.
-        notices = sorted(locked.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
-        for offset, notice in enumerate(notices, start=1):
-            notice.doc_no = rules.notice_doc_no(doc_prefix, today.year, used + offset)
-            notice.date, notice.status = today, ResultStatus.PUBLISHED
-            notice.save()
-            numbers[notice.kind] = notice.doc_no
-        locked.results.update(status=ResultStatus.PUBLISHED)
-        criticism_doc = numbers.get(NoticeKind.CRITICISM, "")
-        for elimination in locked.eliminations.select_related("town", "substitute"):
-            active = Designation.objects.active().filter(town=elimination.town, tier=Tier.PROVINCIAL).first()
-            if active is not None:
-                active.to_year, active.ended, active.end_doc_no = (
-                    max(locked.year, active.from_year),
-                    Ended.ELIMINATED,
-                    criticism_doc,
-                )
-                active.save(update_fields=["to_year", "ended", "end_doc_no", "updated_at"])
-            if elimination.substitute is not None:
-                replace_designation(
-                    elimination.substitute,
-                    Tier.PROVINCIAL,
-                    locked.year,
-                    criticism_doc,
-                    began=Began.SUBSTITUTE,
-                    ended=Ended.PROMOTED,
-                )
-            elimination.status = ResultStatus.PUBLISHED
-            elimination.save(update_fields=["status"])
-        criticised = locked.notices.filter(kind=NoticeKind.CRITICISM).first()
-        if criticised is not None:
-            for result in criticised.results.all():
-                TalkFollowUp.objects.get_or_create(round=locked, town_id=result.town_id)
-        locked.state, locked.published_at, locked.published_by = RoundState.PUBLISHED, timezone.now(), user
+        refusal = _successor_refusal(year, "发布")
+        if refusal:
+            raise DomainError(refusal)
+        plan = selectors.publication_plan(locked)
+        if plan.unexempted:
+            names = dict(Town.objects.filter(code__in=plan.unexempted).values_list("code", "name"))
+            listed = "、".join(f"{names.get(code, code)}（{code}）" for code in plan.unexempted)
+            raise DomainError(
+                f"以下省级示范镇未评且未登记免评：{listed}。请录入得分，或登记免评（须填写原因和文号）后重新计算再发布。",
+                details=list(plan.unexempted),
+            )
+        publication = Publication.objects.create(
+            round=locked,
+            number=plan.number,
+            published_at=now,
+            published_by=user,
+            doc_prefix=doc_prefix,
+            reason=locked.reopened_reason if not plan.first else "",
+        )
+        issued = _publish_notices(locked, plan, publication, doc_prefix, today)
+        _publish_results(locked)
+        doc_no = issued.get(NoticeKind.CRITICISM, "")
+        if not plan.first and plan.reconciliation:
+            doc_no = take_number(
+                doc_prefix, today.year, "correction", f"关于更正{year}年度示范镇评价结果的通知"
+            )
+            publication.correction_doc_no = doc_no
+        _reconcile_designations(locked, publication, plan, doc_no)
+        _reconcile_talks(locked, plan)
+        publication.summary = _summary(plan)[:500]
+        publication.save()
+        locked.state, locked.published_at, locked.published_by = RoundState.PUBLISHED, now, user
         locked.doc_prefix, locked.reopened_reason = doc_prefix, ""
         locked.save()
     return locked
 
 
+def _publish_notices(locked, plan, publication, doc_prefix, today):
+    issued = {}
+    drafts = {r.town_id: r for r in locked.results.filter(status=ResultStatus.PROPOSED)}
+    for notice_plan in plan.notices:
+        draft, current = notice_plan.draft, notice_plan.current
+        if not notice_plan.reissue:
+            # Unchanged: the notice in force stays, listing the same towns' new (identical) results.
+            current.results.set([drafts[r.town_id] for r in current.results.all()])
+            draft.results.clear()
+            draft.delete()
+            continue
+        label = NoticeKind(notice_plan.kind).label
+        doc_no = take_number(
+            doc_prefix, today.year, f"notice_{notice_plan.kind}", f"{locked.year}年度示范镇{label}"
+        )
+        if current is not None:
+            current.status, current.superseded_by = ResultStatus.SUPERSEDED, draft
+            current.save(update_fields=["status", "superseded_by"])
+        draft.doc_no, draft.date, draft.status, draft.publication = (
+            doc_no,
+            today,
+            ResultStatus.PUBLISHED,
+            publication,
+        )
+        draft.save()
+        issued[notice_plan.kind] = doc_no
+    return issued
+
+
+def _publish_results(locked):
+    """The draft becomes the published result; the one it replaces is kept only where a superseded notice
+    still lists it."""
+    earlier = locked.results.filter(status=ResultStatus.PUBLISHED)
+    earlier.filter(notices__isnull=True).delete()
+    locked.results.filter(status=ResultStatus.PUBLISHED).update(status=ResultStatus.SUPERSEDED)
+    locked.results.filter(status=ResultStatus.PROPOSED).update(status=ResultStatus.PUBLISHED)
+    locked.eliminations.filter(status=ResultStatus.PUBLISHED).update(status=ResultStatus.SUPERSEDED)
+    locked.eliminations.filter(status=ResultStatus.PROPOSED).update(status=ResultStatus.PUBLISHED)
+
+
+def _record(publication, designation, effect, cause, doc_no):
+    PublicationChange.objects.get_or_create(
+        designation=designation,
+        effect=effect,
+        defaults={
+            "publication": publication,
+            "town_id": designation.town_id,
+            "cause": cause,
+            "doc_no": doc_no,
+        },
+    )
+
+
+def _end(designation, year, ended, doc_no):
+    designation.to_year = max(year, designation.from_year)
+    designation.ended, designation.end_doc_no = ended, doc_no
+    designation.save(update_fields=["to_year", "ended", "end_doc_no", "updated_at"])
+
+
+def _active(town_code):
+    Town.objects.select_for_update().filter(pk=town_code).exists()
+    return Designation.objects.active().filter(town_id=town_code).first()
+
+
+def _reconcile_designations(locked, publication, plan, doc_no):
+    """R9 and its corrections, with the decision's document number on every designation it touches."""
+    year, changes = locked.year, plan.reconciliation
+    towns = Town.objects.in_bulk([*changes.restore, *changes.eliminate, *changes.revoke, *changes.promote])
+    for code in changes.restore:
+        active = _active(code)
+        if active is not None and active.tier == Tier.PROVINCIAL:
+            _record(publication, active, ChangeEffect.BEGAN, ChangeCause.ELIMINATION_REVERSED, doc_no)
+            continue
+        restored = replace_designation(
+            towns[code], Tier.PROVINCIAL, year, doc_no, began=Began.RESTORED, ended=Ended.CHANGED
+        )
+        if active is not None:
+            active.refresh_from_db()
+            _record(publication, active, ChangeEffect.ENDED, ChangeCause.ELIMINATION_REVERSED, doc_no)
+        _record(publication, restored, ChangeEffect.BEGAN, ChangeCause.ELIMINATION_REVERSED, doc_no)
+    for code in changes.revoke:
+        promoted = (
+            PublicationChange.objects.filter(
+                publication__round=locked,
+                town_id=code,
+                effect=ChangeEffect.BEGAN,
+                cause=ChangeCause.SUBSTITUTION,
+            )
+            .select_related("designation")
+            .latest("id")
+            .designation
+        )
+        active = _active(code)
+        if active is not None and active.pk == promoted.pk:
+            _end(active, year, Ended.REVOKED, doc_no)
+            former_tier = plan.former_tiers.get(code)
+            if former_tier:
+                restored = replace_designation(
+                    towns[code], former_tier, year, doc_no, began=Began.RESTORED, ended=Ended.REVOKED
+                )
+                _record(publication, restored, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION_REVOKED, doc_no)
+        _record(publication, promoted, ChangeEffect.ENDED, ChangeCause.SUBSTITUTION_REVOKED, doc_no)
+    for code in changes.eliminate:
+        active = _active(code)
+        if active is not None and active.tier == Tier.PROVINCIAL:
+            _end(active, year, Ended.ELIMINATED, doc_no)
+            _record(publication, active, ChangeEffect.ENDED, ChangeCause.ELIMINATION, doc_no)
+    for code in changes.promote:
+        former = _active(code)
+        promoted = replace_designation(
+            towns[code], Tier.PROVINCIAL, year, doc_no, began=Began.SUBSTITUTE, ended=Ended.PROMOTED
+        )
+        if former is not None:
+            former.refresh_from_db()
+            _record(publication, former, ChangeEffect.ENDED, ChangeCause.SUBSTITUTION, doc_no)
+        _record(publication, promoted, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION, doc_no)
+
+
+def _reconcile_talks(locked, plan):
+    for code in plan.talks_added:
+        talk, created = TalkFollowUp.objects.get_or_create(round=locked, town_id=code)
+        if not created:
+            talk.status, talk.note = TalkStatus.PENDING, ""
+            talk.save(update_fields=["status", "note", "updated_at"])
+    for talk in locked.talks.filter(town_id__in=plan.talks_cancelled, status=TalkStatus.PENDING):
+        talk.status, talk.note = TalkStatus.CANCELLED, "结果更正后不再列入通报批评，约谈撤销。"
+        talk.save(update_fields=["status", "note", "updated_at"])
+
+
+def _summary(plan):
+    if plan.changes_nothing:
+        return "重新发布，结果与已发布的一致：未重新发文，认定无变化。"
+    verb = "编发" if plan.first else "重新发文"
+    parts = [f"{NoticeKind(p.kind).label}{verb}" for p in plan.reissued]
+    labels = (("restore", "撤销淘汰"), ("eliminate", "淘汰"), ("revoke", "撤销递补"), ("promote", "递补"))
+    for name, label in labels:
+        codes = getattr(plan.reconciliation, name)
+        if codes:
+            parts.append(f"{label} {len(codes)} 个")
+    if plan.talks_added:
+        parts.append(f"新增约谈 {len(plan.talks_added)} 个")
+    if plan.talks_cancelled:
+        parts.append(f"撤销约谈 {len(plan.talks_cancelled)} 个")
+    return "；".join(parts)
+
+
 def reopen(user, year, reason):
-    """Reopen a published round: an explicit, audited act of a province_admin (R9). Scoring opens again so
-    that scores and vetoes can be corrected; a re-run replaces the results and a new publication re-numbers.
-    Designation changes already made stay as they are (a later decision changes them, with its own number)."""
+    """Reopen the year for correction: an explicit, audited act of a province_admin (R9). A published year's
+    results stay in force until it is published again; a computed draft is discarded. Scoring opens again.
+    Refused while the year's job runs, and while year + 1 is computed or published (reopen it first)."""
     _require_admin(user)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("重新开放须填写原因。")
-    assessment_round = ensure_round(year)
+    year = checked_year(year)
     with transaction.atomic():
-        locked = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
-        if locked.state != RoundState.PUBLISHED:
-            raise DomainError("只有已发布的年度评价需要重新开放。")
-        locked.state, locked.job_state, locked.reopened_reason = (
-            RoundState.OPEN,
-            JobState.IDLE,
-            reason[:300],
-        )
+        locked = AssessmentRound.objects.select_for_update().filter(year=year).first()
+        if locked is None or locked.state == RoundState.OPEN:
+            raise DomainError(f"{year}年度评价正在评分中，无需重新开放。")
+        if locked.job_state in ACTIVE_JOB and not _fail_if_stale(locked):
+            raise DomainError(f"{year}年度评价计算任务{locked.get_job_state_display()}，完成后才能重新开放。")
+        refusal = _successor_refusal(year, "重新开放")
+        if refusal:
+            raise DomainError(refusal)
+        drafts = {"status": ResultStatus.PROPOSED}
+        for notice in locked.notices.filter(**drafts):
+            notice.results.clear()
+        locked.notices.filter(**drafts).delete()
+        locked.eliminations.filter(**drafts).delete()
+        locked.results.filter(**drafts).delete()
+        locked.state, locked.job_state, locked.reopened_reason = RoundState.OPEN, JobState.IDLE, reason[:300]
+        locked.job_progress, locked.job_message, locked.job_token = 0, "", None
         locked.save()
     return locked
 
@@ -573,11 +907,14 @@ def mark_talk_held(user, talk, held_on, note=""):
     _require_admin(user)
     if held_on is None:
         raise DomainError("请填写约谈日期。")
-    talk.status, talk.held_on, talk.note = "held", held_on, (note or "").strip()
     with transaction.atomic():
+        talk = TalkFollowUp.objects.select_for_update().select_related("town").get(pk=talk.pk)
+        if talk.status == TalkStatus.CANCELLED:
+            raise DomainError(f"{talk.town.name}的约谈已因结果更正撤销，无需登记。")
+        talk.status, talk.held_on, talk.note = TalkStatus.HELD, held_on, (note or "").strip()
         talk.save()
     return talk
 
 
-def latestchecked_year():
+def latest_year():
     return AssessmentRound.objects.aggregate(year=Max("year"))["year"]

@@ -24,7 +24,16 @@ def run_previous_year():
 
     year = timezone.localdate().year - 1
     try:
+        # Unattended: never confirms incomplete scoring on anybody's behalf.
         _round, started = start_assessment(None, year)
     except DomainError as exc:
         return {"year": year, "started": False, "reason": exc.message}
     return {"year": year, "started": started}
+
+
+@shared_task(name="assessment.fail_stale_runs")
+def fail_stale_runs():
+    """For Celery beat: a run whose worker died (its lease expired) is recorded as failed, with the reason."""
+    from .services import fail_stale_runs as fail
+
+    return {"failed": fail()}

@@ -19,9 +19,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
 from core.exports import xlsx_response
-from core.scoping import covers, is_province_admin, restrict, scope_of
+from core.scoping import is_province_admin, restrict, scope_of
 from towns import selectors as town_selectors
 from towns.choices import Tier
 from towns.models import Region, Town
@@ -29,6 +29,7 @@ from towns.models import Region, Town
 from . import exports, selectors, services
 from .forms import (
     CopySystemForm,
+    ExemptionForm,
     IndicatorFormSet,
     PublishForm,
     RankingFilterForm,
@@ -36,6 +37,7 @@ from .forms import (
     ScoreForm,
     ScoreImportForm,
     SettingsForm,
+    SimulationForm,
     TalkHeldForm,
     VetoForm,
     YearForm,
@@ -61,11 +63,13 @@ ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 
 
 def _round(year):
-    """The year's round, created on first visit (R7); a year outside 2000–2100 is a page that does not exist."""
+    """The year's round, or its defaults until the first write creates it (a page visit never does); a
+    year outside 2000–2100 is a page that does not exist."""
     try:
-        return services.ensure_round(year)
+        year = checked_year(year)
     except DomainError:
         raise Http404("未找到。") from None
+    return selectors.round_or_default(year)
 
 
 def _require_admin(request, what):
@@ -74,9 +78,7 @@ def _require_admin(request, what):
 
 
 def _indicators(assessment_round):
-    return list(
-        assessment_round.system.indicators.select_related("task_area").order_by("task_area_id", "code")
-    )
+    return selectors.round_indicators(assessment_round)
 
 
 # --- the years -----------------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def _indicators(assessment_round):
 
 @login_required
 def assessment_index(request):
-    """The years' rounds; the current year's round is created on the first visit (R7)."""
+    """The years' rounds, and the current year's (its defaults until its first write)."""
     form = YearForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("assessment-round", year=form.cleaned_data["year"])
@@ -96,10 +98,12 @@ def assessment_index(request):
 # --- a year's round ------------------------------------------------------------------------------------
 
 
-def _result_summary(assessment_round):
+def _result_summary(assessment_round, status):
     """Per tier: designated, assessed, 未评, per grade and vetoed, from the round's results (one query)."""
+    if assessment_round.pk is None:
+        return []
     counts = (
-        Result.objects.filter(round=assessment_round)
+        Result.objects.filter(round=assessment_round, status=status)
         .values_list("tier", "assessed", "grade", "vetoed")
         .annotate(n=Count("id"))
     )
@@ -124,45 +128,68 @@ def _round_page(request, assessment_round, **forms):
     province = selectors.sees_proposed(user)
     year = assessment_round.year
     indicators = _indicators(assessment_round)
-    has_scores = assessment_round.scores.exists()
-    configurable = admin and assessment_round.state == RoundState.OPEN and not has_scores
+    has_scores = selectors.has_scores(assessment_round)
+    saved = assessment_round.pk is not None
+    state = assessment_round.state
+    job_state, job_message = selectors.effective_job(assessment_round)
     frozen = assessment_round.is_frozen
+    correcting = saved and state == RoundState.OPEN and assessment_round.publications.exists()
+    configurable = admin and state == RoundState.OPEN and not has_scores
+    status = selectors.shown_status(user, assessment_round)
     context = {
         "assessment_round": assessment_round,
         "indicators": indicators,
         "indicator_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
         "has_scores": has_scores,
         "configurable": configurable,
+        "settings_editable": admin and state == RoundState.OPEN and (not has_scores or correcting),
         "is_admin": admin,
         "sees_proposed": province,
-        "job_active": assessment_round.job_state in ACTIVE_JOB,
-        "may_run": admin and not frozen,
-        "notices": list(
-            selectors.visible_notices(user)
-            .prefetch_related(None)
-            .filter(round=assessment_round)
-            .annotate(towns=Count("results"))
-        ),
+        "job_state": job_state,
+        "job_state_label": JobState(job_state).label,
+        "job_message": job_message,
+        "job_active": job_state in ACTIVE_JOB,
+        "may_run": admin and not frozen and job_state not in ACTIVE_JOB,
+        "notices": [],
+        "publications": [],
     }
-    if configurable:
+    if saved:
+        notices = (
+            selectors.visible_notices(user).prefetch_related(None).filter(round__year=assessment_round.year)
+        )
+        if status == ResultStatus.PUBLISHED:
+            notices = notices.exclude(status=ResultStatus.PROPOSED)
+        context["notices"] = list(notices.annotate(towns=Count("results")).order_by("kind", "-id"))
+        context["publications"] = list(
+            assessment_round.publications.select_related("published_by").prefetch_related("notices")
+        )
+    if context["settings_editable"]:
         context["settings_form"] = forms.get("settings_form") or SettingsForm(
             initial=SettingsForm.initial_for(assessment_round)
         )
+    if configurable:
         years = IndicatorSystem.objects.exclude(year=year).order_by("-year").values_list("year", flat=True)
         context["copy_form"] = forms.get("copy_form") or CopySystemForm(years=list(years))
-    if province and not frozen:
-        # Shown before a run so that no designated town is forgotten (R7).
-        tiers = {code: tier for code, (tier, _city) in services.designated_in_year(year).items()}
-        towns = restrict(services.unassessed_towns(year), user).order_by("code")
-        context["unassessed"] = [(town, tiers.get(town.code)) for town in towns]
-    if admin and assessment_round.state == RoundState.COMPUTED:
+    if (province or user.role == Role.CITY_OFFICIAL) and state == RoundState.OPEN:
+        # Shown before a run so that no designated town is forgotten (R7, issue 8 point 7).
+        incomplete, unassessed = selectors.scoring_gaps(user, assessment_round)
+        context["incomplete"] = incomplete
+        context["unassessed"] = [(gap.town, gap.tier) for gap in unassessed]
+        context["has_gaps"] = bool(incomplete or unassessed)
+    if admin and state == RoundState.COMPUTED:
         context["publish_form"] = forms.get("publish_form") or PublishForm()
-    if admin and assessment_round.state == RoundState.PUBLISHED:
+        try:
+            context["preview"] = selectors.publication_preview(selectors.publication_plan(assessment_round))
+        except DomainError:
+            context["preview"] = None
+    if admin and saved and state != RoundState.OPEN and job_state not in ACTIVE_JOB:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
     if province:
-        context["summary"] = _result_summary(assessment_round)
+        context["summary"] = _result_summary(assessment_round, status)
     else:
-        mine = selectors.visible_results(user).filter(round=assessment_round)
+        mine = selectors.visible_results(user).filter(
+            round__year=assessment_round.year, status=ResultStatus.PUBLISHED
+        )
         context["my_results"] = sorted(
             mine, key=lambda r: (TIER_ORDER.get(r.tier, 9), not r.assessed, r.rank or 0, r.town_id)
         )
@@ -178,15 +205,16 @@ def round_detail(request, year):
 def round_progress(request, year):
     """The job's progress for the page's progress bar (polled every second while the job runs)."""
     assessment_round = get_object_or_404(AssessmentRound, year=year)
+    job_state, job_message = selectors.effective_job(assessment_round)
     return JsonResponse(
         {
             "year": assessment_round.year,
             "state": assessment_round.state,
             "state_label": assessment_round.get_state_display(),
-            "job_state": assessment_round.job_state,
-            "job_state_label": assessment_round.get_job_state_display(),
+            "job_state": job_state,
+            "job_state_label": JobState(job_state).label,
             "job_progress": assessment_round.job_progress,
-            "job_message": assessment_round.job_message,
+            "job_message": job_message,
         }
     )
 
@@ -235,7 +263,7 @@ def indicator_edit(request, year):
     _require_admin(request, "修改评价指标体系")
     assessment_round = _round(year)
     if request.method != "POST" and (
-        assessment_round.state != RoundState.OPEN or assessment_round.scores.exists()
+        assessment_round.state != RoundState.OPEN or selectors.has_scores(assessment_round)
     ):
         messages.error(request, "评分已经开始，指标体系和评价设置不能再修改。")
         return redirect("assessment-round", year=year)
@@ -286,9 +314,9 @@ def indicator_export(request, year):
 def unassessed_export(request, year):
     if not selectors.sees_proposed(request.user):
         raise PermissionDenied("只有省级用户可以查看未录入得分的示范镇。")
-    _round(year)
-    tiers = {code: tier for code, (tier, _city) in services.designated_in_year(year).items()}
-    towns = list(restrict(services.unassessed_towns(year), request.user).order_by("code"))
+    _incomplete, gaps = selectors.scoring_gaps(request.user, _round(year))
+    tiers = {gap.town.code: gap.tier for gap in gaps}
+    towns = [gap.town for gap in gaps]
     return xlsx_response(
         f"{year}年度未录入得分的示范镇.xlsx",
         f"{year}年度未录入得分的示范镇",
@@ -304,8 +332,9 @@ def round_run(request, year):
     """Queue the year's computation (R7–R9); the page then follows its progress."""
     _require_admin(request, "运行评价计算")
     _round(year)
+    confirm = request.POST.get("confirm_incomplete") in ("1", "on", "true")
     try:
-        _round_after, started = services.start_assessment(request.user, year)
+        _round_after, started = services.start_assessment(request.user, year, confirm_incomplete=confirm)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -352,7 +381,9 @@ def round_reopen(request, year):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已重新开放{year}年度评价，可重新运行计算。")
+        messages.success(
+            request, f"已重新开放{year}年度评价：可更正得分、一票否决和设置，重新计算后再次发布。"
+        )
     return redirect("assessment-round", year=year)
 
 
@@ -460,7 +491,7 @@ def score_town(request, year, code):
     """One town's points per indicator: entered by its city or the province (R7), read by the others."""
     assessment_round = _round(year)
     town = get_object_or_404(restrict(Town.objects.select_related("county", "city"), request.user), code=code)
-    held = services.designated_in_year(assessment_round.year, [town.code])
+    held = selectors.designated_in_year(assessment_round.year, [town.code])
     if town.code not in held:
         raise Http404("未找到。")
     indicators = _indicators(assessment_round)
@@ -479,7 +510,7 @@ def score_town(request, year, code):
                 return redirect("assessment-score-town", year=year, code=town.code)
     current = dict(
         selectors.visible_scores(request.user)
-        .filter(round=assessment_round, town=town)
+        .filter(round__year=assessment_round.year, town=town)
         .values_list("indicator__code", "points")
     )
     if request.method != "POST":
@@ -507,7 +538,7 @@ def score_town(request, year, code):
 def _vetoes(request, assessment_round):
     return list(
         selectors.visible_vetoes(request.user)
-        .filter(round=assessment_round)
+        .filter(round__year=assessment_round.year)
         .select_related("town__county", "town__city")
         .order_by("town_id", "id")
     )
@@ -537,13 +568,13 @@ def veto_list(request, year):
                 else:
                     messages.success(request, f"已登记{town.name}的一票否决事项。")
                     return redirect("assessment-vetoes", year=year)
-    may_record = admin and not assessment_round.is_frozen
+    may_record = admin and assessment_round.state == RoundState.OPEN
     context = {
         "assessment_round": assessment_round,
         "vetoes": _vetoes(request, assessment_round),
         "form": (form or VetoForm()) if may_record else None,
         "towns": (
-            Town.objects.filter(code__in=list(services.designated_in_year(year)))
+            Town.objects.filter(code__in=list(selectors.designated_in_year(year)))
             .select_related("county")
             .order_by("code")
             if may_record
@@ -588,7 +619,9 @@ def _ranking_context(request, assessment_round):
     tier = form.cleaned_data["tier"] if valid else Tier.PROVINCIAL
     city = form.cleaned_data["city"] if valid else ""
     grade = form.cleaned_data["grade"] if valid else ""
-    results = selectors.visible_results(user).filter(round=assessment_round, tier=tier)
+    results = selectors.visible_results(user).filter(
+        round__year=assessment_round.year, tier=tier, status=selectors.shown_status(user, assessment_round)
+    )
     if not valid:
         results = results.none()
     if city:
@@ -646,12 +679,17 @@ def _notice(request, year, kind):
     """The notice's content as the user may see it (R8): proposed notices for province roles only; a
     regional user finds the towns of their own scope listed."""
     assessment_round = _round(year)
-    notice = (
+    notices = (
         selectors.visible_notices(request.user)
         .prefetch_related(None)
-        .filter(round=assessment_round, kind=kind)
-        .first()
+        .filter(round__year=assessment_round.year, kind=kind)
     )
+    wanted = request.GET.get("notice", "")
+    if wanted:
+        # A superseded notice stays readable under its own number.
+        notice = notices.filter(pk=wanted).first() if wanted.isdigit() else None
+    else:
+        notice = notices.filter(status=selectors.shown_status(request.user, assessment_round)).first()
     if notice is None:
         raise Http404("未找到。")
     results = notice.results.select_related("town__county", "town__city").order_by(
@@ -705,31 +743,33 @@ class CityUnderMinimum:
 
 def _elimination_context(request, assessment_round):
     user = request.user
+    status = selectors.shown_status(user, assessment_round)
     eliminations = list(
         selectors.visible_eliminations(user)
-        .filter(round=assessment_round)
+        .filter(round__year=assessment_round.year, status=status)
         .select_related("town__county", "substitute__county")
         .order_by("town_id")
     )
     results = {
         result.town_id: result
         for result in selectors.visible_results(user).filter(
-            round=assessment_round, town_id__in=[e.town_id for e in eliminations]
+            round__year=assessment_round.year, status=status, town_id__in=[e.town_id for e in eliminations]
         )
     }
     # The substitute of a regional user's town may lie outside their scope: then it is not named.
-    hidden = {e.pk for e in eliminations if e.substitute_id and not covers(user, e.substitute_id)}
+    hidden = {e.pk for e in eliminations if not selectors.substitute_disclosed(user, e)}
 
-    # R9 / R1: the provincial towns per city after the changes still to be published.
+    # R9 / R1: the provincial towns per city before the year's publication, after its changes.
     pending = []
-    if selectors.sees_proposed(user):
+    if status == ResultStatus.PROPOSED:
         pending = list(
-            Elimination.objects.filter(round=assessment_round, status=ResultStatus.PROPOSED).select_related(
-                "town", "substitute"
-            )
+            Elimination.objects.filter(
+                round__year=assessment_round.year, status=ResultStatus.PROPOSED
+            ).select_related("town", "substitute")
         )
-    current = selectors.provincial_counts_by_city()
-    out_cities = [e.town.city_id for e in pending]
+    view = selectors.designation_view(assessment_round.year)
+    current = dict(view.provincial_by_city()) if pending else selectors.provincial_counts_by_city()
+    out_cities = [e.town.city_id for e in pending if view.active.get(e.town_id) == Tier.PROVINCIAL]
     in_cities = [e.substitute.city_id for e in pending if e.substitute_id]
     try:
         under = cities_under_minimum(current, out_cities, in_cities)
@@ -801,7 +841,7 @@ def under_minimum_export(request, year):
 def _talks(request, assessment_round):
     return list(
         selectors.visible_talks(request.user)
-        .filter(round=assessment_round)
+        .filter(round__year=assessment_round.year)
         .select_related("town__county")
         .order_by("status", "town_id")
     )
@@ -855,3 +895,80 @@ def talk_held(request, year, pk):
             request, f"已登记{talk.town.name}的约谈（{form.cleaned_data['held_on']:%Y-%m-%d}）。"
         )
     return redirect("assessment-talks", year=year)
+
+
+# --- exemptions (免评) -----------------------------------------------------------------------------------
+
+
+@login_required
+def exemption_list(request, year):
+    """免评 of the year (R7; issue 8, point 7): a provincial town without scores is published only so."""
+    assessment_round = _round(year)
+    admin = is_province_admin(request.user)
+    form = None
+    if request.method == "POST":
+        _require_admin(request, "登记免评")
+        form = ExemptionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            town = restrict(Town.objects.all(), request.user).filter(code=data["town"]).first()
+            if town is None:
+                form.add_error("town", f"乡镇“{data['town']}”不存在。")
+            else:
+                try:
+                    services.record_exemption(request.user, year, town, data["reason"], data["doc_no"])
+                except DomainError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, f"已登记{town.name}的免评。")
+                    return redirect("assessment-exemptions", year=year)
+    may_record = admin and assessment_round.state == RoundState.OPEN
+    exemptions = []
+    if assessment_round.pk is not None:
+        exemptions = list(
+            selectors.visible_exemptions(request.user)
+            .filter(round__year=assessment_round.year)
+            .select_related("town__county", "town__city")
+            .order_by("town_id")
+        )
+    candidates = []
+    if may_record:
+        _incomplete, unassessed = selectors.scoring_gaps(request.user, assessment_round)
+        candidates = [gap.town for gap in unassessed]
+    context = {
+        "assessment_round": assessment_round,
+        "exemptions": exemptions,
+        "form": (form or ExemptionForm()) if may_record else None,
+        "towns": candidates,
+    }
+    return render(request, "assessment/exemptions.html", context)
+
+
+# --- what-if (模拟推演) ------------------------------------------------------------------------------------
+
+
+@login_required
+def simulate(request, year):
+    """Simulate the year with changed settings, vetoes or points beside the draft (issue 8, point 8).
+    A POST here computes and shows; it saves nothing."""
+    _require_admin(request, "模拟推演")
+    assessment_round = _round(year)
+    result = None
+    if request.method == "POST":
+        form = SimulationForm(request.POST)
+        if form.is_valid():
+            try:
+                simulation = selectors.simulate(
+                    assessment_round,
+                    settings=services.parse_settings(form.settings()),
+                    vetoes=form.cleaned_data["vetoes"],
+                    scores=form.cleaned_data["scores"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                result = selectors.simulation_payload(simulation, request.user)
+    else:
+        form = SimulationForm(initial=SettingsForm.initial_for(assessment_round))
+    context = {"assessment_round": assessment_round, "form": form, "result": result}
+    return render(request, "assessment/simulate.html", context)

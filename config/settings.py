@@ -188,6 +188,18 @@ CELERY_BEAT_SCHEDULE = {
         else crontab(minute=0, hour=8, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+# The assessment job's lease: a running job renews its heartbeat every ASSESSMENT_JOB_HEARTBEAT_SECONDS;
+# one silent for ASSESSMENT_JOB_LEASE_SECONDS is taken as dead (worker killed, connection lost) and shown
+# as failed; one queued for ASSESSMENT_QUEUE_TIMEOUT_SECONDS without a worker taking it, too.
+ASSESSMENT_JOB_LEASE_SECONDS = int(os.environ.get("ASSESSMENT_JOB_LEASE_SECONDS", "120"))
+ASSESSMENT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ASSESSMENT_JOB_HEARTBEAT_SECONDS", "20"))
+ASSESSMENT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("ASSESSMENT_QUEUE_TIMEOUT_SECONDS", "1800"))
+# A pause between the job's steps, for crash drills (kill the worker mid-run); 0 in production.
+ASSESSMENT_JOB_STEP_PAUSE_SECONDS = float(os.environ.get("ASSESSMENT_JOB_STEP_PAUSE_SECONDS", "0"))
+CELERY_BEAT_SCHEDULE["assessment-stale-runs"] = {
+    "task": "assessment.fail_stale_runs",
+    "schedule": crontab(minute="*/5"),
+}
 if env_flag("ASSESSMENT_BEAT"):
     # Optional: compute last year's assessment on 15 January at 02:00; publication stays a person's act.
     CELERY_BEAT_SCHEDULE["assessment-previous-year"] = {

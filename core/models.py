@@ -50,3 +50,46 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DocumentSequence(models.Model):
+    """The last number issued under one prefix in one year (吉示范镇办〔2024〕…); locked while a number is
+    taken, so two publications at once queue up and never take the same one."""
+
+    prefix = models.CharField("发文字号前缀", max_length=40)
+    year = models.PositiveSmallIntegerField("年度", validators=year_validators)
+    last_number = models.PositiveIntegerField("已用到的序号", default=0)
+
+    class Meta:
+        verbose_name = "发文字号序列"
+        verbose_name_plural = "发文字号序列"
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_and_year")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}〔{self.year}〕至 {self.last_number} 号"
+
+
+class DocumentNumber(models.Model):
+    """A document number (文号) the portal issued: unique per prefix and year, never reused or renumbered."""
+
+    prefix = models.CharField("发文字号前缀", max_length=40)
+    year = models.PositiveSmallIntegerField("年度", validators=year_validators)
+    number = models.PositiveIntegerField("序号")
+    doc_no = models.CharField("文号", max_length=100, unique=True)
+    kind = models.CharField("文件类别", max_length=40)
+    subject = models.CharField("事由", max_length=200, blank=True)
+    issued_at = models.DateTimeField("取号时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已发文号"
+        verbose_name_plural = "已发文号"
+        ordering = ["prefix", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year", "number"], name="one_document_per_number"),
+            models.CheckConstraint(name="document_number_positive", condition=models.Q(number__gte=1)),
+        ]
+
+    def __str__(self):
+        return self.doc_no

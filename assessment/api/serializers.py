@@ -15,15 +15,20 @@ from ..models import (
     POINTS,
     AssessmentRound,
     Elimination,
+    Exemption,
     Indicator,
     IndicatorSystem,
     JobState,
     Notice,
     NoticeKind,
+    Publication,
     Result,
     ResultStatus,
     RoundState,
     Score,
+    TalkFollowUp,
+    TalkStatus,
+    Veto,
 )
 from ..rules import GRADE_LABELS
 
@@ -129,11 +134,18 @@ class AssessmentRoundSerializer(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=RoundState.choices, read_only=True, label="状态")
     state_label = LabelField(RoundState, source="state", label="状态名称")
     thresholds = ThresholdsSerializer(source="*", read_only=True, label="等次分数线")
-    job_state = serializers.ChoiceField(choices=JobState.choices, read_only=True, label="计算任务状态")
-    job_state_label = LabelField(JobState, source="job_state", label="计算任务状态名称")
+    job_state = serializers.SerializerMethodField(
+        label="计算任务状态",
+        help_text="idle、queued、running、done、failed；排队或计算中的任务超过租约没有心跳（进程被终止、断开连接）时为 failed",
+    )
+    job_state_label = serializers.SerializerMethodField(label="计算任务状态名称")
+    job_message = serializers.SerializerMethodField(label="任务说明", help_text="失败时为失败原因")
     unassessed = serializers.SerializerMethodField(
         label="未评镇数",
         help_text="当年有认定但尚无任何得分的示范镇个数；仅省级角色可见，其他角色为 null",
+    )
+    exists = serializers.SerializerMethodField(
+        label="是否已建立", help_text="false：该年度尚无任何写入（设置、得分、导入、计算），显示的是默认设置"
     )
 
     class Meta:
@@ -154,13 +166,145 @@ class AssessmentRoundSerializer(serializers.ModelSerializer):
             "published_at",
             "doc_prefix",
             "reopened_reason",
+            "run_confirmed_incomplete",
+            "run_confirmation",
             "unassessed",
+            "exists",
         ]
         read_only_fields = fields
+
+    def _job(self, assessment_round):
+        from ..selectors import effective_job
+
+        return effective_job(assessment_round)
+
+    @extend_schema_field(serializers.ChoiceField(choices=JobState.choices))
+    def get_job_state(self, assessment_round):
+        return self._job(assessment_round)[0]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_job_state_label(self, assessment_round):
+        return JobState(self._job(assessment_round)[0]).label
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_job_message(self, assessment_round):
+        return self._job(assessment_round)[1]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_unassessed(self, assessment_round):
         return self.context.get("unassessed", {}).get(assessment_round.year)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_exists(self, assessment_round):
+        return assessment_round.pk is not None
+
+
+class TownToScoreSerializer(serializers.Serializer):
+    """A designated town whose scoring is not complete (评分不完整) or has not started (未评)."""
+
+    town_code = serializers.CharField(source="town.code", read_only=True, label="镇区划代码")
+    town_name = serializers.CharField(source="town.name", read_only=True, label="镇名称")
+    county = serializers.CharField(source="town.county_id", read_only=True, label="县（市、区）代码")
+    county_name = serializers.CharField(source="town.county.name", read_only=True, label="县（市、区）名称")
+    city = serializers.CharField(source="town.city_id", read_only=True, label="市（州）代码")
+    tier = serializers.ChoiceField(choices=Tier.choices, read_only=True, label="层级")
+    scored = serializers.IntegerField(read_only=True, label="已评指标数")
+    missing = serializers.ListField(child=serializers.CharField(), read_only=True, label="未评指标代码")
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    published_by = serializers.CharField(
+        source="published_by.username", read_only=True, allow_null=True, label="发布人"
+    )
+    is_correction = serializers.BooleanField(read_only=True, label="是否为更正发布")
+    notices = serializers.SerializerMethodField(label="本次发布的通报文号")
+
+    class Meta:
+        model = Publication
+        fields = [
+            "number",
+            "is_correction",
+            "published_at",
+            "published_by",
+            "doc_prefix",
+            "notices",
+            "correction_doc_no",
+            "reason",
+            "summary",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_notices(self, publication):
+        return [notice.doc_no for notice in publication.notices.all()]
+
+
+class AssessmentRoundDetailSerializer(AssessmentRoundSerializer):
+    """The round with the towns still to score and its publications (issue 8, points 2 and 7)."""
+
+    incomplete_towns = serializers.SerializerMethodField(
+        label="评分不完整的镇",
+        help_text="当年有认定、部分指标已评分的镇（限用户权限范围）；仅省级角色和市（州）工作人员可见，其他为 null",
+    )
+    unassessed_towns = serializers.SerializerMethodField(
+        label="未评分的镇",
+        help_text="当年有认定、尚无任何得分且未登记免评的镇（限用户权限范围）；可见范围同 incomplete_towns",
+    )
+    publications = PublicationSerializer(many=True, read_only=True, label="发布记录")
+
+    class Meta(AssessmentRoundSerializer.Meta):
+        fields = [
+            *AssessmentRoundSerializer.Meta.fields,
+            "incomplete_towns",
+            "unassessed_towns",
+            "publications",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TownToScoreSerializer(many=True, allow_null=True))
+    def get_incomplete_towns(self, assessment_round):
+        gaps = self.context.get("gaps")
+        return None if gaps is None else TownToScoreSerializer(gaps[0], many=True).data
+
+    @extend_schema_field(TownToScoreSerializer(many=True, allow_null=True))
+    def get_unassessed_towns(self, assessment_round):
+        gaps = self.context.get("gaps")
+        return None if gaps is None else TownToScoreSerializer(gaps[1], many=True).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance) if instance.pk else self._unsaved(instance)
+        return data
+
+    def _unsaved(self, instance):
+        data = AssessmentRoundSerializer(instance, context=self.context).data
+        data["incomplete_towns"] = self.get_incomplete_towns(instance)
+        data["unassessed_towns"] = self.get_unassessed_towns(instance)
+        data["publications"] = []
+        return data
+
+
+class RoundSettingsSerializer(serializers.Serializer):
+    """PATCH of a round's settings (R7, R8): any of them; province_admin, before scoring (or while a
+    published year is reopened for correction)."""
+
+    excellent_threshold = serializers.DecimalField(required=False, label="优秀分数线", **POINTS)
+    good_threshold = serializers.DecimalField(required=False, label="良好分数线", **POINTS)
+    pass_threshold = serializers.DecimalField(required=False, label="合格分数线", **POINTS)
+    top_count = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, label="表扬名额（前 N 名）"
+    )
+    bottom_count = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, label="批评名额（后 N 名）"
+    )
+
+
+class RunSerializer(serializers.Serializer):
+    confirm_incomplete = serializers.BooleanField(
+        required=False,
+        default=False,
+        label="确认在评分不完整时计算",
+        help_text="有评分不完整或未评分的镇时须为 true（仅省级管理员），确认记录在本次计算和受影响的结果上",
+    )
 
 
 class AssessmentRoundStartedSerializer(AssessmentRoundSerializer):
@@ -189,6 +333,30 @@ class PublishSerializer(serializers.Serializer):
 class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default="", label="重新开放原因"
+    )
+
+
+class SimulateSerializer(serializers.Serializer):
+    """What-if of a year (issue 8, point 8): nothing is written."""
+
+    settings = serializers.DictField(
+        required=False,
+        default=dict,
+        label="设置",
+        help_text="excellent_threshold、good_threshold、pass_threshold、top_count、bottom_count 中的任意几项",
+    )
+    vetoes = serializers.ListField(
+        child=serializers.CharField(max_length=12),
+        required=False,
+        default=list,
+        label="假设一票否决的镇区划代码",
+    )
+    scores = serializers.DictField(
+        child=serializers.DictField(),
+        required=False,
+        default=dict,
+        label="更正后的得分",
+        help_text='{镇区划代码: {指标代码: 得分}}，如 {"220112102": {"T01": "9.5"}}',
     )
 
 
@@ -279,9 +447,15 @@ class RankingSerializer(serializers.ModelSerializer):
             "grade_label",
             "vetoed",
             "assessed",
+            "incomplete",
+            "exempt",
             "status",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "incomplete": {"help_text": "评分不完整（部分指标无得分），经省级管理员确认后参加计算"},
+            "exempt": {"help_text": "免评（登记了原因和文号），不参加排名"},
+        }
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -304,10 +478,17 @@ class NoticeSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="round.year", read_only=True, label="年度")
     status = DocumentedChoiceField(ResultStatus, label="状态")
     towns = TownCodesField(source="results", label="镇区划代码", help_text="通报的镇，按排名先后")
+    superseded_by = serializers.CharField(
+        source="superseded_by.doc_no",
+        read_only=True,
+        allow_null=True,
+        label="被替代为",
+        help_text="结果更正后重新发文时，替代本通报的新通报文号；本通报仍保留原文号（status=superseded）",
+    )
 
     class Meta:
         model = Notice
-        fields = ["id", "doc_no", "kind", "kind_label", "year", "date", "status", "towns"]
+        fields = ["id", "doc_no", "kind", "kind_label", "year", "date", "status", "towns", "superseded_by"]
         read_only_fields = fields
         extra_kwargs = {"doc_no": {"help_text": "发布前为 null"}, "date": {"help_text": "发布前为 null"}}
 
@@ -365,7 +546,33 @@ class EliminationSerializer(serializers.ModelSerializer):
         help_text="city（市级）或 county（县级）；没有递补的镇时为 null",
     )
     substitute_score = points_field(allow_null=True, label="递补的镇综合得分")
+    substitute_disclosed = serializers.SerializerMethodField(
+        label="是否显示递补的镇",
+        help_text="递补的镇不在用户权限范围内时为 false，其代码、名称、所在市和得分为 null（页面同样不显示）",
+    )
     status = DocumentedChoiceField(ResultStatus, label="状态")
+
+    SUBSTITUTE_FIELDS = (
+        "substitute_code",
+        "substitute_name",
+        "substitute_city",
+        "substitute_tier",
+        "substitute_score",
+    )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_substitute_disclosed(self, elimination):
+        from ..selectors import substitute_disclosed
+
+        request = self.context.get("request")
+        return substitute_disclosed(getattr(request, "user", None), elimination)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not data["substitute_disclosed"]:
+            for name in self.SUBSTITUTE_FIELDS:
+                data[name] = None
+        return data
 
     class Meta:
         model = Elimination
@@ -380,7 +587,167 @@ class EliminationSerializer(serializers.ModelSerializer):
             "substitute_city",
             "substitute_tier",
             "substitute_score",
+            "substitute_disclosed",
             "same_city",
             "status",
         ]
         read_only_fields = fields
+
+
+# --- vetoes, exemptions, talks ---------------------------------------------------------------------------
+
+
+class VetoSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="round.year", read_only=True, label="年度")
+    town = serializers.CharField(source="town_id", read_only=True, label="镇区划代码")
+    town_name = serializers.CharField(source="town.name", read_only=True, label="镇名称")
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, allow_null=True, label="登记人"
+    )
+    has_document = serializers.SerializerMethodField(label="是否上传证明文件")
+
+    class Meta:
+        model = Veto
+        fields = [
+            "id",
+            "year",
+            "town",
+            "town_name",
+            "reason",
+            "doc_no",
+            "has_document",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_has_document(self, veto):
+        return bool(veto.document)
+
+
+class VetoCreateSerializer(serializers.Serializer):
+    town = serializers.CharField(max_length=12, label="镇区划代码")
+    year = serializers.IntegerField(label="年度")
+    reason = serializers.CharField(max_length=300, label="否决事项")
+    doc_no = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", label="证明文件文号"
+    )
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="round.year", read_only=True, label="年度")
+    town = serializers.CharField(source="town_id", read_only=True, label="镇区划代码")
+    town_name = serializers.CharField(source="town.name", read_only=True, label="镇名称")
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, allow_null=True, label="登记人"
+    )
+
+    class Meta:
+        model = Exemption
+        fields = ["id", "year", "town", "town_name", "reason", "doc_no", "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+class ExemptionCreateSerializer(serializers.Serializer):
+    town = serializers.CharField(max_length=12, label="镇区划代码")
+    year = serializers.IntegerField(label="年度")
+    reason = serializers.CharField(max_length=300, label="免评原因")
+    doc_no = serializers.CharField(max_length=100, label="文号")
+
+
+class TalkSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="round.year", read_only=True, label="年度")
+    town = serializers.CharField(source="town_id", read_only=True, label="镇区划代码")
+    town_name = serializers.CharField(source="town.name", read_only=True, label="镇名称")
+    city = serializers.CharField(source="town.city_id", read_only=True, label="市（州）代码")
+    status = DocumentedChoiceField(TalkStatus, label="状态")
+    status_label = LabelField(TalkStatus, source="status", label="状态名称")
+
+    class Meta:
+        model = TalkFollowUp
+        fields = ["id", "year", "town", "town_name", "city", "status", "status_label", "held_on", "note"]
+        read_only_fields = fields
+
+
+class TalkHeldSerializer(serializers.Serializer):
+    held_on = serializers.DateField(label="约谈日期")
+    note = serializers.CharField(required=False, allow_blank=True, default="", label="约谈情况")
+
+
+# --- publication preview and what-if (documentation of the plain answers built by the selectors) ---------
+
+
+class TownRefSerializer(serializers.Serializer):
+    town_code = serializers.CharField(label="镇区划代码")
+    town_name = serializers.CharField(label="镇名称")
+
+
+class NoticePreviewSerializer(serializers.Serializer):
+    kind = serializers.CharField(label="类别", help_text="praise 或 criticism")
+    kind_label = serializers.CharField(label="类别名称")
+    reissue = serializers.BooleanField(
+        label="是否重新发文", help_text="名单有变化时取新文号，原通报保留并标为已替代"
+    )
+    current_doc_no = serializers.CharField(allow_null=True, label="现行通报文号")
+    towns_added = TownRefSerializer(many=True, label="新列入的镇")
+    towns_removed = TownRefSerializer(many=True, label="不再列入的镇")
+
+
+class DesignationChangeSerializer(serializers.Serializer):
+    action = serializers.CharField(label="变更", help_text="restore、eliminate、revoke、promote")
+    action_label = serializers.CharField(label="变更名称")
+    town_code = serializers.CharField(label="镇区划代码")
+    town_name = serializers.CharField(label="镇名称")
+    description = serializers.CharField(label="说明")
+
+
+class PublicationPreviewSerializer(serializers.Serializer):
+    year = serializers.IntegerField(label="年度")
+    number = serializers.IntegerField(label="第几次发布")
+    first = serializers.BooleanField(label="是否首次发布")
+    changes_nothing = serializers.BooleanField(
+        label="是否没有任何变化", help_text="true：重新发布不改变认定、不重新发文"
+    )
+    new_documents = serializers.IntegerField(label="将取用的新文号数")
+    notices = NoticePreviewSerializer(many=True, label="通报")
+    designations = DesignationChangeSerializer(many=True, label="认定变更")
+    talks_added = TownRefSerializer(many=True, label="新增约谈")
+    talks_cancelled = TownRefSerializer(many=True, label="撤销约谈")
+    unexempted = TownRefSerializer(many=True, label="未评且未免评的省级示范镇", help_text="不为空时不能发布")
+
+
+class CityUnderMinimumSerializer(serializers.Serializer):
+    city = serializers.CharField(label="市（州）代码")
+    city_name = serializers.CharField(label="市（州）名称")
+    count = serializers.IntegerField(label="变更后的省级示范镇数")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    rankings = RankingSerializer(
+        many=True, label="排名", help_text="与 rankings 接口的条目形状相同（只含参评的镇）"
+    )
+    notices = NoticeDetailSerializer(many=True, label="通报", help_text="与 notices 接口详情的形状相同")
+    eliminations = EliminationSerializer(
+        many=True, label="淘汰与递补", help_text="与 eliminations 接口的条目形状相同"
+    )
+    cities_under_minimum = CityUnderMinimumSerializer(many=True, label="省级示范镇不足 2 个的市（州）")
+
+
+class ChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        label="变化类别", help_text="rank、grade、praise、criticism、elimination、substitute、under_minimum"
+    )
+    kind_label = serializers.CharField(label="变化类别名称")
+    code = serializers.CharField(label="镇或市（州）区划代码")
+    name = serializers.CharField(label="名称")
+    before = serializers.CharField(allow_null=True, label="草稿")
+    after = serializers.CharField(allow_null=True, label="模拟")
+    description = serializers.CharField(label="说明")
+
+
+class SimulationSerializer(OutcomeSerializer):
+    year = serializers.IntegerField(label="年度")
+    settings = serializers.DictField(label="模拟采用的设置")
+    draft = OutcomeSerializer(label="当前草稿", help_text="按现有得分、否决和设置计算的结果（status=draft）")
+    changes = ChangeSerializer(many=True, label="变化")

@@ -11,5 +11,8 @@ router.register("scores", views.ScoreViewSet, basename="api-score")
 router.register("rankings", views.RankingViewSet, basename="api-ranking")
 router.register("notices", views.NoticeViewSet, basename="api-notice")
 router.register("eliminations", views.EliminationViewSet, basename="api-elimination")
+router.register("vetoes", views.VetoViewSet, basename="api-veto")
+router.register("exemptions", views.ExemptionViewSet, basename="api-exemption")
+router.register("talks", views.TalkViewSet, basename="api-talk")
 
 urlpatterns = router.urls

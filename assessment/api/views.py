@@ -8,6 +8,7 @@ assessment.services; their refusals answer 400 with the Chinese reason.
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import NullIf
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -20,27 +21,50 @@ from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
+from core.scoping import restrict
 from towns.choices import Tier
 from towns.models import Designation, Town
 
+from .. import selectors, services
 from ..filtersets import EliminationFilterSet, NoticeFilterSet, RankingFilterSet, ScoreFilterSet
 from ..models import AssessmentRound, Indicator, IndicatorSystem, Score
 from ..rules import GRADE_LABELS
-from ..selectors import sees_proposed, visible_eliminations, visible_notices, visible_results, visible_scores
-from ..services import ensure_round, publish, reopen, save_scores, start_assessment
+from ..selectors import (
+    sees_proposed,
+    visible_eliminations,
+    visible_exemptions,
+    visible_notices,
+    visible_results,
+    visible_scores,
+    visible_talks,
+    visible_vetoes,
+)
+from ..services import publish, reopen, save_scores, start_assessment
 from .serializers import (
+    AssessmentRoundDetailSerializer,
     AssessmentRoundSerializer,
     AssessmentRoundStartedSerializer,
     EliminationSerializer,
+    ExemptionCreateSerializer,
+    ExemptionSerializer,
     IndicatorSystemSerializer,
     NoticeDetailSerializer,
     NoticeSerializer,
+    PublicationPreviewSerializer,
     PublishSerializer,
     RankingSerializer,
     ReopenSerializer,
+    RoundSettingsSerializer,
+    RunSerializer,
     ScoreCreateSerializer,
     ScoreSerializer,
+    SimulateSerializer,
+    SimulationSerializer,
+    TalkHeldSerializer,
+    TalkSerializer,
+    VetoCreateSerializer,
+    VetoSerializer,
 )
 
 TAGS = ["assessment"]
@@ -81,6 +105,16 @@ def unassessed_counts(years):
         held = {town for town, start, end in designations if start <= year and (end is None or end >= year)}
         counts[year] = sum(1 for town in held if (year, town) not in scored)
     return counts
+
+
+def scoped_town(user, code):
+    """The town a write names, looked up within the caller's scope: one outside it answers exactly like an
+    unknown code (issue 8, point 10)."""
+    code = (code or "").strip()
+    town = restrict(Town.objects.select_related("county", "city"), user).filter(code=code).first()
+    if town is None:
+        raise DomainError(f"乡镇“{code}”不存在。")
+    return town
 
 
 # --- indicator systems (R7) -------------------------------------------------------------------------------
@@ -131,11 +165,12 @@ ROUND_ACTION_RESPONSES = {400: REFUSED, 403: FORBIDDEN}
     retrieve=extend_schema(
         summary="年度评价详情",
         description=(
-            "某一年度的评价：状态、设置、计算任务进度（job_state、job_progress、job_message）。"
-            "该年度尚无评价时即以默认指标体系建立（首次使用时创建）。"
+            "某一年度的评价：状态、设置、计算任务进度（job_state、job_progress、job_message）、评分不完整和未评分的镇"
+            "（incomplete_towns、unassessed_towns）、发布记录（publications）。读取不会建立评价："
+            "该年度尚无任何写入时返回默认设置（exists=false），由第一次写入（设置、得分、导入、计算）建立。"
         ),
         parameters=[year_parameter("年度，如 2024")],
-        responses={200: AssessmentRoundSerializer, 400: REFUSED},
+        responses={200: AssessmentRoundDetailSerializer, 404: NOT_FOUND},
     ),
 )
 class AssessmentRoundViewSet(viewsets.GenericViewSet):
@@ -153,20 +188,49 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     def rendered(self, rounds, serializer_class=AssessmentRoundSerializer, many=True):
         years = [r.year for r in rounds] if many else [rounds.year]
         context = self.get_serializer_context()
-        context["unassessed"] = unassessed_counts(years) if sees_proposed(self.request.user) else {}
+        user = self.request.user
+        context["unassessed"] = unassessed_counts(years) if sees_proposed(user) else {}
+        if not many and serializer_class is AssessmentRoundDetailSerializer:
+            sees_gaps = sees_proposed(user) or user.role == Role.CITY_OFFICIAL
+            context["gaps"] = selectors.scoring_gaps(user, rounds) if sees_gaps else None
         return serializer_class(rounds, many=many, context=context).data
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.rendered(page))
 
+    def displayed_round(self, year):
+        return selectors.round_or_default(checked_year(year))
+
     def retrieve(self, request, year=None):
-        return Response(self.rendered(ensure_round(year), many=False))
+        return Response(
+            self.rendered(self.displayed_round(year), AssessmentRoundDetailSerializer, many=False)
+        )
+
+    @extend_schema(
+        summary="修改年度评价设置",
+        description=(
+            "仅省级管理员，评分开始之前（或已发布年度重新开放更正时）：excellent_threshold、good_threshold、"
+            "pass_threshold（100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0）、top_count、bottom_count（至少 1）。"
+            "该年度尚未建立时由本次修改建立。不允许时返回 400 并说明原因。"
+        ),
+        parameters=[year_parameter("年度，如 2024")],
+        request=RoundSettingsSerializer,
+        responses={200: AssessmentRoundDetailSerializer, **ROUND_ACTION_RESPONSES},
+    )
+    def partial_update(self, request, year=None):
+        serializer = RoundSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            raise DomainError("请至少填写一项设置。")
+        services.update_settings(request.user, year, **serializer.validated_data)
+        return self.round_response(year)
 
     def round_response(self, year, status_code=status.HTTP_200_OK, started=None):
         assessment_round = AssessmentRound.objects.get(year=int(year))
         if started is None:
-            return Response(self.rendered(assessment_round, many=False), status=status_code)
+            data = self.rendered(assessment_round, AssessmentRoundDetailSerializer, many=False)
+            return Response(data, status=status_code)
         assessment_round.started = started
         data = self.rendered(assessment_round, AssessmentRoundStartedSerializer, many=False)
         return Response(data, status=status_code)
@@ -178,15 +242,69 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
             "拟表扬和拟批评名单、连续两年排名靠后的淘汰与递补，结果为待发布（proposed）。返回 202 和年度评价，"
             "进度见 job_state、job_progress；计算已在排队或进行中时不重复提交（started=false）。"
             "再次运行替换该年度的待发布结果；已发布（冻结）的年度须先重新开放，否则返回 400。"
+            "提交即截止评分（此后得分、导入、一票否决、免评均被拒绝，直至重新开放）。"
+            "有评分不完整或未评分的镇时须 confirm_incomplete=true，否则返回 400 并列出这些镇；"
+            "上一年度已重新开放或已评分而尚未发布时返回 400（说明须先发布上一年度）。"
+            "计算进程中断（超过租约没有心跳）的任务显示为 failed，可再次运行。"
         ),
         parameters=[year_parameter("年度，如 2024")],
-        request=None,
+        request=RunSerializer,
         responses={202: AssessmentRoundStartedSerializer, **ROUND_ACTION_RESPONSES},
     )
-    @action(detail=True, methods=["post"], url_path="run", url_name="run")
+    @action(detail=True, methods=["post"], url_path="run", url_name="run", serializer_class=RunSerializer)
     def run(self, request, year=None):
-        assessment_round, started = start_assessment(request.user, year)
+        serializer = RunSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        confirm = serializer.validated_data["confirm_incomplete"]
+        assessment_round, started = start_assessment(request.user, year, confirm_incomplete=confirm)
         return self.round_response(assessment_round.year, status.HTTP_202_ACCEPTED, started=started)
+
+    @extend_schema(
+        summary="发布（或更正后重新发布）将带来的变化",
+        description=(
+            "仅省级角色，计算完成（state=computed）后：确认发布之前查看本次发布将重新发文的通报（及被替代的原文号）、"
+            "认定变更（淘汰、递补，更正时的撤销淘汰、撤销递补）、新增和撤销的约谈、未评且未免评的省级示范镇。"
+            "不写入任何数据。"
+        ),
+        parameters=[year_parameter("年度，如 2024")],
+        responses={200: PublicationPreviewSerializer, 400: REFUSED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path="publication-preview", url_name="publication-preview")
+    def publication_preview(self, request, year=None):
+        if not sees_proposed(request.user):
+            raise Http404
+        assessment_round = self.displayed_round(year)
+        plan = services.publication_plan(assessment_round)
+        return Response(selectors.publication_preview(plan))
+
+    @extend_schema(
+        summary="模拟：改变设置、假设否决或更正得分后的结果",
+        description=(
+            "仅省级管理员。以 settings（分数线、表扬和批评名额）、vetoes（假设一票否决的镇）、"
+            "scores（{镇: {指标: 得分}} 更正后的得分）模拟该年度，与当前草稿（按现有得分计算的结果）对照："
+            "rankings、notices、eliminations 与相应列表接口的条目形状相同，changes 列出排名、等次、表扬和批评名单、"
+            "淘汰、递补、不足最低数的市（州）的变化。不写入任何数据。"
+        ),
+        parameters=[year_parameter("年度，如 2024")],
+        request=SimulateSerializer,
+        responses={200: SimulationSerializer, **ROUND_ACTION_RESPONSES},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="simulate",
+        url_name="simulate",
+        serializer_class=SimulateSerializer,
+    )
+    def simulate(self, request, year=None):
+        serializer = SimulateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        settings = services.parse_settings(values["settings"])
+        result = selectors.simulate(
+            self.displayed_round(year), settings=settings, vetoes=values["vetoes"], scores=values["scores"]
+        )
+        return Response(selectors.simulation_payload(result, request.user))
 
     @extend_schema(
         summary="发布年度评价结果",
@@ -289,10 +407,7 @@ class ScoreViewSet(
         serializer = ScoreCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        code = values["town"].strip()
-        town = Town.objects.filter(code=code).first()
-        if town is None:
-            raise DomainError(f"乡镇“{code}”不存在。")
+        town = scoped_town(request.user, values["town"])
         indicator = values["indicator"].strip()
         existing = Score.objects.filter(round__year=values["year"], town=town, indicator__code=indicator)
         existed = existing.exists()
@@ -346,6 +461,8 @@ class RankingViewSet(ValuesListMixin, mixins.ListModelMixin, viewsets.GenericVie
         "grade": "grade_or_null",
         "vetoed": "vetoed",
         "assessed": "assessed",
+        "incomplete": "incomplete",
+        "exempt": "exempt",
         "status": "status",
     }
     list_labels = {"tier_label": ("tier", Tier), "grade_label": ("grade", GradeChoices)}
@@ -384,7 +501,7 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return visible_notices(self.request.user).order_by("-round__year", "kind", "id")
+        return visible_notices(self.request.user).order_by("-round__year", "kind", "-id")
 
     def get_serializer_class(self):
         return NoticeDetailSerializer if self.action == "retrieve" else NoticeSerializer
@@ -415,3 +532,147 @@ class EliminationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return visible_eliminations(self.request.user).order_by("-round__year", "town_id")
+
+
+# --- vetoes, exemptions, talks (R7, R8) -------------------------------------------------------------------
+
+
+def _year_filter(queryset, request):
+    year = request.query_params.get("year")
+    if year:
+        try:
+            queryset = queryset.filter(round__year=checked_year(year))
+        except DomainError:
+            return queryset.none()
+    town = request.query_params.get("town")
+    if town:
+        queryset = queryset.filter(town_id=town)
+    return queryset
+
+
+YEAR_TOWN_FILTERS = [
+    OpenApiParameter("year", OpenApiTypes.INT, description="年度"),
+    OpenApiParameter("town", OpenApiTypes.STR, description="镇区划代码"),
+]
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="一票否决列表",
+        description="各年度登记的一票否决事项（限用户权限范围内的镇），按年度由近及远。",
+        parameters=YEAR_TOWN_FILTERS,
+    ),
+    create=extend_schema(
+        summary="登记一票否决",
+        description=(
+            "仅省级管理员，评分中（state=open）的年度：town、year、reason、doc_no。该镇当年不是示范镇、"
+            "评分已截止或已发布时返回 400 并说明原因；区划代码不存在时返回 400“乡镇不存在”。"
+        ),
+        request=VetoCreateSerializer,
+        responses={201: VetoSerializer, 400: REFUSED, 403: FORBIDDEN},
+    ),
+)
+class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = VetoSerializer
+    permission_classes = [ProvinceAdminWrites]
+    filter_backends = []
+
+    def get_queryset(self):
+        vetoes = visible_vetoes(self.request.user).select_related("recorded_by")
+        return _year_filter(vetoes, self.request).order_by("-round__year", "town_id", "id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = VetoCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        town = scoped_town(request.user, values["town"])
+        veto = services.record_veto(request.user, values["year"], town, values["reason"], values["doc_no"])
+        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="免评列表",
+        description="各年度登记的免评（原因和文号），限用户权限范围内的镇。未评的省级示范镇须有免评才能发布。",
+        parameters=YEAR_TOWN_FILTERS,
+    ),
+    create=extend_schema(
+        summary="登记免评",
+        description=(
+            "仅省级管理员，评分中（state=open）的年度：town、year、reason、doc_no（均必填）。"
+            "该镇已有得分、当年不是示范镇或已登记免评时返回 400 并说明原因。"
+        ),
+        request=ExemptionCreateSerializer,
+        responses={201: ExemptionSerializer, 400: REFUSED, 403: FORBIDDEN},
+    ),
+)
+class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ExemptionSerializer
+    permission_classes = [ProvinceAdminWrites]
+    filter_backends = []
+
+    def get_queryset(self):
+        return _year_filter(visible_exemptions(self.request.user), self.request).order_by(
+            "-round__year", "town_id"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = ExemptionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        town = scoped_town(request.user, values["town"])
+        exemption = services.record_exemption(
+            request.user, values["year"], town, values["reason"], values["doc_no"]
+        )
+        return Response(ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+@extend_schema_view(
+    list=extend_schema(
+        summary="约谈跟踪列表",
+        description=(
+            "通报批评的省级示范镇须约谈其负责人，跟踪至约谈完成：status 为 pending（待约谈）、held（已约谈）或"
+            " cancelled（结果更正后不再列入通报批评而撤销）。限用户权限范围内的镇。"
+        ),
+        parameters=[
+            *YEAR_TOWN_FILTERS,
+            OpenApiParameter("status", OpenApiTypes.STR, description="pending、held 或 cancelled"),
+        ],
+    ),
+)
+class TalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TalkSerializer
+    permission_classes = [ProvinceAdminWrites]
+    filter_backends = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        talks = _year_filter(visible_talks(self.request.user), self.request)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            talks = talks.filter(status=wanted)
+        return talks.order_by("-round__year", "status", "town_id")
+
+    @extend_schema(
+        summary="登记约谈已完成",
+        description=(
+            "仅省级管理员：held_on（约谈日期）、note（约谈情况）。约谈已因结果更正撤销时返回 400；"
+            "不存在或不在权限范围内时返回 404。"
+        ),
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="约谈 ID")],
+        request=TalkHeldSerializer,
+        responses={200: TalkSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="held", url_name="held", serializer_class=TalkHeldSerializer
+    )
+    def held(self, request, pk=None):
+        talk = self.get_object()
+        serializer = TalkHeldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        talk = services.mark_talk_held(request.user, talk, values["held_on"], values["note"])
+        return Response(TalkSerializer(talk).data)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from assessment.models import AssessmentRound
 from assessment.rules import DEFAULT_INDICATORS
-from assessment.services import compute_round, ensure_round, record_veto, save_scores
+from assessment.services import compute_round, ensure_round, record_exemption, record_veto, save_scores
 from towns.models import Town
 from towns.services import designate
 
@@ -58,7 +58,8 @@ def compute(year):
 
 class Scenario:
     """Six provincial towns of 2024: a 鹿乡镇 (双阳区, 长春) 90, b 农安镇 95, c 伏龙泉镇 90 (tied with a), d (蛟河)
-    70, e (蛟河) 99 but vetoed, f (蛟河) without scores. Top 2 praised, bottom 2 criticised."""
+    70, e (蛟河) 99 but vetoed, f (蛟河) without scores and exempted (免评). Top 2 praised, bottom 2
+    criticised."""
 
     def __init__(self, admin):
         self.a = town_in(SHUANGYANG, 0)
@@ -69,6 +70,7 @@ class Scenario:
         set_counts(2024, top=2, bottom=2)
         score(admin, 2024, {self.a: "90", self.b: "95", self.c: "90", self.d: "70", self.e: "99"})
         record_veto(admin, 2024, self.e, "拆除历史建筑", "吉建罚〔2024〕1号")
+        record_exemption(admin, 2024, self.f, "镇区整体搬迁，当年不参加评价", "吉示范镇办〔2024〕函2号")
 
 
 class _Rows(HTMLParser):

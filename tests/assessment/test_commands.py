@@ -118,7 +118,7 @@ def test_import_scores_refuses_a_missing_file_and_a_closed_year(tmp_path, design
     compute_round(ensure_round(2024).pk)
     path = write_csv(tmp_path, [(designated[1].code, "T01", "5")])
     message, _ = run_failing("import_scores", str(path), "--year", "2024")
-    assert "不能再录入得分" in message
+    assert "不能再导入得分" in message
     assert Score.objects.count() == 15
 
 
@@ -151,7 +151,12 @@ def test_record_veto_refusals(designated, province_admin):
     message, _ = run_failing("record_veto", designated[0].code, "--year", "2024", "--reason", "  ")
     assert "请填写一票否决事项" in message
     save_scores(province_admin, 2024, designated[0], points_for("80"))
+    save_scores(province_admin, 2024, designated[1], points_for("85"))
     compute_round(ensure_round(2024).pk)
+    message, _ = run_failing("record_veto", designated[0].code, "--year", "2024", "--reason", "拆除历史建筑")
+    assert (
+        "已计算（待发布），不能再登记一票否决" in message
+    )  # an input of the run: only while scoring is open
     run("publish_assessment", "--year", "2024", "--doc-prefix", "吉示范镇办")
     message, _ = run_failing("record_veto", designated[0].code, "--year", "2024", "--reason", "拆除历史建筑")
     assert "已发布" in message
@@ -172,7 +177,9 @@ def test_run_assessment_waits_and_prints_the_summary(designated):
     save_scores(admin, 2024, second, points_for("58"))
     run("record_veto", second.code, "--year", "2024", "--reason", "重大安全事故")
 
-    text = run("run_assessment", "--year", "2024", "--wait")
+    refused, _ = run_failing("run_assessment", "--year", "2024", "--wait")
+    assert "1 个镇未录入得分" in refused and "确认" in refused  # the county-level town has no score
+    text = run("run_assessment", "--year", "2024", "--wait", "--confirm-incomplete")
     assert "2024年度评价计算已提交。" in text
     assert "已完成：参评 2 个，未评 1 个" in text
     assert "参评 2 个，未评 1 个；拟表扬 1 个，拟批评 2 个，拟淘汰 0 个（递补 0 个）。" in text
@@ -180,7 +187,7 @@ def test_run_assessment_waits_and_prints_the_summary(designated):
     assert (assessment_round.state, assessment_round.job_state) == ("computed", "done")
     assert Result.objects.get(town=second).vetoed
 
-    again = run("run_assessment", "--year", "2024", "--wait")  # replaces the draft, never adds to it
+    again = run("run_assessment", "--year", "2024", "--wait", "--confirm-incomplete")  # replaces the draft
     assert "已完成：参评 2 个，未评 1 个" in again
     assert Result.objects.filter(round=assessment_round).count() == 3
     assert Notice.objects.filter(round=assessment_round).count() == 2

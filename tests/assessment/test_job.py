@@ -12,10 +12,12 @@ from assessment.services import (
     ensure_round,
     publish,
     record_veto,
+    reopen,
     save_scores,
     start_assessment,
     update_settings,
 )
+from core.errors import DomainError
 from towns.services import designate
 
 from ..conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
@@ -98,7 +100,10 @@ def test_a_second_run_takes_a_veto_recorded_since(scored, province_admin, django
     assert list(Notice.objects.get(kind="praise").results.values_list("town_id", flat=True)) == [
         scored[0].code
     ]
-    record_veto(province_admin, 2024, scored[0], "破坏性建设")  # allowed until publication
+    with pytest.raises(DomainError, match="不能再登记一票否决"):
+        record_veto(province_admin, 2024, scored[0], "破坏性建设")  # an input: scoring is closed
+    reopen(province_admin, 2024, "补登一票否决事项")  # a computed draft is reopened for the correction
+    record_veto(province_admin, 2024, scored[0], "破坏性建设")
     with django_capture_on_commit_callbacks(execute=True):
         start_assessment(province_admin, 2024)
     vetoed = Result.objects.get(round__year=2024, town=scored[0])

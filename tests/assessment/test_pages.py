@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from assessment.models import AssessmentRound, Indicator, Notice, TalkFollowUp
+from assessment.models import AssessmentRound, Indicator, Notice, Score, TalkFollowUp
 from assessment.services import ensure_round, publish, save_indicators, save_scores
 
 from ..conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
@@ -20,6 +20,7 @@ from .page_helpers import (
     designate_all,
     html,
     page_text,
+    points_for,
     score,
     set_counts,
     sheet_header,
@@ -45,13 +46,13 @@ def ranks(response):
 # --- the years and the round -------------------------------------------------------------------------------
 
 
-def test_the_index_creates_the_current_year_and_lists_the_years(client, province_viewer):
+def test_the_index_lists_the_years_and_creates_nothing(client, province_viewer):
     ensure_round(2024)
     client.force_login(province_viewer)
     response = client.get("/assessment/")
     year = timezone.localdate().year
     assert response.status_code == 200
-    assert AssessmentRound.objects.filter(year=year).exists()
+    assert not AssessmentRound.objects.filter(year=year).exists()  # a read never writes
     assert f'href="/assessment/{year}/"' in html(response)
     assert "2024年度" in text_of(response, "round-table")
     # The nav offers the pages; the year form opens (and creates) another year.
@@ -64,15 +65,21 @@ def test_the_unassessed_list_shows_a_designated_town_without_scores_before_the_r
     client, province_admin, scenario
 ):
     client.force_login(province_admin)
+    # f is exempted (免评): it is not listed; d loses its scores' record to show an unscored town.
+    Score.objects.filter(town=scenario.d).delete()
     response = client.get("/assessment/2024/")
-    assert [code for code, _cells in town_rows(response, "unassessed-table")] == [scenario.f.code]
+    assert [code for code, _cells in town_rows(response, "unassessed-table")] == [scenario.d.code]
     assert text_of(response, "unassessed-count") == "1"
     exported = sheet_rows(client.get("/assessment/2024/unassessed/export.xlsx"))
-    assert [row[0] for row in exported] == [scenario.f.code]
-    # Entering its scores takes it off the list.
-    save_scores(province_admin, 2024, scenario.f, {"T01": "5"})
+    assert [row[0] for row in exported] == [scenario.d.code]
+    # Entering some scores moves it to the incomplete list, all of them takes it off both.
+    save_scores(province_admin, 2024, scenario.d, {"T01": "5"})
     response = client.get("/assessment/2024/")
     assert town_rows(response, "unassessed-table") == []
+    assert [code for code, _cells in town_rows(response, "incomplete-table")] == [scenario.d.code]
+    save_scores(province_admin, 2024, scenario.d, points_for("70"))
+    response = client.get("/assessment/2024/")
+    assert town_rows(response, "incomplete-table") == []
     assert "全部示范镇均已录入得分" in page_text(response)
 
 
@@ -233,12 +240,12 @@ def test_the_ranking_shows_ties_with_equal_ranks_vetoed_towns_last_and_unassesse
         (s.c.code, "2"),
         (s.d.code, "4"),
         (s.e.code, "5"),  # 99 points, but vetoed: below every town without a veto
-        (s.f.code, "—"),  # 未评
+        (s.f.code, "—"),  # 免评: not ranked
     ]
     rows = dict(town_rows(response, "ranking-table"))
     assert rows[s.e.code][5] == "不合格" and rows[s.e.code][6] == "是"
     assert rows[s.a.code][4] == "90.00" and rows[s.a.code][5] == "优秀" and rows[s.a.code][6] == "否"
-    assert rows[s.f.code][5] == "未评"
+    assert rows[s.f.code][5] == "免评"
     assert "待发布的计算结果" in text_of(response, "ranking-proposed")
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import Role
 from assessment.models import Score, Veto
-from assessment.services import ensure_round, publish, record_veto, save_scores
+from assessment.services import ensure_round, publish, record_exemption, record_veto, save_scores
 
 from ..conftest import JIAOHE, PDF_BYTES, SHUANGYANG, town_in, upload
 from .page_helpers import compute, designate_all, html, page_text, sheet_rows, text_of, town_rows
@@ -173,9 +173,10 @@ def test_province_admin_records_a_veto_with_its_document(
 
 
 def test_a_partner_reads_scores_only_once_published(client, make_user, province_admin, towns):
-    mine, _foreign = towns
+    mine, foreign = towns
     save_scores(province_admin, 2024, mine, {"T01": "7"})
     record_veto(province_admin, 2024, mine, "发生重大安全事故")
+    record_exemption(province_admin, 2024, foreign, "镇区整体搬迁", "吉示范镇办〔2024〕函3号")
     partner = make_user(Role.PARTNER, username="adbc")
     client.force_login(partner)
     cells = dict(town_rows(client.get("/assessment/2024/scores/"), "score-table"))[mine.code]

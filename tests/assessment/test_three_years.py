@@ -144,6 +144,12 @@ def test_the_yearly_beat_task_starts_last_years_job(
     last_year = timezone.localdate().year - 1
     save_scores(province_admin, last_year, provincial[0], points_for("88"))
     with django_capture_on_commit_callbacks(execute=True):
+        refused = run_previous_year.delay().get()
+    # Unattended, the job never confirms incomplete scoring on anybody's behalf.
+    assert (refused["started"], "未录入得分" in refused["reason"]) == (False, True)
+    for town in Designation.objects.in_year(last_year).values_list("town", flat=True):
+        save_scores(province_admin, last_year, Town.objects.get(pk=town), points_for("70"))
+    with django_capture_on_commit_callbacks(execute=True):
         outcome = run_previous_year.delay().get()
     assert outcome == {"year": last_year, "started": True}
     assert AssessmentRound.objects.get(year=last_year).state == "computed"
@@ -163,7 +169,7 @@ def test_reopening_opens_scoring_again_for_a_correction(program, province_admin)
     assert (reopened.state, reopened.reopened_reason) == ("open", "第 3 项指标录入有误")
     save_scores(province_admin, 2024, provincial[0], points_for("97"))
     rerun = run(2024)
-    top = Result.objects.get(round=rerun, tier="provincial", rank=1)
+    top = Result.objects.get(round=rerun, tier="provincial", rank=1, status="proposed")
     assert (top.town_id, top.score, top.status) == (provincial[0].code, Decimal("97.00"), "proposed")
 
 

@@ -45,11 +45,17 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     projects = Project.objects.count()
     from assessment.models import Elimination, Notice
 
-    # Two published years: notices with numbers, and eliminations whose substitutes kept R1 met.
+    # Two published years: notices with numbers, and eliminations whose substitutes kept R1 met; 2025 was
+    # corrected and published again, its first notices kept as superseded.
     assert set(Notice.objects.values_list("round__year", "status")) == {
         (2024, "published"),
         (2025, "published"),
+        (2025, "superseded"),
     }
+    from assessment.models import Publication, PublicationChange
+
+    assert Publication.objects.filter(round__year=2025).count() == 2
+    assert PublicationChange.objects.filter(cause="elimination_reversed").exists()
     assert Elimination.objects.filter(round__year=2025, substitute__isnull=False).exists()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
 

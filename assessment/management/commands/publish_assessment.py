@@ -18,13 +18,19 @@ class Command(BaseCommand):
                 assessment_round = publish(None, options["year"], options["doc_prefix"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        for notice in assessment_round.notices.all():
+        publication = assessment_round.publications.order_by("-number").first()
+        if publication.is_correction:
+            self.stdout.write(f"第 {publication.number} 次发布（更正）：{publication.summary}")
+            if publication.correction_doc_no:
+                self.stdout.write(f"更正通知：{publication.correction_doc_no}")
+        for notice in assessment_round.notices.filter(status="published"):
             self.stdout.write(
                 f"{notice.get_kind_display()}：{notice.doc_no}（{notice.results.count()} 个镇）"
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{assessment_round.year}年度评价已发布：淘汰 {assessment_round.eliminations.count()} 个，"
-                f"约谈 {assessment_round.talks.count()} 个；结果已冻结。"
+                f"{assessment_round.year}年度评价已发布：淘汰 "
+                f"{assessment_round.eliminations.filter(status='published').count()} 个，"
+                f"约谈 {assessment_round.talks.exclude(status='cancelled').count()} 个；结果已冻结。"
             )
         )

@@ -18,11 +18,18 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--wait", action="store_true", help="等待任务完成并打印摘要")
         parser.add_argument("--timeout", type=int, default=600, help="--wait 最长等待秒数")
+        parser.add_argument(
+            "--confirm-incomplete",
+            action="store_true",
+            help="确认在部分镇评分不完整或未录入得分的情况下计算（记录在本次计算上）",
+        )
 
     def handle(self, *args, **options):
         try:
             with audit_context(via="command"):
-                assessment_round, started = start_assessment(None, options["year"])
+                assessment_round, started = start_assessment(
+                    None, options["year"], confirm_incomplete=options["confirm_incomplete"]
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"{options['year']}年度评价计算已{'提交' if started else '在进行中，未重复提交'}。")
@@ -41,12 +48,12 @@ class Command(BaseCommand):
             time.sleep(1)
         if assessment_round.job_state == JobState.FAILED:
             raise CommandError(assessment_round.job_message)
-        results = assessment_round.results.all()
-        notices = {n.kind: n.results.count() for n in assessment_round.notices.all()}
+        results = assessment_round.results.filter(status="proposed")
+        notices = {n.kind: n.results.count() for n in assessment_round.notices.filter(status="proposed")}
         self.stdout.write(self.style.SUCCESS(assessment_round.job_message))
         self.stdout.write(
             f"参评 {results.filter(assessed=True).count()} 个，未评 {results.filter(assessed=False).count()} 个；"
             f"拟表扬 {notices.get(NoticeKind.PRAISE, 0)} 个，拟批评 {notices.get(NoticeKind.CRITICISM, 0)} 个，"
-            f"拟淘汰 {assessment_round.eliminations.count()} 个（递补 "
-            f"{assessment_round.eliminations.filter(substitute__isnull=False).count()} 个）。"
+            f"拟淘汰 {assessment_round.eliminations.filter(status='proposed').count()} 个（递补 "
+            f"{assessment_round.eliminations.filter(status='proposed', substitute__isnull=False).count()} 个）。"
         )

@@ -35,6 +35,7 @@ def test_items_with_and_without_a_substitute(api_as, province_admin, towns, two_
         "substitute_city": CHANGCHUN,
         "substitute_tier": "city",
         "substitute_score": "92.00",
+        "substitute_disclosed": True,
         "same_city": True,
         "status": "proposed",
     }
@@ -50,6 +51,7 @@ def test_items_with_and_without_a_substitute(api_as, province_admin, towns, two_
         "substitute_city": None,
         "substitute_tier": None,
         "substitute_score": None,
+        "substitute_disclosed": True,
         "same_city": False,
         "status": "proposed",
     }

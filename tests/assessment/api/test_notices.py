@@ -34,6 +34,7 @@ def test_proposed_notices_have_no_number_and_list_their_towns(api_as, province_a
         "date": None,
         "status": "proposed",
         "towns": [p[1], p[2]],  # top 1 with a tie: both towns ranked 1st
+        "superseded_by": None,
     }
     assert criticism["kind_label"] == "通报批评"
     assert criticism["towns"] == [p[5], p[0]]  # bottom 2 in rank order: the vetoed town last

@@ -53,6 +53,8 @@ def test_items_ties_and_vetoed_last(api_as, province_admin, towns, computed):
         "grade_label": "良好",
         "vetoed": False,
         "assessed": True,
+        "incomplete": False,
+        "exempt": False,
         "status": "proposed",
     }
     assert body[-1]["grade_label"] == "不合格"

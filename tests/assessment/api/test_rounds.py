@@ -1,5 +1,5 @@
-"""/api/v1/assessment-rounds/: one round per year, created on first use; run, publish and reopen by the
-province_admin alone; the services' refusals as 400 with their Chinese reason."""
+"""/api/v1/assessment-rounds/: one round per year, created by its first write (a read shows the defaults);
+run, publish and reopen by the province_admin alone; the services' refusals as 400 with their Chinese reason."""
 
 import pytest
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/assessment-rounds/"
 
 
-def test_retrieving_a_year_creates_its_round(api_as, province_admin, towns):
+def test_retrieving_a_year_creates_no_round_and_shows_the_defaults(api_as, province_admin, towns):
     assert not AssessmentRound.objects.exists()
     response = api_as(province_admin).get(f"{URL}2026/")
     assert response.status_code == 200, response.content
@@ -32,11 +32,23 @@ def test_retrieving_a_year_creates_its_round(api_as, province_admin, towns):
         "published_at": None,
         "doc_prefix": "",
         "reopened_reason": "",
+        "run_confirmed_incomplete": False,
+        "run_confirmation": "",
         "unassessed": 8,  # every designated town, none scored yet
+        "exists": False,
+        "incomplete_towns": [],
+        "unassessed_towns": response.json()["unassessed_towns"],
+        "publications": [],
     }
+    assert [town["town_code"] for town in response.json()["unassessed_towns"]] == sorted(
+        town.code for town in [*towns.provincial, towns.city_level, towns.county_level]
+    )
+    assert not AssessmentRound.objects.exists()  # a read never writes
+    # The first write creates the round with the default indicator system.
+    patched = api_as(province_admin).patch(f"{URL}2026/", {"bottom_count": 3}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["exists"], patched.json()["bottom_count"]) == (True, 3)
     assert AssessmentRound.objects.get().system.indicators.count() == 15
-    assert api_as(province_admin).get(f"{URL}2026/").status_code == 200
-    assert AssessmentRound.objects.count() == 1
 
 
 def test_unassessed_is_for_province_roles_only(api_as, province_admin, county_official, partner, towns):
@@ -48,7 +60,9 @@ def test_unassessed_is_for_province_roles_only(api_as, province_admin, county_of
 
 def test_list(api_as, province_admin, province_viewer, towns):
     score_year(province_admin, 2024, towns)
-    api_as(province_admin).get(f"{URL}2025/")
+    api_as(province_admin).get(f"{URL}2025/")  # creates nothing
+    assert [item["year"] for item in api_as(province_viewer).get(URL).json()["results"]] == [2024]
+    api_as(province_admin).patch(f"{URL}2025/", {"top_count": 5}, format="json")
     body = api_as(province_viewer).get(URL).json()
     assert [(item["year"], item["unassessed"]) for item in body["results"]] == [(2025, 8), (2024, 1)]
     assert body["results"][1]["top_count"] == 1 and body["results"][1]["bottom_count"] == 2
@@ -67,8 +81,8 @@ def test_run_queues_the_job_once_and_the_job_computes(
     score_year(province_admin, 2024, towns)
     client = api_as(province_admin)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        first = client.post(f"{URL}2024/run/")
-        second = client.post(f"{URL}2024/run/")
+        first = client.post(f"{URL}2024/run/", {"confirm_incomplete": True}, format="json")
+        second = client.post(f"{URL}2024/run/", {"confirm_incomplete": True}, format="json")
     assert first.status_code == second.status_code == 202
     assert (first.json()["started"], first.json()["job_state"], first.json()["job_message"]) == (
         True,
@@ -89,7 +103,7 @@ def test_run_then_publish_then_frozen(api_as, province_admin, towns, django_capt
     score_year(province_admin, 2024, towns)
     client = api_as(province_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"{URL}2024/run/").status_code == 202
+        assert client.post(f"{URL}2024/run/", {"confirm_incomplete": True}, format="json").status_code == 202
     response = client.post(f"{URL}2024/publish/", {"doc_prefix": "吉示范镇办"}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -97,7 +111,7 @@ def test_run_then_publish_then_frozen(api_as, province_admin, towns, django_capt
     assert body["published_at"]
     assert Notice.objects.filter(round__year=2024, doc_no__startswith="吉示范镇办〔").count() == 2
 
-    frozen = client.post(f"{URL}2024/run/")
+    frozen = client.post(f"{URL}2024/run/", {"confirm_incomplete": True}, format="json")
     assert frozen.status_code == 400
     assert "已发布并冻结" in frozen.json()["detail"]
     again = client.post(f"{URL}2024/publish/", {"doc_prefix": "吉示范镇办"}, format="json")
@@ -120,13 +134,13 @@ def test_publish_needs_a_doc_prefix(api_as, province_admin, computed):
     assert AssessmentRound.objects.get(year=2024).state == "computed"
 
 
-def test_reopen_needs_a_reason_and_a_published_round(
-    api_as, province_admin, computed, django_capture_on_commit_callbacks
+def test_reopen_needs_a_reason_and_a_round_past_scoring(
+    api_as, province_admin, towns, computed, django_capture_on_commit_callbacks
 ):
     client = api_as(province_admin)
-    not_published = client.post(f"{URL}2024/reopen/", {"reason": "更正得分"}, format="json")
-    assert not_published.status_code == 400
-    assert "只有已发布" in not_published.json()["detail"]
+    still_open = client.post(f"{URL}2025/reopen/", {"reason": "更正得分"}, format="json")
+    assert still_open.status_code == 400
+    assert "无需重新开放" in still_open.json()["detail"]
     client.post(f"{URL}2024/publish/", {"doc_prefix": "吉示范镇办"}, format="json")
     no_reason = client.post(f"{URL}2024/reopen/", {"reason": " "}, format="json")
     assert no_reason.status_code == 400
@@ -141,10 +155,24 @@ def test_reopen_needs_a_reason_and_a_published_round(
         "蛟河市得分录入有误",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        rerun = client.post(f"{URL}2024/run/")
+        rerun = client.post(f"{URL}2024/run/", {"confirm_incomplete": True}, format="json")
     assert (rerun.status_code, rerun.json()["started"]) == (202, True)
     assert AssessmentRound.objects.get(year=2024).job_state == "done"
-    assert Notice.objects.filter(round__year=2024).count() == 2
+    # The published notices stay in force beside the new draft until the year is published again.
+    assert sorted(Notice.objects.filter(round__year=2024).values_list("status", flat=True)) == [
+        "proposed",
+        "proposed",
+        "published",
+        "published",
+    ]
+
+
+def test_a_computed_draft_can_be_reopened_for_correction_before_publication(api_as, province_admin, computed):
+    response = api_as(province_admin).post(f"{URL}2024/reopen/", {"reason": "补录得分"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "open"
+    assert not Result.objects.filter(round__year=2024).exists()  # the draft is discarded
+    assert not Notice.objects.filter(round__year=2024).exists()
 
 
 @pytest.mark.parametrize(
@@ -171,7 +199,7 @@ def test_list_queries_do_not_grow(api_as, province_admin, county_official, towns
     with django_assert_num_queries(4):  # count, rounds, designations, scored towns
         api_as(province_admin).get(URL)
     for year in range(2018, 2024):
-        api_as(province_admin).get(f"{URL}{year}/")
+        api_as(province_admin).patch(f"{URL}{year}/", {"top_count": 3}, format="json")
     with django_assert_num_queries(4):
         assert api_as(province_admin).get(URL).json()["count"] == 7
     with django_assert_num_queries(2):  # no counts of unassessed towns for a county

@@ -14,6 +14,9 @@ OPERATIONS = {
     ("/api/v1/indicator-systems/{year}/", "get"),
     ("/api/v1/assessment-rounds/", "get"),
     ("/api/v1/assessment-rounds/{year}/", "get"),
+    ("/api/v1/assessment-rounds/{year}/", "patch"),
+    ("/api/v1/assessment-rounds/{year}/publication-preview/", "get"),
+    ("/api/v1/assessment-rounds/{year}/simulate/", "post"),
     ("/api/v1/assessment-rounds/{year}/run/", "post"),
     ("/api/v1/assessment-rounds/{year}/publish/", "post"),
     ("/api/v1/assessment-rounds/{year}/reopen/", "post"),
@@ -24,6 +27,12 @@ OPERATIONS = {
     ("/api/v1/notices/", "get"),
     ("/api/v1/notices/{id}/", "get"),
     ("/api/v1/eliminations/", "get"),
+    ("/api/v1/vetoes/", "get"),
+    ("/api/v1/vetoes/", "post"),
+    ("/api/v1/exemptions/", "get"),
+    ("/api/v1/exemptions/", "post"),
+    ("/api/v1/talks/", "get"),
+    ("/api/v1/talks/{id}/held/", "post"),
 }
 
 

@@ -53,8 +53,12 @@ def test_city_official_enters_scores_of_its_own_towns(api_as, city_official, tow
     client = api_as(city_official)  # 长春市
     assert client.post(URL, body(towns.provincial[2], "T05", "8"), format="json").status_code == 201
     other_city = client.post(URL, body(towns.provincial[4]), format="json")  # 蛟河市 (吉林市)
-    assert other_city.status_code == 400
-    assert "所在市（州）" in other_city.json()["detail"]
+    unknown = client.post(URL, body(towns.provincial[4]) | {"town": "229999999"}, format="json")
+    # Another city's town answers exactly like a code that does not exist (issue 8, point 10).
+    assert other_city.status_code == unknown.status_code == 400
+    assert other_city.json()["detail"].replace(towns.provincial[4].code, "X") == unknown.json()[
+        "detail"
+    ].replace("229999999", "X")
     assert Score.objects.count() == 1
 
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             )
         if years:
             self.stdout.write(
-                f"生成并发布 {'、'.join(map(str, years))} 年度评价（淘汰 {Elimination.objects.count()} 个并递补）。"
+                f"生成并发布 {'、'.join(map(str, years))} 年度评价（淘汰 {Elimination.objects.filter(status='published').count()} 个并递补，2025 年度更正后重新发布）。"
             )
 
         province, cities, counties = quota_report(User.objects.get(username="demo_admin"))
