@@ -33,6 +33,7 @@ PROJECT_COLUMNS = (
     Column("规划批复文号", 22),
     Column("设计批复日期", 12),
     Column("设计批复文号", 22),
+    Column("完工说明", 30),
 )
 
 
@@ -70,6 +71,7 @@ def project_rows(projects):
             project.planning_approval_doc_no,
             _date(project.design_approval_date),
             project.design_approval_doc_no,
+            project.completion_note,
         )
 
 

@@ -159,3 +159,15 @@ def test_the_funding_table_says_which_quota_each_allocation_draws_on(
     table = text_of(client.get(f"/projects/{project.pk}/"), "allocation-table")
     assert "2026 省级一般债券 600.00 双阳区 2026 年 —" in table
     assert "2026 县级财政资金 50.00 — 县级配套" in table
+
+
+def test_the_project_export_carries_the_completion_note(client, county_official, make_project):
+    from .page_helpers import open_export, sheet_rows
+
+    project = building(county_official, make_project())
+    change_status(county_official, project, "completed", completion_note="主体工程已竣工验收")
+    client.force_login(county_official)
+    sheet = open_export(client.get("/projects/export.xlsx"))
+    assert [cell.value for cell in sheet[3]][-1] == "完工说明"
+    (row,) = sheet_rows(sheet)
+    assert (row[0], row[-1]) == (project.pk, "主体工程已竣工验收")
