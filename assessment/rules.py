@@ -518,6 +518,40 @@ def assess_year(inputs):
     )
 
 
+@dataclass(frozen=True)
+class DesignationRow:
+    """One designation as the assessment reads it (R2)."""
+
+    pk: int
+    town_code: str
+    city_code: str
+    tier: str
+    from_year: int
+    to_year: int | None
+
+
+def designations_before_publication(rows, began, ended, year):
+    """R9, issue 8 point 1: the designations as they stood before the publications of `year` (and of later
+    years): rows begun by such a publication (`began`, their ids) left out, rows ended by one (`ended`) taken as
+    still active. Returns (held, active): held maps every town designated at some point of the year to
+    (tier, city) of the latest such designation (by from_year, then id); active maps each town with an active
+    designation to its tier.
+
+    Because a year never reads its own publication's changes, publishing a year and running it again reads
+    the same towns at the same tiers: a re-run is a fixed point.
+    """
+    held, active = {}, {}
+    for row in sorted(rows, key=lambda r: (r.from_year, r.pk)):
+        if row.pk in began:
+            continue
+        to_year = None if row.pk in ended else row.to_year
+        if to_year is None:
+            active[row.town_code] = row.tier
+        if row.from_year <= year and (to_year is None or to_year >= year):
+            held[row.town_code] = (row.tier, row.city_code)
+    return dict(sorted(held.items())), active
+
+
 def scoring_gaps(inputs):
     """R7 (issue 8, point 7): (incomplete, unassessed) town codes of the year: designated towns with some
     but not all indicators scored, and those with none; exempt towns (免评) are neither."""

@@ -171,16 +171,12 @@ def designation_view(year, town_codes=None):
     ).exclude(pk__in=began)
     if town_codes is not None:
         designations = designations.filter(town_id__in=set(town_codes))
-    held, active, city_of, latest = {}, {}, {}, {}
-    rows = designations.values_list("pk", "town_id", "town__city_id", "tier", "from_year", "to_year")
-    for pk, town, city, tier, from_year, to_year in sorted(rows, key=lambda row: (row[4], row[0])):
-        to_year = None if pk in ended else to_year
-        city_of[town] = city
-        if to_year is None:
-            active[town] = tier
-        if from_year <= year and (to_year is None or to_year >= year):
-            latest[town] = (tier, city)
-    held = dict(sorted(latest.items()))
+    rows = [
+        rules.DesignationRow(*row)
+        for row in designations.values_list("pk", "town_id", "town__city_id", "tier", "from_year", "to_year")
+    ]
+    held, active = rules.designations_before_publication(rows, began, ended, year)
+    city_of = {row.town_code: row.city_code for row in rows}
     province = settings.PROGRAM_PROVINCE_CODE
     cities = tuple(
         Region.objects.filter(level=RegionLevel.CITY, code__startswith=province)
