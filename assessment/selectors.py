@@ -491,22 +491,27 @@ def _entries(notice):
 
 @dataclass(frozen=True)
 class NoticePlan:
+    """A notice is re-issued (new number, the old one superseded) only when its list changes."""
+
     kind: str
     draft: Notice
     current: Notice | None
+    reissue: bool
+    towns_added: tuple
+    towns_removed: tuple
 
-    @property
-    def reissue(self):
-        """A notice is re-issued (new number, the old one superseded) only when its list changes."""
-        return self.current is None or _entries(self.draft) != _entries(self.current)
-
-    @property
-    def towns_added(self):
-        return sorted({e[0] for e in _entries(self.draft)} - {e[0] for e in _entries(self.current)})
-
-    @property
-    def towns_removed(self):
-        return sorted({e[0] for e in _entries(self.current)} - {e[0] for e in _entries(self.draft)})
+    @classmethod
+    def of(cls, kind, draft, current):
+        new, old = _entries(draft), _entries(current)
+        new_towns, old_towns = {e[0] for e in new}, {e[0] for e in old}
+        return cls(
+            kind=kind,
+            draft=draft,
+            current=current,
+            reissue=current is None or new != old,
+            towns_added=tuple(sorted(new_towns - old_towns)),
+            towns_removed=tuple(sorted(old_towns - new_towns)),
+        )
 
 
 @dataclass(frozen=True)
@@ -556,7 +561,7 @@ def publication_plan(assessment_round):
         draft = assessment_round.notices.filter(kind=kind, status=ResultStatus.PROPOSED).first()
         current = assessment_round.notices.filter(kind=kind, status=ResultStatus.PUBLISHED).first()
         if draft is not None:
-            notices.append(NoticePlan(kind, draft, current))
+            notices.append(NoticePlan.of(kind, draft, current))
     eliminations = list(assessment_round.eliminations.filter(status=ResultStatus.PROPOSED))
     applied_out, applied_in = applied_changes(assessment_round)
     reconciliation = rules.reconcile(

@@ -274,7 +274,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         if not sees_proposed(request.user):
             raise Http404
         assessment_round = self.displayed_round(year)
-        plan = services.publication_plan(assessment_round)
+        plan = selectors.publication_plan(assessment_round)
         return Response(selectors.publication_preview(plan))
 
     @extend_schema(
