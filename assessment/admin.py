@@ -3,9 +3,12 @@ from django.contrib import admin
 from .models import (
     AssessmentRound,
     Elimination,
+    Exemption,
     Indicator,
     IndicatorSystem,
     Notice,
+    Publication,
+    PublicationChange,
     Result,
     TalkFollowUp,
     Veto,
@@ -39,6 +42,18 @@ class AssessmentRoundAdmin(admin.ModelAdmin):
         "published_by",
         "doc_prefix",
         "reopened_reason",
+        "job_token",
+        "job_heartbeat_at",
+        "run_by",
+        "run_confirmed_incomplete",
+        "run_confirmation",
+        # Settings change through the round page or PATCH /api/v1/assessment-rounds/{year}/ (their rules).
+        "excellent_threshold",
+        "good_threshold",
+        "pass_threshold",
+        "top_count",
+        "bottom_count",
+        "system",
     ]
 
 
@@ -87,3 +102,43 @@ class TalkFollowUpAdmin(admin.ModelAdmin):
     list_display = ["round", "town", "status", "held_on"]
     list_filter = ["status", "round"]
     raw_id_fields = ["town"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services only (publication, exemptions): the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(ReadOnlyAdmin):
+    list_display = ["round", "town", "reason", "doc_no", "recorded_by", "created_at"]
+    list_filter = ["round"]
+    search_fields = ["town__name", "town__code", "doc_no"]
+    list_select_related = ["round", "town", "recorded_by"]
+
+
+class PublicationChangeInline(admin.TabularInline):
+    model = PublicationChange
+    extra = 0
+    can_delete = False
+    fields = ["town", "designation", "effect", "cause", "doc_no"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["round", "number", "published_at", "published_by", "correction_doc_no", "summary"]
+    list_filter = ["round"]
+    list_select_related = ["round", "published_by"]
+    inlines = [PublicationChangeInline]

@@ -11,17 +11,29 @@ class AssessmentConfig(AppConfig):
         from .models import (
             AssessmentRound,
             Elimination,
+            Exemption,
             Indicator,
             IndicatorSystem,
             Notice,
+            Publication,
+            PublicationChange,
             Score,
             TalkFollowUp,
             Veto,
         )
 
         # Results are recomputed in bulk by the job and audited as a whole through the round's entries.
-        for model in (IndicatorSystem, Indicator, Score, Veto, Notice, Elimination, TalkFollowUp):
+        audited = (IndicatorSystem, Indicator, Score, Veto, Exemption, Notice, Elimination, TalkFollowUp)
+        for model in (*audited, Publication, PublicationChange):
             register_audited(model)
         register_audited(
-            AssessmentRound, exclude_fields=["job_progress", "job_message", "job_state", "updated_at"]
+            AssessmentRound,
+            exclude_fields=[
+                "job_progress",
+                "job_message",
+                "job_state",
+                "job_heartbeat_at",
+                "job_token",
+                "updated_at",
+            ],
         )
