@@ -28,7 +28,7 @@ from towns.models import Designation, Town
 
 from .. import selectors, services
 from ..filtersets import EliminationFilterSet, NoticeFilterSet, RankingFilterSet, ScoreFilterSet
-from ..models import AssessmentRound, Indicator, IndicatorSystem, Score
+from ..models import AssessmentRound, Exemption, Indicator, IndicatorSystem, Score
 from ..rules import GRADE_LABELS
 from ..selectors import (
     sees_proposed,
@@ -89,8 +89,8 @@ def year_parameter(description):
 
 
 def unassessed_counts(years):
-    """year → number of towns designated at some point of the year without any score: two queries for
-    any number of years (the towns counted are those of services.unassessed_towns)."""
+    """year → number of towns designated at some point of the year without any score and without 免评:
+    three queries for any number of years (the round's detail lists them: `unassessed_towns`)."""
     years = sorted(set(years))
     if not years:
         return {}
@@ -100,6 +100,7 @@ def unassessed_counts(years):
         .values_list("town_id", "from_year", "to_year")
     )
     scored = set(Score.objects.filter(round__year__in=years).values_list("round__year", "town_id").distinct())
+    scored |= set(Exemption.objects.filter(round__year__in=years).values_list("round__year", "town_id"))
     counts = {}
     for year in years:
         held = {town for town, start, end in designations if start <= year and (end is None or end >= year)}
