@@ -544,6 +544,15 @@ def _vetoes(request, assessment_round):
     )
 
 
+def _refusals_as_messages(request, form, shown):
+    """A refused POST whose form the page no longer shows (scoring closed) says why in messages."""
+    if form is None or shown:
+        return
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 @login_required
 def veto_list(request, year):
     """一票否决 of the year (R7), and for province_admin the form that records one."""
@@ -569,6 +578,7 @@ def veto_list(request, year):
                     messages.success(request, f"已登记{town.name}的一票否决事项。")
                     return redirect("assessment-vetoes", year=year)
     may_record = admin and assessment_round.state == RoundState.OPEN
+    _refusals_as_messages(request, form, may_record)
     context = {
         "assessment_round": assessment_round,
         "vetoes": _vetoes(request, assessment_round),
@@ -923,6 +933,7 @@ def exemption_list(request, year):
                     messages.success(request, f"已登记{town.name}的免评。")
                     return redirect("assessment-exemptions", year=year)
     may_record = admin and assessment_round.state == RoundState.OPEN
+    _refusals_as_messages(request, form, may_record)
     exemptions = []
     if assessment_round.pk is not None:
         exemptions = list(
