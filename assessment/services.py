@@ -218,8 +218,9 @@ def _require_scoring_open(assessment_round, what="录入得分"):
     if assessment_round.state == RoundState.OPEN:
         return
     job = ""
-    if assessment_round.job_state in ACTIVE_JOB:
-        job = f"（计算任务{assessment_round.get_job_state_display()}）"
+    job_state, _message = selectors.effective_job(assessment_round)  # a dead run is not "running"
+    if job_state in ACTIVE_JOB:
+        job = f"（计算任务{JobState(job_state).label}）"
     raise DomainError(
         f"{assessment_round.year}年度评价{assessment_round.get_state_display()}{job}，不能再{what}。"
         + ("如需更正请先重新开放。" if assessment_round.state != RoundState.SCORING_CLOSED else "")
