@@ -361,6 +361,36 @@ def cities_under_minimum(
     return {city: counts[city] for city in sorted(counts) if counts[city] < minimum}
 
 
+@dataclass(frozen=True)
+class CityShortfall:
+    """A city left under its minimum of provincial towns by a year's changes (R9 / R1)."""
+
+    code: str
+    name: str
+    current: int
+    eliminated: int
+    substituted: int
+    after: int
+
+    @property
+    def shortfall(self):
+        return PROVINCIAL_CITY_MINIMUM - self.after
+
+
+def city_shortfalls(provincial_by_city, eliminated_cities, substitute_cities, names=None):
+    """R9 / R1: the cities left under the minimum with what brought them there, by city code
+    (cities_under_minimum, with the counts a reader needs beside it). names: city code → name."""
+    names = names or {}
+    under = cities_under_minimum(provincial_by_city, eliminated_cities, substitute_cities)
+    out, into = Counter(eliminated_cities), Counter(substitute_cities)
+    return [
+        CityShortfall(
+            code, names.get(code, code), provincial_by_city.get(code, 0), out[code], into[code], after
+        )
+        for code, after in under.items()
+    ]
+
+
 def notice_doc_no(prefix, year, number):
     """R8: the document number of a notice (通报), e.g. 吉示范镇办〔2024〕3号."""
     if number < 1:
