@@ -67,8 +67,7 @@ def _round_page(request, assessment_round, **forms):
     state = assessment_round.state
     job_state, job_message = selectors.effective_job(assessment_round)
     frozen = assessment_round.is_frozen
-    correcting = selectors.is_correcting(assessment_round)
-    configurable = admin and state == RoundState.OPEN and not has_scores
+    configurable = admin and services.indicators_editable(assessment_round)
     status = selectors.shown_status(user, assessment_round)
     context = {
         "assessment_round": assessment_round,
@@ -76,7 +75,7 @@ def _round_page(request, assessment_round, **forms):
         "indicator_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
         "has_scores": has_scores,
         "configurable": configurable,
-        "settings_editable": admin and state == RoundState.OPEN and (not has_scores or correcting),
+        "settings_editable": admin and services.settings_editable(assessment_round),
         "is_admin": admin,
         "sees_proposed": province,
         "job_state": job_state,
@@ -181,9 +180,7 @@ def indicator_edit(request, year):
     """Edit the year's indicators before scoring starts (R7): the maximums must add up to 100."""
     _require_admin(request, "修改评价指标体系")
     assessment_round = _round(year)
-    if request.method != "POST" and (
-        assessment_round.state != RoundState.OPEN or selectors.has_scores(assessment_round)
-    ):
+    if request.method != "POST" and (not services.indicators_editable(assessment_round)):
         messages.error(request, "评分已经开始，指标体系和评价设置不能再修改。")
         return redirect("assessment-round", year=year)
     refusal = None

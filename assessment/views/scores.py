@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import is_province_admin
@@ -22,9 +21,6 @@ from ..forms import (
     ScoreImportForm,
     plain_points,
 )
-from ..models import (
-    RoundState,
-)
 from ._common import (
     _indicators,
     _require_admin,
@@ -33,13 +29,6 @@ from ._common import (
 )
 
 # --- scores --------------------------------------------------------------------------------------------
-
-
-def _may_score(user, town):
-    """Who may enter a town's points (R7): province_admin, or an official of the town's city."""
-    if is_province_admin(user):
-        return True
-    return user.role == Role.CITY_OFFICIAL and user.region_id == town.city_id
 
 
 @dataclass(frozen=True)
@@ -59,9 +48,9 @@ class ScoreLine:
 
 
 def _score_lines(request, assessment_round):
-    scoring = assessment_round.state == RoundState.OPEN
+    scoring = services.scoring_open(assessment_round)
     return [
-        ScoreLine(town, tier, points, scoring and _may_score(request.user, town))
+        ScoreLine(town, tier, points, scoring and services.may_score(request.user, town))
         for town, tier, points in selectors.scoring_sheet(request.user, assessment_round)
     ]
 
@@ -74,7 +63,7 @@ def _score_list_page(request, assessment_round, import_form=None, failure=None):
         "indicators": _indicators(assessment_round),
         "lines": lines,
         "scored": sum(1 for line in lines if line.points),
-        "may_import": admin and assessment_round.state == RoundState.OPEN,
+        "may_import": admin and services.scoring_open(assessment_round),
         "import_form": import_form or ScoreImportForm(),
         "failure": failure,
     }
@@ -130,7 +119,7 @@ def score_town(request, year, code):
     if town.code not in held:
         raise Http404("未找到。")
     indicators = _indicators(assessment_round)
-    may_enter = _may_score(request.user, town)
+    may_enter = services.may_score(request.user, town)
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
@@ -157,7 +146,7 @@ def score_town(request, year, code):
         "rows": rows,
         "composite": sum(current.values(), Decimal("0")) if current else None,
         "max_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
-        "may_enter": may_enter and assessment_round.state == RoundState.OPEN,
+        "may_enter": may_enter and services.scoring_open(assessment_round),
         "may_enter_role": may_enter,
     }
     return render(request, "assessment/score_form.html", context)

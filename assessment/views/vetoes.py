@@ -16,9 +16,6 @@ from ..forms import (
     ExemptionForm,
     VetoForm,
 )
-from ..models import (
-    RoundState,
-)
 from ._common import _refusals_as_messages, _require_admin, _round
 
 # --- vetoes --------------------------------------------------------------------------------------------
@@ -52,7 +49,7 @@ def veto_list(request, year):
                 else:
                     messages.success(request, f"已登记{town.name}的一票否决事项。")
                     return redirect("assessment-vetoes", year=year)
-    may_record = admin and assessment_round.state == RoundState.OPEN
+    may_record = admin and services.scoring_open(assessment_round)
     _refusals_as_messages(request, form, may_record)
     context = {
         "assessment_round": assessment_round,
@@ -112,7 +109,7 @@ def exemption_list(request, year):
                 else:
                     messages.success(request, f"已登记{town.name}的免评。")
                     return redirect("assessment-exemptions", year=year)
-    may_record = admin and assessment_round.state == RoundState.OPEN
+    may_record = admin and services.scoring_open(assessment_round)
     _refusals_as_messages(request, form, may_record)
     exemptions = selectors.round_exemptions(request.user, assessment_round)
     candidates = []
