@@ -73,10 +73,14 @@ def load_demo_assessments():
             _exempt_unscored(year, held, set(towns))
             if year == 2025:
                 record_veto(
-                    None, year, _first_provincial(held), "镇区发生较大安全生产事故", "吉安委〔2025〕7号"
+                    None,
+                    year=year,
+                    town=_first_provincial(held),
+                    reason="镇区发生较大安全生产事故",
+                    doc_no="吉安委〔2025〕7号",
                 )
             compute_round(assessment_round.pk)
-            publish(None, year, "吉示范镇办")
+            publish(None, year=year, doc_prefix="吉示范镇办")
             published.append(year)
         _correct(DEMO_YEARS[-1])
         _backfill_county_level(DEMO_YEARS[-1])
@@ -92,10 +96,10 @@ def _exempt_unscored(year, held, scored):
         if code not in scored and tier == "provincial":
             record_exemption(
                 None,
-                year,
-                Town.objects.get(code=code),
-                "行政区划调整，当年数据无法统计",
-                f"吉示范镇办〔{year}〕函1号",
+                year=year,
+                town=Town.objects.get(code=code),
+                reason="行政区划调整，当年数据无法统计",
+                doc_no=f"吉示范镇办〔{year}〕函1号",
             )
 
 
@@ -114,14 +118,14 @@ def _correct(year):
     admin = User.objects.filter(role=Role.PROVINCE_ADMIN).order_by("pk").first()
     if elimination is None or admin is None:
         return
-    reopen(admin, year, f"{elimination.town.name}得分录入错误，经核实更正")
+    reopen(admin, year=year, reason=f"{elimination.town.name}得分录入错误，经核实更正")
     assessment_round = AssessmentRound.objects.get(year=year)
     corrected = {
         indicator.code: str(indicator.max_points) for indicator in assessment_round.system.indicators.all()
     }
-    save_scores(admin, year, elimination.town, corrected)
+    save_scores(admin, year=year, town=elimination.town, points_by_code=corrected)
     compute_round(assessment_round.pk)
-    publish(admin, year, "吉示范镇办")
+    publish(admin, year=year, doc_prefix="吉示范镇办")
 
 
 def _backfill_county_level(year):

@@ -149,7 +149,7 @@ def parse_settings(values):
     return parsed
 
 
-def update_settings(user, year, **values):
+def update_settings(user, *, year, **values):
     """Grade thresholds and the top / bottom counts, before scoring starts or while a published year is
     reopened for correction (R7, R8). Creates the round if this is the year's first write."""
     _require_admin(user)
@@ -170,7 +170,7 @@ def update_settings(user, year, **values):
     return assessment_round
 
 
-def copy_system(user, year, from_year):
+def copy_system(user, *, year, from_year):
     """Replace the year's (unscored) indicator system with a copy of another year's (R7: versioned)."""
     _require_admin(user)
     year = checked_year(year)
@@ -195,7 +195,7 @@ def copy_system(user, year, from_year):
     return system
 
 
-def save_indicators(user, year, indicators):
+def save_indicators(user, *, year, indicators):
     """Set the year's indicators [(code, name, task_area code, max_points)]: the maxima must sum to 100."""
     _require_admin(user)
     year = checked_year(year)
@@ -254,7 +254,7 @@ def _may_score(user, town):
         raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
-def save_scores(user, year, town, points_by_code):
+def save_scores(user, *, year, town, points_by_code) -> int:
     """Enter (or correct) a town's points per indicator code for the year (R7)."""
     year = checked_year(year)
     _may_score(user, town)
@@ -347,7 +347,7 @@ def import_scores(file_name, data, year, actor=None):
     return ScoreImportSummary(rows=len(accepted), towns=len({town.code for town, _, _ in accepted}))
 
 
-def record_veto(user, year, town, reason, doc_no="", document=None):
+def record_veto(user, *, year, town, reason, doc_no="", document=None) -> Veto:
     """一票否决 with its reason and proving document (R7); province_admin, or an operator command (user None).
     An input of the run: recorded only while scoring is open."""
     if user is not None:
@@ -371,7 +371,7 @@ def record_veto(user, year, town, reason, doc_no="", document=None):
     return veto
 
 
-def record_exemption(user, year, town, reason, doc_no):
+def record_exemption(user, *, year, town, reason, doc_no) -> Exemption:
     """免评 (R7): a designated town left out of the year's assessment, with a reason and a document number;
     a provincial town without scores is published only so (issue 8, point 7). Only while scoring is open,
     and only for a town without any score."""
@@ -441,7 +441,7 @@ def _fail_if_stale(locked):
     return True
 
 
-def start_assessment(user, year, confirm_incomplete=False):
+def start_assessment(user, *, year, confirm_incomplete=False) -> tuple[AssessmentRound, bool]:
     """Queue the year's computation. Two starts at once give one run: the round row is locked and a queued
     or running job (whose lease holds) is not queued again. Queuing closes scoring in the same transaction.
     Refused while year − 1 is reopened or unpublished, and while towns are incompletely scored or unscored
@@ -684,7 +684,7 @@ def fail_stale_runs():
 # --- publication ---------------------------------------------------------------------------------------
 
 
-def publish(user, year, doc_prefix):
+def publish(user, *, year, doc_prefix) -> AssessmentRound:
     """Publish the year's computed results (R8, R9), or re-publish a corrected year, in one transaction:
     notices numbered (a changed notice re-issued under a new number, the old one kept as superseded; an
     unchanged one stays as it is), the designations reconciled with the result (eliminations, substitutes,
@@ -892,7 +892,7 @@ def _summary(plan):
     return "；".join(parts)
 
 
-def reopen(user, year, reason):
+def reopen(user, *, year, reason) -> AssessmentRound:
     """Reopen the year for correction: an explicit, audited act of a province_admin (R9). A published year's
     results stay in force until it is published again; a computed draft is discarded. Scoring opens again.
     Refused while the year's job runs, and while year + 1 is computed or published (reopen it first)."""
@@ -922,7 +922,7 @@ def reopen(user, year, reason):
     return locked
 
 
-def mark_talk_held(user, talk, held_on, note=""):
+def mark_talk_held(user, *, talk, held_on, note="") -> TalkFollowUp:
     _require_admin(user)
     if held_on is None:
         raise DomainError("请填写约谈日期。")

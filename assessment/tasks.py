@@ -25,7 +25,7 @@ def run_previous_year():
     year = timezone.localdate().year - 1
     try:
         # Unattended: never confirms incomplete scoring on anybody's behalf.
-        _round, started = start_assessment(None, year)
+        _round, started = start_assessment(None, year=year)
     except DomainError as exc:
         return {"year": year, "started": False, "reason": exc.message}
     return {"year": year, "started": started}

@@ -119,7 +119,7 @@ def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
     towns = [town_in(SHUANGYANG), town_in(NONGAN), town_in(JIAOHE)]
     for town, total in zip(towns, ["93", "81", "59"], strict=True):
         designate(town, "provincial", 2022)
-        save_scores(admin, 2024, town, points_for(total))
+        save_scores(admin, year=2024, town=town, points_by_code=points_for(total))
 
     redis_url = os.environ["REDIS_URL"]
     app.conf.update(
@@ -127,7 +127,7 @@ def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
     )
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            assessment_round, started = start_assessment(admin, 2024)  # commits; the task goes to Redis
+            assessment_round, started = start_assessment(admin, year=2024)  # commits; the task goes to Redis
             assert started
             deadline = time.monotonic() + 60
             while True:

@@ -224,7 +224,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
             raise DomainError("请至少填写一项设置。")
-        services.update_settings(request.user, year, **serializer.validated_data)
+        services.update_settings(request.user, year=year, **serializer.validated_data)
         return self.round_response(year)
 
     def round_response(self, year, status_code=status.HTTP_200_OK, started=None):
@@ -257,7 +257,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         serializer = RunSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         confirm = serializer.validated_data["confirm_incomplete"]
-        assessment_round, started = start_assessment(request.user, year, confirm_incomplete=confirm)
+        assessment_round, started = start_assessment(request.user, year=year, confirm_incomplete=confirm)
         return self.round_response(assessment_round.year, status.HTTP_202_ACCEPTED, started=started)
 
     @extend_schema(
@@ -327,7 +327,9 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     def publish(self, request, year=None):
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assessment_round = publish(request.user, year, serializer.validated_data["doc_prefix"])
+        assessment_round = publish(
+            request.user, year=year, doc_prefix=serializer.validated_data["doc_prefix"]
+        )
         return self.round_response(assessment_round.year)
 
     @extend_schema(
@@ -346,7 +348,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     def reopen(self, request, year=None):
         serializer = ReopenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assessment_round = reopen(request.user, year, serializer.validated_data["reason"])
+        assessment_round = reopen(request.user, year=year, reason=serializer.validated_data["reason"])
         return self.round_response(assessment_round.year)
 
 
@@ -412,7 +414,9 @@ class ScoreViewSet(
         indicator = values["indicator"].strip()
         existing = Score.objects.filter(round__year=values["year"], town=town, indicator__code=indicator)
         existed = existing.exists()
-        save_scores(request.user, values["year"], town, {indicator: values["points"]})
+        save_scores(
+            request.user, year=values["year"], town=town, points_by_code={indicator: values["points"]}
+        )
         score = existing.get()
         return self.read_response(score.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -588,7 +592,9 @@ class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         town = scoped_town(request.user, values["town"])
-        veto = services.record_veto(request.user, values["year"], town, values["reason"], values["doc_no"])
+        veto = services.record_veto(
+            request.user, year=values["year"], town=town, reason=values["reason"], doc_no=values["doc_no"]
+        )
         return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
 
@@ -625,7 +631,7 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
         values = serializer.validated_data
         town = scoped_town(request.user, values["town"])
         exemption = services.record_exemption(
-            request.user, values["year"], town, values["reason"], values["doc_no"]
+            request.user, year=values["year"], town=town, reason=values["reason"], doc_no=values["doc_no"]
         )
         return Response(ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
@@ -675,5 +681,7 @@ class TalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = TalkHeldSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        talk = services.mark_talk_held(request.user, talk, values["held_on"], values["note"])
+        talk = services.mark_talk_held(
+            request.user, talk=talk, held_on=values["held_on"], note=values["note"]
+        )
         return Response(TalkSerializer(talk).data)

@@ -148,7 +148,7 @@ def round_settings(request, year):
         messages.error(request, "评价设置未保存，请修改标出的内容。")
         return _round_page(request, assessment_round, settings_form=form)
     try:
-        services.update_settings(request.user, year, **form.cleaned_data)
+        services.update_settings(request.user, year=year, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -167,7 +167,7 @@ def round_copy_system(request, year):
         return _round_page(request, assessment_round, copy_form=form)
     from_year = form.cleaned_data["from_year"]
     try:
-        services.copy_system(request.user, year, from_year)
+        services.copy_system(request.user, year=year, from_year=from_year)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -188,7 +188,7 @@ def indicator_edit(request, year):
         formset = IndicatorFormSet(request.POST)
         if formset.is_valid():
             try:
-                services.save_indicators(request.user, year, indicator_rows(formset))
+                services.save_indicators(request.user, year=year, indicators=indicator_rows(formset))
             except DomainError as exc:
                 refusal = exc.message
             else:
@@ -250,7 +250,7 @@ def round_run(request, year):
     _round(year)
     confirm = request.POST.get("confirm_incomplete") in ("1", "on", "true")
     try:
-        _round_after, started = services.start_assessment(request.user, year, confirm_incomplete=confirm)
+        _round_after, started = services.start_assessment(request.user, year=year, confirm_incomplete=confirm)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -271,7 +271,7 @@ def round_publish(request, year):
         messages.error(request, "未发布，请修改标出的内容。")
         return _round_page(request, assessment_round, publish_form=form)
     try:
-        published = services.publish(request.user, year, form.cleaned_data["doc_prefix"])
+        published = services.publish(request.user, year=year, doc_prefix=form.cleaned_data["doc_prefix"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -293,7 +293,7 @@ def round_reopen(request, year):
         messages.error(request, "未重新开放，请填写原因。")
         return _round_page(request, assessment_round, reopen_form=form)
     try:
-        services.reopen(request.user, year, form.cleaned_data["reason"])
+        services.reopen(request.user, year=year, reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

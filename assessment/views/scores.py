@@ -126,7 +126,7 @@ def score_town(request, year, code):
         form = ScoreForm(request.POST, indicators=indicators)
         if form.is_valid():
             try:
-                saved = services.save_scores(request.user, year, town, form.points())
+                saved = services.save_scores(request.user, year=year, town=town, points_by_code=form.points())
             except DomainError as exc:
                 _show_refusal(form, exc)
             else:

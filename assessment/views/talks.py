@@ -66,7 +66,9 @@ def talk_held(request, year, pk):
         messages.error(request, "未登记：" + "；".join(errors))
         return redirect("assessment-talks", year=year)
     try:
-        services.mark_talk_held(request.user, talk, form.cleaned_data["held_on"], form.cleaned_data["note"])
+        services.mark_talk_held(
+            request.user, talk=talk, held_on=form.cleaned_data["held_on"], note=form.cleaned_data["note"]
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

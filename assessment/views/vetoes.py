@@ -42,7 +42,12 @@ def veto_list(request, year):
             else:
                 try:
                     services.record_veto(
-                        request.user, year, town, data["reason"], data["doc_no"], document=data["document"]
+                        request.user,
+                        year=year,
+                        town=town,
+                        reason=data["reason"],
+                        doc_no=data["doc_no"],
+                        document=data["document"],
                     )
                 except DomainError as exc:
                     form.add_error(None, exc.message)
@@ -103,7 +108,9 @@ def exemption_list(request, year):
                 form.add_error("town", f"乡镇“{data['town']}”不存在。")
             else:
                 try:
-                    services.record_exemption(request.user, year, town, data["reason"], data["doc_no"])
+                    services.record_exemption(
+                        request.user, year=year, town=town, reason=data["reason"], doc_no=data["doc_no"]
+                    )
                 except DomainError as exc:
                     form.add_error(None, exc.message)
                 else:

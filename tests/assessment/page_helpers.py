@@ -41,7 +41,7 @@ def designate_all(towns, tier, year=2022):
 def score(user, year, totals):
     """totals: {town: composite}; entered through the service, as a city or the province would."""
     for town, total in totals.items():
-        save_scores(user, year, town, points_for(total))
+        save_scores(user, year=year, town=town, points_by_code=points_for(total))
 
 
 def set_counts(year, top=2, bottom=2):
@@ -69,8 +69,14 @@ class Scenario:
         designate_all(self.towns, "provincial")
         set_counts(2024, top=2, bottom=2)
         score(admin, 2024, {self.a: "90", self.b: "95", self.c: "90", self.d: "70", self.e: "99"})
-        record_veto(admin, 2024, self.e, "拆除历史建筑", "吉建罚〔2024〕1号")
-        record_exemption(admin, 2024, self.f, "镇区整体搬迁，当年不参加评价", "吉示范镇办〔2024〕函2号")
+        record_veto(admin, year=2024, town=self.e, reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号")
+        record_exemption(
+            admin,
+            year=2024,
+            town=self.f,
+            reason="镇区整体搬迁，当年不参加评价",
+            doc_no="吉示范镇办〔2024〕函2号",
+        )
 
 
 class _Rows(HTMLParser):

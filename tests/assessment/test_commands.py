@@ -114,7 +114,7 @@ def test_import_scores_is_all_or_nothing_and_lists_every_bad_row(tmp_path, desig
 def test_import_scores_refuses_a_missing_file_and_a_closed_year(tmp_path, designated, province_admin):
     message, _ = run_failing("import_scores", str(tmp_path / "missing.csv"), "--year", "2024")
     assert "文件不存在" in message
-    save_scores(province_admin, 2024, designated[0], points_for("80"))
+    save_scores(province_admin, year=2024, town=designated[0], points_by_code=points_for("80"))
     compute_round(ensure_round(2024).pk)
     path = write_csv(tmp_path, [(designated[1].code, "T01", "5")])
     message, _ = run_failing("import_scores", str(path), "--year", "2024")
@@ -150,8 +150,8 @@ def test_record_veto_refusals(designated, province_admin):
     assert "不是示范镇" in message
     message, _ = run_failing("record_veto", designated[0].code, "--year", "2024", "--reason", "  ")
     assert "请填写一票否决事项" in message
-    save_scores(province_admin, 2024, designated[0], points_for("80"))
-    save_scores(province_admin, 2024, designated[1], points_for("85"))
+    save_scores(province_admin, year=2024, town=designated[0], points_by_code=points_for("80"))
+    save_scores(province_admin, year=2024, town=designated[1], points_by_code=points_for("85"))
     compute_round(ensure_round(2024).pk)
     message, _ = run_failing("record_veto", designated[0].code, "--year", "2024", "--reason", "拆除历史建筑")
     assert (
@@ -173,8 +173,8 @@ def test_run_assessment_waits_and_prints_the_summary(designated):
 
     admin = User.objects.create(username="cmd_admin", role="province_admin")
     first, second, _county_level = designated
-    save_scores(admin, 2024, first, points_for("92"))
-    save_scores(admin, 2024, second, points_for("58"))
+    save_scores(admin, year=2024, town=first, points_by_code=points_for("92"))
+    save_scores(admin, year=2024, town=second, points_by_code=points_for("58"))
     run("record_veto", second.code, "--year", "2024", "--reason", "重大安全事故")
 
     refused, _ = run_failing("run_assessment", "--year", "2024", "--wait")
@@ -195,8 +195,8 @@ def test_run_assessment_waits_and_prints_the_summary(designated):
 
 @pytest.mark.django_db
 def test_publish_assessment_prints_the_doc_numbers_and_freezes(designated, province_admin):
-    save_scores(province_admin, 2024, designated[0], points_for("92"))
-    save_scores(province_admin, 2024, designated[1], points_for("58"))
+    save_scores(province_admin, year=2024, town=designated[0], points_by_code=points_for("92"))
+    save_scores(province_admin, year=2024, town=designated[1], points_by_code=points_for("58"))
     message, _ = run_failing("publish_assessment", "--year", "2024", "--doc-prefix", "吉示范镇办")
     assert "须先运行计算再发布" in message
 

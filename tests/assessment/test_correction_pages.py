@@ -442,7 +442,7 @@ def test_the_reopen_card_is_offered_for_computed_failed_and_published_years(clie
     assert 'id="reopen-card"' not in html(client.get("/assessment/2024/"))  # still being scored
     compute(2024)
     assert 'id="reopen-card"' in html(client.get("/assessment/2024/"))
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     assert 'id="reopen-card"' in html(client.get("/assessment/2024/"))
     # A job that failed leaves scoring closed: reopening lets scores be corrected again.
     set_counts(2025)
@@ -476,7 +476,7 @@ def eliminated(province_admin):
         set_counts(year)
         score(province_admin, year, totals)
         compute(year)
-        publish(province_admin, year, "吉示范镇办")
+        publish(province_admin, year=year, doc_prefix="吉示范镇办")
     return changchun, jilin, city_level
 
 
@@ -561,10 +561,10 @@ def test_after_a_correction_the_cancelled_talk_shows_without_the_held_form(
     client, province_admin, province_viewer, eliminated
 ):
     changchun, jilin, _city_level = eliminated
-    reopen(province_admin, 2025, "蛟河市得分录入有误")
-    save_scores(province_admin, 2025, jilin[1], points_for("90"))
+    reopen(province_admin, year=2025, reason="蛟河市得分录入有误")
+    save_scores(province_admin, year=2025, town=jilin[1], points_by_code=points_for("90"))
     compute(2025)
-    publish(province_admin, 2025, "吉示范镇办")
+    publish(province_admin, year=2025, doc_prefix="吉示范镇办")
     client.force_login(province_admin)
     page = client.get("/assessment/2025/talks/")
     rows = dict(town_rows(page, "talk-table"))

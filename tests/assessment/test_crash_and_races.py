@@ -70,9 +70,9 @@ def scored(jilin, province_admin):
 
 
 def score_year(admin, year, towns):
-    update_settings(admin, year, top_count=1, bottom_count=1)
+    update_settings(admin, year=year, top_count=1, bottom_count=1)
     for town, total in zip(towns, TOTALS, strict=True):
-        save_scores(admin, year, town, points_for(total))
+        save_scores(admin, year=year, town=town, points_by_code=points_for(total))
 
 
 def row(year=YEAR):
@@ -97,7 +97,7 @@ def claim(year=YEAR, heartbeat_age=timedelta(0), token=None):
 def queue_run(admin, capture, **kwargs):
     """Start the year's run without executing the queued Celery task; its callback is returned."""
     with capture(execute=False) as callbacks:
-        _round, started = start_assessment(admin, YEAR, **kwargs)
+        _round, started = start_assessment(admin, year=YEAR, **kwargs)
     assert started and len(callbacks) == 1
     return callbacks[0]
 
@@ -166,7 +166,7 @@ def test_a_run_whose_heartbeat_stopped_shows_failed_with_the_reason_and_reading_
     assert no_rows_of_the_run()
     # Scoring stays closed, and the refusal does not call the dead run 计算中.
     with pytest.raises(DomainError) as refusal:
-        save_scores(province_admin, YEAR, scored[0], {"T01": "1"})
+        save_scores(province_admin, year=YEAR, town=scored[0], points_by_code={"T01": "1"})
     assert refusal.value.message == f"{YEAR}年度评价评分已截止，不能再录入得分。"
 
 
@@ -183,7 +183,7 @@ def test_a_run_within_its_lease_is_not_shown_failed_and_is_not_started_twice(
     assert not may_run_from_the_page(client)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = api.post(f"{ROUND}run/", {}, format="json")
-        _round, started = start_assessment(province_admin, YEAR)
+        _round, started = start_assessment(province_admin, year=YEAR)
     assert response.status_code == 202
     assert (response.json()["started"], response.json()["job_state"]) == (False, "running")
     assert (started, callbacks) == (False, [])
@@ -191,7 +191,7 @@ def test_a_run_within_its_lease_is_not_shown_failed_and_is_not_started_twice(
 
 
 def _restart_by_service(admin, client):
-    _round, started = start_assessment(admin, YEAR)
+    _round, started = start_assessment(admin, year=YEAR)
     assert started
 
 
@@ -298,7 +298,7 @@ def test_a_zombie_worker_whose_lease_was_taken_over_writes_nothing(
     """The run was taken as dead and started again while its first worker still ran: that worker (a zombie)
     finds the round held by another token and leaves the draft of the earlier run untouched."""
     with django_capture_on_commit_callbacks(execute=True):
-        start_assessment(province_admin, YEAR)
+        start_assessment(province_admin, year=YEAR)
     earlier = drafts()
     assert earlier[0] and earlier[1]  # a draft to protect
     job = queue_run(province_admin, django_capture_on_commit_callbacks)  # a re-run of the computed year
@@ -345,7 +345,7 @@ def test_while_a_run_is_queued_or_running_no_input_is_taken_and_nothing_is_publi
     spare = town_in(JIAOHE, 1)  # a provincial town without scores: the run needs a confirmation
     designate(spare, "provincial", 2022)
     with pytest.raises(DomainError, match="1 个镇未录入得分"):
-        start_assessment(province_admin, YEAR)
+        start_assessment(province_admin, year=YEAR)
     assert (row()["state"], row()["job_state"]) == ("open", "idle")  # a refused start closes nothing
 
     admin_api = api_as(province_admin)
@@ -375,7 +375,7 @@ def test_while_a_run_is_queued_or_running_no_input_is_taken_and_nothing_is_publi
     assert response.status_code == 200
     assert closed + "录入得分。" in page_text(response)
     with pytest.raises(DomainError, match="不能再录入得分"):
-        save_scores(province_admin, YEAR, mine, {"T01": "1"})
+        save_scores(province_admin, year=YEAR, town=mine, points_by_code={"T01": "1"})
 
     sheet = f"town_code,indicator_code,points\n{mine.code},T01,1\n".encode()
     with pytest.raises(DomainError, match="不能再导入得分"):
@@ -432,8 +432,8 @@ def test_a_computed_year_takes_no_input_until_reopened(
     assert Score.objects.get(town=mine, indicator__code="T01").points == 10
     assert not Veto.objects.exists()
 
-    reopen(province_admin, YEAR, "更正双阳区的得分")
-    save_scores(province_admin, YEAR, mine, {"T01": "1"})
+    reopen(province_admin, year=YEAR, reason="更正双阳区的得分")
+    save_scores(province_admin, year=YEAR, town=mine, points_by_code={"T01": "1"})
     assert Score.objects.get(town=mine, indicator__code="T01").points == 1
 
 
@@ -663,8 +663,8 @@ def test_two_publications_at_once_take_distinct_consecutive_document_numbers(
     assert DocumentSequence.objects.exists() == bool(earlier)
 
     outcomes = race(
-        lambda: publish(province_admin, 2022, "吉示范镇办"),
-        lambda: publish(province_admin, YEAR, "吉示范镇办"),
+        lambda: publish(province_admin, year=2022, doc_prefix="吉示范镇办"),
+        lambda: publish(province_admin, year=YEAR, doc_prefix="吉示范镇办"),
     )
 
     assert outcomes == ["ok", "ok"]
@@ -705,8 +705,8 @@ def test_a_score_racing_the_start_of_the_run_lands_before_it_or_is_refused(
         Score.objects.filter(round__year=YEAR, town=town, indicator__code="T15").delete()
         with mock.patch.object(tasks.run_assessment_job, "delay") as delay:
             outcomes = race(
-                lambda: save_scores(province_admin, YEAR, town, {"T15": "2"}),
-                lambda: start_assessment(province_admin, YEAR, confirm_incomplete=True),
+                lambda: save_scores(province_admin, year=YEAR, town=town, points_by_code={"T15": "2"}),
+                lambda: start_assessment(province_admin, year=YEAR, confirm_incomplete=True),
             )
         assert outcomes[1] == "ok" and delay.call_count == 1
         queued = row()
@@ -722,7 +722,7 @@ def test_a_score_racing_the_start_of_the_run_lands_before_it_or_is_refused(
         compute_round(queued["id"])
         result = Result.objects.get(round__year=YEAR, town=town)
         assert result.incomplete == (outcomes[0] != "ok")
-        reopen(province_admin, YEAR, f"第 {attempt + 1} 次更正")
+        reopen(province_admin, year=YEAR, reason=f"第 {attempt + 1} 次更正")
     connection.close()
 
 
@@ -735,7 +735,7 @@ def test_two_restarts_of_a_dead_run_at_once_queue_one_run(require_services, scor
 
     settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
     with mock.patch.object(tasks.run_assessment_job, "delay"):
-        start_assessment(province_admin, YEAR)
+        start_assessment(province_admin, year=YEAR)
     dead_token = claim(heartbeat_age=timedelta(minutes=10))
     responses = []
 

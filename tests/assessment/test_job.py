@@ -32,17 +32,17 @@ def scored(jilin, province_admin):
         designate(town, "provincial", 2022)
     city_level = town_in(NONGAN, 1)
     designate(city_level, "city", 2022)
-    update_settings(province_admin, 2024, top_count=1, bottom_count=2)
+    update_settings(province_admin, year=2024, top_count=1, bottom_count=2)
     for town, total in zip([*towns, city_level], ["91", "85", "72", "64", "95"], strict=True):
-        save_scores(province_admin, 2024, town, points_for(total))
+        save_scores(province_admin, year=2024, town=town, points_by_code=points_for(total))
     return towns
 
 
 @pytest.mark.django_db
 def test_two_starts_at_once_give_one_run(scored, province_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        first_round, first = start_assessment(province_admin, 2024)
-        second_round, second = start_assessment(province_admin, 2024)
+        first_round, first = start_assessment(province_admin, year=2024)
+        second_round, second = start_assessment(province_admin, year=2024)
     assert (first, second) == (True, False)
     assert first_round.pk == second_round.pk
     assert len(callbacks) == 1  # one job queued
@@ -56,7 +56,7 @@ def test_two_starts_at_once_give_one_run(scored, province_admin, django_capture_
 def test_a_running_job_is_not_queued_again(scored, province_admin, django_capture_on_commit_callbacks):
     AssessmentRound.objects.filter(pk=ensure_round(2024).pk).update(job_state="running")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _round, started = start_assessment(province_admin, 2024)
+        _round, started = start_assessment(province_admin, year=2024)
     assert (started, callbacks) == (False, [])
 
 
@@ -64,7 +64,7 @@ def test_a_running_job_is_not_queued_again(scored, province_admin, django_captur
 def test_a_second_run_replaces_the_draft_results(scored, province_admin, django_capture_on_commit_callbacks):
     def run_once():
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            _round, started = start_assessment(province_admin, 2024)
+            _round, started = start_assessment(province_admin, year=2024)
         assert started and len(callbacks) == 1
         assessment_round = AssessmentRound.objects.get(year=2024)
         assert assessment_round.job_state == "done"
@@ -96,16 +96,20 @@ def test_a_second_run_replaces_the_draft_results(scored, province_admin, django_
 @pytest.mark.django_db
 def test_a_second_run_takes_a_veto_recorded_since(scored, province_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        start_assessment(province_admin, 2024)
+        start_assessment(province_admin, year=2024)
     assert list(Notice.objects.get(kind="praise").results.values_list("town_id", flat=True)) == [
         scored[0].code
     ]
     with pytest.raises(DomainError, match="不能再登记一票否决"):
-        record_veto(province_admin, 2024, scored[0], "破坏性建设")  # an input: scoring is closed
-    reopen(province_admin, 2024, "补登一票否决事项")  # a computed draft is reopened for the correction
-    record_veto(province_admin, 2024, scored[0], "破坏性建设")
+        record_veto(
+            province_admin, year=2024, town=scored[0], reason="破坏性建设"
+        )  # an input: scoring is closed
+    reopen(
+        province_admin, year=2024, reason="补登一票否决事项"
+    )  # a computed draft is reopened for the correction
+    record_veto(province_admin, year=2024, town=scored[0], reason="破坏性建设")
     with django_capture_on_commit_callbacks(execute=True):
-        start_assessment(province_admin, 2024)
+        start_assessment(province_admin, year=2024)
     vetoed = Result.objects.get(round__year=2024, town=scored[0])
     assert (vetoed.vetoed, vetoed.rank, vetoed.grade) == (True, 4, "fail")
     assert Result.objects.filter(round__year=2024).count() == 5
@@ -123,13 +127,13 @@ def test_a_published_round_is_not_run_again(scored, province_admin, django_captu
     from core.errors import DomainError
 
     with django_capture_on_commit_callbacks(execute=True):
-        start_assessment(province_admin, 2024)
-    publish(province_admin, 2024, "吉示范镇办")
+        start_assessment(province_admin, year=2024)
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     with (
         django_capture_on_commit_callbacks(execute=False) as callbacks,
         pytest.raises(DomainError, match="已发布并冻结"),
     ):
-        start_assessment(province_admin, 2024)
+        start_assessment(province_admin, year=2024)
     assert callbacks == []
 
 
@@ -153,7 +157,7 @@ def test_two_threads_starting_at_the_same_moment_queue_one_job(require_services,
 
         try:
             barrier.wait(timeout=10)
-            _round, started = start_assessment(admin, 2024)
+            _round, started = start_assessment(admin, year=2024)
             outcomes.append(started)
         except Exception as exc:  # reported below, never swallowed
             errors.append(exc)

@@ -59,7 +59,7 @@ def test_the_printable_notice_shows_pending_then_the_document_number(client, pro
     assert "得分并列的示范镇一并列入" in page_text(page)
     assert "/static/css/assessment.css" in html(page) and "data-print" in html(page)
 
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     notice = Notice.objects.get(round__year=2024, kind="praise")
     page = client.get("/assessment/2024/notices/praise/")
     assert text_of(page, "notice-doc-no") == notice.doc_no
@@ -75,7 +75,7 @@ def test_the_printable_notice_shows_pending_then_the_document_number(client, pro
 
 def test_the_notice_pdf_embeds_the_chinese_font_and_names_the_towns(client, province_admin, computed):
     s = computed
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     notice = Notice.objects.get(round__year=2024, kind="criticism")
     client.force_login(province_admin)
     response = client.get("/assessment/2024/notices/criticism.pdf")
@@ -110,7 +110,7 @@ def test_proposed_notices_are_for_province_roles_only(
     assert client.get("/assessment/2024/notices/praise.pdf").status_code == 404
     assert 'id="notice-card"' not in html(client.get("/assessment/2024/"))
 
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     # Published: the county reads the notice, with the towns of its own scope listed.
     page = client.get("/assessment/2024/notices/praise/")
     assert page.status_code == 200

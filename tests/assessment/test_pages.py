@@ -73,11 +73,11 @@ def test_the_unassessed_list_shows_a_designated_town_without_scores_before_the_r
     exported = sheet_rows(client.get("/assessment/2024/unassessed/export.xlsx"))
     assert [row[0] for row in exported] == [scenario.d.code]
     # Entering some scores moves it to the incomplete list, all of them takes it off both.
-    save_scores(province_admin, 2024, scenario.d, {"T01": "5"})
+    save_scores(province_admin, year=2024, town=scenario.d, points_by_code={"T01": "5"})
     response = client.get("/assessment/2024/")
     assert town_rows(response, "unassessed-table") == []
     assert [code for code, _cells in town_rows(response, "incomplete-table")] == [scenario.d.code]
-    save_scores(province_admin, 2024, scenario.d, points_for("70"))
+    save_scores(province_admin, year=2024, town=scenario.d, points_by_code=points_for("70"))
     response = client.get("/assessment/2024/")
     assert town_rows(response, "incomplete-table") == []
     assert "全部示范镇均已录入得分" in page_text(response)
@@ -149,7 +149,7 @@ def test_settings_are_edited_before_scoring_and_refused_once_scores_exist(client
     response = client.post("/assessment/2030/settings/", {**data, "good_threshold": "95"}, follow=True)
     assert "分数线应满足 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0" in page_text(response)
 
-    save_scores(province_admin, 2030, town, {"T01": "5"})
+    save_scores(province_admin, year=2030, town=town, points_by_code={"T01": "5"})
     page = client.get("/assessment/2030/")
     assert 'id="settings-form"' not in html(page) and 'id="indicator-edit-link"' not in html(page)
     response = client.post("/assessment/2030/settings/", {**data, "excellent_threshold": "95"}, follow=True)
@@ -173,7 +173,9 @@ def formset_data(rows):
 
 def test_the_indicator_system_is_copied_and_edited_before_scoring(client, province_admin):
     save_indicators(
-        province_admin, 2029, [("A1", "产业园区建设", "T01", "60"), ("A2", "公共服务", "T07", "40")]
+        province_admin,
+        year=2029,
+        indicators=[("A1", "产业园区建设", "T01", "60"), ("A2", "公共服务", "T07", "40")],
     )
     client.force_login(province_admin)
     page = client.get("/assessment/2031/")
@@ -286,7 +288,7 @@ def test_the_ranking_shows_each_towns_rank_in_earlier_years(
     client, province_admin, province_viewer, scenario
 ):
     compute(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     s = scenario
     set_counts(2025)
     score(province_admin, 2025, {s.a: "97", s.b: "80", s.c: "85", s.d: "75", s.e: "88", s.f: "60"})
@@ -335,7 +337,7 @@ def test_a_county_official_or_partner_sees_nothing_proposed_then_the_published_r
         assert town_rows(page, "my-results") == [] and 'id="unassessed-table"' not in html(page)
         assert client.get("/assessment/2024/notices/praise/").status_code == 404
 
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     client.force_login(county_official)
     assert ranks(client.get("/assessment/2024/rankings/")) == [(s.a.code, "2")]
     mine = town_rows(client.get("/assessment/2024/"), "my-results")
@@ -371,7 +373,7 @@ def two_years(province_admin):
         score(province_admin, year, totals)
         compute(year)
         if year == 2024:
-            publish(province_admin, 2024, "吉示范镇办")
+            publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     return changchun, jilin, city_level
 
 
@@ -406,7 +408,7 @@ def test_a_county_sees_its_eliminations_once_published_without_the_other_citys_s
     _changchun, jilin, city_level = two_years
     client.force_login(other_county_official)  # 蛟河市, where both eliminated towns are
     assert town_rows(client.get("/assessment/2025/eliminations/"), "elimination-table") == []
-    publish(province_admin, 2025, "吉示范镇办")
+    publish(province_admin, year=2025, doc_prefix="吉示范镇办")
     response = client.get("/assessment/2025/eliminations/")
     rows = dict(town_rows(response, "elimination-table"))
     assert set(rows) == {jilin[0].code, jilin[1].code}

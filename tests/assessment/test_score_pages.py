@@ -64,7 +64,7 @@ def test_read_only_roles_see_the_points_but_may_not_enter_them(
     client, city_official, county_official, province_viewer, towns
 ):
     mine, _foreign = towns
-    save_scores(city_official, 2024, mine, {"T01": "7"})
+    save_scores(city_official, year=2024, town=mine, points_by_code={"T01": "7"})
     for user in (county_official, province_viewer):
         client.force_login(user)
         page = client.get(score_url(mine))
@@ -174,14 +174,16 @@ def test_province_admin_records_a_veto_with_its_document(
 
 def test_a_partner_reads_scores_only_once_published(client, make_user, province_admin, towns):
     mine, foreign = towns
-    save_scores(province_admin, 2024, mine, {"T01": "7"})
-    record_veto(province_admin, 2024, mine, "发生重大安全事故")
-    record_exemption(province_admin, 2024, foreign, "镇区整体搬迁", "吉示范镇办〔2024〕函3号")
+    save_scores(province_admin, year=2024, town=mine, points_by_code={"T01": "7"})
+    record_veto(province_admin, year=2024, town=mine, reason="发生重大安全事故")
+    record_exemption(
+        province_admin, year=2024, town=foreign, reason="镇区整体搬迁", doc_no="吉示范镇办〔2024〕函3号"
+    )
     partner = make_user(Role.PARTNER, username="adbc")
     client.force_login(partner)
     cells = dict(town_rows(client.get("/assessment/2024/scores/"), "score-table"))[mine.code]
     assert cells[5] == "—"
     compute(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     cells = dict(town_rows(client.get("/assessment/2024/scores/"), "score-table"))[mine.code]
     assert cells[4:6] == ["1 / 15", "7.00"]

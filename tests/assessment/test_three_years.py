@@ -59,9 +59,9 @@ def test_three_years_of_assessment(program, province_admin):
     for year in (2024, 2025):
         ensure_round(year).__class__.objects.filter(year=year).update(bottom_count=2, top_count=2)
         for town, total in scores.items():
-            save_scores(province_admin, year, town, points_for(total))
+            save_scores(province_admin, year=year, town=town, points_by_code=points_for(total))
         for town, total in zip(city_level + county_level, ["93", "93", "93", "88"], strict=True):
-            save_scores(province_admin, year, town, points_for(total))
+            save_scores(province_admin, year=year, town=town, points_by_code=points_for(total))
         computed = run(year)
         assert computed.state == "computed"
         ranking = list(
@@ -74,7 +74,7 @@ def test_three_years_of_assessment(program, province_admin):
         assert {r.town_id for r in criticised.results.all()} == {provincial[4].code, provincial[5].code}
         if year == 2024:
             assert not Elimination.objects.filter(round=computed).exists()  # first year: never eliminated
-        publish(province_admin, year, "吉示范镇办")
+        publish(province_admin, year=year, doc_prefix="吉示范镇办")
 
     eliminations = Elimination.objects.filter(round__year=2025).order_by("town_id")
     assert [e.town_id for e in eliminations] == [provincial[4].code, provincial[5].code]
@@ -94,7 +94,10 @@ def test_three_years_of_assessment(program, province_admin):
     # 2026: the substitute is provincial for its first assessed year: not eliminated even at the bottom.
     for town in [*provincial[:4], county_level[0], city_level[0]]:
         save_scores(
-            province_admin, 2026, town, points_for("50" if town in (county_level[0], city_level[0]) else "90")
+            province_admin,
+            year=2026,
+            town=town,
+            points_by_code=points_for("50" if town in (county_level[0], city_level[0]) else "90"),
         )
     ensure_round(2026).__class__.objects.filter(year=2026).update(bottom_count=2)
     computed = run(2026)
@@ -104,8 +107,10 @@ def test_three_years_of_assessment(program, province_admin):
 def test_vetoed_and_unassessed_towns(program, province_admin):
     provincial, *_ = program
     for town, total in zip(provincial[:5], ["95", "91", "85", "70", "62"], strict=True):
-        save_scores(province_admin, 2024, town, points_for(total))
-    record_veto(province_admin, 2024, provincial[0], "拆除历史建筑", "吉建罚〔2024〕1号")
+        save_scores(province_admin, year=2024, town=town, points_by_code=points_for(total))
+    record_veto(
+        province_admin, year=2024, town=provincial[0], reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号"
+    )
     computed = run(2024)
     results = {r.town_id: r for r in Result.objects.filter(round=computed)}
     vetoed = results[provincial[0].code]
@@ -119,18 +124,18 @@ def test_vetoed_and_unassessed_towns(program, province_admin):
 def test_a_second_run_replaces_the_draft_and_published_rounds_are_frozen(program, province_admin):
     provincial, *_ = program
     for town in provincial:
-        save_scores(province_admin, 2024, town, points_for("80"))
+        save_scores(province_admin, year=2024, town=town, points_by_code=points_for("80"))
     run(2024)
     run_again = ensure_round(2024)
     AssessmentRound.objects.filter(pk=run_again.pk).update(job_state="idle")
     run(2024)
     assert Result.objects.filter(round__year=2024).count() == Designation.objects.in_year(2024).count()
     assert Notice.objects.filter(round__year=2024).count() == 2
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     with pytest.raises(DomainError, match="已发布并冻结"):
-        start_assessment(province_admin, 2024)
+        start_assessment(province_admin, year=2024)
     with pytest.raises(DomainError, match="不能再录入得分"):
-        save_scores(province_admin, 2024, provincial[0], points_for("99"))
+        save_scores(province_admin, year=2024, town=provincial[0], points_by_code=points_for("99"))
 
 
 def test_the_yearly_beat_task_starts_last_years_job(
@@ -142,13 +147,15 @@ def test_the_yearly_beat_task_starts_last_years_job(
 
     provincial, *_ = program
     last_year = timezone.localdate().year - 1
-    save_scores(province_admin, last_year, provincial[0], points_for("88"))
+    save_scores(province_admin, year=last_year, town=provincial[0], points_by_code=points_for("88"))
     with django_capture_on_commit_callbacks(execute=True):
         refused = run_previous_year.delay().get()
     # Unattended, the job never confirms incomplete scoring on anybody's behalf.
     assert (refused["started"], "未录入得分" in refused["reason"]) == (False, True)
     for town in Designation.objects.in_year(last_year).values_list("town", flat=True):
-        save_scores(province_admin, last_year, Town.objects.get(pk=town), points_for("70"))
+        save_scores(
+            province_admin, year=last_year, town=Town.objects.get(pk=town), points_by_code=points_for("70")
+        )
     with django_capture_on_commit_callbacks(execute=True):
         outcome = run_previous_year.delay().get()
     assert outcome == {"year": last_year, "started": True}
@@ -160,14 +167,14 @@ def test_reopening_opens_scoring_again_for_a_correction(program, province_admin)
 
     provincial, *_ = program
     for town in provincial:
-        save_scores(province_admin, 2024, town, points_for("80"))
+        save_scores(province_admin, year=2024, town=town, points_by_code=points_for("80"))
     run(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     with pytest.raises(DomainError, match="须填写原因"):
-        reopen(province_admin, 2024, " ")
-    reopened = reopen(province_admin, 2024, "第 3 项指标录入有误")
+        reopen(province_admin, year=2024, reason=" ")
+    reopened = reopen(province_admin, year=2024, reason="第 3 项指标录入有误")
     assert (reopened.state, reopened.reopened_reason) == ("open", "第 3 项指标录入有误")
-    save_scores(province_admin, 2024, provincial[0], points_for("97"))
+    save_scores(province_admin, year=2024, town=provincial[0], points_by_code=points_for("97"))
     rerun = run(2024)
     top = Result.objects.get(round=rerun, tier="provincial", rank=1, status="proposed")
     assert (top.town_id, top.score, top.status) == (provincial[0].code, Decimal("97.00"), "proposed")
@@ -178,11 +185,11 @@ def test_a_regional_user_sees_only_his_towns_in_a_published_notice(program, prov
 
     provincial, *_ = program
     for town, total in zip(provincial, ["95", "91", "85", "70", "62", "55"], strict=True):
-        save_scores(province_admin, 2024, town, points_for(total))
+        save_scores(province_admin, year=2024, town=town, points_by_code=points_for(total))
     run(2024)
     jilin_official = make_user("city_official", region="2202")
     assert not visible_notices(jilin_official).exists()  # proposed: province roles only
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     criticism = visible_notices(jilin_official).get(kind="criticism")
     assert {r.town.city_id for r in criticism.results.all()} == {"2202"}
     praise = visible_notices(jilin_official).get(kind="praise")

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             with audit_context(via="command"):
-                assessment_round = publish(None, options["year"], options["doc_prefix"])
+                assessment_round = publish(None, year=options["year"], doc_prefix=options["doc_prefix"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         publication = assessment_round.publications.order_by("-number").first()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"区划代码 {options['town_code']} 不存在。")
         try:
             with audit_context(via="command"):
-                veto = record_veto(None, options["year"], town, options["reason"], options["doc_no"])
+                veto = record_veto(
+                    None, year=options["year"], town=town, reason=options["reason"], doc_no=options["doc_no"]
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

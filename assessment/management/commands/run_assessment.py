@@ -28,7 +28,7 @@ class Command(BaseCommand):
         try:
             with audit_context(via="command"):
                 assessment_round, started = start_assessment(
-                    None, options["year"], confirm_incomplete=options["confirm_incomplete"]
+                    None, year=options["year"], confirm_incomplete=options["confirm_incomplete"]
                 )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

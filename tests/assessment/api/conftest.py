@@ -46,11 +46,11 @@ def towns(jilin):
 
 def score_year(admin, year, towns):
     """The year's settings (praise 1, criticism 2), scores and the veto of P0; not yet computed."""
-    update_settings(admin, year, top_count=1, bottom_count=2)
+    update_settings(admin, year=year, top_count=1, bottom_count=2)
     for town, total in zip(towns.provincial, PROVINCIAL_TOTALS, strict=True):
-        save_scores(admin, year, town, points_for(total))
-    save_scores(admin, year, towns.city_level, points_for(CITY_LEVEL_TOTAL))
-    record_veto(admin, year, towns.provincial[0], "拆除历史建筑", "吉建罚〔2024〕1号")
+        save_scores(admin, year=year, town=town, points_by_code=points_for(total))
+    save_scores(admin, year=year, town=towns.city_level, points_by_code=points_for(CITY_LEVEL_TOTAL))
+    record_veto(admin, year=year, town=towns.provincial[0], reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号")
 
 
 def compute(year):
@@ -71,7 +71,7 @@ def two_years(towns, province_admin):
     """2024 published and 2025 computed: P0 and P5 criticised twice → eliminated (proposed in 2025)."""
     score_year(province_admin, 2024, towns)
     compute(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     score_year(province_admin, 2025, towns)
     return compute(2025)
 

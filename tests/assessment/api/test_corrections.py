@@ -158,8 +158,8 @@ def test_a_correction_reverses_an_elimination_and_revokes_a_substitute_under_the
     assert admin_api.post(
         "/api/v1/scores/", {"town": p5.code, "year": 2025, "indicator": "T01", "points": "10"}, format="json"
     ).status_code in (200, 201)
-    save_scores(province_admin, 2025, p5, points_for("90"))
-    save_scores(province_admin, 2025, city_level, points_for("85"))
+    save_scores(province_admin, year=2025, town=p5, points_by_code=points_for("90"))
+    save_scores(province_admin, year=2025, town=city_level, points_by_code=points_for("85"))
     run(admin_api, 2025, django_capture_on_commit_callbacks)
 
     held = designations()
@@ -219,7 +219,7 @@ def test_document_numbers_are_unique_in_the_database_and_a_reissued_notice_takes
             doc_no=first.doc_no
         )
     reopen_api(admin_api, 2025)
-    save_scores(province_admin, 2025, towns.provincial[5], points_for("90"))
+    save_scores(province_admin, year=2025, town=towns.provincial[5], points_by_code=points_for("90"))
     run(admin_api, 2025, django_capture_on_commit_callbacks)
     publish_api(admin_api, 2025)
     numbers = list(DocumentNumber.objects.order_by("number").values_list("number", flat=True))
@@ -257,7 +257,7 @@ def test_a_withdrawn_town_is_never_a_substitute(
 ):
     score_year(province_admin, 2024, towns)
     compute_round(ensure_round(2024).pk)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     score_year(province_admin, 2025, towns)
     change_tier(province_admin, towns.city_level, "withdraw", 2025, "长春市住建发〔2025〕9号")
     run(admin_api, 2025, django_capture_on_commit_callbacks)
@@ -404,7 +404,7 @@ def test_three_years_with_a_correction_of_the_middle_year(
     ensure_round(2026)
     admin_api.patch(f"{ROUNDS}2026/", {"top_count": 1, "bottom_count": 2}, format="json")
     for town, total in score_year_2026.items():
-        save_scores(province_admin, 2026, town, points_for(total))
+        save_scores(province_admin, year=2026, town=town, points_by_code=points_for(total))
     run(admin_api, 2026, django_capture_on_commit_callbacks)
     assert not Elimination.objects.filter(
         round__year=2026, status="proposed"
@@ -414,8 +414,10 @@ def test_three_years_with_a_correction_of_the_middle_year(
     assert refused.status_code == 400 and "须先重新开放2026年度评价" in refused.json()["detail"]
     reopen_api(admin_api, 2026)
     reopen_api(admin_api, 2025, "P4 得分录入偏高")
-    save_scores(province_admin, 2025, p[4], points_for("50"))  # P4 now in 2025's bottom two, P5 out of it
-    save_scores(province_admin, 2025, p[5], points_for("89"))
+    save_scores(
+        province_admin, year=2025, town=p[4], points_by_code=points_for("50")
+    )  # P4 now in 2025's bottom two, P5 out of it
+    save_scores(province_admin, year=2025, town=p[5], points_by_code=points_for("89"))
     run(admin_api, 2025, django_capture_on_commit_callbacks)
     publish_api(admin_api, 2025)
     correction = Publication.objects.get(round__year=2025, number=2).correction_doc_no

@@ -69,7 +69,7 @@ def test_other_roles_see_published_eliminations_in_their_region(
 ):
     client = api_as(everyone[role])
     assert items(client) == []
-    publish(province_admin, 2025, "吉示范镇办")
+    publish(province_admin, year=2025, doc_prefix="吉示范镇办")
     expected = {
         "partner": {towns.provincial[0].code, towns.provincial[5].code},
         "city_official": {towns.provincial[0].code},  # 长春市
@@ -81,7 +81,7 @@ def test_other_roles_see_published_eliminations_in_their_region(
 
 
 def test_another_county_sees_only_its_own(api_as, other_county_official, province_admin, towns, two_years):
-    publish(province_admin, 2025, "吉示范镇办")
+    publish(province_admin, year=2025, doc_prefix="吉示范镇办")
     body = items(api_as(other_county_official))  # 蛟河市
     assert [(item["town_code"], item["substitute_code"]) for item in body] == [
         (towns.provincial[5].code, None)

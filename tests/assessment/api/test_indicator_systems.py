@@ -39,8 +39,8 @@ def test_a_custom_and_a_copied_system(api_as, province_admin, province_viewer, j
         ("A2", "污水处理", "T05", "30.5"),
         ("B1", "网格化治理", "T15", "9.5"),
     ]
-    save_indicators(province_admin, 2025, indicators)
-    copy_system(province_admin, 2026, 2025)
+    save_indicators(province_admin, year=2025, indicators=indicators)
+    copy_system(province_admin, year=2026, from_year=2025)
     body = api_as(province_viewer).get(URL).json()
     assert [item["year"] for item in body["results"]] == [2026, 2025]
     copied, custom = body["results"]

@@ -42,7 +42,7 @@ def test_proposed_notices_have_no_number_and_list_their_towns(api_as, province_a
 
 
 def test_publication_numbers_and_dates_the_notices(api_as, province_admin, towns, computed):
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     body = items(api_as(province_admin), year=2024)
     year = timezone.localdate().year
     by_kind = {item["kind"]: item["doc_no"] for item in body}
@@ -75,7 +75,7 @@ def test_other_roles_see_notices_once_published(api_as, everyone, province_admin
     assert items(client) == []
     praise = Notice.objects.get(kind="praise")
     assert client.get(f"{URL}{praise.pk}/").status_code == 404
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     body = items(client)
     assert len(body) == 2 and all(item["doc_no"] for item in body)
     assert client.get(f"{URL}{praise.pk}/").status_code == 200

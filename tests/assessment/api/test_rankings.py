@@ -105,7 +105,7 @@ def test_province_roles_see_proposed_results(api_as, everyone, computed, role):
 def test_other_roles_see_nothing_until_published(api_as, everyone, province_admin, computed, role):
     client = api_as(everyone[role])
     assert items(client, year=2024) == []
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     body = items(client, year=2024)
     assert body and {i["status"] for i in body} == {"published"}
     expected = {
@@ -142,7 +142,7 @@ def test_query_count_does_not_grow_with_rows(
     api_as, everyone, province_admin, computed, django_assert_num_queries, extra, role
 ):
     bulk_results(computed, extra)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     client = api_as(everyone[role])
     with django_assert_num_queries(2):  # count + page (town, county, city and round joined)
         response = client.get(URL, {"page_size": 1000})

@@ -19,7 +19,12 @@ def designate_and_score(admin, count, start=0):
     for number, town in enumerate(towns):
         designate(town, "provincial" if number % 2 else "county", 2022)
         if number % 3:
-            save_scores(admin, 2024, town, points_for("80") if number % 3 == 1 else {"T01": "5"})
+            save_scores(
+                admin,
+                year=2024,
+                town=town,
+                points_by_code=points_for("80") if number % 3 == 1 else {"T01": "5"},
+            )
     return towns
 
 
@@ -31,7 +36,7 @@ def queries(client, url):
 
 
 def test_the_round_detail_and_page_do_not_grow_with_the_towns(api_as, client, province_admin):
-    update_settings(province_admin, 2024, top_count=2)
+    update_settings(province_admin, year=2024, top_count=2)
     designate_and_score(province_admin, 6)
     api = api_as(province_admin)
     client.force_login(province_admin)

@@ -116,7 +116,7 @@ def test_visibility_before_and_after_publication(
     assert {i["town"][:4] for i in items(api_as(city_official))} == {CHANGCHUN}  # its towns, while scoring
     assert items(api_as(county_official)) == []
     assert items(api_as(partner)) == []
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     assert {i["town"][:6] for i in items(api_as(county_official))} == {SHUANGYANG}
     assert len(items(api_as(county_official))) == 2 * 15
     assert {i["town"][:6] for i in items(api_as(other_county_official))} == {JIAOHE}
@@ -129,7 +129,7 @@ def test_detail_is_scoped_like_the_list(api_as, province_admin, county_official,
     assert response.status_code == 200
     assert (response.json()["town"], response.json()["indicator"]) == (towns.provincial[0].code, "T01")
     assert api_as(county_official).get(f"{URL}{score.pk}/").status_code == 404  # not yet published
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     assert api_as(county_official).get(f"{URL}{score.pk}/").status_code == 200
     other = Score.objects.filter(town=towns.provincial[4]).first()  # 蛟河市
     assert api_as(county_official).get(f"{URL}{other.pk}/").status_code == 404

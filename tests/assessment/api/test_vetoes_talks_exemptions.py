@@ -53,11 +53,11 @@ def exemption_body(town, year=2024, reason="镇区整体搬迁，当年不参加
 def corrected(towns, province_admin, computed):
     """2024 published (criticised: P5 60 and P0 vetoed), reopened, P5 corrected to 80, re-run and published
     again: P4 (70) is criticised instead of P5, whose talk is cancelled."""
-    publish(province_admin, 2024, "吉示范镇办")
-    reopen(province_admin, 2024, "蛟河市得分录入有误")
-    save_scores(province_admin, 2024, towns.provincial[5], points_for("80"))
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
+    reopen(province_admin, year=2024, reason="蛟河市得分录入有误")
+    save_scores(province_admin, year=2024, town=towns.provincial[5], points_by_code=points_for("80"))
     compute(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     return towns
 
 
@@ -86,7 +86,7 @@ def test_province_admin_records_a_veto_and_the_run_grades_the_town_fail(api_as, 
     assert len(listed) == 1 and {**listed[0], "created_at": None} == {**created, "created_at": None}
     # The veto is an input of the run: the town, at 75 points, is graded 不合格 and ranked last.
     for other, total in zip(towns.provincial, ["95", "88", "88", "75", "70", "60"], strict=True):
-        save_scores(province_admin, 2024, other, points_for(total))
+        save_scores(province_admin, year=2024, town=other, points_by_code=points_for(total))
     compute(2024)
     ranking = items(client, "/api/v1/rankings/", year=2024, tier="provincial")
     assert (ranking[-1]["town_code"], ranking[-1]["vetoed"], ranking[-1]["grade"]) == (
@@ -98,9 +98,9 @@ def test_province_admin_records_a_veto_and_the_run_grades_the_town_fail(api_as, 
 
 def test_the_veto_list_filters_by_year_and_town(api_as, province_admin, towns):
     p = towns.provincial
-    record_veto(province_admin, 2024, p[4], "发生重大安全事故", "吉应急〔2024〕3号")
-    record_veto(province_admin, 2024, p[0], "拆除历史建筑", "吉建罚〔2024〕1号")
-    record_veto(province_admin, 2025, p[0], "大拆大建", "吉建罚〔2025〕2号")
+    record_veto(province_admin, year=2024, town=p[4], reason="发生重大安全事故", doc_no="吉应急〔2024〕3号")
+    record_veto(province_admin, year=2024, town=p[0], reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号")
+    record_veto(province_admin, year=2025, town=p[0], reason="大拆大建", doc_no="吉建罚〔2025〕2号")
     client = api_as(province_admin)
     assert towns_of(client, VETOES) == [(2025, p[0].code), (2024, p[0].code), (2024, p[4].code)]
     assert towns_of(client, VETOES, year=2024) == [(2024, p[0].code), (2024, p[4].code)]
@@ -116,7 +116,7 @@ def test_a_regional_user_lists_the_vetoes_of_its_region_alone(
 ):
     p = towns.provincial  # P0 双阳区, P2 农安县 (长春市); P4 蛟河市 (吉林市)
     for town in (p[0], p[2], p[4]):
-        record_veto(province_admin, 2024, town, "拆除历史建筑", "吉建罚〔2024〕1号")
+        record_veto(province_admin, year=2024, town=town, reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号")
     assert towns_of(api_as(county_official), VETOES) == [(2024, p[0].code)]
     assert towns_of(api_as(city_official), VETOES) == [(2024, p[0].code), (2024, p[2].code)]
     assert towns_of(api_as(other_county_official), VETOES) == [(2024, p[4].code)]
@@ -150,12 +150,12 @@ def test_no_veto_once_scoring_is_closed_until_the_year_is_reopened(api_as, provi
         400,
         {"detail": "2024年度评价已计算（待发布），不能再登记一票否决。如需更正请先重新开放。"},
     )
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     response = client.post(VETOES, veto_body(towns.provincial[3]), format="json")
     assert response.status_code == 400
     assert response.json()["detail"] == "2024年度评价已发布，不能再登记一票否决。如需更正请先重新开放。"
     assert Veto.objects.count() == before
-    reopen(province_admin, 2024, "补登一票否决")
+    reopen(province_admin, year=2024, reason="补登一票否决")
     assert client.post(VETOES, veto_body(towns.provincial[3]), format="json").status_code == 201
 
 
@@ -237,8 +237,12 @@ def test_a_regional_user_lists_the_exemptions_of_its_region_alone(
 ):
     p = towns.provincial
     for town in (p[0], p[2], towns.county_level):  # 双阳区, 农安县 (长春市); 蛟河市 (吉林市)
-        record_exemption(province_admin, 2024, town, "镇区整体搬迁", "吉示范镇办〔2024〕函2号")
-    record_exemption(province_admin, 2025, p[0], "行政区划调整", "吉示范镇办〔2025〕函1号")
+        record_exemption(
+            province_admin, year=2024, town=town, reason="镇区整体搬迁", doc_no="吉示范镇办〔2024〕函2号"
+        )
+    record_exemption(
+        province_admin, year=2025, town=p[0], reason="行政区划调整", doc_no="吉示范镇办〔2025〕函1号"
+    )
     everything = [(2025, p[0].code), (2024, p[0].code), (2024, p[2].code), (2024, towns.county_level.code)]
     assert towns_of(api_as(province_viewer), EXEMPTIONS) == everything
     assert towns_of(api_as(province_viewer), EXEMPTIONS, year=2025) == [(2025, p[0].code)]
@@ -414,8 +418,12 @@ def test_the_lists_keep_a_constant_number_of_queries(
     api_as, province_admin, county_official, towns, django_assert_num_queries
 ):
     everywhere = designated(towns)
-    record_veto(province_admin, 2024, everywhere[0], "拆除历史建筑", "吉建罚〔2024〕1号")
-    record_exemption(province_admin, 2024, everywhere[0], "镇区整体搬迁", "吉示范镇办〔2024〕函1号")
+    record_veto(
+        province_admin, year=2024, town=everywhere[0], reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号"
+    )
+    record_exemption(
+        province_admin, year=2024, town=everywhere[0], reason="镇区整体搬迁", doc_no="吉示范镇办〔2024〕函1号"
+    )
     assessment_round = ensure_round(2024)
     TalkFollowUp.objects.create(round=assessment_round, town=everywhere[0])
     for url in (VETOES, EXEMPTIONS, TALKS):
@@ -423,8 +431,10 @@ def test_the_lists_keep_a_constant_number_of_queries(
             assert len(items(api_as(province_admin), url)) == 1
 
     for town in everywhere[1:]:
-        record_veto(province_admin, 2024, town, "拆除历史建筑", "吉建罚〔2024〕1号")
-        record_exemption(province_admin, 2024, town, "镇区整体搬迁", "吉示范镇办〔2024〕函1号")
+        record_veto(province_admin, year=2024, town=town, reason="拆除历史建筑", doc_no="吉建罚〔2024〕1号")
+        record_exemption(
+            province_admin, year=2024, town=town, reason="镇区整体搬迁", doc_no="吉示范镇办〔2024〕函1号"
+        )
     TalkFollowUp.objects.bulk_create(
         TalkFollowUp(round=assessment_round, town=town) for town in everywhere[1:]
     )
@@ -514,15 +524,15 @@ def test_settings_are_fixed_once_scoring_starts_and_corrected_in_a_reopened_year
     compute(2024)
     assert patch().json() == {"detail": "2024年度评价已计算（待发布），评价设置不能修改。"}
     # A computed draft reopened before any publication is still being scored: settings stay fixed.
-    reopen(province_admin, 2024, "补录得分")
+    reopen(province_admin, year=2024, reason="补录得分")
     assert patch().json() == {"detail": "评分已经开始，指标体系和评价设置不能再修改。"}
     compute(2024)
-    publish(province_admin, 2024, "吉示范镇办")
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     assert patch().json() == {"detail": "2024年度评价已发布，评价设置不能修改。"}
     assert AssessmentRound.objects.get(year=2024).bottom_count == 2
 
     # A published year reopened for correction may correct its settings; the re-run applies them.
-    reopen(province_admin, 2024, "批评名额应为 3 个")
+    reopen(province_admin, year=2024, reason="批评名额应为 3 个")
     response = patch()
     assert (response.status_code, response.json()["bottom_count"]) == (200, 3)
     compute(2024)
