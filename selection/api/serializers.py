@@ -25,7 +25,7 @@ class TierListField(serializers.ListField):
 
 
 class SelectionRoundSerializer(serializers.ModelSerializer):
-    """A selection round (R3); written by province_admin through towns.services.selection.save_round()."""
+    """A selection round (R3); written by province_admin through selection.services.save_round()."""
 
     # Declared (not derived from the model) so that uniqueness and tier checks stay with save_round().
     name = serializers.CharField(max_length=120, label="名称")

@@ -255,7 +255,7 @@ class SubmissionViewSet(
     """R3 candidate submissions: the county drafts, the city reviews, the province decides.
 
     Every check of role, region, state, deadline and documents is the service's
-    (towns.services.selection); the view only finds the submission inside the caller's scope.
+    (selection.services); the view only finds the submission inside the caller's scope.
     A draft created by mistake can be deleted by its county until it is first submitted.
     """
 
