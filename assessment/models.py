@@ -9,6 +9,17 @@ from django.db.models import Q
 
 from core.models import TimeStampedModel, year_validators
 
+from .choices import (  # noqa: F401 - the vocabularies are importable from the models too
+    ChangeCause,
+    ChangeEffect,
+    Grade,
+    JobState,
+    NoticeKind,
+    ResultStatus,
+    RoundState,
+    TalkStatus,
+)
+
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
 
@@ -53,21 +64,6 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}（{self.max_points} 分）"
-
-
-class RoundState(models.TextChoices):
-    OPEN = "open", "评分中"
-    SCORING_CLOSED = "scoring_closed", "评分已截止"
-    COMPUTED = "computed", "已计算（待发布）"
-    PUBLISHED = "published", "已发布"
-
-
-class JobState(models.TextChoices):
-    IDLE = "idle", "未运行"
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "计算中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
 
 
 class AssessmentRound(TimeStampedModel):
@@ -207,12 +203,6 @@ class Veto(TimeStampedModel):
         return f"{self.town}：{self.reason}"
 
 
-class ResultStatus(models.TextChoices):
-    PROPOSED = "proposed", "待发布"
-    PUBLISHED = "published", "已发布"
-    SUPERSEDED = "superseded", "已被更正替代"
-
-
 CURRENT = ~Q(status=ResultStatus.SUPERSEDED)
 
 
@@ -257,11 +247,6 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.town} {self.round.year} {self.score}"
-
-
-class NoticeKind(models.TextChoices):
-    PRAISE = "praise", "通报表扬"
-    CRITICISM = "criticism", "通报批评"
 
 
 class Notice(models.Model):
@@ -353,12 +338,6 @@ class Elimination(models.Model):
 
     def __str__(self):
         return f"{self.round.year} 淘汰 {self.town}"
-
-
-class TalkStatus(models.TextChoices):
-    PENDING = "pending", "待约谈"
-    HELD = "held", "已约谈"
-    CANCELLED = "cancelled", "已撤销（结果更正）"
 
 
 class TalkFollowUp(TimeStampedModel):
@@ -458,18 +437,6 @@ class Publication(models.Model):
     @property
     def is_correction(self):
         return self.number > 1
-
-
-class ChangeEffect(models.TextChoices):
-    BEGAN = "began", "新增认定"
-    ENDED = "ended", "终止认定"
-
-
-class ChangeCause(models.TextChoices):
-    ELIMINATION = "elimination", "淘汰"
-    SUBSTITUTION = "substitution", "递补"
-    ELIMINATION_REVERSED = "elimination_reversed", "撤销淘汰（更正）"
-    SUBSTITUTION_REVOKED = "substitution_revoked", "撤销递补（更正）"
 
 
 class PublicationChange(models.Model):

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from towns.choices import Tier
+
+from .choices import Grade
+
 # R7; plan 六、(三): the default indicator system, one indicator per task area (R4), 100 points in all;
 # groups 一…五: 20 / 25 / 15 / 25 / 15.
 DEFAULT_INDICATORS = [
@@ -31,17 +35,11 @@ DEFAULT_INDICATORS = [
 ]
 SYSTEM_TOTAL = Decimal("100")
 
-GRADE_EXCELLENT, GRADE_GOOD, GRADE_PASS, GRADE_FAIL = "excellent", "good", "pass", "fail"
-GRADE_LABELS = {
-    GRADE_EXCELLENT: "优秀",
-    GRADE_GOOD: "良好",
-    GRADE_PASS: "合格",
-    GRADE_FAIL: "不合格",
-}
+GRADE_EXCELLENT, GRADE_GOOD, GRADE_PASS, GRADE_FAIL = Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL
+GRADE_LABELS = dict(Grade.choices)  # the labels of assessment.choices.Grade, by value
 
-# The values of towns.choices.Tier (not imported: this module stays free of Django).
-TIER_PROVINCIAL, TIER_CITY, TIER_COUNTY = "provincial", "city", "county"
-TIER_LABELS = {TIER_PROVINCIAL: "省级", TIER_CITY: "市级", TIER_COUNTY: "县级"}
+TIER_PROVINCIAL, TIER_CITY, TIER_COUNTY = Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY
+TIER_LABELS = dict(Tier.choices)  # the labels of towns.choices.Tier, by value
 # R9: at equal score a city-level substitute comes before a county-level one.
 SUBSTITUTE_TIER_ORDER = {TIER_CITY: 0, TIER_COUNTY: 1}
 
@@ -359,6 +357,36 @@ def cities_under_minimum(
     if negative:
         raise ValueError(f"淘汰的省级示范镇多于该市（州）现有的省级示范镇：{'、'.join(negative)}。")
     return {city: counts[city] for city in sorted(counts) if counts[city] < minimum}
+
+
+@dataclass(frozen=True)
+class CityShortfall:
+    """A city left under its minimum of provincial towns by a year's changes (R9 / R1)."""
+
+    code: str
+    name: str
+    current: int
+    eliminated: int
+    substituted: int
+    after: int
+
+    @property
+    def shortfall(self):
+        return PROVINCIAL_CITY_MINIMUM - self.after
+
+
+def city_shortfalls(provincial_by_city, eliminated_cities, substitute_cities, names=None):
+    """R9 / R1: the cities left under the minimum with what brought them there, by city code
+    (cities_under_minimum, with the counts a reader needs beside it). names: city code → name."""
+    names = names or {}
+    under = cities_under_minimum(provincial_by_city, eliminated_cities, substitute_cities)
+    out, into = Counter(eliminated_cities), Counter(substitute_cities)
+    return [
+        CityShortfall(
+            code, names.get(code, code), provincial_by_city.get(code, 0), out[code], into[code], after
+        )
+        for code, after in under.items()
+    ]
 
 
 def notice_doc_no(prefix, year, number):

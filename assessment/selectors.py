@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from core.errors import DomainError
-from core.scoping import covers, restrict
+from core.scoping import covers, restrict, scope_of
 from projects.models import TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
@@ -829,3 +829,224 @@ def simulation_payload(simulation, user):
         "draft": _outcome_payload(year, simulation.draft, towns, cities, user, "draft"),
         "changes": changes,
     }
+
+
+# --- the pages' reads ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EliminationReview:
+    """What the eliminations page shows a user (R9): the year's eliminations they may see, the results of
+    the eliminated towns, which substitutes are not named to them, and the cities left under their minimum."""
+
+    eliminations: list
+    results: dict
+    hidden: frozenset
+    cities: list
+    pending: bool
+    problem: str = ""
+
+
+def elimination_review(user, assessment_round):
+    year = assessment_round.year
+    status = shown_status(user, assessment_round)
+    eliminations = list(
+        visible_eliminations(user)
+        .filter(round__year=year, status=status)
+        .select_related("town__county", "substitute__county")
+        .order_by("town_id")
+    )
+    results = {
+        result.town_id: result
+        for result in visible_results(user).filter(
+            round__year=year, status=status, town_id__in=[e.town_id for e in eliminations]
+        )
+    }
+    hidden = frozenset(e.pk for e in eliminations if not substitute_disclosed(user, e))
+    # R9 / R1: the provincial towns per city before the year's publication, after its changes.
+    pending = []
+    if status == ResultStatus.PROPOSED:
+        pending = list(
+            Elimination.objects.filter(round__year=year, status=ResultStatus.PROPOSED).select_related(
+                "town", "substitute"
+            )
+        )
+    view = designation_view(year)
+    current = dict(view.provincial_by_city()) if pending else provincial_counts_by_city()
+    out_cities = [e.town.city_id for e in pending if view.active.get(e.town_id) == Tier.PROVINCIAL]
+    in_cities = [e.substitute.city_id for e in pending if e.substitute_id]
+    names = dict(Region.objects.filter(level=RegionLevel.CITY).values_list("code", "name"))
+    problem = ""
+    try:
+        shortfalls = rules.city_shortfalls(current, out_cities, in_cities, names)
+    except ValueError as exc:
+        problem, shortfalls = str(exc), []
+    scope = scope_of(user)
+    return EliminationReview(
+        eliminations=eliminations,
+        results=results,
+        hidden=hidden,
+        cities=[city for city in shortfalls if scope.covers_code(city.code)],
+        pending=bool(pending),
+        problem=problem,
+    )
+
+
+def notice_shown(user, assessment_round, kind, notice_id=""):
+    """The notice a page shows (R8): the one in force (or the draft, to province roles), or a superseded one
+    by its id; with its towns as the user may see them. (notice, results, listed) or None."""
+    notices = (
+        visible_notices(user).prefetch_related(None).filter(round__year=assessment_round.year, kind=kind)
+    )
+    if notice_id:
+        notice = notices.filter(pk=notice_id).first() if str(notice_id).isdigit() else None
+    else:
+        notice = notices.filter(status=shown_status(user, assessment_round)).first()
+    if notice is None:
+        return None
+    results = notice.results.select_related("town__county", "town__city").order_by(
+        F("rank").asc(nulls_last=True), "town_id"
+    )
+    listed = None
+    if not scope_of(user).province_wide:
+        listed = results.count()
+        results = restrict(results, user)
+    return notice, list(results), listed
+
+
+def town_in_scope(user, code):
+    """The town of that code if the user's scope covers it, else None (an unknown code and a town outside
+    the scope answer alike)."""
+    from towns.models import Town
+
+    return (
+        restrict(Town.objects.select_related("county", "city"), user)
+        .filter(code=(code or "").strip())
+        .first()
+    )
+
+
+def result_summary(assessment_round, status):
+    """Per tier: designated, assessed, 未评, per grade and vetoed, from the round's results (one query)."""
+    if assessment_round.pk is None:
+        return []
+    counts = (
+        Result.objects.filter(round=assessment_round, status=status)
+        .values_list("tier", "assessed", "grade", "vetoed")
+        .annotate(n=Count("id"))
+    )
+    tiers = {}
+    for tier, assessed, grade, vetoed, n in counts:
+        line = tiers.setdefault(tier, Counter())
+        line["total"] += n
+        line["assessed" if assessed else "unassessed"] += n
+        if assessed:
+            line[grade] += n
+        if vetoed:
+            line["vetoed"] += n
+    return [
+        {"tier": tier, "label": rules.TIER_LABELS.get(tier, tier), **tiers[tier]}
+        for tier in sorted(tiers, key=lambda t: TIER_DISPLAY_ORDER.get(t, 9))
+    ]
+
+
+TIER_DISPLAY_ORDER = {Tier.PROVINCIAL: 0, Tier.CITY: 1, Tier.COUNTY: 2}
+
+
+def round_notices(user, assessment_round):
+    """The year's notices a round page lists: in force and superseded (and the draft to province roles while
+    it awaits publication), with how many towns each names."""
+    if assessment_round.pk is None:
+        return []
+    notices = visible_notices(user).prefetch_related(None).filter(round=assessment_round)
+    if shown_status(user, assessment_round) == ResultStatus.PUBLISHED:
+        notices = notices.exclude(status=ResultStatus.PROPOSED)
+    return list(notices.annotate(towns=Count("results")).order_by("kind", "-id"))
+
+
+def round_publications(assessment_round):
+    if assessment_round.pk is None:
+        return []
+    return list(assessment_round.publications.select_related("published_by").prefetch_related("notices"))
+
+
+def is_correcting(assessment_round):
+    """A published year reopened for correction (its settings may then be corrected too)."""
+    return (
+        assessment_round.pk is not None
+        and assessment_round.state == RoundState.OPEN
+        and assessment_round.publications.exists()
+    )
+
+
+def other_system_years(year):
+    return list(IndicatorSystem.objects.exclude(year=year).order_by("-year").values_list("year", flat=True))
+
+
+def rounds_by_year():
+    return AssessmentRound.objects.select_related("system").order_by("-year")
+
+
+def ranking_results(user, assessment_round, tier, city="", grade=""):
+    """A tier's results as the ranking page lists them (R8): ranked first, 未评 after, by town code."""
+    results = visible_results(user).filter(
+        round__year=assessment_round.year, tier=tier, status=shown_status(user, assessment_round)
+    )
+    if city:
+        results = results.filter(town__city_id=city)
+    if grade:
+        results = results.filter(assessed=True, grade=grade)
+    return list(results.order_by(F("rank").asc(nulls_last=True), "town_id"))
+
+
+def published_results_of_region(user, assessment_round):
+    """The published results of the towns of a regional user's scope, by tier, ranked first."""
+    results = visible_results(user).filter(round__year=assessment_round.year, status=ResultStatus.PUBLISHED)
+    return sorted(
+        results, key=lambda r: (TIER_DISPLAY_ORDER.get(r.tier, 9), not r.assessed, r.rank or 0, r.town_id)
+    )
+
+
+def town_points(user, assessment_round, town):
+    """indicator code → points of one town in the year, as far as the user may see them."""
+    return dict(
+        visible_scores(user)
+        .filter(round__year=assessment_round.year, town=town)
+        .values_list("indicator__code", "points")
+    )
+
+
+def round_vetoes(user, assessment_round):
+    return list(
+        visible_vetoes(user)
+        .filter(round__year=assessment_round.year)
+        .select_related("town__county", "town__city")
+        .order_by("town_id", "id")
+    )
+
+
+def round_exemptions(user, assessment_round):
+    return list(
+        visible_exemptions(user)
+        .filter(round__year=assessment_round.year)
+        .select_related("town__county", "town__city")
+        .order_by("town_id")
+    )
+
+
+def round_talks(user, assessment_round):
+    return list(
+        visible_talks(user)
+        .filter(round__year=assessment_round.year)
+        .select_related("town__county")
+        .order_by("status", "town_id")
+    )
+
+
+def designated_towns(year):
+    """The towns designated in the year, by code, with their county (the vetoes form's choices)."""
+    from towns.models import Town
+
+    return list(
+        Town.objects.filter(code__in=list(designated_in_year(year))).select_related("county").order_by("code")
+    )

@@ -97,8 +97,24 @@ def _require_admin(user):
         raise DomainError("只有省级管理员可以执行此操作。")
 
 
+def indicators_editable(assessment_round) -> bool:
+    """R7: the indicator system is fixed once scoring starts."""
+    return assessment_round.state == RoundState.OPEN and not selectors.has_scores(assessment_round)
+
+
+def settings_editable(assessment_round) -> bool:
+    """R7, R8: settings are fixed before scoring starts; a published year reopened for correction may
+    correct them."""
+    return indicators_editable(assessment_round) or selectors.is_correcting(assessment_round)
+
+
+def scoring_open(assessment_round) -> bool:
+    """Scores, imports, vetoes and exemptions are inputs of the run: taken only while scoring is open."""
+    return assessment_round.state == RoundState.OPEN
+
+
 def _require_unscored(assessment_round):
-    if assessment_round.state != RoundState.OPEN or assessment_round.scores.exists():
+    if not indicators_editable(assessment_round):
         raise DomainError("评分已经开始，指标体系和评价设置不能再修改。")
 
 
@@ -227,13 +243,15 @@ def _require_scoring_open(assessment_round, what="录入得分"):
     )
 
 
-def _may_score(user, town):
+def may_score(user, town) -> bool:
+    """R7: a town's points are entered by the province_admin or an official of the town's city."""
     role = getattr(user, "role", None)
-    if role == Role.PROVINCE_ADMIN:
-        return
-    if role == Role.CITY_OFFICIAL and user.region_id == town.city_id:
-        return
-    raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
+    return role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == town.city_id)
+
+
+def _may_score(user, town):
+    if not may_score(user, town):
+        raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
 def save_scores(user, year, town, points_by_code):

@@ -1,0 +1,56 @@
+"""What the assessment pages share: the year's round as a page shows it, the admin check, refusals as messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from core.errors import DomainError, checked_year
+from core.scoping import is_province_admin
+
+from .. import selectors
+from ..models import (
+    JobState,
+)
+
+ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
+
+
+def _round(year):
+    """The year's round, or its defaults until the first write creates it (a page visit never does); a
+    year outside 2000–2100 is a page that does not exist."""
+    try:
+        year = checked_year(year)
+    except DomainError:
+        raise Http404("未找到。") from None
+    return selectors.round_or_default(year)
+
+
+def _require_admin(request, what):
+    if not is_province_admin(request.user):
+        raise PermissionDenied(f"只有省级管理员可以{what}。")
+
+
+def _indicators(assessment_round):
+    return selectors.round_indicators(assessment_round)
+
+
+def _show_refusal(form, exc):
+    """Put each reason of refused points under the indicator it names ("T01 …："), else above the form."""
+    if not exc.details:
+        form.add_error(None, exc.message)
+        return
+    form.add_error(None, "得分未保存，请修改标出的内容。")
+    for detail in exc.details:
+        code = detail.split(" ", 1)[0]
+        form.add_error(code if code in form.fields else None, detail)
+
+
+@login_required
+def _refusals_as_messages(request, form, shown):
+    """A refused POST whose form the page no longer shows (scoring closed) says why in messages."""
+    if form is None or shown:
+        return
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -1,0 +1,303 @@
+"""The years and a year's round: settings, indicator system, towns still to score, the job, publication and reopening (R7–R9)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.scoping import is_province_admin
+
+from .. import exports, selectors, services
+from ..forms import (
+    CopySystemForm,
+    IndicatorFormSet,
+    PublishForm,
+    ReopenForm,
+    SettingsForm,
+    YearForm,
+    indicator_rows,
+    plain_points,
+)
+from ..models import (
+    AssessmentRound,
+    JobState,
+    NoticeKind,
+    RoundState,
+)
+from ._common import (
+    ACTIVE_JOB,
+    _indicators,
+    _require_admin,
+    _round,
+)
+
+# --- the years -----------------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_index(request):
+    """The years' rounds, and the current year's (its defaults until its first write)."""
+    form = YearForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("assessment-round", year=form.cleaned_data["year"])
+    current = _round(timezone.localdate().year)
+    rounds = selectors.rounds_by_year()
+    return render(request, "assessment/index.html", {"rounds": rounds, "current": current, "form": form})
+
+
+# --- a year's round ------------------------------------------------------------------------------------
+
+
+def _round_page(request, assessment_round, **forms):
+    user = request.user
+    admin = is_province_admin(user)
+    province = selectors.sees_proposed(user)
+    year = assessment_round.year
+    indicators = _indicators(assessment_round)
+    has_scores = selectors.has_scores(assessment_round)
+    saved = assessment_round.pk is not None
+    state = assessment_round.state
+    job_state, job_message = selectors.effective_job(assessment_round)
+    frozen = assessment_round.is_frozen
+    configurable = admin and services.indicators_editable(assessment_round)
+    status = selectors.shown_status(user, assessment_round)
+    context = {
+        "assessment_round": assessment_round,
+        "indicators": indicators,
+        "indicator_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
+        "has_scores": has_scores,
+        "configurable": configurable,
+        "settings_editable": admin and services.settings_editable(assessment_round),
+        "is_admin": admin,
+        "sees_proposed": province,
+        "job_state": job_state,
+        "job_state_label": JobState(job_state).label,
+        "job_message": job_message,
+        "job_active": job_state in ACTIVE_JOB,
+        "may_run": admin and not frozen and job_state not in ACTIVE_JOB,
+        "notices": selectors.round_notices(user, assessment_round),
+        "publications": selectors.round_publications(assessment_round),
+    }
+    if context["settings_editable"]:
+        context["settings_form"] = forms.get("settings_form") or SettingsForm(
+            initial=SettingsForm.initial_for(assessment_round)
+        )
+    if configurable:
+        context["copy_form"] = forms.get("copy_form") or CopySystemForm(
+            years=selectors.other_system_years(year)
+        )
+    if (province or user.role == Role.CITY_OFFICIAL) and state == RoundState.OPEN:
+        # Shown before a run so that no designated town is forgotten (R7, issue 8 point 7).
+        incomplete, unassessed = selectors.scoring_gaps(user, assessment_round)
+        context["incomplete"] = incomplete
+        context["unassessed"] = [(gap.town, gap.tier) for gap in unassessed]
+        context["has_gaps"] = bool(incomplete or unassessed)
+    if admin and state == RoundState.COMPUTED:
+        context["publish_form"] = forms.get("publish_form") or PublishForm()
+        try:
+            context["preview"] = selectors.publication_preview(selectors.publication_plan(assessment_round))
+        except DomainError:
+            context["preview"] = None
+    if admin and saved and state != RoundState.OPEN and job_state not in ACTIVE_JOB:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
+    if province:
+        context["summary"] = selectors.result_summary(assessment_round, status)
+    else:
+        context["my_results"] = selectors.published_results_of_region(user, assessment_round)
+    return render(request, "assessment/round_detail.html", context)
+
+
+@login_required
+def round_detail(request, year):
+    return _round_page(request, _round(year))
+
+
+@login_required
+def round_progress(request, year):
+    """The job's progress for the page's progress bar (polled every second while the job runs)."""
+    assessment_round = get_object_or_404(AssessmentRound, year=year)
+    job_state, job_message = selectors.effective_job(assessment_round)
+    return JsonResponse(
+        {
+            "year": assessment_round.year,
+            "state": assessment_round.state,
+            "state_label": assessment_round.get_state_display(),
+            "job_state": job_state,
+            "job_state_label": JobState(job_state).label,
+            "job_progress": assessment_round.job_progress,
+            "job_message": job_message,
+        }
+    )
+
+
+@login_required
+@require_POST
+def round_settings(request, year):
+    _require_admin(request, "修改评价设置")
+    assessment_round = _round(year)
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "评价设置未保存，请修改标出的内容。")
+        return _round_page(request, assessment_round, settings_form=form)
+    try:
+        services.update_settings(request.user, year, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已保存{year}年度评价设置。")
+    return redirect("assessment-round", year=year)
+
+
+@login_required
+@require_POST
+def round_copy_system(request, year):
+    _require_admin(request, "修改评价指标体系")
+    assessment_round = _round(year)
+    form = CopySystemForm(request.POST, years=selectors.other_system_years(year))
+    if not form.is_valid():
+        messages.error(request, "请选择要复制的年度。")
+        return _round_page(request, assessment_round, copy_form=form)
+    from_year = form.cleaned_data["from_year"]
+    try:
+        services.copy_system(request.user, year, from_year)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将{from_year}年的评价指标体系复制为{year}年度指标体系。")
+    return redirect("assessment-round", year=year)
+
+
+@login_required
+def indicator_edit(request, year):
+    """Edit the year's indicators before scoring starts (R7): the maximums must add up to 100."""
+    _require_admin(request, "修改评价指标体系")
+    assessment_round = _round(year)
+    if request.method != "POST" and (not services.indicators_editable(assessment_round)):
+        messages.error(request, "评分已经开始，指标体系和评价设置不能再修改。")
+        return redirect("assessment-round", year=year)
+    refusal = None
+    if request.method == "POST":
+        formset = IndicatorFormSet(request.POST)
+        if formset.is_valid():
+            try:
+                services.save_indicators(request.user, year, indicator_rows(formset))
+            except DomainError as exc:
+                refusal = exc.message
+            else:
+                messages.success(request, f"已保存{year}年度评价指标体系。")
+                return redirect("assessment-round", year=year)
+        else:
+            refusal = "指标体系未保存，请修改标出的内容。"
+    else:
+        formset = IndicatorFormSet(
+            initial=[
+                {
+                    "code": indicator.code,
+                    "name": indicator.name,
+                    "task_area": indicator.task_area_id,
+                    "max_points": plain_points(indicator.max_points),
+                }
+                for indicator in _indicators(assessment_round)
+            ]
+        )
+    context = {"assessment_round": assessment_round, "formset": formset, "refusal": refusal}
+    return render(request, "assessment/indicator_form.html", context)
+
+
+@login_required
+def indicator_export(request, year):
+    assessment_round = _round(year)
+    indicators = _indicators(assessment_round)
+    total = sum((indicator.max_points for indicator in indicators), Decimal("0"))
+    return xlsx_response(
+        f"{year}年度示范镇评价指标体系.xlsx",
+        assessment_round.system.name,
+        exports.INDICATOR_COLUMNS,
+        exports.indicator_rows(indicators),
+        unit_note=f"共 {len(indicators)} 项指标，满分合计 {plain_points(total)} 分",
+    )
+
+
+@login_required
+def unassessed_export(request, year):
+    if not selectors.sees_proposed(request.user):
+        raise PermissionDenied("只有省级用户可以查看未录入得分的示范镇。")
+    _incomplete, gaps = selectors.scoring_gaps(request.user, _round(year))
+    tiers = {gap.town.code: gap.tier for gap in gaps}
+    towns = [gap.town for gap in gaps]
+    return xlsx_response(
+        f"{year}年度未录入得分的示范镇.xlsx",
+        f"{year}年度未录入得分的示范镇",
+        exports.UNASSESSED_COLUMNS,
+        exports.unassessed_rows(towns, tiers),
+        unit_note=f"共 {len(towns)} 个镇",
+    )
+
+
+@login_required
+@require_POST
+def round_run(request, year):
+    """Queue the year's computation (R7–R9); the page then follows its progress."""
+    _require_admin(request, "运行评价计算")
+    _round(year)
+    confirm = request.POST.get("confirm_incomplete") in ("1", "on", "true")
+    try:
+        _round_after, started = services.start_assessment(request.user, year, confirm_incomplete=confirm)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if started:
+            messages.success(request, f"已提交{year}年度评价计算。")
+        else:
+            messages.info(request, "计算任务已在进行中，请等待完成。")
+    return redirect("assessment-round", year=year)
+
+
+@login_required
+@require_POST
+def round_publish(request, year):
+    _require_admin(request, "发布评价结果")
+    assessment_round = _round(year)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未发布，请修改标出的内容。")
+        return _round_page(request, assessment_round, publish_form=form)
+    try:
+        published = services.publish(request.user, year, form.cleaned_data["doc_prefix"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        notices = sorted(published.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
+        numbers = "、".join(
+            f"{notice.get_kind_display()} {notice.doc_no}" for notice in notices if notice.doc_no
+        )
+        messages.success(request, f"已发布{year}年度评价结果（{numbers}）。")
+    return redirect("assessment-round", year=year)
+
+
+@login_required
+@require_POST
+def round_reopen(request, year):
+    _require_admin(request, "重新开放年度评价")
+    assessment_round = _round(year)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未重新开放，请填写原因。")
+        return _round_page(request, assessment_round, reopen_form=form)
+    try:
+        services.reopen(request.user, year, form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已重新开放{year}年度评价：可更正得分、一票否决和设置，重新计算后再次发布。"
+        )
+    return redirect("assessment-round", year=year)

@@ -1,0 +1,152 @@
+"""Score entry and import (R7): entered by a town's city or the province, read by the others."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.exports import xlsx_response
+from core.scoping import is_province_admin
+from towns.models import Town
+
+from .. import exports, selectors, services
+from ..forms import (
+    ScoreForm,
+    ScoreImportForm,
+    plain_points,
+)
+from ._common import (
+    _indicators,
+    _require_admin,
+    _round,
+    _show_refusal,
+)
+
+# --- scores --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    town: Town
+    tier: str
+    points: dict
+    may_enter: bool
+
+    @property
+    def filled(self):
+        return len(self.points)
+
+    @property
+    def composite(self):
+        return sum(self.points.values(), Decimal("0")) if self.points else None
+
+
+def _score_lines(request, assessment_round):
+    scoring = services.scoring_open(assessment_round)
+    return [
+        ScoreLine(town, tier, points, scoring and services.may_score(request.user, town))
+        for town, tier, points in selectors.scoring_sheet(request.user, assessment_round)
+    ]
+
+
+def _score_list_page(request, assessment_round, import_form=None, failure=None):
+    admin = is_province_admin(request.user)
+    lines = _score_lines(request, assessment_round)
+    context = {
+        "assessment_round": assessment_round,
+        "indicators": _indicators(assessment_round),
+        "lines": lines,
+        "scored": sum(1 for line in lines if line.points),
+        "may_import": admin and services.scoring_open(assessment_round),
+        "import_form": import_form or ScoreImportForm(),
+        "failure": failure,
+    }
+    return render(request, "assessment/score_list.html", context)
+
+
+@login_required
+def score_list(request, year):
+    return _score_list_page(request, _round(year))
+
+
+@login_required
+def score_export(request, year):
+    assessment_round = _round(year)
+    indicators = _indicators(assessment_round)
+    lines = _score_lines(request, assessment_round)
+    return xlsx_response(
+        f"{year}年度示范镇评价得分.xlsx",
+        f"{year}年度示范镇评价得分",
+        exports.score_columns(indicators),
+        exports.score_rows(lines, indicators),
+        unit_note=f"单位：分　共 {len(lines)} 个示范镇，已录入得分 {sum(1 for line in lines if line.points)} 个",
+    )
+
+
+@login_required
+@require_POST
+def score_import(request, year):
+    """Import a score file (R7): every row checked first; one bad row imports nothing and is listed."""
+    _require_admin(request, "导入得分")
+    assessment_round = _round(year)
+    form = ScoreImportForm(request.POST, request.FILES)
+    failure = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.import_scores(upload.name, upload.read(), year, actor=request.user)
+        except DomainError as exc:
+            failure = exc
+        else:
+            messages.success(request, f"导入完成：{summary.towns} 个镇的 {summary.rows} 项得分。")
+            return redirect("assessment-scores", year=year)
+    return _score_list_page(request, assessment_round, import_form=form, failure=failure)
+
+
+def score_town(request, year, code):
+    """One town's points per indicator: entered by its city or the province (R7), read by the others."""
+    assessment_round = _round(year)
+    town = selectors.town_in_scope(request.user, code)
+    if town is None:
+        raise Http404("未找到。")
+    held = selectors.designated_in_year(assessment_round.year, [town.code])
+    if town.code not in held:
+        raise Http404("未找到。")
+    indicators = _indicators(assessment_round)
+    may_enter = services.may_score(request.user, town)
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
+        form = ScoreForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                saved = services.save_scores(request.user, year, town, form.points())
+            except DomainError as exc:
+                _show_refusal(form, exc)
+            else:
+                messages.success(request, f"已保存{town.name}的 {saved} 项得分。")
+                return redirect("assessment-score-town", year=year, code=town.code)
+    current = selectors.town_points(request.user, assessment_round, town)
+    if request.method != "POST":
+        form = ScoreForm(
+            initial={code: plain_points(points) for code, points in current.items()}, indicators=indicators
+        )
+    rows = [(indicator, form[indicator.code], current.get(indicator.code)) for indicator in indicators]
+    context = {
+        "assessment_round": assessment_round,
+        "town": town,
+        "tier": held[town.code][0],
+        "form": form,
+        "rows": rows,
+        "composite": sum(current.values(), Decimal("0")) if current else None,
+        "max_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
+        "may_enter": may_enter and services.scoring_open(assessment_round),
+        "may_enter_role": may_enter,
+    }
+    return render(request, "assessment/score_form.html", context)
