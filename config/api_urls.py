@@ -7,9 +7,10 @@ from accounts.api.views import ObtainTokenView
 from assessment.api.urls import router as assessment_router
 from funding.api.urls import router as funding_router
 from projects.api.urls import router as projects_router
+from selection.api.urls import router as selection_router
 from towns.api.urls import router as towns_router
 
-APP_ROUTERS = [towns_router, projects_router, funding_router, assessment_router]
+APP_ROUTERS = [towns_router, selection_router, projects_router, funding_router, assessment_router]
 
 
 class APIRootView(DefaultRouter.APIRootView):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "towns",
+    "selection",
     "projects",
     "assessment",
     "funding",
@@ -248,9 +249,9 @@ SPECTACULAR_SETTINGS = {
     # Several choice sets share a field name ("kind", "tier", "status"); name each enum once.
     "ENUM_NAME_OVERRIDES": {
         "TownKindEnum": "towns.models.TownKind",
-        "DocumentKindEnum": "towns.choices.DocumentKind",
-        "SubmissionStatusEnum": "towns.choices.SubmissionStatus",
-        "SubmissionActionEnum": "towns.choices.SubmissionAction",
+        "DocumentKindEnum": "selection.choices.DocumentKind",
+        "SubmissionStatusEnum": "selection.choices.SubmissionStatus",
+        "SubmissionActionEnum": "selection.choices.SubmissionAction",
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
         "NoticeKindEnum": "assessment.models.NoticeKind",
         "ResultStatusEnum": "assessment.models.ResultStatus",

@@ -9,6 +9,7 @@ restrict_admin_to_province_admins(admin.site)
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
+    path("towns/", include("selection.urls")),
     path("towns/", include("towns.urls")),
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),

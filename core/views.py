@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from projects.rules import period_of
 from projects.selectors import unreported_projects
+from selection.views import home_inbox
 from towns import selectors
 from towns.choices import Tier
-from towns.selection_views import home_inbox
 
 from . import audit_display
 from .exports import Column, xlsx_response

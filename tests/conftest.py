@@ -177,7 +177,7 @@ def open_round(province_admin):
 
     from django.utils import timezone
 
-    from towns.services.selection import save_round
+    from selection.services import save_round
 
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     return save_round(province_admin, "2026年示范镇评选", ["provincial", "city", "county"], deadline)
@@ -187,7 +187,7 @@ def open_round(province_admin):
 def closed_round(province_admin):
     import datetime
 
-    from towns.services.selection import save_round
+    from selection.services import save_round
 
     return save_round(province_admin, "第一批示范镇评选", ["provincial", "city"], datetime.date(2022, 4, 30))
 
@@ -195,7 +195,7 @@ def closed_round(province_admin):
 @pytest.fixture
 def make_draft(county_official, open_round):
     """A complete draft of a 双阳区 town with both documents, ready to submit."""
-    from towns.services.selection import attach_document, create_submission
+    from selection.services import attach_document, create_submission
 
     def make(town=None, tier="county", documents=True, information=None, user=None, selection_round=None):
         submission = create_submission(
@@ -225,7 +225,8 @@ def bulk_submissions(selection_round, created_by, count, status="draft"):
 
     Rows only (bulk_create): no file is stored, nothing is audited; the documents' paths are never read.
     """
-    from towns.models import Submission, SubmissionDocument, Town
+    from selection.models import Submission, SubmissionDocument
+    from towns.models import Town
 
     towns = Town.objects.filter(city_id=CHANGCHUN, kind="town").order_by("code")[:count]
     submissions = Submission.objects.bulk_create(

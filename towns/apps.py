@@ -8,11 +8,8 @@ class TownsConfig(AppConfig):
     def ready(self):
         from core.audit import register_audited
 
-        from .models import Designation, Region, SelectionRound, Submission, SubmissionDocument, Town
+        from .models import Designation, Region, Town
 
         register_audited(Region)
         register_audited(Town)
         register_audited(Designation)
-        register_audited(SelectionRound)
-        register_audited(Submission)
-        register_audited(SubmissionDocument, exclude_fields=["file"])

@@ -34,27 +34,6 @@ class Ended(models.TextChoices):
     REVOKED = "revoked", "更正撤销"
 
 
-class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", "草稿（县级填报）"
-    SUBMITTED = "submitted", "已上报，待市级审核"
-    RECOMMENDED = "recommended", "市级已推荐，待省级审定"
-    SELECTED = "selected", "已入选"
-    REJECTED = "rejected", "未入选"
-
-
-class SubmissionAction(models.TextChoices):
-    SUBMIT = "submit", "上报"
-    RECOMMEND = "recommend", "推荐"
-    RETURN = "return", "退回修改"
-    SELECT = "select", "审定入选"
-    REJECT = "reject", "审定不入选"
-
-
-class DocumentKind(models.TextChoices):
-    WORK_PLAN = "work_plan", "“十四五”建设工作方案"
-    IMPLEMENTATION_PLAN = "implementation_plan", "实施方案"
-
-
 class TierChange(models.TextChoices):
     PROMOTE = "promote", "晋级（认定为更高层级）"
     CHANGE = "change", "调整层级"

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import pytest
 from openpyxl import load_workbook
 
-from towns.models import Designation, Submission, SubmissionDocument, SubmissionEvent
+from selection.models import Submission, SubmissionDocument, SubmissionEvent
+from selection.services import transition
+from towns.models import Designation
 from towns.services import designate
-from towns.services.selection import transition
 
 from ..conftest import JIAOHE, PDF_BYTES, town_in, upload
 

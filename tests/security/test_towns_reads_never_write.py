@@ -6,8 +6,8 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from selection.services import transition
 from towns.services import designate
-from towns.services.selection import transition
 
 from ..conftest import JIAOHE, SHUANGYANG, town_in
 

@@ -31,7 +31,7 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     call_command("load_demo", stdout=first)
     designations, users = Designation.objects.count(), User.objects.count()
     assert designations >= 120 and users == 6
-    from towns.models import Submission
+    from selection.models import Submission
 
     statuses = sorted(Submission.objects.values_list("status", flat=True))
     assert statuses == ["draft", "recommended", "submitted"]
@@ -64,7 +64,7 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     assert Designation.objects.count() == designations and User.objects.count() == users
     assert Submission.objects.count() == 3
     assert Project.objects.count() == projects
-    from towns.models import SelectionRound
+    from selection.models import SelectionRound
 
     assert SelectionRound.objects.get(name="2022年第一批示范镇评选").deadline.isoformat() == "2022-04-30"
     assert "未重复生成" in second.getvalue()

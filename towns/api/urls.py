@@ -9,7 +9,5 @@ router.register("regions", views.RegionViewSet, basename="api-region")
 router.register("towns", views.TownViewSet, basename="api-town")
 router.register("designations", views.DesignationViewSet, basename="api-designation")
 router.register("quotas", views.QuotaViewSet, basename="api-quota")
-router.register("selection-rounds", views.SelectionRoundViewSet, basename="api-selection-round")
-router.register("submissions", views.SubmissionViewSet, basename="api-submission")
 
 urlpatterns = router.urls

@@ -1,4 +1,5 @@
-"""Writes of the towns app, one transaction per operation: designations (R2) and candidate selection (R3)."""
+"""Writes of the towns app, one transaction per operation: designations (R2). Candidate selection (R3) is
+the selection app, which designates through designations.py."""
 
 from .designations import (
     DESIGNATION_COLUMNS,

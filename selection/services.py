@@ -1,0 +1,294 @@
+"""Writes of candidate selection (R3), one transaction per operation: rounds, submissions, their documents
+and their workflow. Selecting a candidate designates its town through towns.services.designations, the only
+way selection writes into towns."""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from accounts.models import Role
+from core.errors import DomainError, NotVisible, from_validation_error
+from core.files import MAX_DOCUMENT_BYTES, check_document
+from core.scoping import covers
+from towns.choices import Began, Ended, Tier
+from towns.selectors import town_fact
+from towns.services.designations import actor_of, replace_designation
+
+from .choices import DocumentKind, SubmissionStatus
+from .models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
+from .rules import TRANSITIONS, candidate_refusal, deletion_refusal, draft_refusal, transition_refusal
+from .selectors import submission_facts
+
+security_log = logging.getLogger("portal.security")
+
+
+# --- rounds ------------------------------------------------------------------------------------------
+
+
+def save_round(user, name, tiers, deadline, year=None, selection_round=None):
+    """Create (or edit) a selection round; province_admin only."""
+    if user.role != Role.PROVINCE_ADMIN:
+        raise DomainError("只有省级管理员可以设置评选批次。")
+    tiers = list(dict.fromkeys(tiers or []))
+    if not tiers or any(tier not in Tier.values for tier in tiers):
+        raise DomainError("请选择评选层级：provincial、city、county 中的一个或多个。")
+    if not isinstance(deadline, date):
+        raise DomainError("请填写有效的申报截止日期。")
+    selection_round = selection_round or SelectionRound(created_by=user)
+    selection_round.name = (name or "").strip()
+    selection_round.tiers = [tier for tier in Tier.values if tier in tiers]
+    selection_round.deadline = deadline
+    selection_round.year = year or deadline.year
+    try:
+        selection_round.full_clean()
+    except ValidationError as exc:
+        raise from_validation_error(exc, SelectionRound) from exc
+    with transaction.atomic():
+        selection_round.save()
+    return selection_round
+
+
+# --- drafts ------------------------------------------------------------------------------------------
+
+
+def _apply_information(submission, information):
+    unknown = (
+        set(information)
+        - set(Submission.INFORMATION_FIELDS)
+        - set(Submission.PRIORITY_FACTORS)
+        - {"industrial_park"}
+    )
+    if unknown:
+        raise DomainError(f"不能填写的字段：{'、'.join(sorted(unknown))}")
+    for name, value in information.items():
+        setattr(submission, name, value)
+    try:
+        submission.full_clean(
+            exclude=["round", "town", "designation", "created_by"], validate_constraints=False
+        )
+    except ValidationError as exc:
+        raise from_validation_error(exc, Submission) from exc
+
+
+def create_submission(user, selection_round, town, tier, information=None):
+    """A county official's new draft for one of its towns (R3)."""
+    facts = town_fact(town)
+    if user.role != Role.COUNTY_OFFICIAL:
+        raise DomainError("只有县（市、区）工作人员可以填报候选镇。")
+    if user.region_id != town.county_id:
+        # Not named: the caller may not learn which town that code is.
+        raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇申报。")
+    refusal = candidate_refusal(
+        facts,
+        tier,
+        selection_round.tiers,
+        selection_round.is_open(),
+        f"{selection_round.deadline:%Y-%m-%d}",
+        already_submitted=Submission.objects.filter(round=selection_round, town=town).exists(),
+    )
+    if refusal:
+        raise DomainError(refusal)
+    submission = Submission(round=selection_round, town=town, tier=tier, created_by=user)
+    _apply_information(submission, information or {})
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as exc:
+        raise DomainError(f"{town.name}在本批次中已有申报。") from exc
+    return submission
+
+
+def _check_draft(user, submission):
+    refusal = draft_refusal(submission_facts(submission), actor_of(user))
+    if refusal:
+        raise DomainError(refusal)
+
+
+def update_submission(user, submission, information):
+    """Edit the basic information of a draft (the owning county, before the deadline)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
+        _check_draft(user, submission)
+        _apply_information(submission, information)
+        submission.save()
+    return submission
+
+
+def attach_document(user, submission, kind, upload):
+    """Store one of the two plan documents of a draft, replacing the previous file of that kind.
+
+    The type is checked from the content (core.files); the file lands under MEDIA_ROOT with a random name.
+    """
+    if kind not in DocumentKind.values:
+        raise DomainError(f"材料类型应为：{'、'.join(DocumentKind.values)}")
+    if upload is None:
+        raise DomainError("请选择要上传的文件。")
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise DomainError(
+            f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB 的上限。"
+        )
+    data = upload.read()
+    checked = check_document(upload.name, data)
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
+        _check_draft(user, submission)
+        previous = SubmissionDocument.objects.filter(submission=submission, kind=kind).first()
+        if previous is not None:
+            old_file = previous.file
+            previous.delete()
+            transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+        document = SubmissionDocument(
+            submission=submission,
+            kind=kind,
+            original_name=upload.name[-255:],
+            file_type=checked.file_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=user,
+        )
+        document.file.save(upload.name, ContentFile(data), save=False)
+        stored_name = document.file.name
+        try:
+            document.save()
+        except Exception:
+            document.file.storage.delete(stored_name)
+            raise
+    return document
+
+
+def delete_submission(user, submission):
+    """Delete a draft created by mistake, with its documents (R3: never once it has been submitted)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
+        was_submitted = submission.events.filter(accepted=True).exists()
+        refusal = deletion_refusal(submission_facts(submission), actor_of(user), was_submitted)
+        if refusal:
+            raise DomainError(refusal)
+        files = [document.file for document in submission.documents.all()]
+        for document in submission.documents.all():
+            document.delete()
+        submission.delete()
+        for stored in files:
+            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+
+
+def document_for(user, submission_id, kind):
+    """The document if the user's scope covers its town; otherwise as if it did not exist."""
+    document = (
+        SubmissionDocument.objects.select_related("submission")
+        .filter(submission_id=submission_id, kind=kind)
+        .first()
+    )
+    if document is None or not covers(user, document.submission.town_id):
+        raise NotVisible()
+    return document
+
+
+# --- workflow ----------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    def __init__(self, submission, action, message, visible=True):
+        super().__init__(message)
+        self.submission, self.action, self.message, self.visible = submission, action, message, visible
+
+
+def _record_refusal(user, refused, comment, doc_no):
+    SubmissionEvent.objects.create(
+        submission=refused.submission,
+        action=refused.action,
+        from_status=refused.submission.status,
+        actor=user,
+        actor_role=user.role,
+        comment=comment[:2000],
+        doc_no=doc_no[:100],
+        accepted=False,
+        refusal=refused.message[:300],
+    )
+    security_log.warning(
+        "refused %s on submission %s by %s (%s): %s",
+        refused.action,
+        refused.submission.pk,
+        user.username,
+        user.role,
+        refused.message,
+    )
+
+
+def transition(user, submission_id, action, comment="", doc_no=""):
+    """Apply a workflow action (R3): submit, recommend, return, select, reject.
+
+    Allowed only to the action's role and region, in the right state. A refused attempt changes nothing,
+    is recorded as a refused event and logged, and raises DomainError (or NotVisible outside the scope).
+    Selecting creates the designation with the decision's document number in the same transaction.
+    """
+    comment, doc_no = (comment or "").strip(), (doc_no or "").strip()
+    if action not in TRANSITIONS:
+        raise DomainError(f"未知操作“{action}”，应为：{'、'.join(TRANSITIONS)}。")
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+            if submission is None:
+                raise NotVisible()
+            submission = Submission.objects.with_town().get(pk=submission.pk)
+            if not covers(user, submission.town_id):
+                raise _Refused(submission, action, "不在权限范围内", visible=False)
+            facts = submission_facts(submission)
+            refusal = transition_refusal(action, facts, actor_of(user), comment=comment, doc_no=doc_no)
+            if refusal:
+                raise _Refused(submission, action, refusal)
+            step = TRANSITIONS[action]
+            from_status = submission.status
+            submission.status = step.target
+            if action == "select":
+                submission.designation = replace_designation(
+                    submission.town,
+                    submission.tier,
+                    submission.round.year,
+                    doc_no,
+                    began=Began.SELECTED,
+                    ended=Ended.PROMOTED,
+                )
+                submission.decision_doc_no = doc_no
+            elif action == "reject":
+                submission.decision_doc_no = doc_no
+            submission.save()
+            SubmissionEvent.objects.create(
+                submission=submission,
+                action=action,
+                from_status=from_status,
+                to_status=step.target,
+                actor=user,
+                actor_role=user.role,
+                comment=comment,
+                doc_no=doc_no,
+            )
+    except _Refused as refused:
+        _record_refusal(user, refused, comment, doc_no)
+        if not refused.visible:
+            raise NotVisible() from None
+        raise DomainError(refused.message) from None
+    return submission
+
+
+def returned_comment(submission):
+    """The city's latest return comment while the draft is back with the county."""
+    if submission.status != SubmissionStatus.DRAFT:
+        return None
+    event = submission.events.filter(action="return", accepted=True).order_by("-at", "-id").first()
+    return event.comment if event else None
+
+
+__all__ = [
+    "attach_document",
+    "create_submission",
+    "delete_submission",
+    "document_for",
+    "returned_comment",
+    "save_round",
+    "transition",
+    "update_submission",
+]
