@@ -5,9 +5,12 @@ N, the choice of substitutes and the cities left under their minimum. The servic
 scores and the designations, calls these functions and stores what they return.
 """
 
+from __future__ import annotations
+
 from collections import Counter
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from towns.choices import Tier
@@ -48,7 +51,7 @@ DEFAULT_CRITICISM_COUNT = 5  # R8: N is a setting of the round, default 5
 PROVINCIAL_CITY_MINIMUM = 2  # R1; plan 五、(一): 每个市（州）至少 2 个省级示范镇
 
 
-def _points(value):
+def _points(value: Decimal) -> str:
     """A Decimal as a user reads it: 99, 99.5 (no exponent, no trailing zeros)."""
     text = f"{value:f}"
     if "." in text:
@@ -68,7 +71,7 @@ class Thresholds:
     passing: Decimal = Decimal("60")
 
 
-def system_total_refusal(max_points):
+def system_total_refusal(max_points: Sequence[Decimal]) -> str | None:
     """Why an indicator system's maximum points are refused, or None. R7; plan 六、(三).
 
     Every indicator has a maximum above 0, and the maximums add up to exactly 100.
@@ -84,7 +87,7 @@ def system_total_refusal(max_points):
     return None
 
 
-def grade(score, vetoed, thresholds):
+def grade(score: Decimal, vetoed: bool, thresholds: Thresholds) -> str:
     """R7; plan 六、(三): 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, otherwise 不合格 (thresholds of the round).
 
     A threshold itself belongs to the higher grade (exactly 90 is 优秀). A vetoed town (一票否决) is
@@ -126,11 +129,11 @@ class Ranked:
     grade: str
 
     @property
-    def grade_label(self):
+    def grade_label(self) -> str:
         return GRADE_LABELS[self.grade]
 
 
-def rank_tier(entries, thresholds):
+def rank_tier(entries: Sequence[Entry], thresholds: Thresholds) -> list[Ranked]:
     """R8; plan 六、(三): one tier ranked province-wide by composite score, highest first.
 
     Standard competition ranking (1, 2, 2, 4): equal scores share a rank and the next rank skips as many
@@ -174,7 +177,7 @@ def rank_tier(entries, thresholds):
     return ranked
 
 
-def _provincial_in_rank_order(ranked, purpose):
+def _provincial_in_rank_order(ranked: Sequence[Ranked], purpose: str) -> list[Ranked]:
     others = sorted({town.tier for town in ranked if town.tier != TIER_PROVINCIAL})
     if others:
         labels = "、".join(TIER_LABELS.get(tier, tier) for tier in others)
@@ -182,12 +185,12 @@ def _provincial_in_rank_order(ranked, purpose):
     return sorted(ranked, key=lambda town: (town.rank, town.town_code))
 
 
-def _check_count(count, what):
+def _check_count(count: int, what: str) -> None:
     if count < 0:
         raise ValueError(f"{what}不能为负数。")
 
 
-def praised(ranked, top_count=DEFAULT_PRAISE_COUNT):
+def praised(ranked: Sequence[Ranked], top_count: int = DEFAULT_PRAISE_COUNT) -> list[Ranked]:
     """R8; plan 六、(三) 对综合考核前5名的省级示范镇通报表扬: the provincial towns ranked within the top
     `top_count`, a tie across the boundary including every tied town (ranks 1, 2, 3, 4, 5, 5, 5 → 7 towns;
     1, 2, 3, 4, 4, 6 → 5 towns). A vetoed town is never praised. In rank order.
@@ -199,7 +202,7 @@ def praised(ranked, top_count=DEFAULT_PRAISE_COUNT):
     return [town for town in towns if not town.vetoed and town.rank <= top_count]
 
 
-def criticised(ranked, bottom_count=DEFAULT_CRITICISM_COUNT):
+def criticised(ranked: Sequence[Ranked], bottom_count: int = DEFAULT_CRITICISM_COUNT) -> list[Ranked]:
     """R8; plan 六、(三) 对排名靠后的省级示范镇通报批评: the bottom `bottom_count` provincial towns.
 
     Counted from the bottom, vetoed towns being the bottom; the N-th town from the bottom sets the boundary
@@ -222,7 +225,11 @@ def criticised(ranked, bottom_count=DEFAULT_CRITICISM_COUNT):
 # --- R9 elimination and substitution -----------------------------------------------------------------------
 
 
-def eliminated(this_year_bottom, last_year_bottom, provincial_both_years):
+def eliminated(
+    this_year_bottom: Iterable[str],
+    last_year_bottom: Iterable[str] | None,
+    provincial_both_years: Iterable[str],
+) -> list[str]:
     """R9; plan 六、(三) 对连续两年考核靠后的予以淘汰: a provincial town in the bottom N this year and in the
     previous assessment year, a provincial town in both years. Without a published previous year
     (last_year_bottom None) nobody is eliminated. Sorted town codes.
@@ -253,11 +260,11 @@ class Substitution:
     same_city: bool
 
 
-def _substitute_key(candidate):
+def _substitute_key(candidate: Candidate) -> tuple[Decimal, int, str]:
     return (-candidate.score, SUBSTITUTE_TIER_ORDER[candidate.tier], candidate.town_code)
 
 
-def substitute_candidates(ranked_towns, active_codes):
+def substitute_candidates(ranked_towns: Iterable[Ranked], active_codes: Container[str]) -> list[Candidate]:
     """R9: the towns that may substitute this year, best first.
 
     ranked_towns: the year's ranked city- and county-level towns (Ranked). active_codes: the towns whose
@@ -277,7 +284,9 @@ def substitute_candidates(ranked_towns, active_codes):
     return sorted(pool, key=_substitute_key)
 
 
-def substitutes(eliminated_towns, candidates):
+def substitutes(
+    eliminated_towns: Sequence[tuple[str, str]], candidates: Iterable[Candidate]
+) -> list[Substitution]:
     """R9; plan 六、(三) 由考核优秀的市、县级示范镇递补: one substitute for each eliminated town, assigned as a
     whole rather than town by town.
 
@@ -341,8 +350,11 @@ def substitutes(eliminated_towns, candidates):
 
 
 def cities_under_minimum(
-    provincial_by_city, eliminated_cities, substitute_cities, minimum=PROVINCIAL_CITY_MINIMUM
-):
+    provincial_by_city: Mapping[str, int],
+    eliminated_cities: Iterable[str],
+    substitute_cities: Iterable[str],
+    minimum: int = PROVINCIAL_CITY_MINIMUM,
+) -> dict[str, int]:
     """R9 / R1; plan 五、(一): the provincial towns per city after the eliminations and substitutions.
 
     provincial_by_city: the active provincial towns per city before the changes; pass every city (also
@@ -371,11 +383,16 @@ class CityShortfall:
     after: int
 
     @property
-    def shortfall(self):
+    def shortfall(self) -> int:
         return PROVINCIAL_CITY_MINIMUM - self.after
 
 
-def city_shortfalls(provincial_by_city, eliminated_cities, substitute_cities, names=None):
+def city_shortfalls(
+    provincial_by_city: Mapping[str, int],
+    eliminated_cities: Collection[str],
+    substitute_cities: Collection[str],
+    names: Mapping[str, str] | None = None,
+) -> list[CityShortfall]:
     """R9 / R1: the cities left under the minimum with what brought them there, by city code
     (cities_under_minimum, with the counts a reader needs beside it). names: city code → name."""
     names = names or {}
@@ -389,14 +406,14 @@ def city_shortfalls(provincial_by_city, eliminated_cities, substitute_cities, na
     ]
 
 
-def notice_doc_no(prefix, year, number):
+def notice_doc_no(prefix: str, year: int, number: int) -> str:
     """R8: the document number of a notice (通报), e.g. 吉示范镇办〔2024〕3号."""
     if number < 1:
         raise ValueError(f"文号序号应为正整数，而不是 {number}。")
     return f"{prefix}〔{year}〕{number}号"
 
 
-def points_refusal(raw, max_points):
+def points_refusal(raw: object, max_points: Decimal) -> str | None:
     """R7: a score outside 0 … the indicator's maximum is refused (two decimals at most); None when fine."""
     try:
         points = Decimal(str(raw).strip())
@@ -422,12 +439,12 @@ class TownInput:
     town_code: str
     city_code: str
     tier: str
-    points: tuple = ()  # ((indicator code, Decimal points), …)
+    points: tuple[tuple[str, Decimal], ...] = ()  # ((indicator code, Decimal points), …)
     vetoed: bool = False
     exempt: bool = False
 
     @property
-    def total(self):
+    def total(self) -> Decimal:
         return sum((points for _code, points in self.points), Decimal("0"))
 
 
@@ -435,8 +452,8 @@ class TownInput:
 class PreviousYear:
     """What the two-year rule reads of the previous year's published results (R9)."""
 
-    criticised: frozenset
-    provincial: frozenset
+    criticised: frozenset[str]
+    provincial: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -453,34 +470,34 @@ class YearInputs:
     thresholds: Thresholds
     top_count: int
     bottom_count: int
-    indicator_codes: frozenset
-    towns: tuple
+    indicator_codes: frozenset[str]
+    towns: tuple[TownInput, ...]
     previous: PreviousYear | None = None
-    active_lower_tier: frozenset = frozenset()
-    active_provincial: frozenset = frozenset()
-    provincial_by_city: tuple = ()  # ((city code, count), …)
+    active_lower_tier: frozenset[str] = frozenset()
+    active_provincial: frozenset[str] = frozenset()
+    provincial_by_city: tuple[tuple[str, int], ...] = ()  # ((city code, count), …)
 
 
 @dataclass(frozen=True)
 class YearOutcome:
-    ranked: dict = field(default_factory=dict)  # tier → tuple of Ranked, in rank order
-    unassessed: tuple = ()  # designated, no points, not exempt
-    exempt: tuple = ()
-    incomplete: tuple = ()  # some indicators scored, not all (评分不完整)
-    praised: tuple = ()
-    criticised: tuple = ()
-    substitutions: tuple = ()
-    under_minimum: dict = field(default_factory=dict)
+    ranked: dict[str, tuple[Ranked, ...]] = field(default_factory=dict)  # tier → Ranked, in rank order
+    unassessed: tuple[str, ...] = ()  # designated, no points, not exempt
+    exempt: tuple[str, ...] = ()
+    incomplete: tuple[str, ...] = ()  # some indicators scored, not all (评分不完整)
+    praised: tuple[Ranked, ...] = ()
+    criticised: tuple[Ranked, ...] = ()
+    substitutions: tuple[Substitution, ...] = ()
+    under_minimum: dict[str, int] = field(default_factory=dict)
 
     @property
-    def eliminated(self):
+    def eliminated(self) -> tuple[str, ...]:
         return tuple(s.eliminated_code for s in self.substitutions)
 
     @property
-    def substitute_codes(self):
+    def substitute_codes(self) -> tuple[str, ...]:
         return tuple(s.substitute_code for s in self.substitutions if s.substitute_code)
 
-    def result_of(self, town_code):
+    def result_of(self, town_code: str) -> Ranked | None:
         for towns in self.ranked.values():
             for town in towns:
                 if town.town_code == town_code:
@@ -488,7 +505,7 @@ class YearOutcome:
         return None
 
 
-def assess_year(inputs):
+def assess_year(inputs: YearInputs) -> YearOutcome:
     """R7–R9; plan 六、(三): the whole year's outcome from its inputs alone.
 
     Composite score = sum of points; towns without any points are 未评 (or 免评 when exempt) and stay out of
@@ -558,7 +575,9 @@ class DesignationRow:
     to_year: int | None
 
 
-def designations_before_publication(rows, began, ended, year):
+def designations_before_publication(
+    rows: Iterable[DesignationRow], began: Container[int], ended: Container[int], year: int
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """R9, issue 8 point 1: the designations as they stood before the publications of `year` (and of later
     years): rows begun by such a publication (`began`, their ids) left out, rows ended by one (`ended`) taken as
     still active. Returns (held, active): held maps every town designated at some point of the year to
@@ -580,7 +599,7 @@ def designations_before_publication(rows, began, ended, year):
     return dict(sorted(held.items())), active
 
 
-def scoring_gaps(inputs):
+def scoring_gaps(inputs: YearInputs) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """R7 (issue 8, point 7): (incomplete, unassessed) town codes of the year: designated towns with some
     but not all indicators scored, and those with none; exempt towns (免评) are neither."""
     codes = set(inputs.indicator_codes)
@@ -599,7 +618,9 @@ def scoring_gaps(inputs):
 SETTING_NAMES = ("excellent_threshold", "good_threshold", "pass_threshold", "top_count", "bottom_count")
 
 
-def settings_refusal(excellent, good, passing, top_count, bottom_count):
+def settings_refusal(
+    excellent: Decimal, good: Decimal, passing: Decimal, top_count: int, bottom_count: int
+) -> str | None:
     """R7, R8: why a round's settings are refused, or None: 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0, names at least 1."""
     if not (Decimal("100") >= excellent >= good >= passing >= Decimal("0")):
         return "分数线应满足 100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0。"
@@ -608,7 +629,12 @@ def settings_refusal(excellent, good, passing, top_count, bottom_count):
     return None
 
 
-def with_overrides(inputs, settings=None, vetoes=(), scores=None):
+def with_overrides(
+    inputs: YearInputs,
+    settings: Mapping[str, Decimal | int] | None = None,
+    vetoes: Collection[str] = (),
+    scores: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> YearInputs:
     """R7–R9 what-if (issue 8, point 8): the same year with changed settings, hypothetical vetoes and
     corrected points {town code: {indicator code: points}}. Pure: returns new inputs, changes nothing.
 
@@ -652,11 +678,11 @@ class Change:
     after: str | None
 
 
-def _ranks(outcome):
+def _ranks(outcome: YearOutcome) -> dict[str, Ranked]:
     return {town.town_code: town for towns in outcome.ranked.values() for town in towns}
 
 
-def compare(before, after):
+def compare(before: YearOutcome, after: YearOutcome) -> list[Change]:
     """What changes from one outcome of a year to another (issue 8, point 8): ranks, grades, praise and
     criticism lists, eliminations, substitutes and cities under their minimum; by kind, then code."""
     changes = []
@@ -713,16 +739,21 @@ class Reconciliation:
     """The designation changes that bring what a year's earlier publications applied in line with its
     corrected result: reverse eliminations (restore), eliminate, revoke promotions, promote."""
 
-    restore: tuple = ()
-    eliminate: tuple = ()
-    revoke: tuple = ()
-    promote: tuple = ()
+    restore: tuple[str, ...] = ()
+    eliminate: tuple[str, ...] = ()
+    revoke: tuple[str, ...] = ()
+    promote: tuple[str, ...] = ()
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.restore or self.eliminate or self.revoke or self.promote)
 
 
-def reconcile(applied_eliminated, applied_substitutes, eliminated_now, substitutes_now):
+def reconcile(
+    applied_eliminated: Iterable[str],
+    applied_substitutes: Iterable[str],
+    eliminated_now: Iterable[str],
+    substitutes_now: Iterable[str],
+) -> Reconciliation:
     """R9 under corrections: a town no longer eliminated holds its provincial designation again; a
     substitute no longer needed loses the promotion; a new elimination or substitute is applied as usual;
     a town in both stays as it is. Sorted town codes in each list."""
@@ -736,7 +767,7 @@ def reconcile(applied_eliminated, applied_substitutes, eliminated_now, substitut
     )
 
 
-def apply_reconciliation(provincial, reconciliation):
+def apply_reconciliation(provincial: Iterable[str], reconciliation: Reconciliation) -> set[str]:
     """The set of provincial towns after the changes (what publishing does to the designations)."""
     after = set(provincial)
     after -= set(reconciliation.eliminate)
@@ -751,7 +782,14 @@ def apply_reconciliation(provincial, reconciliation):
 JOB_QUEUED, JOB_RUNNING = "queued", "running"
 
 
-def stale_job_reason(job_state, heartbeat_at, queued_at, now, lease_seconds, queue_timeout_seconds):
+def stale_job_reason(
+    job_state: str,
+    heartbeat_at: datetime | None,
+    queued_at: datetime | None,
+    now: datetime,
+    lease_seconds: int,
+    queue_timeout_seconds: int,
+) -> str | None:
     """Why a queued or running assessment job is taken as dead, or None while its lease holds.
 
     A running job renews its heartbeat while it works; when the last heartbeat is older than the lease,

@@ -1,12 +1,17 @@
 """Reads of the assessment: what each role may see of results (proposed results: province roles only),
 the year's inputs as the pure rules want them, and the rounds as pages show them before they exist."""
 
+from __future__ import annotations
+
 from collections import Counter, defaultdict
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
@@ -29,6 +34,7 @@ from .models import (
     JobState,
     Notice,
     NoticeKind,
+    Publication,
     PublicationChange,
     Result,
     ResultStatus,
@@ -39,27 +45,33 @@ from .models import (
     Veto,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from towns.models import Town
+
+_M = TypeVar("_M", bound=Model)
+
 PROVINCE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.AUDITOR})
 
 
-def sees_proposed(user):
+def sees_proposed(user: User) -> bool:
     """R9: proposed results are the province's working draft; every other role and partner sees published
     results alone."""
     return getattr(user, "role", None) in PROVINCE_ROLES
 
 
-def _published_unless_province(queryset, user):
+def _published_unless_province(queryset: QuerySet[_M], user: User) -> QuerySet[_M]:
     return queryset if sees_proposed(user) else queryset.filter(status=ResultStatus.PUBLISHED)
 
 
-def visible_results(user):
+def visible_results(user: User) -> QuerySet[Result]:
     """The current results (draft and published; superseded ones live on only in the notices that listed
     them) that the user may see."""
     results = Result.objects.filter(CURRENT).select_related("round", "town", "town__county", "town__city")
     return _published_unless_province(restrict(results, user), user)
 
 
-def shown_status(user, assessment_round):
+def shown_status(user: User, assessment_round: AssessmentRound) -> str:
     """Which results of the year a page shows: the draft to province roles while it awaits publication
     (computed), otherwise the published ones (also while a published year is reopened for correction)."""
     if sees_proposed(user) and assessment_round.state == RoundState.COMPUTED:
@@ -67,7 +79,7 @@ def shown_status(user, assessment_round):
     return ResultStatus.PUBLISHED
 
 
-def visible_notices(user):
+def visible_notices(user: User) -> QuerySet[Notice]:
     """Notices are province-wide documents; a regional user sees the published ones (and the superseded
     ones they replaced), listing only the towns of their own region (a town outside one's scope is absent
     everywhere, notices included)."""
@@ -80,7 +92,7 @@ def visible_notices(user):
     return notices.exclude(status=ResultStatus.PROPOSED)
 
 
-def visible_eliminations(user):
+def visible_eliminations(user: User) -> QuerySet[Elimination]:
     """Eliminations of the towns of the user's region. Who substitutes such a town from outside the region
     is not disclosed to them (substitute_disclosed); a town of their region promoted as the substitute of
     another region's town shows in its designation history, not here."""
@@ -90,31 +102,33 @@ def visible_eliminations(user):
     return _published_unless_province(restrict(eliminations, user), user)
 
 
-def substitute_disclosed(user, elimination):
+def substitute_disclosed(user: User, elimination: Elimination) -> bool:
     """Whether the user may see who substitutes: their scope covers the substitute."""
     return elimination.substitute_id is None or covers(user, elimination.substitute_id)
 
 
-def visible_scores(user):
+def visible_scores(user: User) -> QuerySet[Score]:
     scores = Score.objects.select_related("round", "town", "indicator")
     return _published_scores(restrict(scores, user), user)
 
 
-def _published_scores(scores, user):
+def _published_scores(scores: QuerySet[Score], user: User) -> QuerySet[Score]:
     if sees_proposed(user) or getattr(user, "role", None) == Role.CITY_OFFICIAL:
         return scores  # the city enters its towns' scores; the province sees all
     return scores.filter(round__state="published")
 
 
-def visible_vetoes(user):
+def visible_vetoes(user: User) -> QuerySet[Veto]:
     return restrict(Veto.objects.select_related("round", "town"), user)
 
 
-def visible_talks(user):
+def visible_talks(user: User) -> QuerySet[TalkFollowUp]:
     return restrict(TalkFollowUp.objects.select_related("round", "town", "town__city"), user)
 
 
-def earlier_ranks(user, town_codes, before_year):
+def earlier_ranks(
+    user: User, town_codes: Iterable[str], before_year: int
+) -> defaultdict[str, list[tuple[int, str, int | None]]]:
     """town code → [(year, tier, rank)] of the published years before `before_year`, one query."""
     rows = (
         visible_results(user)
@@ -142,15 +156,15 @@ class DesignationView:
     """
 
     year: int
-    held: dict
-    active: dict
-    cities: tuple
-    city_of: dict
+    held: dict[str, tuple[str, str]]
+    active: dict[str, str]
+    cities: tuple[str, ...]
+    city_of: dict[str, str]
 
-    def active_of(self, tiers):
+    def active_of(self, tiers: Container[str]) -> frozenset[str]:
         return frozenset(code for code, tier in self.active.items() if tier in tiers)
 
-    def provincial_by_city(self):
+    def provincial_by_city(self) -> tuple[tuple[str, int], ...]:
         counts = dict.fromkeys(self.cities, 0)
         counts.update(
             Counter(self.city_of[code] for code, tier in self.active.items() if tier == Tier.PROVINCIAL)
@@ -158,7 +172,7 @@ class DesignationView:
         return tuple(sorted(counts.items()))
 
 
-def designation_view(year, town_codes=None):
+def designation_view(year: int, town_codes: Collection[str] | None = None) -> DesignationView:
     """The designations the year's assessment reads (DesignationView). Three queries."""
     changes = PublicationChange.objects.filter(publication__round__year__gte=year)
     if town_codes is not None:
@@ -186,13 +200,13 @@ def designation_view(year, town_codes=None):
     return DesignationView(year=year, held=held, active=active, cities=cities, city_of=city_of)
 
 
-def designated_in_year(year, town_codes=None):
+def designated_in_year(year: int, town_codes: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
     """town code → (tier, city code) of every town assessed in the year, at the tier it held during the year
     before the year's own publication (designation_view)."""
     return designation_view(year, town_codes).held
 
 
-def previous_year(year):
+def previous_year(year: int) -> rules.PreviousYear | None:
     """What the two-year rule reads of year − 1 (R9): its published criticism list and provincial towns, or
     None when that year was never published."""
     criticised = Notice.objects.filter(
@@ -209,13 +223,13 @@ def previous_year(year):
     return rules.PreviousYear(criticised=frozenset(bottom), provincial=frozenset(provincial))
 
 
-def indicator_codes(assessment_round):
+def indicator_codes(assessment_round: AssessmentRound) -> frozenset[str]:
     if assessment_round.pk is None:
         return frozenset(code for code, _points in rules.DEFAULT_INDICATORS)
     return frozenset(assessment_round.system.indicators.values_list("code", flat=True))
 
 
-def year_inputs(assessment_round):
+def year_inputs(assessment_round: AssessmentRound) -> rules.YearInputs:
     """Everything the year's assessment depends on, read in a constant number of queries (rules.YearInputs)."""
     year = assessment_round.year
     view = designation_view(year)
@@ -260,7 +274,7 @@ def year_inputs(assessment_round):
 # --- rounds as pages show them (a read never creates one) -------------------------------------------------
 
 
-def round_or_default(year):
+def round_or_default(year: int) -> AssessmentRound:
     """The year's round, or an unsaved one with the default settings and indicator system (R7) until the
     first write creates it (issue 8, point 10)."""
     existing = (
@@ -271,7 +285,7 @@ def round_or_default(year):
     return AssessmentRound(year=year, system=IndicatorSystem(year=year, name=f"{year}年度示范镇评价指标体系"))
 
 
-def round_indicators(assessment_round):
+def round_indicators(assessment_round: AssessmentRound) -> list[Indicator]:
     """The year's indicators by task area; the default system's (unsaved) before the round exists."""
     if assessment_round.pk is not None:
         return list(
@@ -285,11 +299,11 @@ def round_indicators(assessment_round):
     ]
 
 
-def has_scores(assessment_round):
+def has_scores(assessment_round: AssessmentRound) -> bool:
     return assessment_round.pk is not None and assessment_round.scores.exists()
 
 
-def effective_job(assessment_round, now=None):
+def effective_job(assessment_round: AssessmentRound, now: datetime | None = None) -> tuple[str, str]:
     """(job_state, job_message) as the reader should see them: a queued or running job whose lease expired
     is failed, with the reason (rules.stale_job_reason); nothing is written."""
     reason = stale_reason(assessment_round, now)
@@ -298,7 +312,7 @@ def effective_job(assessment_round, now=None):
     return assessment_round.job_state, assessment_round.job_message
 
 
-def stale_reason(assessment_round, now=None):
+def stale_reason(assessment_round: AssessmentRound, now: datetime | None = None) -> str | None:
     return rules.stale_job_reason(
         assessment_round.job_state,
         assessment_round.job_heartbeat_at,
@@ -313,13 +327,15 @@ def stale_reason(assessment_round, now=None):
 class TownToScore:
     """A designated town of the year whose scoring is not complete."""
 
-    town: object
+    town: Town
     tier: str
     scored: int
-    missing: tuple  # indicator codes without points
+    missing: tuple[str, ...]  # indicator codes without points
 
 
-def scoring_gaps(user, assessment_round):
+def scoring_gaps(
+    user: User, assessment_round: AssessmentRound
+) -> tuple[list[TownToScore], list[TownToScore]]:
     """(incomplete, unassessed) of the user's scope: designated towns with some but not all indicators
     scored (评分不完整), and those with none (未评), exempted towns left out. By town code."""
     from towns.models import Town
@@ -349,7 +365,7 @@ def scoring_gaps(user, assessment_round):
     return incomplete, unassessed
 
 
-def applied_changes(assessment_round):
+def applied_changes(assessment_round: AssessmentRound) -> tuple[set[str], set[str]]:
     """What the year's earlier publications applied and a correction must reconcile against: (eliminated,
     substitutes) town codes, each still in effect (not reversed by a later correction)."""
     if assessment_round.pk is None:
@@ -378,7 +394,7 @@ def applied_changes(assessment_round):
 # --- read-only helpers of the pages -------------------------------------------------------------------------
 
 
-def provincial_counts_by_city(province_code=None):
+def provincial_counts_by_city(province_code: str | None = None) -> dict[str, int]:
     """city code → towns with an active provincial designation, every city of the province listed (0 too),
     as `rules.cities_under_minimum` wants them (R1, R9). Two queries."""
     from django.db.models import Count
@@ -401,7 +417,9 @@ def provincial_counts_by_city(province_code=None):
     return counts
 
 
-def scoring_sheet(user, assessment_round):
+def scoring_sheet(
+    user: User, assessment_round: AssessmentRound
+) -> list[tuple[Town, str, dict[str, Decimal]]]:
     """The towns of the user's scope designated in the round's year, with the points the user may see:
     [(town, tier, {indicator code: points})] by town code. A constant number of queries."""
     from towns.models import Town
@@ -425,13 +443,18 @@ def scoring_sheet(user, assessment_round):
 
 @dataclass(frozen=True)
 class Simulation:
-    inputs: object
-    draft: object  # rules.YearOutcome of the year as it stands
-    outcome: object  # rules.YearOutcome with the changes
-    changes: tuple
+    inputs: rules.YearInputs
+    draft: rules.YearOutcome  # the year as it stands
+    outcome: rules.YearOutcome  # with the changes
+    changes: tuple[rules.Change, ...]
 
 
-def simulate(assessment_round, settings=None, vetoes=(), scores=None):
+def simulate(
+    assessment_round: AssessmentRound,
+    settings: Mapping[str, Decimal | int] | None = None,
+    vetoes: Collection[str] = (),
+    scores: Mapping[str, object] | None = None,
+) -> Simulation:
     """The year as it stands and the year with changed settings, hypothetical vetoes and corrected points,
     side by side (rules.with_overrides, rules.assess_year, rules.compare). Reads only.
 
@@ -481,7 +504,7 @@ def simulate(assessment_round, settings=None, vetoes=(), scores=None):
 # --- what a publication will change (issue 8, point 2) ---------------------------------------------------
 
 
-def _entries(notice):
+def _entries(notice: Notice | None) -> tuple[tuple[str, str, Decimal | None, int | None, str, bool], ...]:
     if notice is None:
         return ()
     return tuple(
@@ -497,11 +520,11 @@ class NoticePlan:
     draft: Notice
     current: Notice | None
     reissue: bool
-    towns_added: tuple
-    towns_removed: tuple
+    towns_added: tuple[str, ...]
+    towns_removed: tuple[str, ...]
 
     @classmethod
-    def of(cls, kind, draft, current):
+    def of(cls, kind: str, draft: Notice, current: Notice | None) -> NoticePlan:
         new, old = _entries(draft), _entries(current)
         new_towns, old_towns = {e[0] for e in new}, {e[0] for e in old}
         return cls(
@@ -520,28 +543,28 @@ class PublicationPlan:
 
     year: int
     number: int
-    notices: tuple
+    notices: tuple[NoticePlan, ...]
     reconciliation: rules.Reconciliation
-    talks_added: tuple
-    talks_cancelled: tuple
-    unexempted: tuple  # provincial towns without scores and without 免评
-    former_tiers: dict = field(default_factory=dict)  # revoked substitute → the tier it returns to
+    talks_added: tuple[str, ...]
+    talks_cancelled: tuple[str, ...]
+    unexempted: tuple[str, ...]  # provincial towns without scores and without 免评
+    former_tiers: dict[str, str] = field(default_factory=dict)  # revoked substitute → the tier it returns to
 
     @property
-    def first(self):
+    def first(self) -> bool:
         return self.number == 1
 
     @property
-    def reissued(self):
+    def reissued(self) -> tuple[NoticePlan, ...]:
         return tuple(plan for plan in self.notices if plan.reissue)
 
     @property
-    def new_documents(self):
+    def new_documents(self) -> int:
         corrections = 1 if (not self.first and self.reconciliation) else 0
         return len(self.reissued) + corrections
 
     @property
-    def changes_nothing(self):
+    def changes_nothing(self) -> bool:
         return (
             not self.reissued
             and not self.reconciliation
@@ -550,7 +573,7 @@ class PublicationPlan:
         )
 
 
-def publication_plan(assessment_round):
+def publication_plan(assessment_round: AssessmentRound) -> PublicationPlan:
     """The changes publishing the round's computed draft would make; reads only."""
     if assessment_round.pk is None or assessment_round.state != RoundState.COMPUTED:
         raise DomainError(
@@ -608,7 +631,7 @@ def publication_plan(assessment_round):
     )
 
 
-def visible_exemptions(user):
+def visible_exemptions(user: User) -> QuerySet[Exemption]:
     return restrict(Exemption.objects.select_related("round", "town", "recorded_by"), user)
 
 
@@ -620,7 +643,7 @@ RECONCILE_LABELS = {
 }
 
 
-def publication_preview(plan):
+def publication_preview(plan: PublicationPlan) -> dict[str, object]:
     """The plan as pages and the API show it before it is confirmed: plain data, names resolved."""
     from towns.models import Town
 
@@ -638,7 +661,7 @@ def publication_preview(plan):
         codes.update(notice_plan.towns_added, notice_plan.towns_removed)
     names = dict(Town.objects.filter(code__in=codes).values_list("code", "name"))
 
-    def towns(items):
+    def towns(items: Iterable[str]) -> list[dict[str, str]]:
         return [{"town_code": code, "town_name": names.get(code, code)} for code in items]
 
     designations = []
@@ -691,12 +714,19 @@ CHANGE_LABELS = {
 }
 
 
-def _outcome_payload(year, outcome, towns, cities, user, status):
+def _outcome_payload(
+    year: int,
+    outcome: rules.YearOutcome,
+    towns: Mapping[str, Town],
+    cities: Mapping[str, str],
+    user: User,
+    status: str,
+) -> dict[str, list[dict[str, object]]]:
     ranked = {town.town_code: town for tier in outcome.ranked.values() for town in tier}
     rankings = []
     order = {Tier.PROVINCIAL: 0, Tier.CITY: 1, Tier.COUNTY: 2}
 
-    def town_fields(code):
+    def town_fields(code: str) -> dict[str, str]:
         town = towns[code]
         return {
             "town_code": code,
@@ -726,7 +756,7 @@ def _outcome_payload(year, outcome, towns, cities, user, status):
             }
         )
 
-    def entry(result):
+    def entry(result: rules.Ranked) -> dict[str, object]:
         return {
             "town_code": result.town_code,
             "town_name": towns[result.town_code].name,
@@ -788,7 +818,7 @@ def _outcome_payload(year, outcome, towns, cities, user, status):
     }
 
 
-def simulation_payload(simulation, user):
+def simulation_payload(simulation: Simulation, user: User) -> dict[str, object]:
     """The what-if as the API answers it and the page shows it: the simulated outcome in the item shapes of
     rankings, notices and eliminations, the draft beside it, and the changes (issue 8, point 8)."""
     from towns.models import Town
@@ -839,15 +869,15 @@ class EliminationReview:
     """What the eliminations page shows a user (R9): the year's eliminations they may see, the results of
     the eliminated towns, which substitutes are not named to them, and the cities left under their minimum."""
 
-    eliminations: list
-    results: dict
-    hidden: frozenset
-    cities: list
+    eliminations: list[Elimination]
+    results: dict[str, Result]
+    hidden: frozenset[int]
+    cities: list[rules.CityShortfall]
     pending: bool
     problem: str = ""
 
 
-def elimination_review(user, assessment_round):
+def elimination_review(user: User, assessment_round: AssessmentRound) -> EliminationReview:
     year = assessment_round.year
     status = shown_status(user, assessment_round)
     eliminations = list(
@@ -892,7 +922,9 @@ def elimination_review(user, assessment_round):
     )
 
 
-def notice_shown(user, assessment_round, kind, notice_id=""):
+def notice_shown(
+    user: User, assessment_round: AssessmentRound, kind: str, notice_id: str = ""
+) -> tuple[Notice, list[Result], int | None] | None:
     """The notice a page shows (R8): the one in force (or the draft, to province roles), or a superseded one
     by its id; with its towns as the user may see them. (notice, results, listed) or None."""
     notices = (
@@ -914,7 +946,7 @@ def notice_shown(user, assessment_round, kind, notice_id=""):
     return notice, list(results), listed
 
 
-def town_in_scope(user, code):
+def town_in_scope(user: User, code: str | None) -> Town | None:
     """The town of that code if the user's scope covers it, else None (an unknown code and a town outside
     the scope answer alike)."""
     from towns.models import Town
@@ -926,7 +958,7 @@ def town_in_scope(user, code):
     )
 
 
-def result_summary(assessment_round, status):
+def result_summary(assessment_round: AssessmentRound, status: str) -> list[dict[str, object]]:
     """Per tier: designated, assessed, 未评, per grade and vetoed, from the round's results (one query)."""
     if assessment_round.pk is None:
         return []
@@ -953,7 +985,7 @@ def result_summary(assessment_round, status):
 TIER_DISPLAY_ORDER = {Tier.PROVINCIAL: 0, Tier.CITY: 1, Tier.COUNTY: 2}
 
 
-def round_notices(user, assessment_round):
+def round_notices(user: User, assessment_round: AssessmentRound) -> list[Notice]:
     """The year's notices a round page lists: in force and superseded (and the draft to province roles while
     it awaits publication), with how many towns each names."""
     if assessment_round.pk is None:
@@ -964,13 +996,13 @@ def round_notices(user, assessment_round):
     return list(notices.annotate(towns=Count("results")).order_by("kind", "-id"))
 
 
-def round_publications(assessment_round):
+def round_publications(assessment_round: AssessmentRound) -> list[Publication]:
     if assessment_round.pk is None:
         return []
     return list(assessment_round.publications.select_related("published_by").prefetch_related("notices"))
 
 
-def is_correcting(assessment_round):
+def is_correcting(assessment_round: AssessmentRound) -> bool:
     """A published year reopened for correction (its settings may then be corrected too)."""
     return (
         assessment_round.pk is not None
@@ -979,15 +1011,17 @@ def is_correcting(assessment_round):
     )
 
 
-def other_system_years(year):
+def other_system_years(year: int) -> list[int]:
     return list(IndicatorSystem.objects.exclude(year=year).order_by("-year").values_list("year", flat=True))
 
 
-def rounds_by_year():
+def rounds_by_year() -> QuerySet[AssessmentRound]:
     return AssessmentRound.objects.select_related("system").order_by("-year")
 
 
-def ranking_results(user, assessment_round, tier, city="", grade=""):
+def ranking_results(
+    user: User, assessment_round: AssessmentRound, tier: str, city: str = "", grade: str = ""
+) -> list[Result]:
     """A tier's results as the ranking page lists them (R8): ranked first, 未评 after, by town code."""
     results = visible_results(user).filter(
         round__year=assessment_round.year, tier=tier, status=shown_status(user, assessment_round)
@@ -999,7 +1033,7 @@ def ranking_results(user, assessment_round, tier, city="", grade=""):
     return list(results.order_by(F("rank").asc(nulls_last=True), "town_id"))
 
 
-def published_results_of_region(user, assessment_round):
+def published_results_of_region(user: User, assessment_round: AssessmentRound) -> list[Result]:
     """The published results of the towns of a regional user's scope, by tier, ranked first."""
     results = visible_results(user).filter(round__year=assessment_round.year, status=ResultStatus.PUBLISHED)
     return sorted(
@@ -1007,7 +1041,7 @@ def published_results_of_region(user, assessment_round):
     )
 
 
-def town_points(user, assessment_round, town):
+def town_points(user: User, assessment_round: AssessmentRound, town: Town) -> dict[str, Decimal]:
     """indicator code → points of one town in the year, as far as the user may see them."""
     return dict(
         visible_scores(user)
@@ -1016,7 +1050,7 @@ def town_points(user, assessment_round, town):
     )
 
 
-def round_vetoes(user, assessment_round):
+def round_vetoes(user: User, assessment_round: AssessmentRound) -> list[Veto]:
     return list(
         visible_vetoes(user)
         .filter(round__year=assessment_round.year)
@@ -1025,7 +1059,7 @@ def round_vetoes(user, assessment_round):
     )
 
 
-def round_exemptions(user, assessment_round):
+def round_exemptions(user: User, assessment_round: AssessmentRound) -> list[Exemption]:
     return list(
         visible_exemptions(user)
         .filter(round__year=assessment_round.year)
@@ -1034,7 +1068,7 @@ def round_exemptions(user, assessment_round):
     )
 
 
-def round_talks(user, assessment_round):
+def round_talks(user: User, assessment_round: AssessmentRound) -> list[TalkFollowUp]:
     return list(
         visible_talks(user)
         .filter(round__year=assessment_round.year)
@@ -1043,7 +1077,7 @@ def round_talks(user, assessment_round):
     )
 
 
-def designated_towns(year):
+def designated_towns(year: int) -> list[Town]:
     """The towns designated in the year, by code, with their county (the vetoes form's choices)."""
     from towns.models import Town
 

@@ -7,12 +7,17 @@ twice, and a publication cannot overlap a run. A run is claimed by one worker wi
 end) and is detected when its lease expires.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -52,6 +57,11 @@ from .models import (
 )
 from .selectors import designated_in_year
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from accounts.models import User
+
 log = logging.getLogger("portal.assessment")
 SCORE_COLUMNS = ("town_code", "indicator_code", "points")
 ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
@@ -60,7 +70,7 @@ ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 # --- rounds and indicator systems ----------------------------------------------------------------------
 
 
-def ensure_round(year):
+def ensure_round(year: int | str) -> AssessmentRound:
     """The year's round, created with the default indicator system of R7 (T01–T15) if it does not exist.
 
     Only writes call it, inside their transaction: a page or API read shows the defaults instead
@@ -86,39 +96,39 @@ def ensure_round(year):
     return assessment_round
 
 
-def _locked_round(year):
+def _locked_round(year: int) -> AssessmentRound:
     """The year's round (created by this first write if need be), locked until the transaction ends."""
     assessment_round = ensure_round(year)
     return AssessmentRound.objects.select_for_update().select_related("system").get(pk=assessment_round.pk)
 
 
-def _require_admin(user):
+def _require_admin(user: User) -> None:
     if getattr(user, "role", None) != Role.PROVINCE_ADMIN:
         raise DomainError("只有省级管理员可以执行此操作。")
 
 
-def indicators_editable(assessment_round) -> bool:
+def indicators_editable(assessment_round: AssessmentRound) -> bool:
     """R7: the indicator system is fixed once scoring starts."""
     return assessment_round.state == RoundState.OPEN and not selectors.has_scores(assessment_round)
 
 
-def settings_editable(assessment_round) -> bool:
+def settings_editable(assessment_round: AssessmentRound) -> bool:
     """R7, R8: settings are fixed before scoring starts; a published year reopened for correction may
     correct them."""
     return indicators_editable(assessment_round) or selectors.is_correcting(assessment_round)
 
 
-def scoring_open(assessment_round) -> bool:
+def scoring_open(assessment_round: AssessmentRound) -> bool:
     """Scores, imports, vetoes and exemptions are inputs of the run: taken only while scoring is open."""
     return assessment_round.state == RoundState.OPEN
 
 
-def _require_unscored(assessment_round):
+def _require_unscored(assessment_round: AssessmentRound) -> None:
     if not indicators_editable(assessment_round):
         raise DomainError("评分已经开始，指标体系和评价设置不能再修改。")
 
 
-def _require_settings_open(assessment_round):
+def _require_settings_open(assessment_round: AssessmentRound) -> None:
     """Settings are fixed before scoring starts; a published year reopened for correction may correct them."""
     if assessment_round.state != RoundState.OPEN:
         raise DomainError(
@@ -128,7 +138,7 @@ def _require_settings_open(assessment_round):
         raise DomainError("评分已经开始，指标体系和评价设置不能再修改。")
 
 
-def parse_settings(values):
+def parse_settings(values: Mapping[str, object]) -> dict[str, Decimal | int]:
     """{name: value} of the round's settings from user input, checked by name and type (R7, R8)."""
     unknown = set(values) - set(rules.SETTING_NAMES)
     if unknown:
@@ -149,7 +159,7 @@ def parse_settings(values):
     return parsed
 
 
-def update_settings(user, *, year, **values):
+def update_settings(user: User, *, year: int | str, **values: object) -> AssessmentRound:
     """Grade thresholds and the top / bottom counts, before scoring starts or while a published year is
     reopened for correction (R7, R8). Creates the round if this is the year's first write."""
     _require_admin(user)
@@ -170,7 +180,7 @@ def update_settings(user, *, year, **values):
     return assessment_round
 
 
-def copy_system(user, *, year, from_year):
+def copy_system(user: User, *, year: int | str, from_year: int | str) -> IndicatorSystem:
     """Replace the year's (unscored) indicator system with a copy of another year's (R7: versioned)."""
     _require_admin(user)
     year = checked_year(year)
@@ -195,7 +205,9 @@ def copy_system(user, *, year, from_year):
     return system
 
 
-def save_indicators(user, *, year, indicators):
+def save_indicators(
+    user: User, *, year: int | str, indicators: Sequence[tuple[str, str, str, object]]
+) -> IndicatorSystem:
     """Set the year's indicators [(code, name, task_area code, max_points)]: the maxima must sum to 100."""
     _require_admin(user)
     year = checked_year(year)
@@ -229,7 +241,7 @@ def save_indicators(user, *, year, indicators):
 # --- scores, vetoes, exemptions ------------------------------------------------------------------------
 
 
-def _require_scoring_open(assessment_round, what="录入得分"):
+def _require_scoring_open(assessment_round: AssessmentRound, what: str = "录入得分") -> None:
     """Scores, imports, vetoes and exemptions are inputs of the run: taken only while scoring is open."""
     if assessment_round.state == RoundState.OPEN:
         return
@@ -243,18 +255,18 @@ def _require_scoring_open(assessment_round, what="录入得分"):
     )
 
 
-def may_score(user, town) -> bool:
+def may_score(user: User, town: Town) -> bool:
     """R7: a town's points are entered by the province_admin or an official of the town's city."""
     role = getattr(user, "role", None)
     return role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == town.city_id)
 
 
-def _may_score(user, town):
+def _may_score(user: User, town: Town) -> None:
     if not may_score(user, town):
         raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
-def save_scores(user, *, year, town, points_by_code) -> int:
+def save_scores(user: User, *, year: int | str, town: Town, points_by_code: Mapping[str, object]) -> int:
     """Enter (or correct) a town's points per indicator code for the year (R7)."""
     year = checked_year(year)
     _may_score(user, town)
@@ -295,7 +307,9 @@ class ScoreImportSummary:
     towns: int
 
 
-def import_scores(file_name, data, year, actor=None):
+def import_scores(
+    file_name: str, data: bytes, year: int | str, actor: User | None = None
+) -> ScoreImportSummary:
     """import_scores: every row checked first; any bad row (unknown town or indicator, points outside
     0…maximum, duplicate row, town with no designation that year) imports nothing (R7)."""
     year = checked_year(year)
@@ -347,7 +361,15 @@ def import_scores(file_name, data, year, actor=None):
     return ScoreImportSummary(rows=len(accepted), towns=len({town.code for town, _, _ in accepted}))
 
 
-def record_veto(user, *, year, town, reason, doc_no="", document=None) -> Veto:
+def record_veto(
+    user: User | None,
+    *,
+    year: int | str,
+    town: Town,
+    reason: str,
+    doc_no: str = "",
+    document: File | None = None,
+) -> Veto:
     """一票否决 with its reason and proving document (R7); province_admin, or an operator command (user None).
     An input of the run: recorded only while scoring is open."""
     if user is not None:
@@ -371,7 +393,9 @@ def record_veto(user, *, year, town, reason, doc_no="", document=None) -> Veto:
     return veto
 
 
-def record_exemption(user, *, year, town, reason, doc_no) -> Exemption:
+def record_exemption(
+    user: User | None, *, year: int | str, town: Town, reason: str, doc_no: str
+) -> Exemption:
     """免评 (R7): a designated town left out of the year's assessment, with a reason and a document number;
     a provincial town without scores is published only so (issue 8, point 7). Only while scoring is open,
     and only for a town without any score."""
@@ -398,7 +422,7 @@ def record_exemption(user, *, year, town, reason, doc_no) -> Exemption:
 # --- the job -------------------------------------------------------------------------------------------
 
 
-def _predecessor_refusal(year):
+def _predecessor_refusal(year: int) -> str | None:
     """R9 reads year − 1's published results: a run waits for a reopened or unpublished year − 1."""
     previous = AssessmentRound.objects.filter(year=year - 1).first()
     if previous is None or previous.state == RoundState.PUBLISHED:
@@ -416,7 +440,7 @@ def _predecessor_refusal(year):
     return None
 
 
-def _successor_refusal(year, what):
+def _successor_refusal(year: int, what: str) -> str | None:
     """No published or computed year ever rests on a changed predecessor (issue 8, point 4)."""
     following = AssessmentRound.objects.filter(year=year + 1).first()
     if following is None:
@@ -429,7 +453,7 @@ def _successor_refusal(year, what):
     return None
 
 
-def _fail_if_stale(locked):
+def _fail_if_stale(locked: AssessmentRound) -> bool:
     """Inside the round's lock: a queued or running job whose lease expired is recorded as failed."""
     reason = selectors.stale_reason(locked)
     if reason is None:
@@ -441,7 +465,9 @@ def _fail_if_stale(locked):
     return True
 
 
-def start_assessment(user, *, year, confirm_incomplete=False) -> tuple[AssessmentRound, bool]:
+def start_assessment(
+    user: User | None, *, year: int | str, confirm_incomplete: bool = False
+) -> tuple[AssessmentRound, bool]:
     """Queue the year's computation. Two starts at once give one run: the round row is locked and a queued
     or running job (whose lease holds) is not queued again. Queuing closes scoring in the same transaction.
     Refused while year − 1 is reopened or unpublished, and while towns are incompletely scored or unscored
@@ -497,13 +523,13 @@ class _LeaseLost(Exception):
 class _Heartbeat(threading.Thread):
     """Renews the running job's heartbeat while its worker is alive; dies with it."""
 
-    def __init__(self, round_id, token):
+    def __init__(self, round_id: int, token: uuid.UUID) -> None:
         super().__init__(daemon=True, name=f"assessment-heartbeat-{round_id}")
         self.round_id, self.token = round_id, token
         self.interval = settings.ASSESSMENT_JOB_HEARTBEAT_SECONDS
         self.stopped = threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         try:
             while not self.stopped.wait(self.interval):
                 try:
@@ -515,12 +541,12 @@ class _Heartbeat(threading.Thread):
         finally:
             connections.close_all()
 
-    def stop(self):
+    def stop(self) -> None:
         self.stopped.set()
         self.join(timeout=5)
 
 
-def _progress(round_id, token, percent, message):
+def _progress(round_id: int, token: uuid.UUID, percent: int, message: str) -> None:
     updated = AssessmentRound.objects.filter(pk=round_id, job_token=token, job_state=JobState.RUNNING).update(
         job_progress=percent, job_message=message, job_heartbeat_at=timezone.now()
     )
@@ -541,7 +567,7 @@ class RunSummary:
     eliminated: int
 
 
-def compute_round(round_id):
+def compute_round(round_id: int) -> RunSummary | None:
     """The assessment job (R7–R9): claims the queued run with a token, keeps its heartbeat while it works
     and writes the year's draft results in one transaction at the end (rules.assess_year). A second run of
     the same year replaces the draft instead of adding to it; a worker that lost its lease writes nothing."""
@@ -584,7 +610,7 @@ def compute_round(round_id):
         heartbeat.stop()
 
 
-def _compute(round_id, token):
+def _compute(round_id: int, token: uuid.UUID) -> RunSummary:
     assessment_round = AssessmentRound.objects.select_related("system").get(pk=round_id)
     inputs = selectors.year_inputs(assessment_round)
     _progress(round_id, token, 30, "计算综合得分与排名")
@@ -618,7 +644,9 @@ def _compute(round_id, token):
     )
 
 
-def _replace_draft(assessment_round, inputs, outcome):
+def _replace_draft(
+    assessment_round: AssessmentRound, inputs: rules.YearInputs, outcome: rules.YearOutcome
+) -> None:
     """The year's draft (proposed) results, notices and eliminations, replaced as a whole; published ones
     stay in force until a publication replaces them."""
     drafts = {"status": ResultStatus.PROPOSED}
@@ -670,7 +698,7 @@ def _replace_draft(assessment_round, inputs, outcome):
     )
 
 
-def fail_stale_runs():
+def fail_stale_runs() -> list[int]:
     """For Celery beat: record as failed every queued or running job whose lease expired. Returns the years."""
     failed = []
     for candidate in AssessmentRound.objects.filter(job_state__in=ACTIVE_JOB).only("pk"):
@@ -684,7 +712,7 @@ def fail_stale_runs():
 # --- publication ---------------------------------------------------------------------------------------
 
 
-def publish(user, *, year, doc_prefix) -> AssessmentRound:
+def publish(user: User | None, *, year: int | str, doc_prefix: str) -> AssessmentRound:
     """Publish the year's computed results (R8, R9), or re-publish a corrected year, in one transaction:
     notices numbered (a changed notice re-issued under a new number, the old one kept as superseded; an
     unchanged one stays as it is), the designations reconciled with the result (eliminations, substitutes,
@@ -746,7 +774,13 @@ def publish(user, *, year, doc_prefix) -> AssessmentRound:
     return locked
 
 
-def _publish_notices(locked, plan, publication, doc_prefix, today):
+def _publish_notices(
+    locked: AssessmentRound,
+    plan: selectors.PublicationPlan,
+    publication: Publication,
+    doc_prefix: str,
+    today: date,
+) -> dict[str, str]:
     issued = {}
     drafts = {r.town_id: r for r in locked.results.filter(status=ResultStatus.PROPOSED)}
     for notice_plan in plan.notices:
@@ -775,7 +809,7 @@ def _publish_notices(locked, plan, publication, doc_prefix, today):
     return issued
 
 
-def _publish_results(locked):
+def _publish_results(locked: AssessmentRound) -> None:
     """The draft becomes the published result; the one it replaces is kept only where a superseded notice
     still lists it."""
     earlier = locked.results.filter(status=ResultStatus.PUBLISHED)
@@ -786,7 +820,7 @@ def _publish_results(locked):
     locked.eliminations.filter(status=ResultStatus.PROPOSED).update(status=ResultStatus.PUBLISHED)
 
 
-def _record(publication, designation, effect, cause, doc_no):
+def _record(publication: Publication, designation: Designation, effect: str, cause: str, doc_no: str) -> None:
     PublicationChange.objects.get_or_create(
         designation=designation,
         effect=effect,
@@ -799,18 +833,20 @@ def _record(publication, designation, effect, cause, doc_no):
     )
 
 
-def _end(designation, year, ended, doc_no):
+def _end(designation: Designation, year: int, ended: str, doc_no: str) -> None:
     designation.to_year = max(year, designation.from_year)
     designation.ended, designation.end_doc_no = ended, doc_no
     designation.save(update_fields=["to_year", "ended", "end_doc_no", "updated_at"])
 
 
-def _active(town_code):
+def _active(town_code: str) -> Designation | None:
     Town.objects.select_for_update().filter(pk=town_code).exists()
     return Designation.objects.active().filter(town_id=town_code).first()
 
 
-def _reconcile_designations(locked, publication, plan, doc_no):
+def _reconcile_designations(
+    locked: AssessmentRound, publication: Publication, plan: selectors.PublicationPlan, doc_no: str
+) -> None:
     """R9 and its corrections, with the decision's document number on every designation it touches."""
     year, changes = locked.year, plan.reconciliation
     towns = Town.objects.in_bulk([*changes.restore, *changes.eliminate, *changes.revoke, *changes.promote])
@@ -864,7 +900,7 @@ def _reconcile_designations(locked, publication, plan, doc_no):
         _record(publication, promoted, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION, doc_no)
 
 
-def _reconcile_talks(locked, plan):
+def _reconcile_talks(locked: AssessmentRound, plan: selectors.PublicationPlan) -> None:
     for code in plan.talks_added:
         talk, created = TalkFollowUp.objects.get_or_create(round=locked, town_id=code)
         if not created:
@@ -875,7 +911,7 @@ def _reconcile_talks(locked, plan):
         talk.save(update_fields=["status", "note", "updated_at"])
 
 
-def _summary(plan):
+def _summary(plan: selectors.PublicationPlan) -> str:
     if plan.changes_nothing:
         return "重新发布，结果与已发布的一致：未重新发文，认定无变化。"
     verb = "编发" if plan.first else "重新发文"
@@ -892,7 +928,7 @@ def _summary(plan):
     return "；".join(parts)
 
 
-def reopen(user, *, year, reason) -> AssessmentRound:
+def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
     """Reopen the year for correction: an explicit, audited act of a province_admin (R9). A published year's
     results stay in force until it is published again; a computed draft is discarded. Scoring opens again.
     Refused while the year's job runs, and while year + 1 is computed or published (reopen it first)."""
@@ -922,7 +958,7 @@ def reopen(user, *, year, reason) -> AssessmentRound:
     return locked
 
 
-def mark_talk_held(user, *, talk, held_on, note="") -> TalkFollowUp:
+def mark_talk_held(user: User, *, talk: TalkFollowUp, held_on: date | None, note: str = "") -> TalkFollowUp:
     _require_admin(user)
     if held_on is None:
         raise DomainError("请填写约谈日期。")
@@ -935,5 +971,5 @@ def mark_talk_held(user, *, talk, held_on, note="") -> TalkFollowUp:
     return talk
 
 
-def latest_year():
+def latest_year() -> int | None:
     return AssessmentRound.objects.aggregate(year=Max("year"))["year"]

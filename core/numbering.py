@@ -11,14 +11,14 @@ from .errors import DomainError
 from .models import DocumentNumber, DocumentSequence
 
 
-def format_doc_no(prefix, year, number):
+def format_doc_no(prefix: str, year: int, number: int) -> str:
     """e.g. 吉示范镇办〔2024〕3号 (R8)."""
     if number < 1:
         raise ValueError(f"文号序号应为正整数，而不是 {number}。")
     return f"{prefix}〔{year}〕{number}号"
 
 
-def _locked_sequence(prefix, year):
+def _locked_sequence(prefix: str, year: int) -> DocumentSequence:
     sequence = DocumentSequence.objects.select_for_update().filter(prefix=prefix, year=year).first()
     if sequence is not None:
         return sequence
@@ -30,7 +30,7 @@ def _locked_sequence(prefix, year):
     return DocumentSequence.objects.select_for_update().get(prefix=prefix, year=year)
 
 
-def take_number(prefix, year, kind, subject=""):
+def take_number(prefix: str, year: int, kind: str, subject: str = "") -> str:
     """The next document number under prefix and year, recorded as issued. Inside an atomic block."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_number must run inside the transaction that uses the number")
