@@ -1,9 +1,7 @@
 """Scenarios and readers of the assessment page tests: what a user sees on a page or in a spreadsheet."""
 
 import io
-import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 from openpyxl import load_workbook
 
@@ -14,8 +12,7 @@ from towns.models import Town
 from towns.services import designate
 
 from ..conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+from ..pages import html, keyed_rows, page_text, text_of  # noqa: F401 - the page tests import them from here
 
 
 def points_for(total):
@@ -79,70 +76,9 @@ class Scenario:
         )
 
 
-class _Rows(HTMLParser):
-    """The rows (tr with data-town) of the element with the given id, with the text of each cell."""
-
-    def __init__(self, element_id):
-        super().__init__()
-        self.element_id = element_id
-        self.depth = 0
-        self.rows = []
-        self.row = None
-        self.cell = None
-        self.parts = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        attrs = dict(attrs)
-        if self.depth:
-            self.depth += 1
-            if tag == "tr" and "data-town" in attrs:
-                self.row = (attrs["data-town"], [])
-            elif tag in ("td", "th") and self.row is not None:
-                self.cell = []
-        elif attrs.get("id") == self.element_id:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if not self.depth or tag in VOID:
-            return
-        self.depth -= 1
-        if tag in ("td", "th") and self.cell is not None and self.row is not None:
-            self.row[1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.rows.append(self.row)
-            self.row = None
-
-    def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
-            if self.cell is not None:
-                self.cell.append(data)
-
-
-def html(response):
-    return response.content.decode()
-
-
 def town_rows(response, element_id):
     """[(town code, [cell texts])] of the rows with data-town inside the element with that id, in order."""
-    parser = _Rows(element_id)
-    parser.feed(html(response))
-    return parser.rows
-
-
-def text_of(response, element_id):
-    """The visible text of the element with that id, whitespace collapsed ("" when absent)."""
-    parser = _Rows(element_id)
-    parser.feed(html(response))
-    return " ".join("".join(parser.parts).split())
-
-
-def page_text(response):
-    """The page as text: tags removed, whitespace collapsed (messages, form errors, tables)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html(response)).split())
+    return keyed_rows(response, element_id, "data-town")
 
 
 def sheet_rows(response):

@@ -4,7 +4,6 @@ confirmation and publication preview, a published year corrected (reopen → cor
 creating a year's round."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from auditlog.models import LogEntry
@@ -27,8 +26,8 @@ from assessment.services import publish, reopen, save_scores
 from towns.models import Designation
 
 from ..conftest import JIAOHE, NONGAN, town_in
+from ..pages import keyed_rows, marked
 from .page_helpers import (
-    VOID,
     Scenario,
     compute,
     designate_all,
@@ -51,90 +50,9 @@ def scenario(province_admin):
     return Scenario(province_admin)
 
 
-class _Marked(HTMLParser):
-    """The elements carrying an attribute (e.g. data-publication) inside the element with the given id:
-    [(attribute value, text)] in order."""
-
-    def __init__(self, element_id, attribute):
-        super().__init__()
-        self.element_id, self.attribute = element_id, attribute
-        self.depth = 0
-        self.found = []  # [value, parts, depth at which it opened]
-        self.open = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        attrs = dict(attrs)
-        if self.depth:
-            self.depth += 1
-            if self.attribute in attrs:
-                entry = [attrs[self.attribute], [], self.depth]
-                self.found.append(entry)
-                self.open.append(entry)
-        elif attrs.get("id") == self.element_id:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if not self.depth or tag in VOID:
-            return
-        if self.open and self.open[-1][2] == self.depth:
-            self.open.pop()
-        self.depth -= 1
-
-    def handle_data(self, data):
-        for entry in self.open:
-            entry[1].append(data)
-
-
-def marked(response, element_id, attribute):
-    parser = _Marked(element_id, attribute)
-    parser.feed(html(response))
-    return [(value, " ".join(" ".join(parts).split())) for value, parts, _depth in parser.found]
-
-
-class _Cells(HTMLParser):
-    """Rows (tr with the attribute) of the element with the given id, with the text of each cell."""
-
-    def __init__(self, element_id, attribute):
-        super().__init__()
-        self.element_id, self.attribute = element_id, attribute
-        self.depth, self.rows, self.row, self.cell = 0, [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        attrs = dict(attrs)
-        if self.depth:
-            self.depth += 1
-            if tag == "tr" and self.attribute in attrs:
-                self.row = (attrs[self.attribute], [])
-            elif tag in ("td", "th") and self.row is not None:
-                self.cell = []
-        elif attrs.get("id") == self.element_id:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if not self.depth or tag in VOID:
-            return
-        self.depth -= 1
-        if tag in ("td", "th") and self.cell is not None and self.row is not None:
-            self.row[1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.rows.append(self.row)
-            self.row = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def publication_rows(response):
     """[(publication number, [cell texts])] of the publications table."""
-    parser = _Cells("publications-table", "data-publication")
-    parser.feed(html(response))
-    return parser.rows
+    return keyed_rows(response, "publications-table", "data-publication")
 
 
 def changed(response):
