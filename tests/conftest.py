@@ -299,3 +299,15 @@ def county_quota(province_admin, jilin):
     from towns.models import Region
 
     return set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "1000.00", "800.00")
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The OpenAPI schema of API v1, generated once per test session (and validated, warnings failing)."""
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path_factory.mktemp("schema") / "schema.yml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    return yaml.safe_load(target.read_text(encoding="utf-8"))

@@ -37,15 +37,16 @@ def test_proposal_puts_provincial_public_welfare_first_and_accepting_allocates(
     big = make_project(name="大项目", investment="900.00")
     county = Region.objects.get(code=SHUANGYANG)
     _quota, lines = proposal(county, 2026)
+    # R6: the key-support project (provincial town, public-welfare, over 500 万元) comes first.
     assert [(line.project_name, line.amount) for line in lines] == [
-        ("在建道路", Decimal("300.00")),
-        ("大项目", Decimal("700.00")),
-    ] or [(line.project_name, line.amount) for line in lines] == [
         ("大项目", Decimal("900.00")),
         ("在建道路", Decimal("100.00")),
     ]
     created = accept_proposal(province_admin, county, 2026)
     assert sum(a.amount for a in created) == Decimal("1000.00")
-    assert {a.project_id for a in created} <= {ready.pk, big.pk}
+    assert [(a.project_id, a.amount) for a in created] == [
+        (big.pk, Decimal("900.00")),
+        (ready.pk, Decimal("100.00")),
+    ]
     with pytest.raises(DomainError, match="限额已全部安排"):
         accept_proposal(province_admin, county, 2026)

@@ -1,20 +1,15 @@
 """The selection endpoints (R3) in the OpenAPI schema: one operation per workflow step, documents as files."""
 
 import pytest
-import yaml
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
 ACTIONS = ["submit", "recommend", "return", "select", "reject"]
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_blocker, tmp_path_factory):
-    target = tmp_path_factory.mktemp("schema") / "schema.yml"
-    with django_db_blocker.unblock():
-        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
-    return yaml.safe_load(target.read_text(encoding="utf-8"))
+@pytest.fixture
+def schema(openapi_schema):
+    return openapi_schema
 
 
 def test_selection_paths_and_methods(schema):
