@@ -1,25 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from core.roles import ROLE_REGION_LEVEL, Role
 
-class Role(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", "省级管理员"
-    PROVINCE_VIEWER = "province_viewer", "省直部门（只读）"
-    CITY_OFFICIAL = "city_official", "市（州）工作人员"
-    COUNTY_OFFICIAL = "county_official", "县（市、区）工作人员"
-    PARTNER = "partner", "合作机构（API）"
-    AUDITOR = "auditor", "内部审计"
-
-
-# Which level of region each role is scoped to; None means province-wide (no region allowed).
-ROLE_REGION_LEVEL = {
-    Role.PROVINCE_ADMIN: None,
-    Role.PROVINCE_VIEWER: None,
-    Role.AUDITOR: None,
-    Role.CITY_OFFICIAL: "city",
-    Role.COUNTY_OFFICIAL: "county",
-    Role.PARTNER: "any",  # province-wide, or limited to the city or county granted
-}
+__all__ = ["ROLE_REGION_LEVEL", "PortalUserManager", "Role", "User"]
 
 
 class PortalUserManager(UserManager):

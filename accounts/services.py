@@ -8,7 +8,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from core.errors import DomainError
-from towns.models import Region, RegionLevel
+from core.roles import RegionLevel
 
 from .models import ROLE_REGION_LEVEL, Role, User
 
@@ -32,7 +32,9 @@ def check_role_region(role, region):
 def find_region(code):
     if not code:
         return None
-    region = Region.objects.filter(code=str(code).strip()).first()
+    # The region model is the user's own foreign key's (towns.Region): accounts lies below towns.
+    region_model = User._meta.get_field("region").related_model
+    region = region_model.objects.filter(code=str(code).strip()).first()
     if region is None:
         raise DomainError(f"区划代码 {code} 不存在（请先运行 load_divisions）。")
     return region

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "projects",
     "assessment",
     "funding",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from core.admin_site import restrict_admin_to_province_admins
 restrict_admin_to_province_admins(admin.site)
 
 urlpatterns = [
+    path("", include("dashboard.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("towns/", include("selection.urls")),

@@ -1,4 +1,4 @@
-from accounts.models import Role
+from core.roles import Role
 
 
 def restrict_admin_to_province_admins(site):

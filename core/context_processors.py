@@ -1,4 +1,4 @@
-from accounts.models import Role
+from core.roles import Role
 from core.scoping import can_read_audit_log, scope_of
 
 

@@ -9,7 +9,7 @@ region code of that level, e.g. {"city": "town__city_id", "county": "town__count
 
 from dataclasses import dataclass
 
-from accounts.models import Role
+from core.roles import Role
 
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.AUDITOR})
 WRITING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL})

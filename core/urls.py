@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/read-all/", views.notice_read_all, name="notice-read-all"),
     path("notices/<int:pk>/", views.notice_open, name="notice-open"),

@@ -1,6 +1,5 @@
-"""Home dashboard, the in-app notices, the audit log page and the error pages."""
+"""The in-app notices, the audit log page and the error pages."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,13 +11,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from projects.rules import period_of
-from projects.selectors import unreported_projects
-from selection.views import home_inbox
-from towns import selectors
-from towns.choices import Tier
-
 from . import audit_display
 from .exports import Column, xlsx_response
 from .filtersets import LogEntryFilterSet, audit_entries
@@ -27,29 +19,6 @@ from .scoping import can_read_audit_log
 AUDIT_PAGE_SIZE = 50
 NOTICE_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
-
-
-@login_required
-def home(request):
-    user = request.user
-    counts = selectors.active_counts_by_tier(user)
-    province, cities, counties = selectors.quota_report(user)
-    context = {
-        "tier_counts": [(tier, label, counts.get(tier, 0)) for tier, label in Tier.choices],
-        "designated_total": sum(counts.values()),
-        "town_count": selectors.eligible_town_count(user),
-        "province_quota": province,
-        "unmet_cities": [quota for quota in cities if not quota.met],
-        "unmet_counties": [quota for quota in counties if not quota.met],
-        "city_count": len(cities),
-        "county_count": len(counties),
-        **home_inbox(user),
-    }
-    if user.role == Role.COUNTY_OFFICIAL:
-        current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
-        context["unreported_period"] = current
-        context["unreported_count"] = unreported_projects(user, current).queryset.count()
-    return render(request, "core/home.html", context)
 
 
 # --- in-app notices ---------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-"""Demo projects on the demo's provincial towns and 农安县: every status, reports, quotas and funding.
+"""Demo projects on the demo's provincial towns and 农安县: every status and reports (quotas and funding:
+`funding.demo`).
 
 Deterministic; skipped when projects already exist. Written through the services where a role exists in the
 demo (农安县's county official, the provincial office), and row by row (audited) for the other counties.
 """
 
-import contextlib
 import datetime
 from decimal import Decimal
 
@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_context
-from core.errors import DomainError
-from funding.services import accept_proposal, set_quota
-from towns.models import Designation, Region
+from towns.models import Designation
 
 from .choices import ProjectStatus
 from .models import ProgressReport, Project, TaskArea
@@ -65,7 +63,6 @@ def load_demo_projects():
         return 0
     today = timezone.localdate()
     county_user = User.objects.get(username="demo_county")
-    admin = User.objects.get(username="demo_admin")
     towns = [
         designation.town
         for designation in Designation.objects.active()
@@ -137,21 +134,6 @@ def load_demo_projects():
                         project.save()
                 created += 1
 
-        counties = sorted({town.county_id for town in [*nongan, *towns]})
-        for number, code in enumerate(counties):
-            set_quota(
-                admin, Region.objects.get(code=code), today.year, f"{1500 + 100 * (number % 5)}.00", "800.00"
-            )
-        for code in counties[: len(counties) // 2]:
-            try:
-                accept_proposal(admin, Region.objects.get(code=code), today.year)
-            except DomainError:
-                continue  # no project of that county can take bond money: nothing to propose
-        # The demo city's own quota (市本级), drawn by its city-level towns' projects only (R6).
-        city = Region.objects.get(code=county_user.region.parent_id)
-        set_quota(admin, city, today.year, "600.00", "900.00")
-        with contextlib.suppress(DomainError):  # no city-level town's project there can take bond money
-            accept_proposal(admin, city, today.year)
     return created
 
 

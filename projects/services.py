@@ -11,10 +11,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core.errors import Conflict, DomainError, from_validation_error
 from core.models import Notification
-from funding.choices import BOND_KIND_OF_SOURCE, FundingSource
 from towns.models import Designation, TownKind
 
-from .choices import ProjectStatus
+from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
 from .models import ProgressReport, Project, TaskArea
 from .rules import (
     BondAllocation,

@@ -20,7 +20,7 @@ from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import xlsx_response
-from funding.selectors import visible_allocations
+from core.scoping import restrict
 from towns import selectors as town_selectors
 
 from . import display, exports, selectors
@@ -151,7 +151,15 @@ def _next_statuses(project):
 def _project_page(request, project, report_form=None):
     user = request.user
     reports = list(project.reports.select_related("reported_by").order_by("-period_end", "-id"))
-    allocations = list(visible_allocations(user).filter(project=project).order_by("year", "id"))
+    # The project's allocations (funding's rows, reached through their foreign key: funding lies above).
+    allocations = list(
+        restrict(
+            project.allocations.select_related(
+                "project", "project__town", "project__town__county", "project__town__city", "quota__region"
+            ),
+            user,
+        ).order_by("year", "id")
+    )
     allocated = sum((allocation.amount for allocation in allocations), Decimal("0.00"))
     owner = _owns(user, project)
     may_report = owner and project.status in REPORTING_STATUSES

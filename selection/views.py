@@ -50,7 +50,6 @@ INBOX_TITLES = {
     Role.CITY_OFFICIAL: "待审核推荐的候选镇（县级已上报）",
     Role.PROVINCE_ADMIN: "待审定的候选镇（市级已推荐）",
 }
-HOME_INBOX_ROWS = 8
 FACTOR_SHORT_LABELS = {
     "in_changchun_metro": "长春都市圈",
     "near_other_city": "其他城市周边",
@@ -340,19 +339,6 @@ def inbox(request):
     submissions = list(selectors.awaiting_action(request.user).order_by("round__deadline", "town_id"))
     context = {"submissions": submissions, "inbox_title": INBOX_TITLES.get(request.user.role)}
     return render(request, "selection/inbox.html", context)
-
-
-def home_inbox(user):
-    """The first rows of the user's inbox and their total, for the home page's 待办事项 card."""
-    awaiting = selectors.awaiting_action(user).order_by("round__deadline", "town_id")
-    rows = list(awaiting[:HOME_INBOX_ROWS])
-    total = len(rows) if len(rows) < HOME_INBOX_ROWS else awaiting.count()
-    return {
-        "awaiting": rows,
-        "awaiting_total": total,
-        "awaiting_more": total - len(rows),
-        "inbox_title": INBOX_TITLES.get(user.role),
-    }
 
 
 # --- review ------------------------------------------------------------------------------------------

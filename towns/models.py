@@ -5,14 +5,9 @@ from django.db import models
 from django.db.models import F, FilteredRelation, Q
 
 from core.models import TimeStampedModel
+from core.roles import RegionLevel
 
 from .choices import Began, DevType, Ended, Tier
-
-
-class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "市（州）"
-    COUNTY = "county", "县（市、区）"
 
 
 class Region(models.Model):

@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from assessment.demo import load_demo_assessments
 from assessment.models import Elimination
 from core.errors import DomainError
+from funding.demo import load_demo_funding
 from projects.demo import load_demo_projects
 from selection.demo import load_demo_selection
 from towns.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         try:
             result = load_demo()
             demo_round = load_demo_selection()
-            projects = load_demo_projects()
+            with transaction.atomic():  # projects and their funding, or neither
+                projects = load_demo_projects()
+                if projects:
+                    load_demo_funding()
             years = load_demo_assessments()
         except DomainError as exc:
             raise CommandError(exc.message) from exc

@@ -1,0 +1,42 @@
+"""Funding's part of the demo: this year's new-debt quotas of the demo projects' counties and of 长春市 (市本级),
+and R6's proposed allocations accepted for half of those counties and for the city.
+
+Run by `demo` right after `projects.demo.load_demo_projects` created the projects, in the same transaction.
+"""
+
+import contextlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.audit import audit_context
+from core.errors import DomainError
+from projects.models import Project
+from towns.models import Region
+
+from .services import accept_proposal, set_quota
+
+
+def load_demo_funding():
+    """Quotas and accepted proposals for the demo projects' counties; returns the number of quotas set."""
+    today = timezone.localdate()
+    county_user = User.objects.get(username="demo_county")
+    admin = User.objects.get(username="demo_admin")
+    counties = sorted(set(Project.objects.values_list("town__county_id", flat=True)))
+    with audit_context(via="command"), transaction.atomic():
+        for number, code in enumerate(counties):
+            set_quota(
+                admin, Region.objects.get(code=code), today.year, f"{1500 + 100 * (number % 5)}.00", "800.00"
+            )
+        for code in counties[: len(counties) // 2]:
+            try:
+                accept_proposal(admin, Region.objects.get(code=code), today.year)
+            except DomainError:
+                continue  # no project of that county can take bond money: nothing to propose
+        # The demo city's own quota (市本级), drawn by its city-level towns' projects only (R6).
+        city = Region.objects.get(code=county_user.region.parent_id)
+        set_quota(admin, city, today.year, "600.00", "900.00")
+        with contextlib.suppress(DomainError):  # no city-level town's project there can take bond money
+            accept_proposal(admin, city, today.year)
+    return len(counties) + 1
