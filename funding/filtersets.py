@@ -28,7 +28,7 @@ class AllocationFilterSet(django_filters.FilterSet):
     task_area = django_filters.CharFilter(field_name="project__task_area_id", label="任务领域（T01–T15）")
     source = django_filters.ChoiceFilter(choices=FundingSource.choices, label="资金来源")
     bond_type = django_filters.ChoiceFilter(
-        choices=[(BondType.GENERAL.value, "一般债券"), (BondType.SPECIAL.value, "专项债券")],
+        choices=[(kind.value, kind.label) for kind in (BondType.GENERAL, BondType.SPECIAL)],
         method="filter_bond_type",
         label="债券类型",
     )

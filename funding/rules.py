@@ -8,7 +8,7 @@ from towns.choices import Tier
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 
-BOND_LABELS = {"general": "一般债券", "special": "专项债券"}
+BOND_LABELS = {kind.value: kind.label for kind in (BondType.GENERAL, BondType.SPECIAL)}  # the bond kinds
 
 
 def quota_region_code(town_tier, county_code, city_code):

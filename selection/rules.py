@@ -3,13 +3,12 @@ created, edited or deleted. No ORM, no request. Tested without a database."""
 
 from dataclasses import dataclass
 
+from core.roles import Role
 from towns.rules import DOC_NO_MAX, TIER_ORDER
 
-ROLE_LABELS = {
-    "province_admin": "省级管理员",
-    "city_official": "市（州）工作人员",
-    "county_official": "县（市、区）工作人员",
-}
+from .choices import DocumentKind
+
+ROLE_LABELS = dict(Role.choices)  # the roles' labels, by value
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ TRANSITIONS = {
         ),
     )
 }
-REQUIRED_DOCUMENTS = {"work_plan": "“十四五”建设工作方案", "implementation_plan": "实施方案"}
+REQUIRED_DOCUMENTS = dict(DocumentKind.choices)  # both plan documents (R3), labelled as the choices say
 STATUS_LABELS = {
     "draft": "草稿",
     "submitted": "已上报",
