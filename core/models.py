@@ -25,7 +25,7 @@ class TimeStampedModel(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice to one user (reminders, decisions). dedupe_key keeps a re-run job from repeating it."""
+    """An in-app notification (站内通知) to one user (reminders, decisions); not a 通报, which is the assessment's Notice. dedupe_key keeps a re-run job from repeating it."""
 
     user = models.ForeignKey(
         "accounts.User", verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"

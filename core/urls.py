@@ -3,9 +3,9 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("notices/", views.notice_list, name="notice-list"),
-    path("notices/read-all/", views.notice_read_all, name="notice-read-all"),
-    path("notices/<int:pk>/", views.notice_open, name="notice-open"),
+    path("notices/", views.notification_list, name="notice-list"),
+    path("notices/read-all/", views.notification_read_all, name="notice-read-all"),
+    path("notices/<int:pk>/", views.notification_open, name="notice-open"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

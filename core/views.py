@@ -1,4 +1,4 @@
-"""The in-app notices, the audit log page and the error pages."""
+"""The in-app notifications (站内通知), the audit log page and the error pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,42 +17,42 @@ from .filtersets import LogEntryFilterSet, audit_entries
 from .scoping import can_read_audit_log
 
 AUDIT_PAGE_SIZE = 50
-NOTICE_PAGE_SIZE = 50
+NOTIFICATION_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
-# --- in-app notices ---------------------------------------------------------------------------------------
+# --- in-app notifications (站内通知, not the 通报 of the assessment) ------------------------------------
 
 
 @login_required
-def notice_list(request):
-    """The user's notices, newest first; unread ones stand out."""
-    notices = request.user.notifications.all()
-    page = Paginator(notices, NOTICE_PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = notices.filter(read_at__isnull=True).count()
-    return render(request, "core/notices.html", {"page": page, "unread": unread})
+def notification_list(request):
+    """The user's notifications, newest first; unread ones stand out."""
+    notifications = request.user.notifications.all()
+    page = Paginator(notifications, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = notifications.filter(read_at__isnull=True).count()
+    return render(request, "core/notifications.html", {"page": page, "unread": unread})
 
 
 @login_required
-def notice_open(request, pk):
-    """Mark one of the user's notices read and follow its link (a path inside the portal)."""
-    notice = get_object_or_404(request.user.notifications, pk=pk)
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
-    link = notice.link
+def notification_open(request, pk):
+    """Mark one of the user's notifications read and follow its link (a path inside the portal)."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    link = notification.link
     if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
         return redirect(link)
-    return redirect("notice-list")
+    return redirect("notice-list")  # URL names stay as published
 
 
 @login_required
 @require_POST
-def notice_read_all(request):
+def notification_read_all(request):
     marked = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     if marked:
         messages.success(request, f"已将 {marked} 条通知标为已读。")
-    return redirect("notice-list")
+    return redirect("notice-list")  # URL names stay as published
 
 
 def _audit_filterset(request):
