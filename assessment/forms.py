@@ -24,7 +24,7 @@ def plain_points(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class YearForm(forms.Form):
+class AssessmentYearForm(forms.Form):
     """Which year's assessment to open (a round is created on first visit)."""
 
     year = forms.IntegerField(

@@ -564,7 +564,7 @@ def assess_year(inputs: YearInputs) -> YearOutcome:
 
 
 @dataclass(frozen=True)
-class DesignationRow:
+class DesignationPeriod:
     """One designation as the assessment reads it (R2)."""
 
     pk: int
@@ -576,7 +576,7 @@ class DesignationRow:
 
 
 def designations_before_publication(
-    rows: Iterable[DesignationRow], began: Container[int], ended: Container[int], year: int
+    rows: Iterable[DesignationPeriod], began: Container[int], ended: Container[int], year: int
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """R9, issue 8 point 1: the designations as they stood before the publications of `year` (and of later
     years): rows begun by such a publication (`began`, their ids) left out, rows ended by one (`ended`) taken as

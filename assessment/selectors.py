@@ -186,7 +186,7 @@ def designation_view(year: int, town_codes: Collection[str] | None = None) -> De
     if town_codes is not None:
         designations = designations.filter(town_id__in=set(town_codes))
     rows = [
-        rules.DesignationRow(*row)
+        rules.DesignationPeriod(*row)
         for row in designations.values_list("pk", "town_id", "town__city_id", "tier", "from_year", "to_year")
     ]
     held, active = rules.designations_before_publication(rows, began, ended, year)

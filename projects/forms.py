@@ -35,7 +35,7 @@ def date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class TownChoiceField(forms.ModelChoiceField):
+class ProjectTownField(forms.ModelChoiceField):
     def label_from_instance(self, town):
         return f"{town.name}（{town.code}，{TIER_LABELS.get(town.active_tier, '')}示范镇）"
 
@@ -43,7 +43,7 @@ class TownChoiceField(forms.ModelChoiceField):
 class ProjectForm(forms.Form):
     """A project's declared fields (R5). `town` only when creating; a project never changes town."""
 
-    town = TownChoiceField(
+    town = ProjectTownField(
         label="所在镇",
         queryset=None,
         empty_label="请选择",

@@ -54,14 +54,14 @@ class SubmissionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class TownChoiceField(forms.ModelChoiceField):
+class CandidateTownField(forms.ModelChoiceField):
     def label_from_instance(self, town):
         current = f"，现为{TIER_LABELS[town.active_tier]}示范镇" if town.active_tier else ""
         return f"{town.name}（{town.code}{current}）"
 
 
 class SubmissionCreateForm(SubmissionForm):
-    town = TownChoiceField(
+    town = CandidateTownField(
         label="候选镇",
         queryset=Town.objects.none(),
         empty_label="请选择",

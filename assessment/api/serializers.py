@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import LabelField
+from core.api.fields import BlankAsNullChoiceField, LabelField
 from towns.choices import Tier
 
 from ..models import (
@@ -33,19 +33,6 @@ from ..models import (
 from ..rules import GRADE_LABELS
 
 GRADE_CHOICES = list(GRADE_LABELS.items())
-
-
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A choice stored as "" when it does not apply (an unassessed town's grade, no substitute's tier):
-    rendered as null."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return None if value in (None, "") else super().to_representation(value)
 
 
 # Workaround until SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names these choice sets ("NoticeKindEnum":

@@ -74,7 +74,7 @@ VISIBILITY = (
 )
 
 
-class ProvinceAdminWrites(RoleWrites):
+class AssessmentWrites(RoleWrites):
     message = "只有省级管理员可以运行、发布或重新开放年度评价。"
     writers = frozenset({Role.PROVINCE_ADMIN})
 
@@ -178,7 +178,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     """One round per year; the province runs its job, publishes its results, and reopens it if need be."""
 
     serializer_class = AssessmentRoundSerializer
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [AssessmentWrites]
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
     filter_backends = []
@@ -580,7 +580,7 @@ YEAR_TOWN_FILTERS = [
 )
 class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = VetoSerializer
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [AssessmentWrites]
     filter_backends = []
 
     def get_queryset(self):
@@ -617,7 +617,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
 )
 class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ExemptionSerializer
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [AssessmentWrites]
     filter_backends = []
 
     def get_queryset(self):
@@ -652,7 +652,7 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
 )
 class TalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TalkSerializer
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [AssessmentWrites]
     filter_backends = []
     lookup_value_regex = r"\d+"
 

@@ -17,12 +17,12 @@ from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
 from ..forms import (
+    AssessmentYearForm,
     CopySystemForm,
     IndicatorFormSet,
     PublishForm,
     ReopenForm,
     SettingsForm,
-    YearForm,
     indicator_rows,
     plain_points,
 )
@@ -45,7 +45,7 @@ from ._common import (
 @login_required
 def assessment_index(request):
     """The years' rounds, and the current year's (its defaults until its first write)."""
-    form = YearForm(request.GET or None)
+    form = AssessmentYearForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("assessment-round", year=form.cleaned_data["year"])
     current = _round(timezone.localdate().year)

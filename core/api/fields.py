@@ -21,3 +21,16 @@ class LabelField(serializers.Field):
         if value in (None, ""):
             return None
         return str(self.labels.get(value, value))
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored as "" when it does not apply (an unassessed town's grade, an unknown role): rendered
+    as null. Read-only and nullable unless told otherwise."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value in (None, "") else super().to_representation(value)

@@ -38,7 +38,7 @@ from .serializers import (
 )
 
 
-class ProvinceAdminWrites(RoleWrites):
+class QuotaWrites(RoleWrites):
     message = "只有省级管理员可以下达新增债务限额。"
     writers = frozenset({Role.PROVINCE_ADMIN})
 
@@ -125,7 +125,7 @@ class DebtQuotaViewSet(
     serializer_class = DebtQuotaSerializer
     action_serializers = {"create": DebtQuotaWriteSerializer, "partial_update": DebtQuotaAmountsSerializer}
     filterset_class = DebtQuotaFilterSet
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [QuotaWrites]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role
-from core.api.fields import LabelField
+from core.api.fields import BlankAsNullChoiceField, LabelField
 from core.scoping import restrict
 from towns.choices import Tier
 from towns.models import Town
@@ -155,13 +155,6 @@ class SubmissionSerializer(serializers.ModelSerializer):
         if hasattr(submission, "latest_return_comment"):
             return submission.latest_return_comment
         return returned_comment(submission)
-
-
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A stored choice that may be blank ("" = none or unknown), rendered as null."""
-
-    def to_representation(self, value):
-        return None if value in (None, "") else super().to_representation(value)
 
 
 class BlankAsNullCharField(serializers.CharField):

@@ -41,7 +41,7 @@ from .serializers import (
 )
 
 
-class ProvinceAdminWrites(ScopedReadOnly):
+class SelectionRoundWrites(ScopedReadOnly):
     """Every authenticated user reads; only a province_admin writes (rounds are set by the province)."""
 
     message = "只有省级管理员可以设置评选批次。"
@@ -98,7 +98,7 @@ class SelectionRoundViewSet(
     """R3 selection rounds: read by every user, set by the province through save_round()."""
 
     serializer_class = SelectionRoundSerializer
-    permission_classes = [ProvinceAdminWrites]
+    permission_classes = [SelectionRoundWrites]
     filter_backends = []
     lookup_value_regex = r"\d+"
 

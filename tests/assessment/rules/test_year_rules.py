@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from assessment import rules
 from assessment.rules import (
     Candidate,
-    DesignationRow,
+    DesignationPeriod,
     PreviousYear,
     Ranked,
     Reconciliation,
@@ -320,13 +320,15 @@ def publish_rows(rows, outcome, year, next_pk):
     for code in outcome.eliminated:
         row = next((r for r in rows.values() if r.town_code == code and r.to_year is None), None)
         if row is not None and row.tier == "provincial":
-            rows[row.pk] = DesignationRow(row.pk, row.town_code, row.city_code, row.tier, row.from_year, year)
+            rows[row.pk] = DesignationPeriod(
+                row.pk, row.town_code, row.city_code, row.tier, row.from_year, year
+            )
             ended.add(row.pk)
     for code in outcome.substitute_codes:
         row = next(r for r in rows.values() if r.town_code == code and r.to_year is None)
-        rows[row.pk] = DesignationRow(row.pk, row.town_code, row.city_code, row.tier, row.from_year, year)
+        rows[row.pk] = DesignationPeriod(row.pk, row.town_code, row.city_code, row.tier, row.from_year, year)
         ended.add(row.pk)
-        rows[next_pk] = DesignationRow(next_pk, code, row.city_code, "provincial", year, None)
+        rows[next_pk] = DesignationPeriod(next_pk, code, row.city_code, "provincial", year, None)
         began.add(next_pk)
         next_pk += 1
     return list(rows.values()), began, ended
@@ -337,7 +339,7 @@ def publish_rows(rows, outcome, year, next_pk):
 def test_publishing_then_re_running_reads_the_same_towns_and_gives_the_same_outcome(inputs):
     """Point 1: designations created or ended by publishing Y never feed back into Y."""
     rows = [
-        DesignationRow(number, t.town_code, t.city_code, t.tier, 2022, None)
+        DesignationPeriod(number, t.town_code, t.city_code, t.tier, 2022, None)
         for number, t in enumerate(inputs.towns, start=1)
         if t.tier == "provincial" or t.town_code in inputs.active_lower_tier
     ]
