@@ -275,10 +275,13 @@ def round_publish(request, year):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        notices = sorted(published.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
-        numbers = "、".join(
-            f"{notice.get_kind_display()} {notice.doc_no}" for notice in notices if notice.doc_no
-        )
+        # The documents this publication issued: a re-publication re-issues changed notices only.
+        publication = published.publications.order_by("-number").first()
+        notices = sorted(publication.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
+        issued = [f"{notice.get_kind_display()} {notice.doc_no}" for notice in notices]
+        if publication.correction_doc_no:
+            issued.append(f"更正通知 {publication.correction_doc_no}")
+        numbers = "、".join(issued) or "结果与已发布的一致，未重新发文"
         messages.success(request, f"已发布{year}年度评价结果（{numbers}）。")
     return redirect("assessment-round", year=year)
 

@@ -429,3 +429,20 @@ def test_three_years_with_a_correction_of_the_middle_year(
     assert list(
         Elimination.objects.filter(round__year=2026, status="proposed").values_list("town_id", flat=True)
     ) == [p[4].code]
+
+
+def test_the_publish_page_names_only_the_documents_this_publication_issued(
+    client, admin_api, towns, two_years, province_admin, django_capture_on_commit_callbacks
+):
+    from ..page_helpers import page_text
+
+    client.force_login(province_admin)
+    first = client.post("/assessment/2025/publish/", {"doc_prefix": "吉示范镇办"}, follow=True)
+    numbers = list(Notice.objects.filter(round__year=2025).order_by("kind").values_list("doc_no", flat=True))
+    assert all(number in page_text(first) for number in numbers)
+    reopen_api(admin_api, 2025)
+    run(admin_api, 2025, django_capture_on_commit_callbacks)
+    again = client.post("/assessment/2025/publish/", {"doc_prefix": "吉示范镇办"}, follow=True)
+    text = page_text(again)
+    assert "结果与已发布的一致，未重新发文" in text
+    assert not any(number in text.split("已发布2025年度评价结果")[1][:80] for number in numbers)
