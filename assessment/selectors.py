@@ -4,7 +4,7 @@ the year's inputs as the pure rules want them, and the rounds as pages show them
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Container, Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -1084,3 +1084,23 @@ def designated_towns(year: int) -> list[Town]:
     return list(
         Town.objects.filter(code__in=list(designated_in_year(year))).select_related("county").order_by("code")
     )
+
+
+def unassessed_counts(years: Sequence[int]) -> dict[int, int]:
+    """year → number of towns designated at some point of the year without any score and without 免评:
+    three queries for any number of years (the round's detail lists them: `unassessed_towns`)."""
+    years = sorted(set(years))
+    if not years:
+        return {}
+    designations = list(
+        Designation.objects.filter(from_year__lte=years[-1])
+        .filter(Q(to_year__isnull=True) | Q(to_year__gte=years[0]))
+        .values_list("town_id", "from_year", "to_year")
+    )
+    scored = set(Score.objects.filter(round__year__in=years).values_list("round__year", "town_id").distinct())
+    scored |= set(Exemption.objects.filter(round__year__in=years).values_list("round__year", "town_id"))
+    counts = {}
+    for year in years:
+        held = {town for town, start, end in designations if start <= year and (end is None or end >= year)}
+        counts[year] = sum(1 for town in held if (year, town) not in scored)
+    return counts

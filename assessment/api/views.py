@@ -6,7 +6,7 @@ province roles alone, every other role and partner sees published rows within it
 assessment.services; their refusals answer 400 with the Chinese reason.
 """
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.db.models.functions import NullIf
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -22,13 +22,11 @@ from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, checked_year
-from core.scoping import restrict
 from towns.choices import Tier
-from towns.models import Designation, Town
 
 from .. import selectors, services
 from ..filtersets import EliminationFilterSet, NoticeFilterSet, RankingFilterSet, ScoreFilterSet
-from ..models import AssessmentRound, Exemption, Indicator, IndicatorSystem, Score
+from ..models import AssessmentRound, Indicator, IndicatorSystem, Score
 from ..rules import GRADE_LABELS
 from ..selectors import (
     sees_proposed,
@@ -88,33 +86,12 @@ def year_parameter(description):
     return path_parameter("year", description)
 
 
-def unassessed_counts(years):
-    """year → number of towns designated at some point of the year without any score and without 免评:
-    three queries for any number of years (the round's detail lists them: `unassessed_towns`)."""
-    years = sorted(set(years))
-    if not years:
-        return {}
-    designations = list(
-        Designation.objects.filter(from_year__lte=years[-1])
-        .filter(Q(to_year__isnull=True) | Q(to_year__gte=years[0]))
-        .values_list("town_id", "from_year", "to_year")
-    )
-    scored = set(Score.objects.filter(round__year__in=years).values_list("round__year", "town_id").distinct())
-    scored |= set(Exemption.objects.filter(round__year__in=years).values_list("round__year", "town_id"))
-    counts = {}
-    for year in years:
-        held = {town for town, start, end in designations if start <= year and (end is None or end >= year)}
-        counts[year] = sum(1 for town in held if (year, town) not in scored)
-    return counts
-
-
 def scoped_town(user, code):
     """The town a write names, looked up within the caller's scope: one outside it answers exactly like an
     unknown code (issue 8, point 10)."""
-    code = (code or "").strip()
-    town = restrict(Town.objects.select_related("county", "city"), user).filter(code=code).first()
+    town = selectors.town_in_scope(user, code)
     if town is None:
-        raise DomainError(f"乡镇“{code}”不存在。")
+        raise DomainError(f"乡镇“{(code or '').strip()}”不存在。")
     return town
 
 
@@ -190,7 +167,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         years = [r.year for r in rounds] if many else [rounds.year]
         context = self.get_serializer_context()
         user = self.request.user
-        context["unassessed"] = unassessed_counts(years) if sees_proposed(user) else {}
+        context["unassessed"] = selectors.unassessed_counts(years) if sees_proposed(user) else {}
         if not many and serializer_class is AssessmentRoundDetailSerializer:
             sees_gaps = sees_proposed(user) or user.role == Role.CITY_OFFICIAL
             context["gaps"] = selectors.scoring_gaps(user, rounds) if sees_gaps else None
@@ -555,6 +532,18 @@ def _year_filter(queryset, request):
     return queryset
 
 
+def record_for_town(request, input_serializer, record, output_serializer):
+    """A veto or an exemption: the body names a town (in the caller's scope), a year, a reason, a doc_no."""
+    serializer = input_serializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    values = serializer.validated_data
+    town = scoped_town(request.user, values["town"])
+    recorded = record(
+        request.user, year=values["year"], town=town, reason=values["reason"], doc_no=values["doc_no"]
+    )
+    return Response(output_serializer(recorded).data, status=status.HTTP_201_CREATED)
+
+
 YEAR_TOWN_FILTERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="年度"),
     OpenApiParameter("town", OpenApiTypes.STR, description="镇区划代码"),
@@ -588,14 +577,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         return _year_filter(vetoes, self.request).order_by("-round__year", "town_id", "id")
 
     def create(self, request, *args, **kwargs):
-        serializer = VetoCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
-        town = scoped_town(request.user, values["town"])
-        veto = services.record_veto(
-            request.user, year=values["year"], town=town, reason=values["reason"], doc_no=values["doc_no"]
-        )
-        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
+        return record_for_town(request, VetoCreateSerializer, services.record_veto, VetoSerializer)
 
 
 @extend_schema(tags=TAGS)
@@ -626,14 +608,9 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
         )
 
     def create(self, request, *args, **kwargs):
-        serializer = ExemptionCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
-        town = scoped_town(request.user, values["town"])
-        exemption = services.record_exemption(
-            request.user, year=values["year"], town=town, reason=values["reason"], doc_no=values["doc_no"]
+        return record_for_town(
+            request, ExemptionCreateSerializer, services.record_exemption, ExemptionSerializer
         )
-        return Response(ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS)
