@@ -88,12 +88,12 @@ def load_demo_assessments():
 
 
 def _exempt_unscored(year, held, scored):
-    """The unscored provincial town of the demo year is exempted (免评) with a reason and a number, as a
-    provincial town must be before its year is published."""
+    """The demo year's unscored town is exempted (免评) with a reason and a number, as a provincial town
+    must be before its year is published, so that the demo shows an exemption whatever the town's tier."""
     from towns.models import Town
 
-    for code, (tier, _city) in sorted(held.items()):
-        if code not in scored and tier == "provincial":
+    for code in sorted(held):
+        if code not in scored:
             record_exemption(
                 None,
                 year=year,

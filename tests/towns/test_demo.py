@@ -56,6 +56,9 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
 
     assert Publication.objects.filter(round__year=2025).count() == 2
     assert PublicationChange.objects.filter(cause="elimination_reversed").exists()
+    from assessment.models import Exemption
+
+    assert set(Exemption.objects.values_list("round__year", flat=True)) == {2024, 2025}  # the 免评 shown
     assert Elimination.objects.filter(round__year=2025, substitute__isnull=False).exists()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
 
