@@ -20,6 +20,7 @@ from core.scoping import covers, restrict, scope_of
 from projects.models import TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
+from towns.rules import TIER_DISPLAY_ORDER
 
 from . import rules
 from .models import (
@@ -980,9 +981,6 @@ def result_summary(assessment_round: AssessmentRound, status: str) -> list[dict[
         {"tier": tier, "label": rules.TIER_LABELS.get(tier, tier), **tiers[tier]}
         for tier in sorted(tiers, key=lambda t: TIER_DISPLAY_ORDER.get(t, 9))
     ]
-
-
-TIER_DISPLAY_ORDER = {Tier.PROVINCIAL: 0, Tier.CITY: 1, Tier.COUNTY: 2}
 
 
 def round_notices(user: User, assessment_round: AssessmentRound) -> list[Notice]:

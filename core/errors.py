@@ -1,5 +1,7 @@
 """The one error type for mistakes a user can make; its message is shown as is (Chinese)."""
 
+from .years import YEAR_MAX, YEAR_MIN
+
 
 class DomainError(Exception):
     """A refused operation, with a message for the user.
@@ -38,11 +40,11 @@ def from_validation_error(exc, model):
 
 
 def checked_year(value):
-    """A program year 2000 … 2100 from user input, or a DomainError naming what was given."""
+    """A program year (core.years.YEAR_RANGE) from user input, or a DomainError naming what was given."""
     try:
         year = int(value)
     except (TypeError, ValueError):
         raise DomainError(f"年度“{value}”无效。") from None
-    if not 2000 <= year <= 2100:
+    if not YEAR_MIN <= year <= YEAR_MAX:
         raise DomainError(f"年度 {year} 无效。")
     return year

@@ -4,9 +4,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .money import MAX_MONEY
+from .years import YEAR_MAX, YEAR_MIN
 
 money_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_MONEY)]
-year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
+year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
 def money_field(verbose_name, **kwargs):

@@ -1,5 +1,7 @@
 """Vocabularies of candidate selection (R3). Values are the API's; labels are what users read."""
 
+import re
+
 from django.db import models
 
 
@@ -9,6 +11,12 @@ class SubmissionStatus(models.TextChoices):
     RECOMMENDED = "recommended", "市级已推荐，待省级审定"
     SELECTED = "selected", "已入选"
     REJECTED = "rejected", "未入选"
+
+    @property
+    def short_label(self) -> str:
+        """The state alone, as badges and refusals name it: 草稿, 已上报, 市级已推荐, 已入选, 未入选 (the label
+        before its note of who acts next)."""
+        return re.split("[（，]", self.label, maxsplit=1)[0]
 
 
 class SubmissionAction(models.TextChoices):

@@ -3,8 +3,7 @@
 from core.exports import Column
 from towns.choices import Tier
 
-from .choices import DocumentKind
-from .rules import STATUS_LABELS
+from .choices import DocumentKind, SubmissionStatus
 
 TIER_LABELS = dict(Tier.choices)
 
@@ -45,7 +44,7 @@ def review_rows(submissions):
             submission.town.county.name,
             submission.town.city.name,
             TIER_LABELS.get(submission.tier, submission.tier),
-            STATUS_LABELS.get(submission.status, submission.status),
+            SubmissionStatus(submission.status).short_label,
             *("是" if getattr(submission, name) else "否" for name in submission.PRIORITY_FACTORS),
             submission.registered_population,
             submission.resident_population,

@@ -4,9 +4,9 @@ created, edited or deleted. No ORM, no request. Tested without a database."""
 from dataclasses import dataclass
 
 from core.roles import Role
-from towns.rules import DOC_NO_MAX, TIER_ORDER
+from towns.rules import DOC_NO_MAX, TIER_SENIORITY
 
-from .choices import DocumentKind
+from .choices import DocumentKind, SubmissionStatus
 
 ROLE_LABELS = dict(Role.choices)  # the roles' labels, by value
 
@@ -72,13 +72,6 @@ TRANSITIONS = {
     )
 }
 REQUIRED_DOCUMENTS = dict(DocumentKind.choices)  # both plan documents (R3), labelled as the choices say
-STATUS_LABELS = {
-    "draft": "草稿",
-    "submitted": "已上报",
-    "recommended": "市级已推荐",
-    "selected": "已入选",
-    "rejected": "未入选",
-}
 
 
 def holds_region(actor, level, facts):
@@ -90,7 +83,7 @@ def holds_region(actor, level, facts):
 
 def tier_blocks(active_tier, tier):
     """R3: a town with an active designation of the same or a higher tier cannot be a candidate for tier."""
-    return active_tier is not None and TIER_ORDER[active_tier] >= TIER_ORDER[tier]
+    return active_tier is not None and TIER_SENIORITY[active_tier] >= TIER_SENIORITY[tier]
 
 
 def transition_refusal(action, facts, actor, comment="", doc_no=""):
@@ -107,7 +100,7 @@ def transition_refusal(action, facts, actor, comment="", doc_no=""):
     if not holds_region(actor, transition.region_level, facts):
         return f"{facts.town_name}不在您的管辖范围内。"
     if facts.status not in transition.sources:
-        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能{transition.label}。"
+        return f"当前状态为“{SubmissionStatus(facts.status).short_label}”，不能{transition.label}。"
     if action == "submit":
         if not facts.round_open:
             return f"本批次申报已于 {facts.deadline_text} 截止，不能再上报。"
@@ -152,7 +145,7 @@ def draft_refusal(facts, actor):
     if actor.region_code != facts.county_code:
         return f"{facts.town_name}不在您的管辖范围内。"
     if facts.status != "draft":
-        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能修改。"
+        return f"当前状态为“{SubmissionStatus(facts.status).short_label}”，不能修改。"
     if not facts.round_open:
         return f"本批次申报已于 {facts.deadline_text} 截止，不能再填报。"
     return None
@@ -181,7 +174,7 @@ def deletion_refusal(facts, actor, was_submitted):
     if actor.role != "county_official" or actor.region_code != facts.county_code:
         return "只有所属县（市、区）可以删除该申报。"
     if facts.status != "draft":
-        return f"当前状态为“{STATUS_LABELS[facts.status]}”，不能删除。"
+        return f"当前状态为“{SubmissionStatus(facts.status).short_label}”，不能删除。"
     if was_submitted:
         return "该申报已上报过，流转记录需保留，不能删除；可修改后重新上报。"
     return None

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core.scoping import restrict
 from towns.models import Town
-from towns.rules import TIER_ORDER
+from towns.rules import TIER_SENIORITY
 from towns.selectors import town_fact
 
 from .choices import SubmissionStatus
@@ -62,8 +62,10 @@ def candidate_towns(user, selection_round):
     A town is offered when it is not yet in the round and its active designation (if any) is below the
     round's highest tier; a lower tier of the same round is then refused by the service with its reason.
     """
-    highest = max((TIER_ORDER[tier] for tier in selection_round.tiers), default=max(TIER_ORDER.values()))
-    blocked = [tier for tier, order in TIER_ORDER.items() if order >= highest]
+    highest = max(
+        (TIER_SENIORITY[tier] for tier in selection_round.tiers), default=max(TIER_SENIORITY.values())
+    )
+    blocked = [tier for tier, order in TIER_SENIORITY.items() if order >= highest]
     return (
         Town.objects.towns_only()
         .filter(county_id=user.region_id)

@@ -27,7 +27,6 @@ from .filtersets import SUBMISSION_SORTS, SubmissionFilterSet, sort_submissions
 from .forms import DocumentUploadForm, RoundForm, SubmissionCreateForm, SubmissionForm
 from .models import SelectionRound, Submission
 from .rules import (
-    STATUS_LABELS,
     TRANSITIONS,
     available_actions,
     deletion_refusal,
@@ -60,7 +59,7 @@ FACTOR_SHORT_LABELS = {
 
 
 def _status_counts(counts):
-    return [(status, STATUS_LABELS[status], counts.get(status, 0)) for status in SubmissionStatus.values]
+    return [(status.value, status.short_label, counts.get(status, 0)) for status in SubmissionStatus]
 
 
 def _closed_text(selection_round):
@@ -93,7 +92,7 @@ def round_list(request):
             )
             for selection_round in rounds
         ],
-        "statuses": list(STATUS_LABELS.items()),
+        "statuses": [(status.value, status.short_label) for status in SubmissionStatus],
         "may_manage": is_province_admin(request.user),
     }
     return render(request, "selection/round_list.html", context)

@@ -12,7 +12,11 @@ CITY_MINIMUMS = {Tier.PROVINCIAL: 2, Tier.CITY: 2}
 COUNTY_MINIMUMS = {Tier.COUNTY: 1}
 MINIMUMS_BY_LEVEL = {"province": PROVINCE_TARGETS, "city": CITY_MINIMUMS, "county": COUNTY_MINIMUMS}
 
-TIER_ORDER = {Tier.COUNTY: 1, Tier.CITY: 2, Tier.PROVINCIAL: 3}
+# Seniority of the tiers: a higher number is a higher tier (R3 blocks a candidate at or below a town's tier;
+# a promotion must go up).
+TIER_SENIORITY = {Tier.COUNTY: 1, Tier.CITY: 2, Tier.PROVINCIAL: 3}
+# The order tables, charts and exports list tiers in: provincial first, as Tier declares them.
+TIER_DISPLAY_ORDER = {tier: position for position, tier in enumerate(Tier)}
 TIER_ALIASES = {
     "provincial": Tier.PROVINCIAL,
     "省级": Tier.PROVINCIAL,
@@ -262,7 +266,7 @@ def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_
     if change in ("promote", "change") and new_tier is None:
         return "请选择新的层级。"
     if change == "promote":
-        if old_tier is not None and TIER_ORDER[new_tier] <= TIER_ORDER[old_tier]:
+        if old_tier is not None and TIER_SENIORITY[new_tier] <= TIER_SENIORITY[old_tier]:
             return f"{town_name}已是{Tier(old_tier).label}示范镇，晋级须选择更高层级。"
     elif change == "change":
         if old_tier is None:

@@ -23,6 +23,7 @@ from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, checked_year
 from towns.choices import Tier
+from towns.rules import TIER_DISPLAY_ORDER
 
 from .. import selectors, services
 from ..filtersets import EliminationFilterSet, NoticeFilterSet, RankingFilterSet, ScoreFilterSet
@@ -400,10 +401,9 @@ class ScoreViewSet(
 
 # --- rankings (R7, R8) ------------------------------------------------------------------------------------
 
-TIER_ORDER = Case(
-    When(tier=Tier.PROVINCIAL, then=Value(0)),
-    When(tier=Tier.CITY, then=Value(1)),
-    default=Value(2),
+TIER_DISPLAY_SQL = Case(
+    *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
+    default=Value(len(TIER_DISPLAY_ORDER)),
     output_field=IntegerField(),
 )
 
@@ -451,7 +451,7 @@ class RankingViewSet(ValuesListMixin, mixins.ListModelMixin, viewsets.GenericVie
 
     def get_queryset(self):
         return visible_results(self.request.user).order_by(
-            "-round__year", TIER_ORDER, F("rank").asc(nulls_last=True), "town_id"
+            "-round__year", TIER_DISPLAY_SQL, F("rank").asc(nulls_last=True), "town_id"
         )
 
     def get_list_queryset(self, queryset):

@@ -2,7 +2,6 @@
 
 from django import template
 
-from ..forms import plain_points
 from ..models import JobState, RoundState, TalkStatus
 from ..rules import GRADE_LABELS
 
@@ -54,11 +53,3 @@ def job_state_badge(value):
 @register.filter
 def talk_badge(value):
     return TALK_BADGES.get(value, "text-bg-light border")
-
-
-@register.filter
-def points(value):
-    """10, 7.5 — maximum points as written in an indicator system; "—" for none."""
-    if value is None or value == "":
-        return "—"
-    return plain_points(value)

@@ -1,10 +1,9 @@
-"""Template filters of the selection pages (R3): statuses, figures, yes/no."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""Template filters of the selection pages (R3): submission statuses and workflow steps."""
 
 from django import template
 
-from selection.rules import STATUS_LABELS, TRANSITIONS
+from ..choices import SubmissionStatus
+from ..rules import TRANSITIONS
 
 register = template.Library()
 
@@ -21,7 +20,12 @@ EMPTY = "—"
 @register.filter
 def status_label(value):
     """草稿 / 已上报 / 市级已推荐 / 已入选 / 未入选."""
-    return STATUS_LABELS.get(value, value or EMPTY)
+    if not value:
+        return EMPTY
+    try:
+        return SubmissionStatus(value).short_label
+    except ValueError:
+        return value
 
 
 @register.filter
@@ -33,22 +37,3 @@ def status_badge(value):
 def action_label(value):
     transition = TRANSITIONS.get(value)
     return transition.label if transition else value
-
-
-@register.filter
-def figure(value, places=2):
-    """A number with thousands separators and a fixed number of decimals (2 by default), "—" when empty."""
-    if value is None or value == "":
-        return EMPTY
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return value
-    places = int(places)
-    quantum = Decimal(1).scaleb(-places)
-    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-@register.filter
-def yes_no(value):
-    return "是" if value else "否"
