@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the machines here have two cores; each worker gets its own test database.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format check install migrate worker beat clean
+.PHONY: run test lint format check install migrate worker beat clean vendor
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,21 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=info
+
+# Front-end assets: the npm packages pinned in package.json / package-lock.json, copied into static/vendor/ and
+# committed, so that a clone runs without npm (static/vendor/README.md lists what comes from where).
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/echarts
+	mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/bootstrap-icons/fonts static/vendor/echarts
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/css/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/js/
+	cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
+	cp -r node_modules/echarts/LICENSE node_modules/echarts/NOTICE node_modules/echarts/licenses static/vendor/echarts/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 
 clean:
 	rm -rf var/portal.sqlite3 var/staticfiles
