@@ -103,3 +103,13 @@ def test_browsable_token_form_renders(client):
     response = client.get("/api/v1/auth/token/", HTTP_ACCEPT="text/html")
     assert response.status_code == 405  # POST only; the page still shows the form
     assert "password" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_documentation_pages_forbid_every_outside_host(client, path):
+    """ReDoc's bundle draws its logo from cdn.redoc.ly; the page's policy keeps the browser from asking."""
+    policy = client.get(path)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["img-src"] == "'self' data: blob:"
+    assert "http" not in policy and "*" not in policy
