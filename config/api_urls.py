@@ -5,12 +5,20 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView
 from assessment.api.urls import router as assessment_router
+from core.api.urls import router as core_router
 from funding.api.urls import router as funding_router
 from projects.api.urls import router as projects_router
 from selection.api.urls import router as selection_router
 from towns.api.urls import router as towns_router
 
-APP_ROUTERS = [towns_router, selection_router, projects_router, funding_router, assessment_router]
+APP_ROUTERS = [
+    core_router,
+    towns_router,
+    selection_router,
+    projects_router,
+    funding_router,
+    assessment_router,
+]
 
 
 class APIRootView(DefaultRouter.APIRootView):

@@ -209,7 +209,26 @@ if env_flag("ASSESSMENT_BEAT"):
         "task": "assessment.run_previous_year",
         "schedule": crontab(minute=0, hour=2, day_of_month=15, month_of_year=1),
     }
+CELERY_BEAT_SCHEDULE["notification-outbox"] = {
+    "task": "core.deliver_outbox",
+    "schedule": crontab(minute="*/2"),
+}
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# Notifications: every copy outside the portal goes through one outbox (core.notifications), one adapter per
+# channel. E-mail uses Django's mail backend: the console unless EMAIL_HOST is set.
+NOTIFICATION_CHANNELS = {"email": "core.notifications.EmailChannel"}
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,8 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 
 from .audit import ACTION_LABELS, VIA_LABELS
+from .choices import NotificationKind
+from .models import Notification
 
 
 def audited_model_choices():
@@ -50,3 +52,14 @@ class LogEntryFilterSet(django_filters.FilterSet):
 def audit_entries():
     """Every audit entry, newest first, with actor and content type fetched in the same query."""
     return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+
+
+class NotificationFilterSet(django_filters.FilterSet):
+    """A user's own notifications: unread only, one kind (the page and GET /api/v1/notifications/)."""
+
+    unread = django_filters.BooleanFilter(label="仅未读", field_name="read_at", lookup_expr="isnull")
+    kind = django_filters.ChoiceFilter(label="类别", choices=NotificationKind.choices, empty_label="全部")
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]

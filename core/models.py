@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from .choices import DeliveryStatus, NotificationKind
 from .money import MAX_MONEY
 from .years import YEAR_MAX, YEAR_MIN
 
@@ -34,7 +35,7 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     link = models.CharField("链接", max_length=300, blank=True)
-    kind = models.CharField("类别", max_length=40, blank=True)
+    kind = models.CharField("类别", max_length=40, choices=NotificationKind.choices, blank=True)
     dedupe_key = models.CharField("去重键", max_length=120, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -48,9 +49,40 @@ class Notification(models.Model):
                 fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="one_notice_per_key"
             ),
         ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
 
     def __str__(self):
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """One copy of a notification to send through one channel (e-mail today; SMS or 政务微信 are one adapter
+    each). Written in the transaction that creates the notification and sent after it commits, so a rolled-back
+    event sends nothing and a crashed sender leaves the row pending for the next sweep."""
+
+    notification = models.ForeignKey(
+        Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField("渠道", max_length=20)
+    status = models.CharField(
+        "状态", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知发送记录"
+        verbose_name_plural = "通知发送记录"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel"),
+        ]
+        indexes = [models.Index(fields=["status", "id"], name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.notification} · {self.channel}"
 
 
 class DocumentSequence(models.Model):

@@ -1,0 +1,10 @@
+"""Core's API viewsets; config/api_urls.py merges this router into the one API v1 router."""
+
+from rest_framework.routers import SimpleRouter
+
+from .notifications import NotificationViewSet
+
+router = SimpleRouter()
+router.register("notifications", NotificationViewSet, basename="api-notification")
+
+urlpatterns = router.urls

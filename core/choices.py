@@ -1,0 +1,25 @@
+"""Vocabularies core owns: what an in-app notification is about, and how its copies travel."""
+
+from django.db import models
+
+
+class NotificationKind(models.TextChoices):
+    """Each workflow event that tells the next actor (issue 10, point 4); the API filter `kind` takes these."""
+
+    SUBMISSION_SUBMITTED = "submission_submitted", "候选镇已上报"
+    SUBMISSION_RECOMMENDED = "submission_recommended", "候选镇市级已推荐"
+    SUBMISSION_RETURNED = "submission_returned", "候选镇被退回修改"
+    SUBMISSION_DECIDED = "submission_decided", "候选镇省级审定"
+    ASSESSMENT_COMPUTED = "assessment_computed", "年度评价已计算"
+    NOTICE_PUBLISHED = "notice_published", "通报已发布"
+    TALK_CREATED = "talk_created", "约谈已安排"
+    TALK_DUE = "talk_due", "约谈待落实"
+    PROGRESS_REMINDER = "progress_reminder", "进度报送提醒"
+    PROGRESS_OVERDUE = "progress_overdue", "进度报送逾期"
+    ALLOCATION_MADE = "allocation_made", "资金已下达"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
