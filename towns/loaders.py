@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from core.audit import audit_context, log_bulk_created
 from core.errors import DomainError
+from core.pinyin import initials
 
 from .models import Region, RegionLevel, Town
 from .rules import town_kind_for_name
@@ -106,14 +107,24 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
 
     regions = {}
     for row in provinces:
-        regions[row["code"]] = Region(code=row["code"], name=row["name"], level=RegionLevel.PROVINCE)
+        regions[row["code"]] = Region(
+            code=row["code"], name=row["name"], initials=initials(row["name"]), level=RegionLevel.PROVINCE
+        )
     for row in cities:
         regions[row["code"]] = Region(
-            code=row["code"], name=row["name"], level=RegionLevel.CITY, parent_id=row["provinceCode"]
+            code=row["code"],
+            name=row["name"],
+            initials=initials(row["name"]),
+            level=RegionLevel.CITY,
+            parent_id=row["provinceCode"],
         )
     for row in areas:
         regions[row["code"]] = Region(
-            code=row["code"], name=row["name"], level=RegionLevel.COUNTY, parent_id=row["cityCode"]
+            code=row["code"],
+            name=row["name"],
+            initials=initials(row["name"]),
+            level=RegionLevel.COUNTY,
+            parent_id=row["cityCode"],
         )
     towns = {}
     for row in streets:
@@ -121,6 +132,7 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
         towns[row["code"]] = Town(
             code=row["code"],
             name=row["name"],
+            initials=initials(row["name"]),
             kind=kind,
             county_id=row["areaCode"],
             city_id=row["cityCode"],
@@ -136,8 +148,10 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
         # Parents before children: the region rows are ordered province, city, county by construction.
         for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY):
             level_rows = {code: r for code, r in regions.items() if r.level == level}
-            _sync(Region, level_rows, ("name", "level", "parent_id"), summary, actor)
-        _sync(Town, towns, ("name", "kind", "county_id", "city_id", "province_id"), summary, actor)
+            _sync(Region, level_rows, ("name", "initials", "level", "parent_id"), summary, actor)
+        _sync(
+            Town, towns, ("name", "initials", "kind", "county_id", "city_id", "province_id"), summary, actor
+        )
 
     if summary.created and connection.vendor == "postgresql":
         # Fresh statistics after a bulk load, or the planner keeps guessing from an empty table.

@@ -15,6 +15,7 @@ class Region(models.Model):
 
     code = models.CharField("区划代码", max_length=6, primary_key=True)
     name = models.CharField("名称", max_length=64)
+    initials = models.CharField("拼音首字母", max_length=200, blank=True, db_index=True, editable=False)
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -73,6 +74,7 @@ class Town(models.Model):
 
     code = models.CharField("区划代码", max_length=9, primary_key=True)
     name = models.CharField("名称", max_length=64, db_index=True)
+    initials = models.CharField("拼音首字母", max_length=200, blank=True, db_index=True, editable=False)
     kind = models.CharField("类别", max_length=16, choices=TownKind.choices, db_index=True)
     county = models.ForeignKey(
         Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="towns"
