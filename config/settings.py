@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
-    "auditlog",
+    "config.apps.LoginSafetyConfig",  # django-axes, named in Chinese
+    "config.apps.AuditTrailConfig",  # django-auditlog, named in Chinese
     "core",
     "accounts",
     "towns",
@@ -149,6 +149,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the third-party apps that ship none (django-axes, django-auditlog); the .mo is committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

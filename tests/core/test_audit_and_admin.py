@@ -2,6 +2,7 @@
 
 import pytest
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt
 
 from accounts.models import Role
 from towns.models import Designation
@@ -92,3 +93,25 @@ def test_admin_user_form_checks_role_and_region(client, province_admin):
     )
     assert response.status_code == 200
     assert "必须指定一个县（市、区）" in response.content.decode()
+
+
+def test_the_admin_speaks_chinese_down_to_the_login_and_audit_models(client, province_admin):
+    client.force_login(province_admin)
+    index = client.get("/admin/").content.decode()
+    assert "吉林省示范镇建设工作平台 · 管理后台" in index
+    for label in ("登录安全", "登录失败记录", "登录日志", "审计日志", "审计记录", "候选镇申报"):
+        assert label in index
+    for english in ("Axes", "Access attempts", "Access logs", "Audit log", "Log entries"):
+        assert english not in index
+    AccessAttempt.objects.create(
+        username="shuangyang",
+        ip_address="10.0.0.1",
+        user_agent="Mozilla",
+        http_accept="*/*",
+        path_info="/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=2,
+    )
+    attempts = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "浏览器标识" in attempts and "User Agent" not in attempts
