@@ -7,6 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from .audit import ACTION_LABELS, VIA_LABELS
+from .formats import chinese_datetime
 
 EMPTY = "—"
 SYSTEM_ACTOR = "系统"
@@ -45,7 +46,7 @@ def actor_label(entry):
 
 
 def local_time(entry):
-    return timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+    return chinese_datetime(entry.timestamp, seconds=True)
 
 
 BOOLEAN_LABELS = {"True": "是", "False": "否"}
@@ -73,7 +74,7 @@ def _local_datetime_text(text):
         return text
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return chinese_datetime(moment, seconds=True)
 
 
 def _shown(field):

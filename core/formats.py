@@ -1,7 +1,11 @@
-"""Numbers as users read them on every page, export and message: money in 万元 with two decimals and thousands
-separators, points without trailing zeros. The one formatter of each (CONTRIBUTING.md)."""
+"""Numbers and dates as users read them on every page and message: money in 万元 with two decimals and
+thousands separators, points without trailing zeros, dates as 2024年3月5日 (14:05). The one formatter of each
+(CONTRIBUTING.md); templates use the `portal` filters and Django's DATE_FORMAT / DATETIME_FORMAT (zh-hans)."""
 
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
 
 EMPTY = "—"
 
@@ -35,3 +39,19 @@ def points(value: object) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def chinese_date(value: date | None) -> str:
+    """2024年3月5日; "—" when empty."""
+    if value is None:
+        return EMPTY
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def chinese_datetime(value: datetime | None, *, seconds: bool = False) -> str:
+    """2024年3月5日 14:05 in the portal's time zone (Asia/Shanghai); "—" when empty."""
+    if value is None:
+        return EMPTY
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{chinese_date(value)} {value:%H:%M:%S}" if seconds else f"{chinese_date(value)} {value:%H:%M}"

@@ -434,7 +434,7 @@ def test_talks_are_listed_and_marked_held(
         follow=True,
     )
     rows = dict(town_rows(response, "talk-table"))
-    assert rows[jilin[0].code][3:6] == ["已约谈", "2025-03-18", "约谈镇党委书记，明确整改时限"]
+    assert rows[jilin[0].code][3:6] == ["已约谈", "2025年3月18日", "约谈镇党委书记，明确整改时限"]
     assert rows[jilin[1].code][3] == "待约谈" and text_of(response, "talk-pending") == "1"
     exported = {row[0]: row for row in sheet_rows(client.get("/assessment/2024/talks/export.xlsx"))}
     assert exported[jilin[0].code][4:6] == ["已约谈", "2025-03-18"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from core.formats import chinese_datetime
 from core.views import server_error
 from towns.models import Town
 from towns.services import designate, import_designations
@@ -189,7 +190,7 @@ def test_audit_log_is_paginated_by_fifty(client, auditor):
 def test_audit_log_shows_local_time(client, auditor, imported):
     client.force_login(auditor)
     entry = LogEntry.objects.filter(additional_data__via="import").first()
-    local = timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+    local = chinese_datetime(entry.timestamp, seconds=True)
     assert str(timezone.get_current_timezone()) == "Asia/Shanghai"
     assert local in html_of(client.get("/audit/", {"via": "import"}))
 

@@ -354,7 +354,7 @@ def test_status_buttons_follow_the_flow_and_need_both_approvals(client, county_o
         },
     )
     page = client.get(f"/projects/{project.pk}/")
-    assert "2025-03-01，双规批〔2025〕3号" in text_of(page, "project-approvals")
+    assert "2025年3月1日，双规批〔2025〕3号" in text_of(page, "project-approvals")
     response = client.post(f"/projects/{project.pk}/status/", {"status": "under_construction"}, follow=True)
     assert "项目状态已变更为“在建”" in message_texts(response)
     assert text_of(response, "project-status") == "在建"

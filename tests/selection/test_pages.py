@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from core.formats import chinese_date
 from selection.models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
 from selection.services import transition
 from towns.models import Designation, Town
@@ -86,7 +87,7 @@ def test_province_admin_creates_and_edits_a_round_through_the_page(as_user, prov
 
     listing = html_of(client.get("/towns/rounds/"))
     row = listing.split(f'data-round="{created.pk}"')[1].split("</tr>")[0]
-    assert "第二批示范镇评选" in row and "省级、市级" in row and f"{deadline:%Y-%m-%d}" in row
+    assert "第二批示范镇评选" in row and "省级、市级" in row and chinese_date(deadline) in row
     assert "申报中" in row
 
     edit = html_of(client.get(f"/towns/rounds/{created.pk}/edit/"))
