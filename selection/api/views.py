@@ -1,4 +1,3 @@
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,15 +15,14 @@ from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
 from core.scoping import is_province_admin
 
+from .. import selectors
 from ..choices import DocumentKind, SubmissionAction
 from ..filtersets import SubmissionFilterSet
-from ..models import SelectionRound, SubmissionEvent
-from ..selectors import visible_submissions
+from ..rules import ONLY_PROVINCE_SETS_ROUNDS
 from ..services import (
     attach_document,
     create_submission,
     delete_submission,
-    document_for,
     save_round,
     transition,
     update_submission,
@@ -44,7 +42,7 @@ from .serializers import (
 class SelectionRoundWrites(ScopedReadOnly):
     """Every authenticated user reads; only a province_admin writes (rounds are set by the province)."""
 
-    message = "只有省级管理员可以设置评选批次。"
+    message = ONLY_PROVINCE_SETS_ROUNDS
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
@@ -103,7 +101,7 @@ class SelectionRoundViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return SelectionRound.objects.all()
+        return selectors.rounds()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -130,18 +128,6 @@ class SelectionRoundViewSet(
         values = {**kept, **serializer.validated_data}
         selection_round = save_round(request.user, selection_round=selection_round, **values)
         return Response(self.get_serializer(selection_round).data)
-
-
-def submission_queryset(user):
-    """The submissions user may see, with everything the serializer reads: three queries for any list."""
-    latest_return = SubmissionEvent.objects.filter(
-        submission=OuterRef("pk"), action=SubmissionAction.RETURN, accepted=True
-    ).order_by("-at", "-id")
-    return (
-        visible_submissions(user)
-        .annotate(latest_return_comment=Subquery(latest_return.values("comment")[:1]))
-        .order_by("-round__deadline", "-round_id", "town_id")  # the model's order, made total for paging
-    )
 
 
 class AnyAcceptRenderer(ORJSONRenderer):
@@ -270,21 +256,19 @@ class SubmissionViewSet(
     }
 
     def get_queryset(self):
-        queryset = submission_queryset(self.request.user)
-        if self.action != "list":
-            # The detail (and every write's answer) carries the events: one more query, whatever their number.
-            events = SubmissionEvent.objects.select_related("actor").order_by("at", "id")
-            queryset = queryset.prefetch_related(
-                Prefetch("events", queryset=events, to_attr="ordered_events")
-            )
-        return queryset
+        # The detail (and every write's answer) carries the events: one more query, whatever their number.
+        return selectors.submissions_with_return_comment(self.request.user, with_events=self.action != "list")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         submission = create_submission(
-            request.user, values.pop("round"), values.pop("town"), values.pop("tier"), values
+            request.user,
+            selection_round=values.pop("round"),
+            town=values.pop("town"),
+            tier=values.pop("tier"),
+            information=values,
         )
         return self.read_response(submission.pk, status.HTTP_201_CREATED)
 
@@ -300,21 +284,21 @@ class SubmissionViewSet(
             raise DomainError("申报创建后不能修改评选批次、镇或申报层级（round、town、tier）。")
         serializer = self.get_serializer(submission, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        update_submission(request.user, submission, dict(serializer.validated_data))
+        update_submission(request.user, submission=submission, information=dict(serializer.validated_data))
         return self.read_response(submission.pk)
 
     def perform_destroy(self, instance):
-        delete_submission(self.request.user, instance)
+        delete_submission(self.request.user, submission=instance)
 
     def apply_transition(self, request, pk, action_name):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = transition(
             request.user,
-            pk,
-            action_name,
-            serializer.validated_data["comment"],
-            serializer.validated_data["doc_no"],
+            submission_id=pk,
+            action=action_name,
+            comment=serializer.validated_data["comment"],
+            doc_no=serializer.validated_data["doc_no"],
         )
         return self.read_response(submission.pk)
 
@@ -347,7 +331,10 @@ class SubmissionViewSet(
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = attach_document(
-            request.user, submission, serializer.validated_data["kind"], serializer.validated_data["file"]
+            request.user,
+            submission=submission,
+            kind=serializer.validated_data["kind"],
+            upload=serializer.validated_data["file"],
         )
         data = SubmissionDocumentSerializer(document, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -380,7 +367,7 @@ class SubmissionViewSet(
         pagination_class=None,
     )
     def download_document(self, request, pk=None, kind=None):
-        document = document_for(request.user, pk, kind)
+        document = selectors.document_for(request.user, submission_id=pk, kind=kind)
         try:
             handle = document.file.open("rb")
         except OSError as exc:  # the row outlived its file: nothing to hand out
