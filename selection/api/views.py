@@ -138,7 +138,6 @@ class AnyAcceptRenderer(ORJSONRenderer):
 
 
 id_parameter = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="申报 ID")
-SUBMISSION_WRITE_RESPONSES = WRITE_RESPONSES
 TRANSITIONS_DOC = {
     SubmissionAction.SUBMIT: (
         "上报候选镇",
@@ -186,7 +185,7 @@ def transition_action(action_name):
         + " 不在权限范围内的申报返回 404；角色、状态、截止日期或材料不符时返回 400 并说明原因，申报不变。",
         parameters=[id_parameter],
         request=TransitionSerializer,
-        responses={200: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES},
     )(handler)
 
 
@@ -214,20 +213,20 @@ def transition_action(action_name):
             "本批次已有申报时返回 400。"
         ),
         request=SubmissionCreateSerializer,
-        responses={201: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={201: SubmissionDetailSerializer, **WRITE_RESPONSES},
     ),
     destroy=extend_schema(
         summary="删除误建的草稿",
         description="仅所属县（市、区）、从未上报过的草稿（连同其材料）；上报过的申报保留流转记录，不能删除。",
         parameters=[id_parameter],
-        responses={204: None, **SUBMISSION_WRITE_RESPONSES},
+        responses={204: None, **WRITE_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="修改候选镇基本信息",
         description="仅本县草稿、截止日期前；round、town、tier 创建后不能修改。",
         parameters=[id_parameter],
         request=SubmissionInformationSerializer,
-        responses={200: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES},
     ),
 )
 class SubmissionViewSet(
@@ -317,7 +316,7 @@ class SubmissionViewSet(
         ),
         parameters=[id_parameter],
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: SubmissionDocumentSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={201: SubmissionDocumentSerializer, **WRITE_RESPONSES},
     )
     @action(
         detail=True,
