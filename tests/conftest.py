@@ -180,7 +180,9 @@ def open_round(province_admin):
     from selection.services import save_round
 
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    return save_round(province_admin, "2026年示范镇评选", ["provincial", "city", "county"], deadline)
+    return save_round(
+        province_admin, name="2026年示范镇评选", tiers=["provincial", "city", "county"], deadline=deadline
+    )
 
 
 @pytest.fixture
@@ -189,7 +191,12 @@ def closed_round(province_admin):
 
     from selection.services import save_round
 
-    return save_round(province_admin, "第一批示范镇评选", ["provincial", "city"], datetime.date(2022, 4, 30))
+    return save_round(
+        province_admin,
+        name="第一批示范镇评选",
+        tiers=["provincial", "city"],
+        deadline=datetime.date(2022, 4, 30),
+    )
 
 
 @pytest.fixture
@@ -200,20 +207,23 @@ def make_draft(county_official, open_round):
     def make(town=None, tier="county", documents=True, information=None, user=None, selection_round=None):
         submission = create_submission(
             user or county_official,
-            selection_round or open_round,
-            town or town_in(SHUANGYANG),
-            tier,
-            dict(COMPLETE_INFORMATION if information is None else information),
+            selection_round=selection_round or open_round,
+            town=town or town_in(SHUANGYANG),
+            tier=tier,
+            information=dict(COMPLETE_INFORMATION if information is None else information),
         )
         if documents:
             attach_document(
-                user or county_official, submission, "work_plan", upload("十四五建设工作方案.pdf", PDF_BYTES)
+                user or county_official,
+                submission=submission,
+                kind="work_plan",
+                upload=upload("十四五建设工作方案.pdf", PDF_BYTES),
             )
             attach_document(
                 user or county_official,
-                submission,
-                "implementation_plan",
-                upload("实施方案.docx", office_bytes()),
+                submission=submission,
+                kind="implementation_plan",
+                upload=upload("实施方案.docx", office_bytes()),
             )
         return submission
 

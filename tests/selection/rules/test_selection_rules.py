@@ -127,6 +127,17 @@ def town(kind="town", active_tier=None):
     )
 
 
+def candidate(town_facts, tier, round_tiers, round_open, deadline_text, already_submitted):
+    return candidate_refusal(
+        town_facts,
+        tier,
+        round_tiers=round_tiers,
+        round_open=round_open,
+        deadline_text=deadline_text,
+        already_submitted=already_submitted,
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -139,11 +150,11 @@ def town(kind="town", active_tier=None):
     ],
 )
 def test_candidate_refusals(args, message):
-    assert message in candidate_refusal(*args)
+    assert message in candidate(*args)
 
 
 def test_candidate_with_a_lower_designation_is_welcome():
-    assert candidate_refusal(town(active_tier="county"), "city", ["city"], True, "", False) is None
+    assert candidate(town(active_tier="county"), "city", ["city"], True, "", False) is None
 
 
 @pytest.mark.parametrize(
