@@ -2,9 +2,9 @@
 
 from django import forms
 
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Town
-from towns.rules import YEAR_RANGE
 
 from .choices import DocumentKind
 from .models import Submission
@@ -28,8 +28,8 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(
         label="认定年度",
         required=False,
-        min_value=YEAR_RANGE[0],
-        max_value=YEAR_RANGE[1],
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         help_text="入选后认定的起始年度；留空取截止日期所在年度。",
     )
 

@@ -248,7 +248,7 @@ def transition(user, submission_id, action, comment="", doc_no=""):
                     submission.town,
                     submission.tier,
                     submission.round.year,
-                    doc_no,
+                    doc_no=doc_no,
                     began=Began.SELECTED,
                     ended=Ended.PROMOTED,
                 )

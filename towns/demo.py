@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.selectors import user_by_username
 from accounts.services import create_user, issue_api_token
 from core.audit import audit_context
 from core.errors import DomainError
@@ -137,9 +138,11 @@ def load_demo(province_code="22"):
                 designate(pick.town, pick.tier, pick.year, doc_no=pick.doc_no, dev_type=pick.dev_type)
                 result.created_designations += 1
         for username, role, region, organization in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
+            if user_by_username(username) is not None:
                 continue
-            create_user(username, role, region_code=region, password=DEMO_PASSWORD, organization=organization)
+            create_user(
+                username, role=role, region_code=region, password=DEMO_PASSWORD, organization=organization
+            )
             result.created_users.append(username)
         result.partner_token = issue_api_token("demo_partner")
     return result

@@ -5,9 +5,9 @@ from rest_framework import serializers
 from accounts.models import Role
 from core.api.fields import BlankAsNullChoiceField, LabelField
 from core.scoping import restrict
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Town
-from towns.rules import YEAR_RANGE
 from towns.services.designations import actor_of
 
 from ..choices import DocumentKind, SubmissionAction, SubmissionStatus
@@ -35,8 +35,8 @@ class SelectionRoundSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(
         required=False,
         allow_null=True,
-        min_value=YEAR_RANGE[0],
-        max_value=YEAR_RANGE[1],
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         label="认定年度",
         help_text="入选后认定的起始年度；省略时为截止日期所在年度",
     )

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             with audit_context(via="command"):
                 user, generated = create_user(
                     options["username"],
-                    options["role"],
+                    role=options["role"],
                     region_code=options["region"],
                     password=options["password"],
                     update=options["update"],
