@@ -32,7 +32,7 @@ class Via(models.TextChoices):
 
 
 def register_audited(model, **options):
-    """Register a domain model with the audit log; later apps call this from their AppConfig.ready()."""
+    """Register a domain model with the audit log; each app calls this from its AppConfig.ready()."""
     if not auditlog.contains(model):
         auditlog.register(model, **options)
 

@@ -39,15 +39,6 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    def ancestors(self):
-        """Outermost first, self excluded. At most two steps; each parent is fetched once."""
-        chain = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
 
 class TownQuerySet(models.QuerySet):
     def towns_only(self):

@@ -9,9 +9,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.lockout import LOCKOUT_MESSAGE, LOCKOUT_STATUS
 from core.api.serializers import DetailSerializer
 
+from ..lockout import LOCKOUT_MESSAGE, LOCKOUT_STATUS
 from ..services import api_token
 from .serializers import CredentialsSerializer, TokenSerializer
 

@@ -11,12 +11,16 @@ class LabelField(serializers.Field):
     """The Chinese label of a choice value (the value itself is in the sibling field).
 
     Works on model fields and on annotations alike, e.g. `LabelField(Tier, source="active_tier")`;
-    null when the value is null or blank. `choices` is a Choices class (or a list of (value, label) pairs).
+    null when the value is null or blank. `choices` is a Choices class (its labels through
+    core.vocabulary.label), or (value, label) pairs for a vocabulary no Choices class holds.
     """
 
     def __init__(self, choices, **kwargs):
         self.choices = choices
-        self.labels = None if isinstance(choices, type) and issubclass(choices, Choices) else dict(choices)
+        if isinstance(choices, type) and issubclass(choices, Choices):
+            self.labels = None
+        else:
+            self.labels = dict(getattr(choices, "choices", choices))
         kwargs.setdefault("read_only", True)
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)

@@ -18,7 +18,7 @@ tests/*/api/test_list_equivalence.py hold each list to its serializer item by it
 
 from rest_framework.response import Response
 
-from core.vocabulary import label
+from .fields import LabelField
 
 
 class ValuesListMixin:
@@ -37,12 +37,12 @@ class ValuesListMixin:
         page = self.paginate_queryset(rows)
         order = self.list_order()
         fields = self.get_serializer_class()().fields if self.list_formatted else {}
+        labels = {key: (source, LabelField(choices)) for key, (source, choices) in self.list_labels.items()}
         items = []
         for row in page if page is not None else rows:
             item = dict(zip(keys, row, strict=True))
-            for key, (source, choices) in self.list_labels.items():
-                value = item.get(source)
-                item[key] = label(choices, value) if value not in (None, "") else None
+            for key, (source, label_field) in labels.items():
+                item[key] = label_field.to_representation(item.get(source))
             for key in self.list_formatted:
                 if item[key] is not None:
                     item[key] = fields[key].to_representation(item[key])
