@@ -11,24 +11,22 @@ from django.utils import timezone
 
 from accounts.models import Role
 from projects.rules import period_of
-from projects.selectors import unreported_projects
-from selection import selectors as selection_selectors
 from selection.views import INBOX_TITLES
-from towns import selectors
+from towns import selectors as town_selectors
 from towns.choices import Tier
 
-HOME_INBOX_ROWS = 8
+from . import selectors
 
 
 @login_required
 def home(request):
     user = request.user
-    counts = selectors.active_counts_by_tier(user)
-    province, cities, counties = selectors.quota_report(user)
+    counts = town_selectors.active_counts_by_tier(user)
+    province, cities, counties = town_selectors.quota_report(user)
     context = {
         "tier_counts": [(tier, label, counts.get(tier, 0)) for tier, label in Tier.choices],
         "designated_total": sum(counts.values()),
-        "town_count": selectors.eligible_town_count(user),
+        "town_count": town_selectors.eligible_town_count(user),
         "province_quota": province,
         "unmet_cities": [quota for quota in cities if not quota.met],
         "unmet_counties": [quota for quota in counties if not quota.met],
@@ -39,15 +37,13 @@ def home(request):
     if user.role == Role.COUNTY_OFFICIAL:
         current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
         context["unreported_period"] = current
-        context["unreported_count"] = unreported_projects(user, current).queryset.count()
+        context["unreported_count"] = selectors.unreported_count(user, current)
     return render(request, "dashboard/home.html", context)
 
 
 def home_inbox(user):
     """The first rows of the user's inbox and their total, for the home page's 待办事项 card."""
-    awaiting = selection_selectors.awaiting_action(user).order_by("round__deadline", "town_id")
-    rows = list(awaiting[:HOME_INBOX_ROWS])
-    total = len(rows) if len(rows) < HOME_INBOX_ROWS else awaiting.count()
+    rows, total = selectors.inbox_preview(user)
     return {
         "awaiting": rows,
         "awaiting_total": total,

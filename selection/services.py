@@ -267,7 +267,7 @@ def transition(
                     submission.town,
                     submission.tier,
                     submission.round.year,
-                    doc_no,
+                    doc_no=doc_no,
                     began=Began.SELECTED,
                     ended=Ended.PROMOTED,
                 )

@@ -119,7 +119,7 @@ def test_server_error_page_is_chinese_and_needs_no_request_context(db):
 def imported(province_admin):
     town = town_in(SHUANGYANG, 0)
     content = f"town_code,tier,year,doc_no\n{town.code},county,2022,双政发〔2022〕7号\n".encode()
-    import_designations("认定.csv", content, actor=province_admin, via="import")
+    import_designations(province_admin, file_name="认定.csv", data=content, via="import")
     return town
 
 

@@ -211,9 +211,18 @@ def test_submission_writes_are_audited(make_draft, county_official):
 def test_province_admin_promotes_changes_and_withdraws(province_admin):
     town = town_in(SHUANGYANG)
     designate(town, "county", 2022, doc_no="双政发〔2022〕1号")
-    change_tier(province_admin, town, "promote", 2024, "吉示范镇办〔2024〕3号", new_tier="provincial")
-    change_tier(province_admin, town, "change", 2025, "吉示范镇办〔2025〕1号", new_tier="city")
-    change_tier(province_admin, town, "withdraw", 2026, "吉示范镇办〔2026〕9号")
+    change_tier(
+        province_admin,
+        town=town,
+        change="promote",
+        year=2024,
+        doc_no="吉示范镇办〔2024〕3号",
+        new_tier="provincial",
+    )
+    change_tier(
+        province_admin, town=town, change="change", year=2025, doc_no="吉示范镇办〔2025〕1号", new_tier="city"
+    )
+    change_tier(province_admin, town=town, change="withdraw", year=2026, doc_no="吉示范镇办〔2026〕9号")
     history = list(
         town.designations.order_by("from_year", "id").values_list(
             "tier", "from_year", "to_year", "began", "ended", "end_doc_no"
@@ -230,13 +239,22 @@ def test_province_admin_promotes_changes_and_withdraws(province_admin):
 def test_city_official_changes_city_level_towns_of_its_city_only(city_official, make_user):
     town = town_in(SHUANGYANG)
     designate(town, "county", 2022)
-    change_tier(city_official, town, "promote", 2024, "长府办〔2024〕1号", new_tier="city")
+    change_tier(
+        city_official, town=town, change="promote", year=2024, doc_no="长府办〔2024〕1号", new_tier="city"
+    )
     assert town.active_designation().tier == "city"
     with pytest.raises(DomainError, match="由省级管理员办理"):
-        change_tier(city_official, town, "promote", 2025, "长府办〔2025〕1号", new_tier="provincial")
+        change_tier(
+            city_official,
+            town=town,
+            change="promote",
+            year=2025,
+            doc_no="长府办〔2025〕1号",
+            new_tier="provincial",
+        )
     other_city = make_user("city_official", region=JIAOHE[:4])
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
-        change_tier(other_city, town, "withdraw", 2025, "吉市府〔2025〕1号")
+        change_tier(other_city, town=town, change="withdraw", year=2025, doc_no="吉市府〔2025〕1号")
     with pytest.raises(DomainError, match="早于"):
-        change_tier(city_official, town, "withdraw", 2020, "长府办〔2020〕1号")
+        change_tier(city_official, town=town, change="withdraw", year=2020, doc_no="长府办〔2020〕1号")
     assert town.active_designation().tier == "city"

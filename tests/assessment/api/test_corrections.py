@@ -259,7 +259,9 @@ def test_a_withdrawn_town_is_never_a_substitute(
     compute_round(ensure_round(2024).pk)
     publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     score_year(province_admin, 2025, towns)
-    change_tier(province_admin, towns.city_level, "withdraw", 2025, "长春市住建发〔2025〕9号")
+    change_tier(
+        province_admin, town=towns.city_level, change="withdraw", year=2025, doc_no="长春市住建发〔2025〕9号"
+    )
     run(admin_api, 2025, django_capture_on_commit_callbacks)
     substitutes = Elimination.objects.filter(round__year=2025, status="proposed").values_list(
         "substitute_id", flat=True
