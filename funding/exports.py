@@ -6,17 +6,23 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.exports import Column
+from core.roles import RegionLevel
+from core.vocabulary import label
 
 from .choices import FundingSource
 from .selectors import FIGURES
 
-SOURCE_LABELS = dict(FundingSource.choices)
-LEVEL_LABELS = {"province": "全省", "city": "市（州）", "county": "县（市、区）"}
 MONEY_UNIT = "金额单位：万元"
 ZERO = Decimal("0.00")
 
 
 # --- the summary per region and per task area --------------------------------------------------------
+
+
+def level_label(level):
+    """The 层级 column: the region level's label, the province's own row as 全省 (its figures are the sum of
+    the whole province's)."""
+    return "全省" if level == RegionLevel.PROVINCE else label(RegionLevel, level)
 
 
 def province_total(cities):
@@ -43,7 +49,7 @@ REGION_COLUMNS = (
 def region_rows(regions, parent_names):
     for region in regions:
         yield (
-            LEVEL_LABELS[region["level"]],
+            level_label(region["level"]),
             region["code"],
             region["name"],
             parent_names.get(region["parent_id"], "") if region["level"] == "county" else "",
@@ -109,7 +115,7 @@ def quota_rows(quotas):
             quota.year,
             region.code,
             region.name,
-            LEVEL_LABELS.get(region.level, region.level),
+            level_label(region.level),
             region.parent.name if region.level == "county" and region.parent else "",
             quota.general_amount,
             quota.general_allocated,
@@ -163,7 +169,7 @@ def allocation_rows(allocations, task_area_names):
             town.county.name,
             town.city.name,
             f"{project.task_area_id} {task_area_names.get(project.task_area_id, '')}".strip(),
-            SOURCE_LABELS.get(allocation.source, allocation.source),
+            label(FundingSource, allocation.source),
             allocation.amount,
             quota_label(allocation.quota),
             allocation.note,

@@ -8,8 +8,6 @@ from towns.choices import Tier
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 
-BOND_LABELS = {kind.value: kind.label for kind in (BondType.GENERAL, BondType.SPECIAL)}  # the bond kinds
-
 
 def quota_region_code(town_tier, county_code, city_code):
     """Which new-debt quota a bond allocation to a project draws on (R6: a county's, or a city's).
@@ -42,18 +40,18 @@ def allocation_refusal(
     kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
     if kind is None:
         return None
+    bond = BondType(kind).label
     if project_bond_type != kind:
         recommended = BondType(project_bond_type).label
-        return f"该项目的推荐债券类型为“{recommended}”，不能安排{BOND_LABELS[kind]}。"
+        return f"该项目的推荐债券类型为“{recommended}”，不能安排{bond}。"
     if remaining_quota is None:
         if city_quota:
             return (
-                f"该市（州）当年尚未下达市本级新增{BOND_LABELS[kind]}限额"
-                "（市级示范镇的项目占用所在市（州）本级的限额）。"
+                f"该市（州）当年尚未下达市本级新增{bond}限额（市级示范镇的项目占用所在市（州）本级的限额）。"
             )
-        return f"该县（市、区）当年尚未下达新增{BOND_LABELS[kind]}限额。"
+        return f"该县（市、区）当年尚未下达新增{bond}限额。"
     if amount > remaining_quota:
-        return f"安排金额 {amount} 万元超过当年新增{BOND_LABELS[kind]}剩余限额 {remaining_quota} 万元。"
+        return f"安排金额 {amount} 万元超过当年新增{bond}剩余限额 {remaining_quota} 万元。"
     return None
 
 
@@ -78,6 +76,10 @@ class ProposalLine:
     source: str
     amount: Decimal
     reason: str
+
+    @property
+    def source_label(self):
+        return FundingSource(self.source).label
 
 
 READINESS = {ProjectStatus.UNDER_CONSTRUCTION: 3, ProjectStatus.APPROVED: 2, ProjectStatus.PLANNED: 1}

@@ -26,15 +26,13 @@ from towns.models import RegionLevel
 from towns.selectors import directory_regions, region_names
 
 from . import exports, selectors
-from .choices import BOND_KIND_OF_SOURCE, FundingSource
+from .choices import BOND_KIND_OF_SOURCE
 from .filtersets import AllocationFilterSet, DebtQuotaFilterSet
 from .forms import AllocationForm, QuotaForm
-from .rules import BOND_LABELS
 from .services import accept_proposal, allocate, proposal, set_quota
 
 PAGE_SIZE = 50
 ALLOCATING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
-SOURCE_LABELS = dict(FundingSource.choices)
 KINDS = ("general", "special")
 
 
@@ -248,7 +246,6 @@ def allocation_list(request):
         "selected_county": request.GET.get("county", ""),
         "task_areas": task_areas,
         "task_area_names": {area.code: area.name for area in task_areas},
-        "source_labels": SOURCE_LABELS,
         "years": selectors.funding_years(request.user, around=_today_year()),
         "filtered_project": (
             visible_projects(request.user).filter(pk=project_id).first() if project_id else None
@@ -417,7 +414,7 @@ def proposal_page(request):
             remaining = selectors.remaining_of(quota, kind)
             kinds.append(
                 {
-                    "label": BOND_LABELS[kind],
+                    "label": BondType(kind).label,
                     "quota": quota.amount_for(kind),
                     "allocated": quota.amount_for(kind) - remaining,
                     "remaining": remaining,
@@ -430,7 +427,6 @@ def proposal_page(request):
             rows=[(line, projects.get(line.project_id)) for line in lines],
             total=sum((line.amount for line in lines), Decimal("0")),
             digest=_digest(lines),
-            source_labels=SOURCE_LABELS,
         )
     return render(request, "funding/proposal.html", context)
 

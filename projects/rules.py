@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.money import MAX_MONEY, parse_money
+from core.years import YEAR_MAX, YEAR_MIN
 
 from .choices import BondType, PeriodType, ProjectStatus
 
@@ -110,7 +111,7 @@ def period(kind, year, number):
     """The period, or raises ValueError with a Chinese message."""
     if kind not in PeriodType.values:
         raise ValueError(f"报送周期应为 month（月度）或 quarter（季度），而不是“{kind}”。")
-    if not (2000 <= int(year) <= 2100):
+    if not (YEAR_MIN <= int(year) <= YEAR_MAX):
         raise ValueError(f"年度 {year} 无效。")
     limit = 12 if kind == PeriodType.MONTH else 4
     if not (1 <= int(number) <= limit):

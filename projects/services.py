@@ -50,7 +50,6 @@ EDITABLE_FIELDS = (
 REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
 FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 BOND_SOURCES = [source.value for source in BOND_KIND_OF_SOURCE]
-SOURCE_LABELS = dict(FundingSource.choices)
 COMPLETION_NOTE_MAX = 500
 
 
@@ -143,7 +142,7 @@ def allocations_of(project):
     rows = list(project.allocations.order_by("year", "id").values_list("year", "source", "amount"))
     allocated = sum((amount for _year, _source, amount in rows), Decimal("0.00"))
     bonds = tuple(
-        BondAllocation(year, SOURCE_LABELS[source], amount)
+        BondAllocation(year, FundingSource(source).label, amount)
         for year, source, amount in rows
         if source in BOND_SOURCES
     )

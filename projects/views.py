@@ -20,6 +20,7 @@ from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import xlsx_response
+from core.formats import money
 from core.scoping import restrict
 from towns import selectors as town_selectors
 
@@ -136,7 +137,7 @@ def project_export(request):
         "吉林省示范镇建设项目",
         exports.PROJECT_COLUMNS,
         exports.project_rows(projects.iterator(chunk_size=2000)),
-        unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {display.money(totals['investment'])} 万元",
+        unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {money(totals['investment'])} 万元",
     )
 
 
