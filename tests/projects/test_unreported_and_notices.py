@@ -34,7 +34,7 @@ def listed(response):
 @pytest.fixture
 def due(make_project, county_official):
     project = make_project(name="双阳待报项目")
-    change_status(county_official, project, "approved")
+    change_status(county_official, project=project, status="approved")
     return project
 
 
@@ -42,8 +42,8 @@ def due(make_project, county_official):
 def foreign_due(make_user, other_county_official):
     town = town_in(JIAOHE)
     designate(town, "provincial", 2022)
-    project = create_project(other_county_official, town, {**PROJECT_DATA, "name": "蛟河待报项目"})
-    change_status(other_county_official, project, "approved")
+    project = create_project(other_county_official, town=town, data={**PROJECT_DATA, "name": "蛟河待报项目"})
+    change_status(other_county_official, project=project, status="approved")
     return project
 
 
@@ -97,7 +97,15 @@ def test_the_page_is_scoped_and_grouped_by_city_and_county(
 
 def test_other_periods_can_be_looked_at(client, county_official, due):
     current = this_month()
-    submit_report(county_official, due, "month", current.year, current.number, "100.00", "10")
+    submit_report(
+        county_official,
+        project=due,
+        period_type="month",
+        year=current.year,
+        number=current.number,
+        cumulative_investment="100.00",
+        percent_complete="10",
+    )
     client.force_login(county_official)
     assert listed(client.get("/projects/unreported/")) == set()
     year, month = (current.year - 1, 12) if current.number == 1 else (current.year, current.number - 1)
@@ -189,7 +197,7 @@ def test_the_county_sees_its_unreported_count_on_the_home_page(
     client, county_official, city_official, due, make_project
 ):
     other = make_project(name="第二个")
-    change_status(county_official, other, "approved")
+    change_status(county_official, project=other, status="approved")
     client.force_login(county_official)
     home = client.get("/")
     card = text_of(home, "home-unreported")
