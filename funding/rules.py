@@ -1,5 +1,8 @@
 """Pure decisions about funding (R6): allocation checks and the proposed allocation of a county's quota."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +12,7 @@ from towns.choices import Tier
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 
 
-def quota_region_code(town_tier, county_code, city_code):
+def quota_region_code(town_tier: str | None, county_code: str, city_code: str) -> str:
     """Which new-debt quota a bond allocation to a project draws on (R6: a county's, or a city's).
 
     A city's own quota (市本级) serves the towns the city manages, its city-level demonstration towns
@@ -21,8 +24,14 @@ def quota_region_code(town_tier, county_code, city_code):
 
 
 def allocation_refusal(
-    source, amount, project_bond_type, unfunded, remaining_quota, project_status, city_quota=False
-):
+    source: str,
+    amount: Decimal,
+    project_bond_type: str,
+    unfunded: Decimal,
+    remaining_quota: Decimal | None,
+    project_status: str,
+    city_quota: bool = False,
+) -> str | None:
     """Why an allocation of amount from source to a project is refused, or None. R6; plan 六、(二).
 
     remaining_quota: what is left of the quota the allocation draws on (quota_region_code) of the bond's kind
@@ -78,14 +87,14 @@ class ProposalLine:
     reason: str
 
     @property
-    def source_label(self):
+    def source_label(self) -> str:
         return FundingSource(self.source).label
 
 
 READINESS = {ProjectStatus.UNDER_CONSTRUCTION: 3, ProjectStatus.APPROVED: 2, ProjectStatus.PLANNED: 1}
 
 
-def priority_key(project):
+def priority_key(project: ProjectFacts) -> tuple[bool, bool, int, bool, int, int]:
     """R6 优先安排: provincial towns' public-welfare projects first, then key provincial support, then the
     readiest (在建, then 已批复 with both approvals, …), then the earlier start, then the older project."""
     return (
@@ -98,7 +107,9 @@ def priority_key(project):
     )
 
 
-def propose_allocation(projects, remaining):
+def propose_allocation(
+    projects: Iterable[ProjectFacts], remaining: Mapping[str, Decimal | None]
+) -> list[ProposalLine]:
     """Share out the remaining quota {"general": Decimal, "special": Decimal} over the projects in priority
     order, each getting as much of its own bond kind as it still lacks. Pure; returns ProposalLines."""
     left = {kind: max(Decimal(remaining.get(kind) or 0), Decimal("0")) for kind in ("general", "special")}
@@ -119,7 +130,7 @@ def propose_allocation(projects, remaining):
     return lines
 
 
-def _reason(project):
+def _reason(project: ProjectFacts) -> str:
     if project.key_support:
         return "省级重点支持项目（省级示范镇公益性项目，投资超过 500 万元）优先安排"
     if project.town_is_provincial and project.public_welfare:
