@@ -3,6 +3,7 @@ allocations. Each page and its export read the same rows; money in 万元, codes
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.exports import Column
@@ -27,7 +28,12 @@ def level_label(level):
 
 def province_total(cities):
     """The province's figures: the sum of its cities' (each city's row already holds its counties')."""
-    total = {"code": "22", "name": "全省", "level": "province", "parent_id": None}
+    total = {
+        "code": settings.PROGRAM_PROVINCE_CODE,
+        "name": "全省",
+        "level": RegionLevel.PROVINCE,
+        "parent_id": None,
+    }
     total.update({name: sum((city[name] for city in cities), ZERO) for name in FIGURES})
     return total
 
@@ -52,7 +58,7 @@ def region_rows(regions, parent_names):
             level_label(region["level"]),
             region["code"],
             region["name"],
-            parent_names.get(region["parent_id"], "") if region["level"] == "county" else "",
+            parent_names.get(region["parent_id"], "") if region["level"] == RegionLevel.COUNTY else "",
             *(region[name] for name in FIGURES),
         )
 
@@ -116,7 +122,7 @@ def quota_rows(quotas):
             region.code,
             region.name,
             level_label(region.level),
-            region.parent.name if region.level == "county" and region.parent else "",
+            region.parent.name if region.level == RegionLevel.COUNTY and region.parent else "",
             quota.general_amount,
             quota.general_allocated,
             quota.general_remaining,
@@ -151,7 +157,7 @@ def quota_label(quota):
     "" for a source that draws none. The quota carries its region (select_related)."""
     if quota is None:
         return ""
-    own = "（市本级）" if quota.region.level == "city" else ""
+    own = "（市本级）" if quota.region.level == RegionLevel.CITY else ""
     return f"{quota.region.name} {quota.year} 年{own}"
 
 

@@ -1,4 +1,5 @@
-"""Pure decisions about funding (R6): allocation checks and the proposed allocation of a county's quota."""
+"""Pure decisions about funding (R6): allocation checks and the proposed allocation of a county's (or a city's
+own) quota."""
 
 from __future__ import annotations
 

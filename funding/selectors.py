@@ -67,7 +67,7 @@ def proposal_facts(region: Region, year: int) -> list[ProjectFacts]:
         ProjectFacts(
             id=project.pk,
             name=project.name,
-            town_is_provincial=project.town_tier == "provincial",
+            town_is_provincial=project.town_tier == Tier.PROVINCIAL,
             public_welfare=project.public_welfare,
             key_support=project.key_support,
             status=project.status,

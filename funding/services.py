@@ -113,7 +113,9 @@ def allocate(
     note: str = "",
 ) -> Allocation:
     """Allocate amount 万元 from source to project for year (R6): a bond allocation must match the project's
-    recommended bond type and fit both the county's remaining quota and the project's unfunded investment."""
+    recommended bond type and fit what is left of the quota it draws on (its county's, its city's for a
+    city-level town: funding.rules.quota_region_code); no allocation exceeds the project's unfunded
+    investment."""
     _may_allocate(user, project)
     year = checked_year(year)
     amount, problem = parse_money(amount, "安排金额")

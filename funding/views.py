@@ -1,5 +1,6 @@
 """Pages of funding (R6): the summary per region and per task area, the new-debt quotas, the allocations and
-the proposed allocation of a county's quota. Thin: the services decide and write, the selectors read."""
+the proposed allocation of a county's (or a city's own) quota. Thin: the services decide and write, the
+selectors read."""
 
 import hashlib
 from decimal import Decimal
@@ -30,7 +31,6 @@ from .forms import AllocationForm, QuotaForm
 from .services import accept_proposal, allocate, may_allocate, set_quota
 
 PAGE_SIZE = 50
-KINDS = ("general", "special")
 
 
 def _today_year():
@@ -318,7 +318,7 @@ def allocation_create(request):
     return render(request, "funding/allocation_form.html", context)
 
 
-# --- the proposed allocation of a county's remaining quota ------------------------------------------------
+# --- the proposed allocation of a county's (or a city's own) remaining quota --------------------------------
 
 
 def _requested_region(params):
@@ -394,10 +394,10 @@ def proposal_page(request):
             kind: sum(
                 (line.amount for line in lines if BOND_KIND_OF_SOURCE.get(line.source) == kind), Decimal("0")
             )
-            for kind in KINDS
+            for kind in selectors.KINDS
         }
         kinds = []
-        for kind in KINDS:
+        for kind in selectors.KINDS:
             remaining = selectors.remaining_of(quota, kind)
             kinds.append(
                 {

@@ -8,14 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from core.money import MAX_MONEY, parse_money
 from core.years import YEAR_MAX, YEAR_MIN
 
 from .choices import BondType, PeriodType, ProjectStatus
 
 KEY_SUPPORT_THRESHOLD = Decimal("500.00")  # 万元; strictly more than this
-
-__all__ = ["MAX_MONEY", "parse_money"]  # re-exported: the project rules speak of money too
 
 
 def is_key_provincial_support(

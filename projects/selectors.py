@@ -36,7 +36,7 @@ def visible_project(user: User, pk: int) -> Project | None:
 
 
 def visible_projects_by_id(user: User, ids: Iterable[int]) -> dict[int, Project]:
-    """id → project of visible_projects() for the given ids (those outside the scope are missing); one query."""
+    """id → project of visible_projects() for those ids (those outside the scope are missing); one query."""
     return visible_projects(user).in_bulk(list(ids))
 
 
@@ -90,7 +90,7 @@ def latest_report(project: Project) -> ProgressReport | None:
 def neighbour_reports(
     project: Project, period_end: datetime.date
 ) -> tuple[ProgressReport | None, ProgressReport | None]:
-    """The project's reports just before and just after the period ending on period_end (either may be None)."""
+    """The project's reports just before and just after the period ending on period_end (each may be None)."""
     reports = project.reports.all()
     earlier = reports.filter(period_end__lt=period_end).order_by("-period_end", "-id").first()
     later = reports.filter(period_end__gt=period_end).order_by("period_end", "id").first()

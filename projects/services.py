@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core.errors import Conflict, DomainError, from_validation_error
 from core.models import Notification
+from core.money import parse_money
 from towns.models import TownKind
 
 from .choices import ProjectStatus
@@ -23,7 +24,6 @@ from .rules import (
     ReportFigures,
     completion_refusal,
     edit_refusals,
-    parse_money,
     parse_percent,
     period,
     period_of,
@@ -313,14 +313,3 @@ def remind_unreported(today: datetime.date | None = None) -> ReminderSummary:
     # ignore_conflicts: a second worker running the same reminder at the same moment adds nothing either.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return ReminderSummary(current.label, len(pending), len(notifications))
-
-
-__all__ = [
-    "change_status",
-    "create_project",
-    "may_change_project",
-    "may_file_projects",
-    "remind_unreported",
-    "submit_report",
-    "update_project",
-]

@@ -1,6 +1,6 @@
-"""API v1 for funding (R6): new-debt quotas, allocations and the proposed allocation of a county's quota.
-Reads are scoped by the one policy (core.scoping); writes go through funding.services, whose refusals
-answer 400 with their Chinese reason."""
+"""API v1 for funding (R6): new-debt quotas, allocations and the proposed allocation of a county's (or a
+city's own) quota. Reads are scoped by the one policy (core.scoping); writes go through funding.services,
+whose refusals answer 400 with their Chinese reason."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -251,7 +251,7 @@ class AllocationViewSet(
         return self.read_response(allocation.pk, status.HTTP_201_CREATED)
 
 
-# --- the proposed allocation of a county's quota (R6 优先安排) ----------------------------------------------
+# --- the proposed allocation of a county's (or a city's own) quota (R6 优先安排) ------------------------------
 
 
 class ProposalSchema(AutoSchema):

@@ -480,7 +480,7 @@ def test_allocation_list_query_count_does_not_grow_with_rows(
 ):
     bulk_allocations(make_project(), count, province_admin)
     client.force_login(province_admin)
-    # session, user, count, rows, totals, cities, counties, task areas, 2 × years, the navbar's unread notices
+    # session, user, count, rows, totals, cities, counties, task areas, 2 × years, the navbar's unread notifications
     with django_assert_num_queries(11):
         response = client.get("/funding/allocations/", {"year": 2026})
     assert len(table(response, "allocation-table")) == min(count, 50)

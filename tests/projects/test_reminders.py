@@ -18,9 +18,9 @@ def test_county_officials_with_unreported_projects_are_reminded_once(
     first_of_month = datetime.date(2026, 11, 1)
     summary = remind_unreported(first_of_month)
     assert (summary.period_label, summary.counties, summary.notices) == ("2026年11月", 1, 1)
-    notice = Notification.objects.get()
-    assert notice.user == county_official
-    assert "1 个" in notice.body and "2026年11月" in notice.title
+    notification = Notification.objects.get()
+    assert notification.user == county_official
+    assert "1 个" in notification.body and "2026年11月" in notification.title
     assert remind_unreported(first_of_month).notices == 0  # a second run repeats nothing
     assert Notification.objects.count() == 1
     assert not Notification.objects.filter(user__in=[other_county_official, city_official]).exists()

@@ -1,5 +1,5 @@
 """Which projects have not reported this period (per city and county, scoped), the reminder as an in-app
-notice with the navbar bell, the notice list, and the county's card on the home page."""
+notification (站内通知) with the navbar bell, the notification list, and the county's card on the home page."""
 
 import pytest
 from django.utils import timezone
@@ -140,10 +140,10 @@ def test_the_export_is_scoped(client, other_county_official, due, foreign_due):
     assert [row[3] for row in rows] == [foreign_due.pk]
 
 
-# --- reminders, notices and the bell -----------------------------------------------------------------
+# --- reminders, notifications and the bell -----------------------------------------------------------
 
 
-def test_the_reminder_shows_on_the_notice_page_and_in_the_bell(client, county_official, due):
+def test_the_reminder_shows_on_the_notification_page_and_in_the_bell(client, county_official, due):
     client.force_login(county_official)
     assert "notice-count" not in html(client.get("/"))
     remind_unreported(timezone.localdate().replace(day=1))
@@ -151,19 +151,19 @@ def test_the_reminder_shows_on_the_notice_page_and_in_the_bell(client, county_of
     assert text_of(home, "notice-count") == "1 条未读"
 
     page = client.get("/notices/")
-    notice = Notification.objects.get(user=county_official)
+    notification = Notification.objects.get(user=county_official)
     assert f"请报送{this_month().label}项目进度" in text_of(page, "notice-list")
-    item = html(page).split(f'data-notice="{notice.pk}"')[0].rsplit("<a ", 1)[1]
+    item = html(page).split(f'data-notice="{notification.pk}"')[0].rsplit("<a ", 1)[1]
     assert "notice-unread" in item
-    assert f"<strong>{notice.title}</strong>" in html(page)
+    assert f"<strong>{notification.title}</strong>" in html(page)
     assert text_of(page, "notice-unread") == "1"
 
-    # Clicking the notice marks it read and leads to the unreported projects.
-    response = client.get(f"/notices/{notice.pk}/")
+    # Clicking the notification marks it read and leads to the unreported projects.
+    response = client.get(f"/notices/{notification.pk}/")
     assert response.status_code == 302 and response["Location"] == "/projects/unreported/"
     page = client.get("/notices/")
     assert "notice-count" not in html(page)
-    assert f"<strong>{notice.title}</strong>" not in html(page)
+    assert f"<strong>{notification.title}</strong>" not in html(page)
     assert text_of(page, "notice-unread") == "0"
 
 
@@ -178,7 +178,7 @@ def test_mark_all_read_clears_the_count(client, county_official):
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_notices_are_personal_and_links_stay_inside_the_portal(client, county_official, city_official):
+def test_notifications_are_personal_and_links_stay_inside_the_portal(client, county_official, city_official):
     mine = Notification.objects.create(user=county_official, title="外链", link="//evil.example/x")
     theirs = Notification.objects.create(user=city_official, title="市里的通知", link="/projects/")
     client.force_login(county_official)
