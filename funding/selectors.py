@@ -4,6 +4,7 @@ number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -127,6 +128,11 @@ def quota_regions(user: User) -> QuerySet[Region]:
     return restrict(Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]), user)
 
 
+def quota_region(user: User, level: str, code: str) -> Region | None:
+    """The county (or city) of that code among quota_regions(), or None (unknown and outside alike)."""
+    return quota_regions(user).filter(level=level, code=code).first()
+
+
 def visible_allocations(user: User) -> QuerySet[Allocation]:
     """The allocations the user may see, with project, town, county, city and the quota's region."""
     return restrict(
@@ -135,6 +141,11 @@ def visible_allocations(user: User) -> QuerySet[Allocation]:
         ),
         user,
     )
+
+
+def visible_allocations_by_id(user: User, ids: Iterable[int]) -> QuerySet[Allocation]:
+    """Those of visible_allocations(), in the order they were made."""
+    return visible_allocations(user).filter(pk__in=list(ids)).order_by("id")
 
 
 def listed_allocations(user: User) -> QuerySet[Allocation]:

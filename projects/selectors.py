@@ -158,7 +158,12 @@ class UnreportedProjects:
         self.queryset = due.filter(~Exists(reported))
 
     def projects(self) -> QuerySet[Project]:
-        return self.queryset.with_flags().select_related(*PLACE)
+        """The projects with their flags and place, by city, county and town."""
+        return (
+            self.queryset.with_flags()
+            .select_related(*PLACE)
+            .order_by("town__city_id", "town__county_id", "town_id", "id")
+        )
 
     def county_counts(self) -> list[tuple[str, int]]:
         """(county code, number of unreported projects), one query."""

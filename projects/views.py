@@ -299,11 +299,7 @@ def _unreported_context(request):
         initial={"period_type": current.kind, "year": current.year, "number": current.number},
     )
     chosen = form.cleaned_data["period"] if asked and form.is_valid() else current
-    projects = list(
-        selectors.unreported_projects(request.user, chosen)
-        .projects()
-        .order_by("town__city_id", "town__county_id", "town_id", "id")
-    )
+    projects = list(selectors.unreported_projects(request.user, chosen).projects())
     cities = {}
     for project in projects:
         town = project.town

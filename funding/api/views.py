@@ -25,11 +25,13 @@ from ..selectors import (
     KINDS,
     proposal,
     quota_exists,
+    quota_region,
     quota_regions,
     quotas_with_usage,
     remaining_of,
     scoped_region,
     visible_allocations,
+    visible_allocations_by_id,
 )
 from ..services import accept_proposal, allocate, set_quota
 from .serializers import (
@@ -308,7 +310,7 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
         query = serializer_class(data=data)
         query.is_valid(raise_exception=True)
         code = query.validated_data[level].strip()
-        region = self.get_queryset().filter(level=level, code=code).first()
+        region = quota_region(self.request.user, level, code)
         if region is None:
             raise NotVisible()
         return region, query.validated_data["year"]
@@ -355,6 +357,6 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
     def accept(self, request):
         region, year = self.region_and_year(request.data)
         created = accept_proposal(request.user, region=region, year=year)
-        allocations = visible_allocations(request.user).filter(pk__in=[a.pk for a in created]).order_by("id")
+        allocations = visible_allocations_by_id(request.user, [allocation.pk for allocation in created])
         data = AllocationSerializer(allocations, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
