@@ -297,7 +297,9 @@ def make_project(county_official, demo_town):
     from projects.services import create_project
 
     def make(town=None, user=None, **overrides):
-        return create_project(user or county_official, town or demo_town, {**PROJECT_DATA, **overrides})
+        return create_project(
+            user or county_official, town=town or demo_town, data={**PROJECT_DATA, **overrides}
+        )
 
     return make
 
@@ -308,7 +310,13 @@ def county_quota(province_admin, jilin):
     from funding.services import set_quota
     from towns.models import Region
 
-    return set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "1000.00", "800.00")
+    return set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="1000.00",
+        special_amount="800.00",
+    )
 
 
 @pytest.fixture(scope="session")
