@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.exports import Column
-from core.roles import RegionLevel
+from core.roles import RegionLevel, region_level_scope_label
 from core.vocabulary import label
 
 from .choices import FundingSource
@@ -18,12 +18,6 @@ ZERO = Decimal("0.00")
 
 
 # --- the summary per region and per task area --------------------------------------------------------
-
-
-def level_label(level):
-    """The 层级 column: the region level's label, the province's own row as 全省 (its figures are the sum of
-    the whole province's)."""
-    return "全省" if level == RegionLevel.PROVINCE else label(RegionLevel, level)
 
 
 def province_total(cities):
@@ -55,7 +49,7 @@ REGION_COLUMNS = (
 def region_rows(regions, parent_names):
     for region in regions:
         yield (
-            level_label(region["level"]),
+            region_level_scope_label(region["level"]),
             region["code"],
             region["name"],
             parent_names.get(region["parent_id"], "") if region["level"] == RegionLevel.COUNTY else "",
@@ -121,7 +115,7 @@ def quota_rows(quotas):
             quota.year,
             region.code,
             region.name,
-            level_label(region.level),
+            region_level_scope_label(region.level),
             region.parent.name if region.level == RegionLevel.COUNTY and region.parent else "",
             quota.general_amount,
             quota.general_allocated,
