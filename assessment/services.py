@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.errors import DomainError, checked_year
+from core.formats import chinese_datetime
 from core.numbering import take_number
 from core.tabular import read_table
 from projects.models import TaskArea
@@ -498,7 +499,7 @@ def start_assessment(
                     ],
                 )
             who = getattr(user, "username", None) or "系统"
-            confirmation = f"经 {who} 确认，在 {gaps} 的情况下计算（{timezone.localtime():%Y-%m-%d %H:%M}）"
+            confirmation = f"经 {who} 确认，在 {gaps} 的情况下计算（{chinese_datetime(timezone.now())}）"
         locked.state = RoundState.SCORING_CLOSED
         locked.job_state, locked.job_progress = JobState.QUEUED, 0
         locked.job_message = "已提交，等待计算"

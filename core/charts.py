@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .formats import figure
+from .formats import chinese_datetime, figure
 
 KINDS = frozenset({"bar", "hbar", "line", "pie", "funnel", "map"})
 Number = int | float | Decimal | None
@@ -106,7 +106,7 @@ class Chart:
 def charts_workbook(title: str, charts: Iterable[Chart], *, scope_note: str = "") -> bytes:
     """One sheet per chart, the same numbers as its data table (numbers stay numbers in Excel)."""
     workbook = Workbook(write_only=True)
-    generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    generated = chinese_datetime(timezone.now())
     header_fill = PatternFill("solid", fgColor="DDE7F3")
     used: set[str] = set()
     for chart in charts:

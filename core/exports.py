@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .formats import chinese_datetime
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,7 +52,7 @@ def build_workbook(title, columns, rows, unit_note="", sheet_title=None):
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A1:{last_letter}1")
-    generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    generated = chinese_datetime(timezone.now())
     sheet["A2"] = "　".join(part for part in (unit_note, f"导出时间：{generated}") if part)
     sheet.merge_cells(f"A2:{last_letter}2")
 

@@ -2,8 +2,8 @@
 (review page, its export, the API)."""
 
 import django_filters
-from django.db.models import Case, F, Value, When
 
+from core.sorting import Sorts, by
 from towns.choices import Tier
 from towns.rules import TIER_DISPLAY_ORDER
 
@@ -26,38 +26,55 @@ class SubmissionFilterSet(django_filters.FilterSet):
         fields = ["round", "status", "city", "county", "tier", "town"]
 
 
-def _rank(field, order):
-    """A CASE expression ranking field's values in the given order (for sorting tiers and statuses)."""
-    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(order)), default=99)
-
-
-# Sort keys of the review table and its export: key → expression (or field); "-key" sorts descending.
-SUBMISSION_SORTS = {
-    "town": F("town_id"),
-    "county": F("town__county_id"),
-    "city": F("town__city_id"),
-    "tier": _rank("tier", TIER_DISPLAY_ORDER),
-    "status": _rank("status", SubmissionStatus.values),
-    "registered_population": F("registered_population"),
-    "resident_population": F("resident_population"),
-    "area": F("area_km2"),
-    "gdp": F("gdp"),
-    "fiscal_revenue": F("fiscal_revenue"),
-    "distance_county": F("distance_to_county_km"),
-    "distance_city": F("distance_to_city_km"),
+# Sort keys of the review table and its export: key → fields; "-key" sorts descending; ties fall back to the
+# town code.
+_PLACE_SORTS = {
+    "town": "town_id",
+    "county": "town__county_id",
+    "city": "town__city_id",
+    "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
+    "status": by("status", ranked=SubmissionStatus.values),
 }
-DEFAULT_SUBMISSION_SORT = "town"
-
-
-def sort_submissions(queryset, sort):
-    """Order by a whitelisted key ("gdp", "-gdp" …; anything else: town code). Returns (queryset, key).
-
-    Empty values always come last; ties fall back to the town code.
-    """
-    sort = (sort or "").strip()
-    key = sort.removeprefix("-")
-    if key not in SUBMISSION_SORTS:
-        sort, key = DEFAULT_SUBMISSION_SORT, DEFAULT_SUBMISSION_SORT
-    expression = SUBMISSION_SORTS[key]
-    ordered = expression.desc(nulls_last=True) if sort.startswith("-") else expression.asc(nulls_last=True)
-    return queryset.order_by(ordered, "town_id"), sort
+SUBMISSION_SORTS = Sorts(
+    {
+        **_PLACE_SORTS,
+        "registered_population": "registered_population",
+        "resident_population": "resident_population",
+        "area": "area_km2",
+        "gdp": "gdp",
+        "fiscal_revenue": "fiscal_revenue",
+        "distance_county": "distance_to_county_km",
+        "distance_city": "distance_to_city_km",
+    },
+    default="town",
+    tiebreak=("town_id",),
+)
+# The round's own page lists its candidates as read (documents prefetched): sorted as rows.
+ROUND_SUBMISSION_SORTS = Sorts(
+    {
+        **_PLACE_SORTS,
+        "documents": by(value=lambda submission: len(submission.documents.all())),
+        "updated": "updated_at",
+    },
+    default="town",
+    tiebreak=("town_id",),
+)
+# The rounds' list (rows of the page: the round, whether it is open, its counts by status): latest deadline
+# first by default.
+ROUND_SORTS = Sorts(
+    {
+        "name": "round__name",
+        "tiers": by(
+            value=lambda row: [
+                TIER_DISPLAY_ORDER.index(tier) for tier in row["round"].tiers if tier in TIER_DISPLAY_ORDER
+            ]
+        ),
+        "deadline": "round__deadline",
+        "year": "round__year",
+        "open": "is_open",
+        **{f"status_{status}": f"by_status__{status}" for status in SubmissionStatus.values},
+        "total": "total",
+    },
+    default="-deadline",
+    tiebreak=("-round__pk",),
+)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
+from core.formats import chinese_datetime
 from core.models import TimeStampedModel, money_validators
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
@@ -274,4 +275,4 @@ class SubmissionEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.get_action_display()}（{self.at:%Y-%m-%d %H:%M}）"
+        return f"{self.get_action_display()}（{chinese_datetime(self.at)}）"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.errors import NotVisible
+from core.formats import chinese_date
 from core.scoping import can_read_audit_log, covers, restrict
 from towns.models import Town
 from towns.rules import TIER_SENIORITY
@@ -58,7 +59,7 @@ def submission_facts(submission: Submission) -> SubmissionFacts:
         county_code=submission.town.county_id,
         city_code=submission.town.city_id,
         round_open=submission.round.is_open(),
-        deadline_text=f"{submission.round.deadline:%Y-%m-%d}",
+        deadline_text=chinese_date(submission.round.deadline),
         documents=kinds,
         missing_information=missing,
         active_tier=fact.active_tier if fact else None,

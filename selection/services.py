@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Role, User
 from core.errors import DomainError, NotVisible, from_validation_error
 from core.files import MAX_DOCUMENT_BYTES, check_document
+from core.formats import chinese_date
 from core.scoping import covers
 from towns.choices import Began, Ended, Tier
 from towns.models import Town
@@ -112,7 +113,7 @@ def create_submission(
         tier,
         round_tiers=selection_round.tiers,
         round_open=selection_round.is_open(),
-        deadline_text=f"{selection_round.deadline:%Y-%m-%d}",
+        deadline_text=chinese_date(selection_round.deadline),
         already_submitted=has_submission(selection_round=selection_round, town=town),
     )
     if refusal:

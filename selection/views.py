@@ -15,6 +15,7 @@ from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError, NotVisible
 from core.exports import xlsx_response
+from core.formats import chinese_date
 from core.scoping import can_read_audit_log
 from towns import selectors as town_selectors
 from towns.choices import Tier
@@ -22,7 +23,7 @@ from towns.services.designations import actor_of
 
 from . import exports, selectors
 from .choices import DocumentKind, PriorityFactor, SubmissionAction, SubmissionStatus
-from .filtersets import SUBMISSION_SORTS, SubmissionFilterSet, sort_submissions
+from .filtersets import ROUND_SORTS, ROUND_SUBMISSION_SORTS, SUBMISSION_SORTS, SubmissionFilterSet
 from .forms import DocumentUploadForm, RoundForm, SubmissionCreateForm, SubmissionForm
 from .models import Submission
 from .rules import (
@@ -57,7 +58,7 @@ def _status_counts(counts):
 
 
 def _closed_text(selection_round):
-    return f"本批次申报已于 {selection_round.deadline:%Y-%m-%d} 截止，县（市、区）不能再上报"
+    return f"本批次申报已于 {chinese_date(selection_round.deadline)} 截止，县（市、区）不能再上报"
 
 
 # --- rounds ------------------------------------------------------------------------------------------
@@ -69,19 +70,24 @@ def _selection_round(pk):
 
 @login_required
 def round_list(request):
-    rounds = list(selectors.rounds())
     counts = selectors.status_counts_by_round(request.user)
     today = timezone.localdate()
+    rows = []
+    for selection_round in selectors.rounds():
+        by_status = counts.get(selection_round.pk, {})
+        rows.append(
+            {
+                "round": selection_round,
+                "is_open": selection_round.is_open(today),
+                "counts": _status_counts(by_status),
+                "by_status": {status.value: by_status.get(status, 0) for status in SubmissionStatus},
+                "total": sum(by_status.values()),
+            }
+        )
+    sorting = ROUND_SORTS.sorting(request)
     context = {
-        "rows": [
-            (
-                selection_round,
-                selection_round.is_open(today),
-                _status_counts(counts.get(selection_round.pk, {})),
-                sum(counts.get(selection_round.pk, {}).values()),
-            )
-            for selection_round in rounds
-        ],
+        "rows": sorting.apply(rows),
+        "sorting": sorting,
         "statuses": [(status.value, status.short_label) for status in SubmissionStatus],
         "may_manage": may_set_rounds(actor_of(request.user)),
     }
@@ -132,7 +138,10 @@ def round_edit(request, pk):
 @login_required
 def round_detail(request, pk):
     selection_round = _selection_round(pk)
-    submissions = list(selectors.round_submissions(request.user, selection_round=selection_round))
+    sorting = ROUND_SUBMISSION_SORTS.sorting(request)
+    submissions = sorting.apply(
+        list(selectors.round_submissions(request.user, selection_round=selection_round))
+    )
     counts = Counter(submission.status for submission in submissions)
     is_open = selection_round.is_open()
     actor = actor_of(request.user)
@@ -141,6 +150,7 @@ def round_detail(request, pk):
         "is_open": is_open,
         "closed_text": _closed_text(selection_round),
         "submissions": submissions,
+        "sorting": sorting,
         "status_counts": _status_counts(counts),
         "may_add": is_open and may_draft(actor),
         "may_manage": may_set_rounds(actor),
@@ -334,30 +344,22 @@ def _review(request, pk):
     if not params.get("status"):
         # A draft is still the county's: reviewers compare what has been submitted, unless they ask.
         submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-    submissions, sort = sort_submissions(submissions, request.GET.get("sort"))
-    return selection_round, filterset, submissions, sort
+    sorting = SUBMISSION_SORTS.sorting(request)
+    return selection_round, filterset, sorting.apply(submissions), sorting
 
 
 @login_required
 def round_review(request, pk):
-    selection_round, filterset, submissions, sort = _review(request, pk)
+    selection_round, filterset, submissions, sorting = _review(request, pk)
     rows = list(submissions)
     cities, counties = town_selectors.directory_regions(request.user)
     city_names = {city.code: city.name for city in cities}
     province, quota_cities, quota_counties = town_selectors.quota_report(request.user)
-    sort_key = sort.removeprefix("-")
     context = {
         "selection_round": selection_round,
         "filterset": filterset,
         "submissions": rows,
-        "sort": sort,
-        "sort_links": {
-            key: {
-                "param": f"-{key}" if sort == key else key,
-                "arrow": ("▼" if sort.startswith("-") else "▲") if sort_key == key else "",
-            }
-            for key in SUBMISSION_SORTS
-        },
+        "sorting": sorting,
         "cities": cities,
         "counties": counties,
         "selected_city": request.GET.get("city", ""),
@@ -374,7 +376,7 @@ def round_review(request, pk):
 
 @login_required
 def round_review_export(request, pk):
-    selection_round, filterset, submissions, _sort = _review(request, pk)
+    selection_round, filterset, submissions, _sorting = _review(request, pk)
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("round-review", pk=pk)

@@ -3,10 +3,13 @@
 import django_filters
 from django.db.models import Q
 
+from core.pinyin import initials
+from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
 
-from .choices import DevType, Tier, TownKind
+from .choices import Began, DevType, Ended, Tier, TownKind
 from .models import Designation, Region, RegionLevel, Town
+from .rules import TIER_DISPLAY_ORDER
 
 NO_TIER = "none"
 
@@ -86,3 +89,80 @@ class RegionFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value.strip()) | Q(code__startswith=value.strip()))
+
+
+# --- sort keys of the pages' lists (core.sorting): place columns sort in the official code order, a name
+# column beside its code column by pinyin initials --------------------------------------------------------
+
+TOWN_SORTS = Sorts(
+    {
+        "code": "code",
+        "name": by("initials", "name"),
+        "city": "city_id",
+        "county": "county_id",
+        "tier": by("active_tier", ranked=TIER_DISPLAY_ORDER),
+        "since": "active_since",
+        "dev_type": by("dev_type", ranked=DevType.values),
+    },
+    default="code",
+    tiebreak=("code",),
+)
+
+DESIGNATION_SORTS = Sorts(
+    {
+        "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
+        "period": by("from_year", "to_year"),
+        "began": by("began", ranked=Began.values),
+        "ended": by("ended", ranked=Ended.values),
+        "doc_no": by("doc_no", text=True),
+        "end_doc_no": by("end_doc_no", text=True),
+        "dev_type": by("dev_type", ranked=DevType.values),
+    },
+    default="-period",
+    tiebreak=("-pk",),
+)
+
+
+def _tier_count(tier):
+    return lambda quota: quota.line(tier).count
+
+
+def _shortfall(quota):
+    return sum(line.shortfall for line in quota.lines) if quota.applicable else None
+
+
+def _standing(quota):
+    """未达标 first, then 达标, then 不适用 (a county with no 镇)."""
+    if not quota.applicable:
+        return 2
+    return 1 if quota.met else 0
+
+
+_QUOTA_KEYS = {
+    "code": "code",
+    "name": by(value=lambda quota: initials(quota.name) or quota.name),
+    "towns": "town_count",
+    "met": by(value=_standing),
+}
+CITY_QUOTA_SORTS = Sorts(
+    {
+        **_QUOTA_KEYS,
+        "provincial": by(value=_tier_count(Tier.PROVINCIAL)),
+        "city": by(value=_tier_count(Tier.CITY)),
+        "county": by(value=_tier_count(Tier.COUNTY)),
+        "shortfall": by(value=_shortfall),
+    },
+    default="code",
+    tiebreak=("code",),
+    param="city_sort",
+)
+COUNTY_QUOTA_SORTS = Sorts(
+    {
+        **_QUOTA_KEYS,
+        "parent": "parent_code",
+        "county": by(value=lambda quota: quota.line(Tier.COUNTY).count if quota.applicable else None),
+    },
+    default="code",
+    tiebreak=("code",),
+    param="county_sort",
+)

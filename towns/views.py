@@ -18,7 +18,7 @@ from core.scoping import is_province_admin
 
 from . import exports, selectors
 from .choices import Tier, TierChange
-from .filtersets import TownFilterSet
+from .filtersets import CITY_QUOTA_SORTS, COUNTY_QUOTA_SORTS, DESIGNATION_SORTS, TOWN_SORTS, TownFilterSet
 from .forms import DesignationImportForm, TierChangeForm
 from .rules import PROVINCE_TARGETS
 from .services import change_tier, import_designations, may_change_tiers
@@ -37,15 +37,17 @@ def _page_size(request):
 
 
 def _filtered_towns(request):
-    """The directory's FilterSet over the user's towns, and its rows (none while a filter is invalid)."""
+    """The directory's FilterSet over the user's towns, its sort, and its rows in that order (none while a
+    filter is invalid)."""
     filterset = TownFilterSet(request.GET, queryset=selectors.directory_towns(request.user))
     towns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, towns
+    sorting = TOWN_SORTS.sorting(request)
+    return filterset, sorting.apply(towns), sorting
 
 
 @login_required
 def town_list(request):
-    filterset, towns = _filtered_towns(request)
+    filterset, towns, sorting = _filtered_towns(request)
     page = Paginator(towns, _page_size(request)).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
@@ -53,6 +55,7 @@ def town_list(request):
         counties = [county for county in counties if county.parent_id == selected_city]
     context = {
         "filterset": filterset,
+        "sorting": sorting,
         "page": page,
         "page_sizes": PAGE_SIZES,
         "page_size": page.paginator.per_page,
@@ -66,7 +69,7 @@ def town_list(request):
 
 @login_required
 def town_export(request):
-    filterset, towns = _filtered_towns(request)
+    filterset, towns, _sorting = _filtered_towns(request)
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("town-list")
@@ -90,10 +93,12 @@ def _visible_town(request, code):
 
 def _town_page(request, town, tier_form=None):
     designations = selectors.designation_history(town)
+    sorting = DESIGNATION_SORTS.sorting(request)
     offers_tier_change = town.is_town and may_change_tiers(request.user, town)
     context = {
         "town": town,
-        "designations": designations,
+        "designations": sorting.apply(designations),
+        "designation_sorting": sorting,
         "history": history_for(town, *designations),
         "tier_form": (tier_form or TierChangeForm()) if offers_tier_change else None,
     }
@@ -146,10 +151,14 @@ def _quota_context(request):
     if unmet_only:
         cities = [quota for quota in cities if not quota.met]
         counties = [quota for quota in counties if not quota.met]
+    city_sorting = CITY_QUOTA_SORTS.sorting(request)
+    county_sorting = COUNTY_QUOTA_SORTS.sorting(request)
     return {
         "province": province,
-        "cities": cities,
-        "counties": counties,
+        "cities": city_sorting.apply(cities),
+        "counties": county_sorting.apply(counties),
+        "city_sorting": city_sorting,
+        "county_sorting": county_sorting,
         "unmet_only": unmet_only,
         "parent_names": selectors.region_names(quota.parent_code for quota in [*cities, *counties]),
     }

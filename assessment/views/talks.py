@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.exports import xlsx_response
+from core.formats import chinese_date
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
@@ -73,6 +74,6 @@ def talk_held(request, year, pk):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"已登记{talk.town.name}的约谈（{form.cleaned_data['held_on']:%Y-%m-%d}）。"
+            request, f"已登记{talk.town.name}的约谈（{chinese_date(form.cleaned_data['held_on'])}）。"
         )
     return redirect("assessment-talks", year=year)

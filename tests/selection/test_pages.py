@@ -139,10 +139,10 @@ def test_only_the_province_admin_may_set_up_rounds(as_user, request, open_round,
 def test_closed_round_says_so_and_offers_no_new_candidate(as_user, county_official, closed_round, open_round):
     client = as_user(county_official)
     html = html_of(client.get(f"/towns/rounds/{closed_round.pk}/"))
-    assert "本批次申报已于 2022-04-30 截止，县（市、区）不能再上报" in html
+    assert "本批次申报已于 2022年4月30日 截止，县（市、区）不能再上报" in html
     assert "新增候选镇" not in html
     response = client.get(f"/towns/rounds/{closed_round.pk}/submissions/new/", follow=True)
-    assert any("2022-04-30 截止" in message for message in page_messages(response))
+    assert any("2022年4月30日 截止" in message for message in page_messages(response))
 
     html = html_of(client.get(f"/towns/rounds/{open_round.pk}/"))
     assert "新增候选镇" in html and "不能再上报" not in html

@@ -54,7 +54,7 @@ def test_directory_lists_towns_with_their_designation(admin_client):
     assert "长春市" in row and "双阳区" in row
     assert "省级" in row and "2022" in row and "文化旅游型" in row
     for header in ("区划代码", "名称", "市（州）", "县（市、区）", "示范镇层级", "认定起始年度", "发展类型"):
-        assert f'<th scope="col">{header}</th>' in html
+        assert f'title="按{header}排序">{header}</a>' in html  # each header sorts the list
     # Only 镇 by default: a 街道 is not listed.
     assert YUNSHAN not in codes_on_page(response)
     assert set(codes_on_page(response)) == set(

@@ -191,7 +191,7 @@ def test_after_the_deadline_the_county_cannot_submit(api_as, make_draft, county_
     response = step(api_as(county_official), draft, "submit")
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": "本批次申报已于 2022-04-30 截止，不能再上报。"},
+        {"detail": "本批次申报已于 2022年4月30日 截止，不能再上报。"},
     )
     assert snapshot(draft) == before
 

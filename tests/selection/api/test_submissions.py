@@ -141,7 +141,7 @@ def test_a_closed_round_is_refused(api_as, county_official, closed_round):
         URL, body(closed_round, town_in(SHUANGYANG), tier="city"), format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "本批次申报已于 2022-04-30 截止。"}
+    assert response.json() == {"detail": "本批次申报已于 2022年4月30日 截止。"}
     assert not Submission.objects.exists()
 
 
@@ -268,7 +268,7 @@ def test_no_edit_after_the_deadline(api_as, county_official, make_draft):
     draft.round.save()
     response = api_as(county_official).patch(f"{URL}{draft.pk}/", {"gdp": "1"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "本批次申报已于 2022-04-30 截止，不能再填报。"}
+    assert response.json() == {"detail": "本批次申报已于 2022年4月30日 截止，不能再填报。"}
 
 
 # --- reading ---------------------------------------------------------------------------------------------
