@@ -41,6 +41,19 @@ def points(value: object) -> str:
     return text
 
 
+def percent_width(value: object) -> str:
+    """A percentage for a progress bar's width: clamped to 0–100, plain digits ("37.5", "100"); "0" when empty."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return "0"
+    if not number.is_finite():
+        return "0"
+    number = min(max(number, Decimal(0)), Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def chinese_date(value: date | None) -> str:
     """2024年3月5日; "—" when empty."""
     if value is None:

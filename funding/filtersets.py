@@ -2,6 +2,7 @@
 
 import django_filters
 
+from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
 from projects.choices import BondType
 
@@ -64,3 +65,44 @@ class AllocationFilterSet(django_filters.FilterSet):
             else FundingSource.PROVINCIAL_SPECIAL_BOND
         )
         return queryset.filter(source=source)
+
+
+# --- sort keys of the pages' lists (core.sorting) ---------------------------------------------------------
+
+# The quotas with their usage (selectors.with_usage annotates allocated and remaining); latest year first.
+QUOTA_SORTS = Sorts(
+    {
+        "year": "year",
+        "code": "region_id",
+        "region": by("region__initials", "region__name"),
+        "parent": "region__parent_id",
+        "general_amount": "general_amount",
+        "general_allocated": "general_allocated",
+        "general_remaining": "general_remaining",
+        "special_amount": "special_amount",
+        "special_allocated": "special_allocated",
+        "special_remaining": "special_remaining",
+    },
+    default="-year",
+    tiebreak=("region_id", "pk"),
+)
+
+# The allocations; latest year first, as Allocation.Meta.ordering.
+ALLOCATION_SORTS = Sorts(
+    {
+        "year": "year",
+        "project": "project__name",
+        "town": "project__town_id",
+        "county": "project__town__county_id",
+        "city": "project__town__city_id",
+        "task_area": "project__task_area_id",
+        "source": by("source", ranked=FundingSource.values),
+        "amount": "amount",
+        "quota": by("quota__region_id", "quota__year"),
+        "note": by("note", text=True),
+        "created_by": "created_by__username",
+        "created": "created_at",
+    },
+    default="-year",
+    tiebreak=("project_id", "pk"),
+)

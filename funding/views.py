@@ -26,7 +26,7 @@ from towns.selectors import directory_regions, region_names
 
 from . import exports, selectors
 from .choices import BOND_KIND_OF_SOURCE
-from .filtersets import AllocationFilterSet, DebtQuotaFilterSet
+from .filtersets import ALLOCATION_SORTS, QUOTA_SORTS, AllocationFilterSet, DebtQuotaFilterSet
 from .forms import AllocationForm, QuotaForm
 from .services import accept_proposal, allocate, may_allocate, set_quota
 
@@ -123,16 +123,18 @@ def task_area_export(request):
 def _filtered_quotas(request):
     filterset = DebtQuotaFilterSet(request.GET, queryset=selectors.quotas_with_usage(request.user))
     quotas = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, quotas
+    sorting = QUOTA_SORTS.sorting(request)
+    return filterset, sorting.apply(quotas), sorting
 
 
 @login_required
 def quota_list(request):
-    filterset, quotas = _filtered_quotas(request)
+    filterset, quotas, sorting = _filtered_quotas(request)
     page = Paginator(quotas, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     context = {
         "filterset": filterset,
+        "sorting": sorting,
         "page": page,
         "cities": cities,
         "counties": counties,
@@ -145,7 +147,7 @@ def quota_list(request):
 
 @login_required
 def quota_export(request):
-    filterset, quotas = _filtered_quotas(request)
+    filterset, quotas, _sorting = _filtered_quotas(request)
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("funding-quotas")
@@ -215,18 +217,20 @@ def _quota_initial(request):
 def _filtered_allocations(request):
     filterset = AllocationFilterSet(request.GET, queryset=selectors.listed_allocations(request.user))
     allocations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, allocations
+    sorting = ALLOCATION_SORTS.sorting(request)
+    return filterset, sorting.apply(allocations), sorting
 
 
 @login_required
 def allocation_list(request):
-    filterset, allocations = _filtered_allocations(request)
+    filterset, allocations, sorting = _filtered_allocations(request)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     task_areas = list(project_selectors.task_areas())
     project_id = filterset.form.cleaned_data.get("project") if filterset.is_valid() else None
     context = {
         "filterset": filterset,
+        "sorting": sorting,
         "page": page,
         "totals": selectors.allocation_totals(allocations),
         "cities": cities,
@@ -252,7 +256,7 @@ def _filtered_quota_region(request, filterset, cities, counties):
 
 @login_required
 def allocation_export(request):
-    filterset, allocations = _filtered_allocations(request)
+    filterset, allocations, _sorting = _filtered_allocations(request)
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("funding-allocations")

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 
@@ -75,3 +76,32 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProgressReport
         fields = ["project", "city", "county", "town", "period_type", "year"]
+
+
+# --- sort keys of the pages' lists (core.sorting) ---------------------------------------------------------
+
+_PROJECT_KEYS = {
+    "name": "name",
+    "town": "town_id",
+    "county": "town__county_id",
+    "city": "town__city_id",
+    "task_area": "task_area_id",
+    "public_welfare": "public_welfare",
+    "investment": "investment",
+    "status": by("status", ranked=ProjectStatus.values),
+    "key_support": "key_support",
+    "bond_type": by("bond_type", ranked=BondType.values),
+    "completed": "completed_investment",
+    "percent": "percent_complete",
+    "reported": by("last_reported_period", text=True),
+}
+# The project list and its export (over visible_projects(): key_support and bond_type are annotations); by
+# default by town and task area, as Project.Meta.ordering.
+PROJECT_SORTS = Sorts(
+    {**_PROJECT_KEYS, "town": by("town_id", "task_area_id")},
+    default="town",
+    tiebreak=("pk",),
+)
+# The projects that have not reported a period: grouped by city and county on the page and in the export,
+# sorted by the key inside each county.
+UNREPORTED_SORTS = Sorts(_PROJECT_KEYS, default="town", tiebreak=("pk",))

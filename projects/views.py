@@ -22,7 +22,7 @@ from towns import selectors as town_selectors
 
 from . import display, exports, selectors
 from .choices import TASK_AREAS, TASK_GROUPS, ProjectStatus
-from .filtersets import ProjectFilterSet
+from .filtersets import PROJECT_SORTS, UNREPORTED_SORTS, ProjectFilterSet
 from .forms import (
     GROUP_NUMERALS,
     PeriodForm,
@@ -72,10 +72,12 @@ def _visible_project(request, pk):
 
 
 def _filtered_projects(request):
-    """The list's FilterSet over the user's projects, and its rows (none while a filter is invalid)."""
+    """The list's FilterSet over the user's projects, its sort, and its rows in that order (none while a filter
+    is invalid)."""
     filterset = ProjectFilterSet(request.GET, queryset=selectors.visible_projects(request.user))
     projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, projects
+    sorting = PROJECT_SORTS.sorting(request)
+    return filterset, sorting.apply(projects), sorting
 
 
 def _offer_all(form, *names):
@@ -88,7 +90,7 @@ def _offer_all(form, *names):
 
 @login_required
 def project_list(request):
-    filterset, projects = _filtered_projects(request)
+    filterset, projects, sorting = _filtered_projects(request)
     _offer_all(filterset.form, "tier", "status", "bond_type")
     page = Paginator(projects, _page_size(request)).get_page(request.GET.get("page"))
     totals = selectors.project_totals(projects)
@@ -99,6 +101,7 @@ def project_list(request):
         counties = [county for county in counties if county.parent_id == selected_city]
     context = {
         "filterset": filterset,
+        "sorting": sorting,
         "page": page,
         "page_sizes": PAGE_SIZES,
         "page_size": page.paginator.per_page,
@@ -119,7 +122,7 @@ def project_list(request):
 
 @login_required
 def project_export(request):
-    filterset, projects = _filtered_projects(request)
+    filterset, projects, _sorting = _filtered_projects(request)
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("project-list")
@@ -299,7 +302,12 @@ def _unreported_context(request):
         initial={"period_type": current.kind, "year": current.year, "number": current.number},
     )
     chosen = form.cleaned_data["period"] if asked and form.is_valid() else current
-    projects = list(selectors.unreported_projects(request.user, chosen).projects())
+    sorting = UNREPORTED_SORTS.sorting(request)
+    # Grouped by city and county (in code order), the chosen sort inside each county; the export alike.
+    projects = sorted(
+        sorting.apply(selectors.unreported_projects(request.user, chosen).projects()),
+        key=lambda project: (project.town.city_id, project.town.county_id),
+    )
     cities = {}
     for project in projects:
         town = project.town
@@ -313,6 +321,7 @@ def _unreported_context(request):
         "is_current": chosen == current,
         "current": current,
         "projects": projects,
+        "sorting": sorting,
         "cities": [{**city, "counties": list(city["counties"].values())} for city in cities.values()],
     }
 

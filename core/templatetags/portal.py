@@ -27,6 +27,12 @@ def points(value):
 
 
 @register.filter
+def percent_width(value):
+    """A percentage as a bar's CSS width: 0–100 without grouping or locale ("37.5"); 0 when empty."""
+    return formats.percent_width(value)
+
+
+@register.filter
 def yes_no(value):
     return "是" if value else "否"
 
