@@ -1,8 +1,4 @@
-"""The FilterSets of the assessment API lists (R7–R9).
-
-They belong in assessment/filtersets.py (one FilterSet per list, shared by the page, the API and the export);
-they live here until that module exists, and can move there unchanged.
-"""
+"""The FilterSets of the assessment API lists (R7–R9), one per list."""
 
 import django_filters
 
