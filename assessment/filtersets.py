@@ -1,11 +1,15 @@
 """The FilterSets of the assessment API lists (R7–R9), one per list."""
 
+import re
+
 import django_filters
 
+from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
+from towns.rules import TIER_DISPLAY_ORDER
 
-from .choices import Grade
+from .choices import Grade, JobState, RoundState, TalkStatus
 from .models import Elimination, Notice, NoticeKind, Result, ResultStatus, Score
 
 YEAR = {"label": "年度", "min_value": YEAR_MIN, "max_value": YEAR_MAX}
@@ -55,3 +59,98 @@ class EliminationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Elimination
         fields = ["year", "city", "status"]
+
+
+# --- sort keys of the pages' lists (core.sorting): rows as the pages read them; a town column sorts in the
+# official code order --------------------------------------------------------------------------------------
+
+_TOWN_KEYS = {"town": "town__code", "county": "town__county_id", "city": "town__city_id"}
+
+# The score sheet: ScoreLine rows (town, tier, points, composite).
+SCORE_SORTS = Sorts(
+    {
+        **_TOWN_KEYS,
+        "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
+        "filled": "filled",
+        "composite": "composite",
+    },
+    default="town",
+    tiebreak=("town__code",),
+)
+
+_RANKING_KEYS = {
+    # Ranked towns by rank, 未评 after them (as exports.ranking_rows orders them).
+    "rank": by(value=lambda row: (not row.result.assessed, row.result.rank or 0)),
+    "town": "result__town_id",
+    "county": "result__town__county_id",
+    "city": "result__town__city_id",
+    "score": "result__score",
+    "grade": by("result__grade", ranked=Grade.values),
+    "veto": "result__vetoed",
+}
+
+
+def _earlier_rank(index: int):
+    """The rank of an earlier year's column ("3（市级）" → 3; empty when the town had no result)."""
+
+    def rank(row):
+        found = re.match(r"\d+", row.earlier[index] or "")
+        return int(found.group()) if found else None
+
+    return rank
+
+
+def ranking_sorts(years) -> Sorts:
+    """The ranking table's sort keys: its columns, and one per earlier year shown (earlier_2024 …)."""
+    earlier = {f"earlier_{year}": by(value=_earlier_rank(index)) for index, year in enumerate(years)}
+    return Sorts({**_RANKING_KEYS, **earlier}, default="rank", tiebreak=("result__town_id",))
+
+
+VETO_SORTS = Sorts(
+    {
+        **_TOWN_KEYS,
+        "reason": "reason",
+        "doc_no": by("doc_no", text=True),
+        "document": by(value=lambda veto: bool(veto.document)),
+        "created": "created_at",
+    },
+    default="town",
+    tiebreak=("town__code", "pk"),
+)
+
+EXEMPTION_SORTS = Sorts(
+    {
+        **_TOWN_KEYS,
+        "reason": "reason",
+        "doc_no": "doc_no",
+        "recorded_by": "recorded_by__username",
+        "created": "created_at",
+    },
+    default="town",
+    tiebreak=("town__code", "pk"),
+)
+
+# Talks: 待约谈 first by default.
+TALK_SORTS = Sorts(
+    {
+        **_TOWN_KEYS,
+        "status": by("status", ranked=TalkStatus.values),
+        "held_on": "held_on",
+        "note": by("note", text=True),
+    },
+    default="status",
+    tiebreak=("town__code",),
+)
+
+# The years' rounds (a QuerySet of AssessmentRound): latest year first.
+ROUND_SORTS = Sorts(
+    {
+        "year": "year",
+        "system": "system__name",
+        "state": by("state", ranked=RoundState.values),
+        "job": by("job_state", ranked=JobState.values),
+        "published": "published_at",
+    },
+    default="-year",
+    tiebreak=("pk",),
+)

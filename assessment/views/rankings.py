@@ -10,6 +10,7 @@ from towns.choices import Tier
 
 from .. import exports, selectors
 from ..choices import Grade
+from ..filtersets import ranking_sorts
 from ..forms import TIER_CHOICES, RankingFilterForm
 from ..models import ResultStatus
 from ._common import _round
@@ -28,7 +29,8 @@ def _ranking_context(request, assessment_round):
     results = selectors.ranking_results(user, assessment_round, tier, city, grade) if valid else []
     history = selectors.earlier_ranks(user, [result.town_id for result in results], assessment_round.year)
     years = sorted({entry[0] for entries in history.values() for entry in entries}, reverse=True)
-    rows = exports.ranking_rows(results, history, years, tier)
+    sorting = ranking_sorts(years).sorting(request)
+    rows = sorting.apply(exports.ranking_rows(results, history, years, tier))
     return {
         "assessment_round": assessment_round,
         "form": form,
@@ -40,6 +42,7 @@ def _ranking_context(request, assessment_round):
         "grades": Grade.choices,
         "selected_grade": grade,
         "rows": rows,
+        "sorting": sorting,
         "years": years,
         "ranked": sum(1 for row in rows if row.result.assessed),
         "proposed": any(row.result.status == ResultStatus.PROPOSED for row in rows),

@@ -17,6 +17,7 @@ from core.exports import xlsx_response
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
+from ..filtersets import ROUND_SORTS
 from ..forms import (
     AssessmentYearForm,
     CopySystemForm,
@@ -49,8 +50,10 @@ def assessment_index(request):
     if form.is_bound and form.is_valid():
         return redirect("assessment-round", year=form.cleaned_data["year"])
     current = _round(timezone.localdate().year)
-    rounds = selectors.rounds_by_year()
-    return render(request, "assessment/index.html", {"rounds": rounds, "current": current, "form": form})
+    sorting = ROUND_SORTS.sorting(request)
+    rounds = sorting.apply(selectors.rounds_by_year())
+    context = {"rounds": rounds, "sorting": sorting, "current": current, "form": form}
+    return render(request, "assessment/index.html", context)
 
 
 # --- a year's round ------------------------------------------------------------------------------------

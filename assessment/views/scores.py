@@ -17,6 +17,7 @@ from core.scoping import is_province_admin
 from towns.models import Town
 
 from .. import exports, selectors, services
+from ..filtersets import SCORE_SORTS
 from ..forms import (
     ScoreForm,
     ScoreImportForm,
@@ -47,21 +48,24 @@ class ScoreLine:
         return sum(self.points.values(), Decimal("0")) if self.points else None
 
 
-def _score_lines(request, assessment_round):
+def _score_lines(request, assessment_round, sorting):
+    """The score sheet's lines in the order the request asks for (the page and its export alike)."""
     scoring = services.scoring_open(assessment_round)
-    return [
+    return sorting.apply(
         ScoreLine(town, tier, points, scoring and services.may_score(request.user, town))
         for town, tier, points in selectors.scoring_sheet(request.user, assessment_round)
-    ]
+    )
 
 
 def _score_list_page(request, assessment_round, import_form=None, failure=None):
     admin = is_province_admin(request.user)
-    lines = _score_lines(request, assessment_round)
+    sorting = SCORE_SORTS.sorting(request)
+    lines = _score_lines(request, assessment_round, sorting)
     context = {
         "assessment_round": assessment_round,
         "indicators": _indicators(assessment_round),
         "lines": lines,
+        "sorting": sorting,
         "scored": sum(1 for line in lines if line.points),
         "may_import": admin and services.scoring_open(assessment_round),
         "import_form": import_form or ScoreImportForm(),
@@ -79,7 +83,7 @@ def score_list(request, year):
 def score_export(request, year):
     assessment_round = _round(year)
     indicators = _indicators(assessment_round)
-    lines = _score_lines(request, assessment_round)
+    lines = _score_lines(request, assessment_round, SCORE_SORTS.sorting(request))
     return xlsx_response(
         f"{year}年度示范镇评价得分.xlsx",
         f"{year}年度示范镇评价得分",

@@ -12,6 +12,7 @@ from core.formats import chinese_date
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
+from ..filtersets import TALK_SORTS
 from ..forms import (
     TalkHeldForm,
 )
@@ -24,7 +25,8 @@ from ._common import _require_admin, _round
 
 
 def _talks(request, assessment_round):
-    return selectors.round_talks(request.user, assessment_round)
+    """The year's talks in the order the request asks for (the page and its export alike)."""
+    return TALK_SORTS.sorting(request).apply(selectors.round_talks(request.user, assessment_round))
 
 
 @login_required
@@ -35,6 +37,7 @@ def talk_list(request, year):
     context = {
         "assessment_round": assessment_round,
         "talks": talks,
+        "sorting": TALK_SORTS.sorting(request),
         "pending": sum(1 for talk in talks if talk.status == TalkStatus.PENDING),
         "may_mark": is_province_admin(request.user),
         "form": TalkHeldForm(initial={"held_on": timezone.localdate()}),

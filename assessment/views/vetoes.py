@@ -12,6 +12,7 @@ from core.exports import xlsx_response
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
+from ..filtersets import EXEMPTION_SORTS, VETO_SORTS
 from ..forms import (
     ExemptionForm,
     VetoForm,
@@ -22,7 +23,8 @@ from ._common import _refusals_as_messages, _require_admin, _round
 
 
 def _vetoes(request, assessment_round):
-    return selectors.round_vetoes(request.user, assessment_round)
+    """The year's vetoes in the order the request asks for (the page and its export alike)."""
+    return VETO_SORTS.sorting(request).apply(selectors.round_vetoes(request.user, assessment_round))
 
 
 @login_required
@@ -59,6 +61,7 @@ def veto_list(request, year):
     context = {
         "assessment_round": assessment_round,
         "vetoes": _vetoes(request, assessment_round),
+        "sorting": VETO_SORTS.sorting(request),
         "form": (form or VetoForm()) if may_record else None,
         "towns": selectors.designated_towns(year) if may_record else [],
     }
@@ -118,7 +121,8 @@ def exemption_list(request, year):
                     return redirect("assessment-exemptions", year=year)
     may_record = admin and services.scoring_open(assessment_round)
     _refusals_as_messages(request, form, may_record)
-    exemptions = selectors.round_exemptions(request.user, assessment_round)
+    sorting = EXEMPTION_SORTS.sorting(request)
+    exemptions = sorting.apply(selectors.round_exemptions(request.user, assessment_round))
     candidates = []
     if may_record:
         _incomplete, unassessed = selectors.scoring_gaps(request.user, assessment_round)
@@ -126,6 +130,7 @@ def exemption_list(request, year):
     context = {
         "assessment_round": assessment_round,
         "exemptions": exemptions,
+        "sorting": sorting,
         "form": (form or ExemptionForm()) if may_record else None,
         "towns": candidates,
     }
