@@ -4,10 +4,12 @@ import django_filters
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Value, When
 
 from .audit import ACTION_LABELS, Via
 from .choices import NotificationKind
 from .models import Notification
+from .sorting import Sorts, by
 
 
 def audited_model_choices():
@@ -63,3 +65,31 @@ class NotificationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "kind"]
+
+
+# --- sort keys of the audit log and of the notifications (core.sorting): newest first by default -----------
+
+AUDIT_SORTS = Sorts(
+    {
+        "time": by("timestamp", "id"),
+        "actor": "actor__username",
+        "via": "additional_data__via",
+        "action": "action",
+        "type": "content_type__model",
+        "object": "object_repr",
+    },
+    default="-time",
+    tiebreak=("-id",),
+)
+
+_UNREAD_FIRST = Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+NOTIFICATION_SORTS = Sorts(
+    {
+        "time": by("created_at", "id"),
+        "unread": by(expressions=[_UNREAD_FIRST]),
+        "kind": by("kind", ranked=NotificationKind.values),
+        "title": "title",
+    },
+    default="-time",
+    tiebreak=("-created_at", "-id"),
+)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import NullIf
 from django.http import HttpRequest, QueryDict
 
@@ -33,6 +33,7 @@ class By:
     ranked: tuple[str, ...] = ()
     value: Callable[[Any], Any] | None = None
     text: bool = False
+    expressions: tuple[Expression, ...] = ()
 
 
 def by(
@@ -40,9 +41,17 @@ def by(
     ranked: Iterable[str] = (),
     value: Callable[[Any], Any] | None = None,
     text: bool = False,
+    expressions: Iterable[Expression] = (),
 ) -> By:
-    """A sort key; `text=True` for text fields that may be blank: a blank sorts last, as an empty value."""
-    return By(fields=tuple(fields), ranked=tuple(str(item) for item in ranked), value=value, text=text)
+    """A sort key; `text=True` for text fields that may be blank: a blank sorts last, as an empty value;
+    `expressions` orders a QuerySet by SQL expressions where no field holds the key (unread first)."""
+    return By(
+        fields=tuple(fields),
+        ranked=tuple(str(item) for item in ranked),
+        value=value,
+        text=text,
+        expressions=tuple(expressions),
+    )
 
 
 @dataclass(frozen=True)
@@ -152,9 +161,11 @@ class Sorts:
     def order_by(self, sort: Sort) -> list[OrderBy | str]:
         """The ORDER BY of a sort: the key's fields (empty values last), then the tiebreak."""
         spec = self.keys[sort.key]
-        if not spec.fields:
+        if not spec.fields and not spec.expressions:
             raise ValueError(f"sort key {sort.key!r} sorts plain rows only (it has no fields)")
-        if spec.ranked:
+        if spec.expressions:
+            expressions = list(spec.expressions)
+        elif spec.ranked:
             expressions = [_rank_expression(path, spec.ranked) for path in spec.fields]
         elif spec.text:
             expressions = [NullIf(F(path), Value("")) for path in spec.fields]

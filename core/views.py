@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit_display, notifications
 from .exports import Column, xlsx_response
-from .filtersets import LogEntryFilterSet, audit_entries
+from .filtersets import AUDIT_SORTS, NOTIFICATION_SORTS, LogEntryFilterSet, audit_entries
 from .scoping import can_read_audit_log
 
 AUDIT_PAGE_SIZE = 50
@@ -26,12 +26,13 @@ AUDIT_EXPORT_MAX_ROWS = 100_000
 
 @login_required
 def notification_list(request):
-    """The user's notifications, newest first; unread ones stand out."""
-    page = Paginator(notifications.notifications_of(request.user), NOTIFICATION_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """The user's notifications, newest first unless the user sorts them; unread ones stand out."""
+    sorting = NOTIFICATION_SORTS.sorting(request)
+    page = Paginator(
+        sorting.apply(notifications.notifications_of(request.user)), NOTIFICATION_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     unread = notifications.unread_count(request.user)
-    return render(request, "core/notifications.html", {"page": page, "unread": unread})
+    return render(request, "core/notifications.html", {"page": page, "unread": unread, "sorting": sorting})
 
 
 @login_required
@@ -65,9 +66,10 @@ def _audit_filterset(request):
 @login_required
 def audit_log(request):
     filterset = _audit_filterset(request)
-    entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    sorting = AUDIT_SORTS.sorting(request)
+    entries = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"filterset": filterset, "page": page})
+    return render(request, "core/audit_log.html", {"filterset": filterset, "page": page, "sorting": sorting})
 
 
 AUDIT_COLUMNS = (
@@ -88,11 +90,14 @@ def audit_log_export(request):
     filterset = _audit_filterset(request)
     if not filterset.is_valid():
         return render(request, "core/audit_log.html", {"filterset": filterset, "page": None}, status=400)
-    entries = list(filterset.qs[: AUDIT_EXPORT_MAX_ROWS + 1])
-    note = "按时间倒序"
+    sorting = AUDIT_SORTS.sorting(request)
+    entries = list(sorting.apply(filterset.qs)[: AUDIT_EXPORT_MAX_ROWS + 1])
+    newest_first = sorting.sort == AUDIT_SORTS.default
+    note = "按时间倒序" if newest_first else "按所选列排序"
     if len(entries) > AUDIT_EXPORT_MAX_ROWS:
         entries = entries[:AUDIT_EXPORT_MAX_ROWS]
-        note = f"仅导出最新 {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
+        first = "最新" if newest_first else "前"
+        note = f"仅导出{first} {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
     rows = (
         (
             audit_display.local_time(entry),
