@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.formats import points
 from core.models import TimeStampedModel, year_validators
 
 from .choices import (  # noqa: F401 - the vocabularies are importable from the models too
@@ -63,7 +64,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}（{self.max_points} 分）"
+        return f"{self.code} {self.name}（{points(self.max_points)} 分）"
 
 
 class AssessmentRound(TimeStampedModel):
@@ -170,7 +171,7 @@ class Score(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.town} {self.indicator.code} {self.points}"
+        return f"{self.town} {self.indicator.code} {points(self.points)} 分"
 
 
 class Veto(TimeStampedModel):
@@ -246,7 +247,7 @@ class Result(models.Model):
         indexes = [models.Index(fields=["round", "tier", "rank"], name="result_ranking")]
 
     def __str__(self):
-        return f"{self.town} {self.round.year} {self.score}"
+        return f"{self.town} {self.round.year}年度 {points(self.score)} 分"
 
 
 class Notice(models.Model):

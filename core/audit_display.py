@@ -1,13 +1,16 @@
-"""Audit log entries as people read them: field names and choice values in Chinese, local time."""
+"""Audit log entries as people read them: field names and choice values in Chinese, local time, numbers and
+dates as every page writes them; no surrogate ids, hashes or counters, and no change that changes nothing."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from .audit import ACTION_LABELS, Via
-from .formats import chinese_datetime
+from .formats import chinese_date, chinese_datetime, figure
 from .vocabulary import EMPTY, label
 
 SYSTEM_ACTOR = "系统"
@@ -49,19 +52,46 @@ def local_time(entry):
 
 
 BOOLEAN_LABELS = {"True": "是", "False": "否"}
+# Fields that mean nothing to a reader: content hashes, optimistic-locking counters, search keys, job tokens.
+HIDDEN_FIELD_NAMES = frozenset({"sha256", "version", "initials", "dedupe_key", "job_token"})
+SURROGATE_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 
-def _display_value(value, choices, field=None):
+def _decimal(text):
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _display_value(value, choices, field=None, model=None):
+    """A recorded value as a reader reads it: labels for choices, 是/否, money and points with their decimals
+    and thousands separators, dates in Chinese, a file by its name."""
     if value is None or value in ("", "None"):
         return EMPTY
     text = str(value)
     if text in choices:
         return str(choices[text])
+    if field is not None:
+        custom = getattr(model, "audit_display", {}).get(field.name)
+        if custom is not None:
+            return custom(text)
     internal_type = field.get_internal_type() if field is not None else ""
     if internal_type == "BooleanField":
         return BOOLEAN_LABELS.get(text, text)
     if internal_type == "DateTimeField":
         return _local_datetime_text(text)
+    if internal_type == "DateField":
+        try:
+            return chinese_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    if internal_type == "DecimalField":
+        number = _decimal(text)
+        return figure(number, field.decimal_places) if number is not None else text
+    if internal_type == "FileField":
+        return PurePath(text).name
     return text
 
 
@@ -77,20 +107,28 @@ def _local_datetime_text(text):
 
 
 def _shown(field):
-    """Whether a recorded field means something to a reader (not a reverse relation, id or timestamp)."""
+    """Whether a recorded field means something to a reader: not a reverse relation, a surrogate id (its own
+    or a foreign key's: a number nobody reads), a timestamp kept by Django, a hash, a counter or a token."""
     if field is None:
         return True
     if not getattr(field, "concrete", False):
         return False
-    if getattr(field, "primary_key", False) and field.get_internal_type() in ("AutoField", "BigAutoField"):
+    if field.name in HIDDEN_FIELD_NAMES or not field.editable or field.get_internal_type() == "UUIDField":
         return False
+    if getattr(field, "primary_key", False) and field.get_internal_type() in SURROGATE_KEYS:
+        return False
+    if field.is_relation:
+        target = field.target_field
+        if target.primary_key and target.get_internal_type() in SURROGATE_KEYS:
+            return False
     return not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def changes(entry):
     """[(field label, before, after)] from LogEntry.changes, a dict {field: [old, new]}; no query.
 
-    For a creation "before" is None: there was nothing before.
+    For a creation "before" is None (there was nothing before) and empty fields are left out. A change whose
+    before and after read the same (0.00 → 0, None → "") is left out: nothing changed for a reader.
     """
     raw = entry.changes if isinstance(entry.changes, dict) else {}
     model = _model_of(entry)
@@ -108,9 +146,22 @@ def changes(entry):
         label = str(getattr(field, "verbose_name", name)) if field is not None else name
         choices = {str(key): text for key, text in (getattr(field, "flatchoices", None) or [])}
         old, new = [*values, None, None][:2] if isinstance(values, list | tuple) else (None, values)
-        before = None if creation else _display_value(old, choices, field)
-        rows.append((label, before, _display_value(new, choices, field)))
+        after = _display_value(new, choices, field, model)
+        if creation:
+            if after != EMPTY:
+                rows.append((label, None, after))
+            continue
+        before = _display_value(old, choices, field, model)
+        if before == after or _same_number(old, new):
+            continue
+        rows.append((label, before, after))
     return rows
+
+
+def _same_number(old, new):
+    """Whether two recorded values are the same number written differently (0.00 and 0)."""
+    before, after = _decimal(str(old)), _decimal(str(new))
+    return before is not None and after is not None and before == after
 
 
 def changes_text(entry):

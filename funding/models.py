@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.formats import money
 from core.models import TimeStampedModel, money_field, year_validators
 
 from .choices import FundingSource
@@ -94,4 +95,4 @@ class Allocation(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.project} {self.get_source_display()} {self.amount} 万元"
+        return f"{self.project} {self.get_source_display()} {money(self.amount)} 万元"

@@ -102,7 +102,7 @@ class Project(TimeStampedModel):
         "完工说明",
         max_length=500,
         blank=True,
-        help_text="最近一期进度报送未达 100% 即转为已完工时须填写的说明（R5）",
+        help_text="最近一期进度报送未达 100% 即转为已完工时须填写的说明",
     )
     version = models.PositiveIntegerField(
         "版本", default=1, help_text="每次修改项目信息或变更状态加 1；整表修改时据此发现他人已作的修改"

@@ -4,6 +4,7 @@ The tables keep their names from the time selection lived in towns (towns_select
 towns_submissiondocument, towns_submissionevent): the models moved, the data did not.
 """
 
+import json
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -17,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core.formats import chinese_datetime
 from core.models import TimeStampedModel, money_validators
+from core.vocabulary import label
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Designation, Town
@@ -52,6 +54,20 @@ class SelectionRound(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def _tiers_text(recorded):
+        """The audit log's record of tiers (JSON text of tier values) as a reader reads it: 省级、市级."""
+        try:
+            tiers = json.loads(recorded)
+        except ValueError:
+            return recorded
+        if not isinstance(tiers, list):
+            return recorded
+        return "、".join(label(Tier, tier) for tier in tiers) or "—"
+
+    # core.audit_display: fields whose recorded text needs the model's own reading.
+    audit_display = {"tiers": _tiers_text}
 
     def is_open(self, today=None):
         return (today or timezone.localdate()) <= self.deadline
