@@ -218,6 +218,22 @@ def submission_edit(request, pk):
     return render(request, "selection/submission_form.html", context)
 
 
+def _confirmations(submission, facts):
+    """What each step that cannot be undone will change, asked before it is taken (data-confirm)."""
+    town = submission.town.name
+    tier = Tier(submission.tier).label
+    ends = f"，原{Tier(facts.active_tier).label}示范镇认定同时终止" if facts.active_tier else ""
+    return {
+        SubmissionAction.SUBMIT: f"上报后县级不能再修改，将提交{submission.town.city.name}审核。确定上报{town}吗？",
+        SubmissionAction.RECOMMEND: f"推荐后将提交省级审定，市（州）不能再退回修改。确定推荐{town}吗？",
+        SubmissionAction.SELECT: (
+            f"审定入选后，{town}自 {submission.round.year} 年起认定为{tier}示范镇{ends}，"
+            "记入认定历史，不能撤回。确定审定入选吗？"
+        ),
+        SubmissionAction.REJECT: f"审定不入选后，{town}在本批次的申报即告结束，不能撤回。确定审定不入选吗？",
+    }
+
+
 def _submission_page(request, submission, upload_form=None, status=200):
     user = request.user
     facts = selectors.submission_facts(submission)
@@ -241,6 +257,7 @@ def _submission_page(request, submission, upload_form=None, status=200):
         "may_delete": deletion_refusal(facts, actor, was_submitted=was_submitted) is None,
         "shows_refusals": can_read_audit_log(user),
         "actions": actions,
+        "confirmations": _confirmations(submission, facts),
         "asks_comment": any(a.action != SubmissionAction.SELECT for a in actions),
         "comment_required": "、".join(a.label for a in actions if a.needs_comment),
         "asks_doc_no": any(a.action in (SubmissionAction.SELECT, SubmissionAction.REJECT) for a in actions),

@@ -58,6 +58,28 @@ def assessment_index(request):
 
 # --- a year's round ------------------------------------------------------------------------------------
 
+PUBLISH_CONFIRMATION = "发布后将编发通报文号、调整示范镇认定（淘汰与递补），结果冻结。确定发布吗？"
+
+
+def _publish_confirmation(preview):
+    """The publish button's question, naming what the publication will change (its preview)."""
+    if not preview:
+        return PUBLISH_CONFIRMATION
+    if preview["changes_nothing"]:
+        return "结果与已发布的一致：不重新发文，示范镇认定不变。确定发布吗？"
+    lines = [f"发布后将取用 {preview['new_documents']} 个新文号编发通报，结果冻结。"]
+    designations = [change["description"] for change in preview["designations"]]
+    if designations:
+        lines.append("示范镇认定将调整：")
+        lines.extend(f"· {description}" for description in designations)
+    else:
+        lines.append("示范镇认定不变。")
+    talks = [town["town_name"] for town in preview["talks_added"]]
+    if talks:
+        lines.append(f"新增约谈：{'、'.join(talks)}")
+    lines.append("确定发布吗？")
+    return "\n".join(lines)
+
 
 def _round_page(request, assessment_round, **forms):
     user = request.user
@@ -109,6 +131,7 @@ def _round_page(request, assessment_round, **forms):
             context["preview"] = selectors.publication_preview(selectors.publication_plan(assessment_round))
         except DomainError:
             context["preview"] = None
+        context["publish_confirmation"] = _publish_confirmation(context["preview"])
     if admin and saved and state != RoundState.OPEN and job_state not in ACTIVE_JOB:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
     if province:

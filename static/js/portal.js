@@ -11,10 +11,13 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// Forms that cannot be undone (deleting a draft) ask first.
+// Steps that cannot be undone (上报, 审定入选, 已完工, 发布, deleting a draft) ask first and say what will change:
+// the data-confirm of the button pressed, else of its form.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+  var button = event.submitter;
+  var text = (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+  if (text && !window.confirm(text)) {
     event.preventDefault();
   }
 });
