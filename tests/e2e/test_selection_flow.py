@@ -25,8 +25,14 @@ def test_candidate_from_county_draft_to_provincial_decision(live_server, people,
     implementation = tmp_path / "实施方案.docx"
     implementation.write_bytes(office_bytes("docx"))
     base = live_server.url
+    asked = []  # the steps that cannot be undone ask first (data-confirm) and say what will change
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
 
     county = browser.new_context().new_page()
+    county.on("dialog", accept)
     log_in(county, base, "nongan")
     county.goto(f"{base}/towns/rounds/{selection_round.pk}/submissions/new/")
     county.select_option("select[name=town]", town.code)
@@ -56,8 +62,10 @@ def test_candidate_from_county_draft_to_provincial_decision(live_server, people,
     county.click("button[data-action=submit]")
     county.wait_for_load_state()
     assert "已上报" in county.content()
+    assert asked == [f"上报后县级不能再修改，将提交长春市审核。确定上报{town.name}吗？"]
 
     city = browser.new_context().new_page()
+    city.on("dialog", accept)
     log_in(city, base, "changchun")
     city.goto(submission_url)
     city.fill("#id_comment", "产业基础扎实，同意推荐。")
@@ -66,6 +74,7 @@ def test_candidate_from_county_draft_to_provincial_decision(live_server, people,
     assert "市级已推荐" in city.content()
 
     office = browser.new_context().new_page()
+    office.on("dialog", accept)
     log_in(office, base, "office")
     office.goto(submission_url)
     office.click("button[data-action=select]")  # no document number yet: refused, nothing changes
@@ -75,6 +84,9 @@ def test_candidate_from_county_draft_to_provincial_decision(live_server, people,
     office.click("button[data-action=select]")
     office.wait_for_load_state()
     assert "已入选" in office.content()
+    assert asked[-1] == (
+        f"审定入选后，{town.name}自 {selection_round.year} 年起认定为市级示范镇，记入认定历史，不能撤回。确定审定入选吗？"
+    )
 
     office.goto(f"{base}/towns/{town.code}/")
     history = office.locator("text=认定历史").locator("xpath=../..").inner_text()
