@@ -5,7 +5,9 @@ Every list declares its sort keys once, beside its FilterSet (`Sorts`): each key
 values in display order (tiers, statuses). The page, its .xlsx export and the header links
 (`templates/core/_sort_th.html`) use the same declaration, so the export has the page's order. A key that is
 not declared is ignored: the list keeps its default order. Empty values come last either way; ties fall back
-to the list's tiebreak, so that a page never shuffles rows between requests. Sorting adds no query.
+to the list's tiebreak, so that a page never shuffles rows between requests. Sorting adds no query: a
+QuerySet is ordered in SQL (keys name indexed columns where they can: codes, foreign keys, pinyin initials),
+a list a page has already read (rows with computed columns) is sorted in Python by the same declaration.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class Sorting:
     def name(self) -> str:
         return self.sorts.param
 
-    def apply(self, rows: Any) -> Any:
+    def apply(self, rows: QuerySet | Iterable[object]) -> QuerySet | list[object]:
         """The rows in this order: a QuerySet stays a QuerySet (ordered in SQL), anything else becomes a list."""
         return self.sorts.apply(rows, self.sort)
 
@@ -104,7 +106,7 @@ def _rank_expression(path: str, ranked: Sequence[str]) -> Case:
     )
 
 
-def _read(row: Any, path: str) -> Any:
+def _read(row: object, path: str) -> object:
     """A row's value at an ORM-style path: `town__county_id` is row.town.county_id (dicts by key)."""
     value = row
     for step in path.split("__"):
@@ -114,7 +116,7 @@ def _read(row: Any, path: str) -> Any:
     return value
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == ""
 
 
@@ -177,12 +179,12 @@ class Sorts:
         ]
         return [*ordering, *self.tiebreak]
 
-    def apply(self, rows: Any, sort: Sort) -> Any:
+    def apply(self, rows: QuerySet | Iterable[object], sort: Sort) -> QuerySet | list[object]:
         if isinstance(rows, QuerySet):
             return rows.order_by(*self.order_by(sort))
         return self.sorted_rows(rows, sort)
 
-    def sorted_rows(self, rows: Iterable[Any], sort: Sort) -> list:
+    def sorted_rows(self, rows: Iterable[object], sort: Sort) -> list[object]:
         """Plain rows (dataclasses, model instances in a list, dicts) in the order order_by() gives in SQL."""
         ordered = list(rows)
         for path in reversed(self.tiebreak):
