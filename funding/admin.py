@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
+from core.formats import money
+
 from .models import Allocation, DebtQuota
 
 
@@ -20,7 +22,9 @@ class DebtQuotaAdminForm(forms.ModelForm):
             for kind, label in (("general", "一般"), ("special", "专项")):
                 used = remaining_of(self.instance, kind, used_only=True)
                 if cleaned.get(f"{kind}_amount") is not None and cleaned[f"{kind}_amount"] < used:
-                    self.add_error(f"{kind}_amount", f"已安排{label}债券 {used} 万元，限额不能低于该数。")
+                    self.add_error(
+                        f"{kind}_amount", f"已安排{label}债券 {money(used)} 万元，限额不能低于该数。"
+                    )
         return cleaned
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.formats import money
 from projects.choices import BondType, ProjectStatus
 from towns.choices import Tier
 
@@ -46,7 +47,7 @@ def allocation_refusal(
     if project_status == ProjectStatus.CANCELLED:
         return "项目已终止，不能再安排资金。"
     if amount > unfunded:
-        return f"安排金额 {amount} 万元超过项目尚未落实的资金 {unfunded} 万元。"
+        return f"安排金额 {money(amount)} 万元超过项目尚未落实的资金 {money(unfunded)} 万元。"
     kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
     if kind is None:
         return None
@@ -61,7 +62,7 @@ def allocation_refusal(
             )
         return f"该县（市、区）当年尚未下达新增{bond}限额。"
     if amount > remaining_quota:
-        return f"安排金额 {amount} 万元超过当年新增{bond}剩余限额 {remaining_quota} 万元。"
+        return f"安排金额 {money(amount)} 万元超过当年新增{bond}剩余限额 {money(remaining_quota)} 万元。"
     return None
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from accounts.models import Role
 from core.errors import Conflict, DomainError, checked_year
+from core.formats import money
 from core.money import parse_money
 from projects.models import Project
 from projects.rules import recommended_bond_type, stale_version_refusal
@@ -71,7 +72,7 @@ def set_quota(
             used = remaining_of(quota, kind, used_only=True)
             if amount < used:
                 raise DomainError(
-                    f"已安排{'一般' if kind == 'general' else '专项'}债券 {used} 万元，限额不能低于该数。"
+                    f"已安排{'一般' if kind == 'general' else '专项'}债券 {money(used)} 万元，限额不能低于该数。"
                 )
         quota.general_amount, quota.special_amount = general, special
         quota.save()

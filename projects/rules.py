@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from core.formats import figure, money
 from core.years import YEAR_MAX, YEAR_MIN
 
 from .choices import BondType, PeriodType, ProjectStatus
@@ -155,19 +156,19 @@ def progress_refusal(
     """Why a progress report is refused, or None. R5: a report can neither claim more than the project's
     investment nor less than the report before it (nor more than the one after it, if filed late)."""
     if cumulative > investment:
-        return f"累计完成投资 {cumulative} 万元超过项目总投资 {investment} 万元。"
+        return f"累计完成投资 {money(cumulative)} 万元超过项目总投资 {money(investment)} 万元。"
     if not (Decimal("0") <= percent <= Decimal("100")):
         return "形象进度应在 0–100% 之间。"
     if earlier is not None:
         if cumulative < earlier.cumulative_investment:
-            return f"累计完成投资不能少于上一期报送的 {earlier.cumulative_investment} 万元。"
+            return f"累计完成投资不能少于上一期报送的 {money(earlier.cumulative_investment)} 万元。"
         if percent < earlier.percent_complete:
-            return f"形象进度不能低于上一期报送的 {earlier.percent_complete}%。"
+            return f"形象进度不能低于上一期报送的 {figure(earlier.percent_complete)}%。"
     if later is not None:
         if cumulative > later.cumulative_investment:
-            return f"累计完成投资不能多于之后一期已报送的 {later.cumulative_investment} 万元。"
+            return f"累计完成投资不能多于之后一期已报送的 {money(later.cumulative_investment)} 万元。"
         if percent > later.percent_complete:
-            return f"形象进度不能高于之后一期已报送的 {later.percent_complete}%。"
+            return f"形象进度不能高于之后一期已报送的 {figure(later.percent_complete)}%。"
     if today is not None and period_end is not None and period_end.replace(day=1) > today:
         return "不能报送尚未开始的周期。"
     return None
@@ -229,7 +230,9 @@ def investment_refusal(investment: Decimal, allocated: Decimal) -> str | None:
     """R6: the investment cannot be lowered below what is already allocated to the project (all sources):
     allocations never exceed the investment."""
     if investment < allocated:
-        return f"总投资不能低于已安排给该项目的资金 {allocated} 万元（拟改为 {investment} 万元）。"
+        return (
+            f"总投资不能低于已安排给该项目的资金 {money(allocated)} 万元（拟改为 {money(investment)} 万元）。"
+        )
     return None
 
 
@@ -242,7 +245,7 @@ def bond_type_change_refusal(
     if before == after or not bond_allocations:
         return None
     listed = "；".join(
-        f"{allocation.year}年{allocation.source_label} {allocation.amount} 万元"
+        f"{allocation.year}年{allocation.source_label} {money(allocation.amount)} 万元"
         for allocation in bond_allocations
     )
     return (

@@ -107,7 +107,7 @@ def test_a_report_above_the_investment_is_refused(client, county_official, appro
     response = client.post(
         f"/projects/{approved_project.pk}/reports/", report_data(cumulative_investment="1200.01")
     )
-    assert "累计完成投资 1200.01 万元超过项目总投资 1200.00 万元。" in text_of(response, "report-form")
+    assert "累计完成投资 1,200.01 万元超过项目总投资 1,200.00 万元。" in text_of(response, "report-form")
     assert ProgressReport.objects.count() == 0
     assert text_of(client.get(f"/projects/{approved_project.pk}/"), "project-completed") == "0.00"
 

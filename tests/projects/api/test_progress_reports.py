@@ -79,7 +79,7 @@ def test_progress_never_goes_backwards_nor_beyond_the_investment(api_as, county_
     refusals = [
         (report(project, 6, "299.99", "30"), "累计完成投资不能少于上一期报送的 300.00 万元。"),
         (report(project, 6, "350.00", "24.99"), "形象进度不能低于上一期报送的 25.00%。"),
-        (report(project, 6, "1200.01", "30"), "累计完成投资 1200.01 万元超过项目总投资 1200.00 万元。"),
+        (report(project, 6, "1200.01", "30"), "累计完成投资 1,200.01 万元超过项目总投资 1,200.00 万元。"),
         (report(project, 4, "300.01", "20"), "累计完成投资不能多于之后一期已报送的 300.00 万元。"),
         (report(project, 5, "300.00", "25"), "该项目2025年5月已报送过进度。"),
         (report(project, 13, "300.00", "25"), "月份应为 1–12，而不是 13。"),
