@@ -128,13 +128,17 @@ def ordered_events(submission: Submission) -> list[SubmissionEvent]:
     return events
 
 
+def shown_events(user: User) -> QuerySet[SubmissionEvent]:
+    """Workflow steps as the user is shown them, oldest first, with who took them: refused attempts only to
+    those who read the audit log (a Prefetch of a list of submissions, or one submission's)."""
+    events = SubmissionEvent.objects.select_related("actor", "actor__region").order_by("at", "id")
+    return events if can_read_audit_log(user) else events.filter(accepted=True)
+
+
 def events_shown_to(user: User, *, submission: Submission) -> list[SubmissionEvent]:
     """The submission's workflow oldest first, as its page shows it: refused attempts only to those who read
     the audit log."""
-    events = submission.events.select_related("actor", "actor__region").order_by("at", "id")
-    if not can_read_audit_log(user):
-        events = events.filter(accepted=True)
-    return list(events)
+    return list(shown_events(user).filter(submission=submission))
 
 
 def was_ever_submitted(submission: Submission) -> bool:
