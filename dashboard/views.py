@@ -1,6 +1,6 @@
 """The home page (首页): the designations and quotas in the user's scope, the to-do list (待办事项) of
 candidate submissions awaiting the user, and a county's projects not yet reported this period; a town's page,
-composed of every app's record of it.
+composed of every app's record of it; the global search's results page.
 
 The top floor: it reads from every app below it, and nothing below imports it.
 """
@@ -25,6 +25,7 @@ from towns.forms import TierChangeForm
 from towns.services import change_tier, may_change_tiers
 
 from . import selectors
+from .search import PAGE_LIMIT, search
 from .town_summary import town_summary
 
 
@@ -129,3 +130,25 @@ def town_tier_change(request, code):
     else:
         messages.error(request, "层级调整未执行，请修改标出的内容。")
     return _town_page(request, _town_summary(request, code), tier_form=form)
+
+
+# --- find anything (issue 10, point 7) ------------------------------------------------------------------
+
+
+@login_required
+def search_page(request):
+    """Every group of the global search, more rows each than the header's list."""
+    q = request.GET.get("q", "")
+    groups, problem = [], None
+    try:
+        groups = search(request.user, q, limit=PAGE_LIMIT)
+    except DomainError as exc:
+        problem = exc.message if q.strip() else None
+    context = {
+        "q": q.strip(),
+        "groups": groups,
+        "found": sum(len(group.hits) for group in groups),
+        "problem": problem,
+        "page_limit": PAGE_LIMIT,
+    }
+    return render(request, "dashboard/search.html", context)

@@ -1,4 +1,4 @@
-"""Serializers of the top floor's API: a town's summary (the town page as JSON).
+"""Serializers of the top floor's API: a town's summary (the town page as JSON) and the global search.
 
 The rows are the apps' own, shaped by the apps' own serializers where one fits (a project as
 /api/v1/projects/ gives it, a result as /api/v1/rankings/ does …)."""
@@ -22,6 +22,8 @@ from selection.models import Submission
 from towns.api.serializers import DesignationHistorySerializer, TownSerializer
 from towns.choices import Tier
 
+from ..choices import SearchKind
+from ..search import MAX_LENGTH, MAX_LIMIT
 from ..town_summary import notice_url
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -140,3 +142,42 @@ class TownSummarySerializer(serializers.Serializer):
                 "allocated": summary.funding_total,
             }
         ).data
+
+
+# --- search ---------------------------------------------------------------------------------------------
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        label="查找内容",
+        help_text=(
+            f"名称（包含即可）、区划代码的开头几位、拼音首字母（如 cc 找到长春市）或通报文号；1 至 {MAX_LENGTH} 个字，"
+            "为空时返回 400"
+        ),
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_LIMIT, label="每类最多条数", help_text="默认 8"
+    )
+
+
+class SearchHitSerializer(serializers.Serializer):
+    title = serializers.CharField(label="名称")
+    detail = serializers.CharField(label="说明")
+    url = serializers.CharField(label="页面")
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SearchKind.choices, label="类别")
+    label = serializers.CharField(label="类别名称")
+    results = SearchHitSerializer(source="hits", many=True, label="结果")
+    more = serializers.BooleanField(
+        label="是否还有更多", help_text="超过 limit 条时为 true，可到 /search/?q= 查看"
+    )
+
+
+class SearchResultSerializer(serializers.Serializer):
+    q = serializers.CharField(label="查找内容")
+    groups = SearchGroupSerializer(many=True, label="结果（按类别）")

@@ -7,4 +7,5 @@ from . import views
 
 urlpatterns = [
     path("towns/<str:code>/summary/", views.TownSummaryView.as_view(), name="api-town-summary"),
+    path("search/", views.SearchView.as_view(), name="api-search"),
 ]

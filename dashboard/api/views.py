@@ -1,4 +1,4 @@
-"""The top floor's API: a town's summary (config/api_urls.py routes it)."""
+"""The top floor's API: a town's summary and the global search (config/api_urls.py routes them)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -7,10 +7,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from core.api.schema import path_parameter
-from core.api.serializers import NOT_FOUND
+from core.api.serializers import NOT_FOUND, REFUSED
 
+from ..search import LIMIT, search
 from ..town_summary import town_summary
-from .serializers import TownSummarySerializer
+from .serializers import SearchQuerySerializer, SearchResultSerializer, TownSummarySerializer
 
 
 class TownSummaryView(GenericAPIView):
@@ -34,3 +35,27 @@ class TownSummaryView(GenericAPIView):
         if summary is None:
             raise NotFound()
         return Response(self.get_serializer(summary).data)
+
+
+class SearchView(GenericAPIView):
+    serializer_class = SearchResultSerializer
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(
+        tags=["search"],
+        summary="全局查找",
+        description=(
+            "按名称、区划代码开头、拼音首字母（cc 找到长春市）查找地区（市（州）、县（市、区））、乡镇，按名称查找建设项目，"
+            "按文号查找通报，按镇名称查找候选镇申报；每类最多 limit 条（默认 8），完全相同的名称或代码在前，"
+            "均限于调用者的权限范围。q 为空时返回 400。"
+        ),
+        parameters=[SearchQuerySerializer],
+        responses={200: SearchResultSerializer, 400: REFUSED},
+    )
+    def get(self, request):
+        query = SearchQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        q = query.validated_data.get("q", "")
+        groups = search(request.user, q, limit=query.validated_data.get("limit", LIMIT))
+        return Response(self.get_serializer({"q": q.strip(), "groups": groups}).data)

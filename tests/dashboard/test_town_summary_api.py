@@ -106,3 +106,6 @@ def test_the_summary_is_in_the_schema(openapi_schema):
     assert {"200", "404"} <= set(operation["responses"])
     (code,) = [p for p in operation["parameters"] if p["in"] == "path"]
     assert code["name"] == "code" and code["schema"]["type"] == "string"
+    search = openapi_schema["paths"]["/api/v1/search/"]["get"]
+    assert {"q", "limit"} <= {p["name"] for p in search["parameters"]}
+    assert {"200", "400"} <= set(search["responses"])
