@@ -158,7 +158,9 @@ def _regions(user: User, typed: Typed) -> QuerySet[Region]:
 def _region_hit(region: Region) -> Hit:
     directory = reverse("town-list")
     if region.level == RegionLevel.CITY:
-        return Hit(region.name, f"市（州） · {region.code}", f"{directory}?city={region.code}")
+        return Hit(
+            region.name, f"{RegionLevel.CITY.label} · {region.code}", f"{directory}?city={region.code}"
+        )
     return Hit(region.name, f"{region.parent.name} · {region.code}", f"{directory}?county={region.code}")
 
 
