@@ -1075,6 +1075,27 @@ def round_talks(user: User, assessment_round: AssessmentRound) -> list[TalkFollo
     )
 
 
+def pending_talks(user: User) -> list[TalkFollowUp]:
+    """The pending 约谈 of the user's scope with their round, town, county and city, the earliest due first;
+    one query."""
+    return list(
+        visible_talks(user)
+        .filter(status=TalkStatus.PENDING)
+        .select_related("town__county")
+        .order_by("due_on", "round__year", "town_id")
+    )
+
+
+def unfinished_rounds() -> list[AssessmentRound]:
+    """The years still to finish: open for scoring, or computed and awaiting publication; by year, with
+    their indicator system; one query."""
+    return list(
+        AssessmentRound.objects.filter(state__in=[RoundState.OPEN, RoundState.COMPUTED])
+        .select_related("system")
+        .order_by("year")
+    )
+
+
 def due_talks(today: date, *, default_days: int) -> list[TalkFollowUp]:
     """The pending 约谈 due by today (one without a due date: created default_days ago or more), with their
     round, town, county and city, by due date and town code; one query."""
