@@ -157,3 +157,14 @@ def test_beat_checks_due_talks_every_morning(people, year_2024):
     assert entry["task"] == remind_due_talks_task.name
     assert entry["schedule"].hour == {8}
     assert remind_due_talks_task.delay().get() == {"notifications": 0}
+
+
+def test_the_talks_page_shows_each_pending_talks_due_date(client, people, year_2024):
+    compute(2024)
+    publish(people["admin"], year=2024, doc_prefix="吉示范镇办")
+    due = timezone.localdate() + datetime.timedelta(days=settings.TALK_DUE_DAYS)
+    client.force_login(people["jilin"])
+    page = client.get("/assessment/2024/talks/").content.decode()
+    assert page.count(f"期限 {due.year}年{due.month}月{due.day}日") == 2 and "已逾期" not in page
+    TalkFollowUp.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert client.get("/assessment/2024/talks/").content.decode().count("（已逾期）") == 2
