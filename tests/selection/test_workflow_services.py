@@ -3,18 +3,13 @@
 import pytest
 
 from core.errors import DomainError, NotVisible
-from selection.models import Submission, SubmissionEvent
+from selection.models import SubmissionEvent
 from selection.selectors import returned_comment
 from selection.services import transition
 from towns.models import Designation
 from towns.services import designate
 
 from ..conftest import CHANGCHUN, JIAOHE, SHUANGYANG, town_in
-
-
-@pytest.fixture
-def changchun_official(city_official):
-    return city_official
 
 
 def state(submission):
@@ -127,7 +122,6 @@ def test_wrong_state_is_refused(make_draft, county_official, city_official, prov
 
 def test_after_the_deadline_a_county_can_no_longer_submit(make_draft, county_official):
     draft = make_draft()
-    Submission.objects.filter(pk=draft.pk).update()
     draft.round.deadline = draft.round.deadline.replace(year=2022)
     draft.round.save()
     with pytest.raises(DomainError, match="截止"):
