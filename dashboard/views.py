@@ -1,6 +1,6 @@
-"""The home page (首页): the designations and quotas in the user's scope, the to-do list (待办事项) of
-candidate submissions awaiting the user, and a county's projects not yet reported this period; a town's page,
-composed of every app's record of it; the global search's results page.
+"""The home page (首页): the designations and quotas in the user's scope, the first lines of the user's to-do
+list (待办事项), and a county's projects not yet reported this period; the whole to-do list's page; a town's
+page, composed of every app's record of it; the global search's results page.
 
 The top floor: it reads from every app below it, and nothing below imports it.
 """
@@ -18,13 +18,12 @@ from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError
 from projects.rules import period_of
-from selection.views import INBOX_TITLES
 from towns import selectors as town_selectors
 from towns.choices import Tier, TierChange
 from towns.forms import TierChangeForm
 from towns.services import change_tier, may_change_tiers
 
-from . import selectors
+from . import selectors, todo
 from .search import PAGE_LIMIT, search
 from .town_summary import town_summary
 
@@ -53,14 +52,26 @@ def home(request):
 
 
 def home_inbox(user):
-    """The first rows of the user's inbox and their total, for the home page's 待办事项 card."""
-    rows, total = selectors.inbox_preview(user)
+    """The first lines of the user's to-do list and how many there are, for the home page's 待办事项 card."""
+    rows, total = todo.todo_preview(user)
     return {
-        "awaiting": rows,
-        "awaiting_total": total,
-        "awaiting_more": total - len(rows),
-        "inbox_title": INBOX_TITLES.get(user.role),
+        "todo_rows": rows,
+        "todo_total": total,
+        "todo_more": total - len(rows),
+        "inbox_title": todo.todo_title(user),
     }
+
+
+@login_required
+def inbox(request):
+    """The user's whole to-do list (待办事项), overdue items first; each line links to where it is done."""
+    items = todo.todo_items(request.user)
+    context = {
+        "items": items,
+        "overdue": sum(1 for item in items if item.overdue),
+        "inbox_title": todo.todo_title(request.user),
+    }
+    return render(request, "dashboard/todo.html", context)
 
 
 # --- a town's page (issue 10, point 6) ------------------------------------------------------------------

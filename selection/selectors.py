@@ -188,6 +188,13 @@ def awaiting_action(user: User) -> QuerySet[Submission]:
     return submissions.none()
 
 
+def awaiting_with_return_comment(user: User) -> QuerySet[Submission]:
+    """awaiting_action(user), each with the city's latest return comment (`latest_return_comment`; None for
+    a submission never returned: for a county's draft, whether it came back from the city); one query."""
+    latest_return = _accepted_returns().filter(submission=OuterRef("pk"))
+    return awaiting_action(user).annotate(latest_return_comment=Subquery(latest_return.values("comment")[:1]))
+
+
 def candidate_towns(user: User, *, selection_round: SelectionRound) -> QuerySet[Town]:
     """The county official's 镇 that may still become candidates in this round (R2, R3), in one query.
 

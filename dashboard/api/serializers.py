@@ -1,4 +1,5 @@
-"""Serializers of the top floor's API: a town's summary (the town page as JSON) and the global search.
+"""Serializers of the top floor's API: the to-do list, a town's summary (the town page as JSON) and the global
+search.
 
 The rows are the apps' own, shaped by the apps' own serializers where one fits (a project as
 /api/v1/projects/ gives it, a result as /api/v1/rankings/ does …)."""
@@ -22,7 +23,7 @@ from selection.models import Submission
 from towns.api.serializers import DesignationHistorySerializer, TownSerializer
 from towns.choices import Tier
 
-from ..choices import SearchKind
+from ..choices import SearchKind, TodoKind
 from ..search import MAX_LENGTH, MAX_LIMIT
 from ..town_summary import notice_url
 
@@ -181,3 +182,32 @@ class SearchGroupSerializer(serializers.Serializer):
 class SearchResultSerializer(serializers.Serializer):
     q = serializers.CharField(label="查找内容")
     groups = SearchGroupSerializer(many=True, label="结果（按类别）")
+
+
+# --- the to-do list ----------------------------------------------------------------------------------------
+
+
+class TodoItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=TodoKind.choices,
+        read_only=True,
+        label="类别",
+        help_text="、".join(f"{value}（{label}）" for value, label in TodoKind.choices),
+    )
+    kind_label = serializers.CharField(read_only=True, label="类别名称")
+    title = serializers.CharField(read_only=True, label="事项")
+    detail = serializers.CharField(read_only=True, label="说明")
+    link = serializers.CharField(read_only=True, label="办理页面（站内路径）")
+    due = serializers.DateField(read_only=True, allow_null=True, label="期限")
+    overdue = serializers.BooleanField(read_only=True, label="已逾期")
+    mark = serializers.CharField(read_only=True, label="标记（已退回、已逾期）")
+    ref = serializers.CharField(
+        read_only=True,
+        label="所指对象",
+        help_text="如 submission:12、project:3、talk:5、town:220112100、round:2024",
+    )
+
+
+class TodoListSerializer(serializers.Serializer):
+    count = serializers.IntegerField(read_only=True, label="事项数")
+    results = TodoItemSerializer(many=True, read_only=True)

@@ -1,7 +1,10 @@
-"""The top floor's API: a town's summary and the global search (config/api_urls.py routes them)."""
+"""The top floor's API: the caller's to-do list (GET /api/v1/todo/, the same items as the /towns/inbox/ page,
+dashboard.todo), a town's summary and the global search (config/api_urls.py routes them)."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -10,8 +13,33 @@ from core.api.schema import path_parameter
 from core.api.serializers import NOT_FOUND, REFUSED
 
 from ..search import LIMIT, search
+from ..todo import todo_items
 from ..town_summary import town_summary
-from .serializers import SearchQuerySerializer, SearchResultSerializer, TownSummarySerializer
+from .serializers import (
+    SearchQuerySerializer,
+    SearchResultSerializer,
+    TodoItemSerializer,
+    TodoListSerializer,
+    TownSummarySerializer,
+)
+
+
+class WholeListSchema(AutoSchema):
+    """The list answers one object (count and every item), not a page nor a bare array."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
+class TodoViewSet(viewsets.ViewSet):
+    """待办事项：当前用户须办理的事项（逾期的在前），每项附办理页面的链接。"""
+
+    schema = WholeListSchema()
+
+    @extend_schema(responses=TodoListSerializer)
+    def list(self, request):
+        items = todo_items(request.user)
+        return Response({"count": len(items), "results": TodoItemSerializer(items, many=True).data})
 
 
 class TownSummaryView(GenericAPIView):
