@@ -4,4 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The to-do list keeps the address and name it had when it listed submissions alone.
+    path("towns/inbox/", views.inbox, name="inbox"),
+    path("search/", views.search_page, name="search"),
 ]
