@@ -4,6 +4,8 @@ the content of a notice (通报, R8), shared by its printable page and its PDF (
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.exports import Column
 from core.vocabulary import label
 from towns.choices import Tier
@@ -178,7 +180,7 @@ def veto_rows(vetoes):
             veto.reason,
             veto.doc_no,
             "有" if veto.document else "无",
-            veto.created_at.strftime("%Y-%m-%d %H:%M") if veto.created_at else "",
+            timezone.localtime(veto.created_at).strftime("%Y-%m-%d %H:%M") if veto.created_at else "",
         )
 
 
