@@ -1,7 +1,10 @@
 """Reads of funding: remaining quotas, proposal facts and the summaries, in a constant number of queries."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -12,10 +15,14 @@ from projects.choices import ProjectStatus
 from projects.models import Project, TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
+from towns.selectors import within_region
 
 from .choices import BOND_KIND_OF_SOURCE
 from .models import Allocation, DebtQuota
 from .rules import ProjectFacts, quota_region_code
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 SOURCES_OF_KIND = {
@@ -246,3 +253,14 @@ def project_funding(project, year):
         "quota": quota,
         "remaining": {kind: remaining_of(quota, kind) for kind in KINDS} if quota is not None else None,
     }
+
+
+# --- dashboards (issue 10) ----------------------------------------------------------------------------------
+
+
+def allocations_by_source(user: User, *, region: str | None = None) -> dict[str, Decimal]:
+    """funding source → the sum allocated from it (every year), inside the user's scope and the region; one
+    query grouped in SQL."""
+    allocations = within_region(restrict(Allocation.objects.all(), user), region, via="project__town")
+    rows = allocations.order_by().values_list("source").annotate(total=Sum("amount"))
+    return {source: quantize(total) for source, total in rows}

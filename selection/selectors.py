@@ -1,17 +1,24 @@
 """Database rows → the plain data the selection rules decide on, in a constant number of queries."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from core.scoping import restrict
 from towns.models import Town
 from towns.rules import TIER_SENIORITY
-from towns.selectors import town_fact
+from towns.selectors import town_fact, town_lookup, within_region
 
 from .choices import SubmissionStatus
 from .models import Submission
 from .rules import SubmissionFacts
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def submission_facts(submission):
@@ -74,3 +81,24 @@ def candidate_towns(user, selection_round):
         .filter(Q(active_tier__isnull=True) | ~Q(active_tier__in=blocked))
         .order_by("code")
     )
+
+
+# --- dashboards (issue 10) ----------------------------------------------------------------------------------
+
+
+def submission_counts(user: User, *, by: str, region: str | None = None) -> dict[str, dict[str, int]]:
+    """key → status → submissions inside the user's scope and the region, in one query grouped in SQL. The
+    key is the code of the city, county or town (by), or, for by="round", the round's name (rounds by
+    deadline)."""
+    key = "round__name" if by == "round" else town_lookup(by)
+    order = ("round__deadline", key) if by == "round" else (key,)
+    rows = (
+        within_region(restrict(Submission.objects.all(), user), region)
+        .order_by(*order)
+        .values(*order, "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row[key], {})[row["status"]] = row["n"]
+    return counts
