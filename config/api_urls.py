@@ -32,5 +32,6 @@ for app_router in APP_ROUTERS:
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("dashboard.api.urls")),
     path("", include(router.urls)),
 ]

@@ -4,12 +4,23 @@ candidate submissions awaiting the user, and a county's projects not yet reporte
 The top floor: it reads from every app below it, and nothing below imports it.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from accounts.models import Role
+from core.charts import charts_workbook
+from core.exports import XLSX_CONTENT_TYPE
+from core.roles import RegionLevel
+from core.scoping import covers
+from dashboard.rules import MEASURES
+from dashboard.selectors import dashboard_for, region_in_scope
 from projects.rules import period_of
 from projects.selectors import unreported_projects
 from selection import selectors as selection_selectors
@@ -35,6 +46,7 @@ def home(request):
         "city_count": len(cities),
         "county_count": len(counties),
         **home_inbox(user),
+        **dashboard_context(request),
     }
     if user.role == Role.COUNTY_OFFICIAL:
         current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
@@ -54,3 +66,58 @@ def home_inbox(user):
         "awaiting_more": total - len(rows),
         "inbox_title": INBOX_TITLES.get(user.role),
     }
+
+
+# --- dashboards (issue 10): the role's charts on the home page, a region's page, the charts' workbook ------
+
+
+def dashboard_context(request, region=None):
+    """The dashboard of the user's scope (or of a region inside it) and what its page links to: the map's
+    measures and the .xlsx export of exactly the charts shown."""
+    dashboard = dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    return {"dashboard": dashboard, **dashboard_links(request, dashboard)}
+
+
+def dashboard_links(request, dashboard):
+    """Where the page's parts lead: the enclosing city (when the user may see it), the map's measures on this
+    page, and the export of the charts shown."""
+    query = {}
+    if dashboard.level in (RegionLevel.CITY, RegionLevel.COUNTY):
+        query["region"] = dashboard.region_code
+    if dashboard.measure is not None:
+        query["measure"] = dashboard.measure.key
+    export_url = reverse("dashboard-export")
+    if query:
+        export_url += f"?{urlencode(query)}"
+    parent_link = ""
+    if dashboard.parent_code and covers(request.user, dashboard.parent_code):
+        parent_link = reverse("dashboard-region", args=[dashboard.parent_code])
+    measures = [(measure, f"{request.path}?{urlencode({'measure': measure.key})}") for measure in MEASURES]
+    return {"parent_link": parent_link, "measures": measures, "export_url": export_url}
+
+
+@login_required
+def region_page(request, code):
+    """/regions/<code>/: a city's dashboard with its counties, a county's with its towns; a region outside the
+    user's scope answers exactly like one that does not exist."""
+    region = region_in_scope(request.user, code)
+    if region is None:
+        raise Http404("地区不存在")
+    return render(request, "dashboard/region.html", dashboard_context(request, region))
+
+
+@login_required
+def dashboard_export(request):
+    """The charts of the home page (no region) or of a region's page as .xlsx, one sheet per chart, the same
+    numbers as the charts' data tables."""
+    code = request.GET.get("region", "")
+    region = region_in_scope(request.user, code) if code else None
+    if code and region is None:
+        raise Http404("地区不存在")
+    dashboard = dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    title = f"{dashboard.title}示范镇建设工作台" if dashboard.level else "示范镇建设工作台"
+    content = charts_workbook(title, dashboard.charts, scope_note=dashboard.scope_note)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
