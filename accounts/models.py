@@ -37,9 +37,5 @@ class User(AbstractUser):
         self.is_superuser = self.role == Role.PROVINCE_ADMIN
         super().save(*args, **kwargs)
 
-    @property
-    def is_province_admin(self):
-        return self.role == Role.PROVINCE_ADMIN
-
     def __str__(self):
         return self.get_full_name() or self.username

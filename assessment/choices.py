@@ -55,3 +55,25 @@ class ChangeCause(models.TextChoices):
     SUBSTITUTION = "substitution", "递补"
     ELIMINATION_REVERSED = "elimination_reversed", "撤销淘汰（更正）"
     SUBSTITUTION_REVOKED = "substitution_revoked", "撤销递补（更正）"
+
+
+class ReconcileAction(models.TextChoices):
+    """R9 under corrections: what a publication does to a designation to bring what the year's earlier
+    publications applied in line with its corrected result (the fields of rules.Reconciliation)."""
+
+    RESTORE = "restore", "撤销淘汰，恢复省级示范镇"
+    ELIMINATE = "eliminate", "淘汰，终止省级认定"
+    REVOKE = "revoke", "撤销递补，恢复原层级"
+    PROMOTE = "promote", "递补为省级示范镇"
+
+
+class ChangeKind(models.TextChoices):
+    """What a what-if compares between the draft and the simulated year (rules.compare), in this order."""
+
+    RANK = "rank", "排名"
+    GRADE = "grade", "等次"
+    PRAISE = "praise", NoticeKind.PRAISE.label
+    CRITICISM = "criticism", NoticeKind.CRITICISM.label
+    ELIMINATION = "elimination", ChangeCause.ELIMINATION.label
+    SUBSTITUTE = "substitute", ChangeCause.SUBSTITUTION.label
+    UNDER_MINIMUM = "under_minimum", "省级示范镇不足 2 个的市（州）"

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.exports import Column
+from core.vocabulary import label
+from towns.choices import Tier
 
+from .choices import Grade
 from .models import NoticeKind
-from .rules import GRADE_LABELS, TIER_LABELS
 
 YES_NO = {True: "是", False: "否"}
 UNASSESSED = "未评"
@@ -20,7 +22,7 @@ def grade_text(result):
     """优秀 … 不合格, 未评 for a town without scores."""
     if not result.assessed:
         return UNASSESSED
-    return GRADE_LABELS.get(result.grade, result.grade)
+    return label(Grade, result.grade)
 
 
 def earlier_rank_text(entry, tier):
@@ -28,7 +30,7 @@ def earlier_rank_text(entry, tier):
     _year, earlier_tier, rank = entry
     text = UNASSESSED if rank is None else str(rank)
     if earlier_tier != tier:
-        text += f"（{TIER_LABELS.get(earlier_tier, earlier_tier)}）"
+        text += f"（{label(Tier, earlier_tier)}）"
     return text
 
 
@@ -78,7 +80,7 @@ def ranking_export_rows(rows):
             result.town_id,
             result.town.county.name,
             result.town.city.name,
-            TIER_LABELS.get(result.tier, result.tier),
+            label(Tier, result.tier),
             result.score,
             row.grade,
             YES_NO[result.vetoed],
@@ -123,7 +125,7 @@ def unassessed_rows(towns, tiers):
             town.name,
             town.county.name,
             town.city.name,
-            TIER_LABELS.get(tiers.get(town.code), ""),
+            label(Tier, tiers.get(town.code), empty=""),
         )
 
 
@@ -147,7 +149,7 @@ def score_rows(sheet, indicators):
             line.town.name,
             line.town.county.name,
             line.town.city.name,
-            TIER_LABELS.get(line.tier, line.tier),
+            label(Tier, line.tier),
             *(line.points.get(indicator.code) for indicator in indicators),
             line.filled,
             line.composite,
@@ -220,7 +222,7 @@ def elimination_rows(eliminations, results, hidden=frozenset()):
             result.score if result else None,
             result.rank if result else None,
             *named,
-            TIER_LABELS.get(elimination.substitute_tier, ""),
+            label(Tier, elimination.substitute_tier, empty=""),
             elimination.substitute_score,
             substitute_scope(elimination),
             elimination.get_status_display(),

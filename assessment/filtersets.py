@@ -1,18 +1,14 @@
-"""The FilterSets of the assessment API lists (R7–R9).
-
-They belong in assessment/filtersets.py (one FilterSet per list, shared by the page, the API and the export);
-they live here until that module exists, and can move there unchanged.
-"""
+"""The FilterSets of the assessment API lists (R7–R9), one per list."""
 
 import django_filters
 
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 
+from .choices import Grade
 from .models import Elimination, Notice, NoticeKind, Result, ResultStatus, Score
-from .rules import GRADE_LABELS
 
-GRADE_CHOICES = list(GRADE_LABELS.items())
-YEAR = {"label": "年度", "min_value": 2000, "max_value": 2100}
+YEAR = {"label": "年度", "min_value": YEAR_MIN, "max_value": YEAR_MAX}
 
 
 class ScoreFilterSet(django_filters.FilterSet):
@@ -32,7 +28,7 @@ class RankingFilterSet(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
     city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
     county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
-    grade = django_filters.ChoiceFilter(choices=GRADE_CHOICES, label="等次")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
     assessed = django_filters.BooleanFilter(label="已评（有得分）")
     status = django_filters.ChoiceFilter(choices=ResultStatus.choices, label="状态")
 

@@ -6,22 +6,17 @@ from pathlib import Path
 
 from django import forms
 
+from core import formats
 from core.errors import DomainError
 from core.files import check_document
+from core.years import YEAR_MAX, YEAR_MIN
 from projects.forms import date_input, money_input, task_area_choices
 from towns.choices import Tier
 from towns.forms import IMPORT_MAX_BYTES, IMPORT_SUFFIXES
 
-from .rules import GRADE_LABELS
+from .choices import Grade
 
 DEFAULT_DOC_PREFIX = "吉示范镇办"
-YEAR_MIN, YEAR_MAX = 2000, 2100
-
-
-def plain_points(value):
-    """Points as a user reads them: 10, 7.5 (no trailing zeros)."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class AssessmentYearForm(forms.Form):
@@ -128,8 +123,8 @@ class ScoreForm(forms.Form):
                 label=f"{indicator.code} {indicator.name}",
                 required=False,
                 max_length=20,
-                widget=money_input(f"0–{plain_points(indicator.max_points)}"),
-                help_text=f"满分 {plain_points(indicator.max_points)} 分",
+                widget=money_input(f"0–{formats.points(indicator.max_points)}"),
+                help_text=f"满分 {formats.points(indicator.max_points)} 分",
             )
 
     def points(self):
@@ -220,7 +215,7 @@ class ReopenForm(forms.Form):
 
 
 TIER_CHOICES = [(tier.value, f"{tier.label}示范镇") for tier in Tier]
-GRADE_CHOICES = [("", "全部"), *GRADE_LABELS.items()]
+GRADE_CHOICES = [("", "全部"), *Grade.choices]
 
 
 class RankingFilterForm(forms.Form):

@@ -12,6 +12,8 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from core.formats import figure
+
 FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYiMicroHei"
 RED = (179, 38, 30)
@@ -26,10 +28,6 @@ class _NoticePDF(FPDF):
         self.set_font(FONT_FAMILY, size=9)
         self.set_text_color(90)
         self.cell(0, 8, f"第 {self.page_no()} 页", align=Align.C)
-
-
-def _points(value):
-    return "—" if value is None else f"{value:.2f}"
 
 
 def notice_pdf(content):
@@ -92,7 +90,7 @@ def notice_pdf(content):
                 row.cell(line.town)
                 row.cell(line.county)
                 row.cell(line.city)
-                row.cell(_points(line.score))
+                row.cell(figure(line.score))  # as the printable page shows it
                 row.cell(line.grade)
     if content.partial:
         pdf.set_font(FONT_FAMILY, size=9)

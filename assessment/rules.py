@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from core import formats
+from core.vocabulary import label
 from towns.choices import Tier
 
-from .choices import Grade
+from .choices import ChangeKind, Grade
 
 # R7; plan 六、(三): the default indicator system, one indicator per task area (R4), 100 points in all;
 # groups 一…五: 20 / 25 / 15 / 25 / 15.
@@ -39,24 +41,14 @@ DEFAULT_INDICATORS = [
 SYSTEM_TOTAL = Decimal("100")
 
 GRADE_EXCELLENT, GRADE_GOOD, GRADE_PASS, GRADE_FAIL = Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL
-GRADE_LABELS = dict(Grade.choices)  # the labels of assessment.choices.Grade, by value
 
 TIER_PROVINCIAL, TIER_CITY, TIER_COUNTY = Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY
-TIER_LABELS = dict(Tier.choices)  # the labels of towns.choices.Tier, by value
 # R9: at equal score a city-level substitute comes before a county-level one.
 SUBSTITUTE_TIER_ORDER = {TIER_CITY: 0, TIER_COUNTY: 1}
 
 DEFAULT_PRAISE_COUNT = 5  # R8; plan 六、(三): 前5名
 DEFAULT_CRITICISM_COUNT = 5  # R8: N is a setting of the round, default 5
 PROVINCIAL_CITY_MINIMUM = 2  # R1; plan 五、(一): 每个市（州）至少 2 个省级示范镇
-
-
-def _points(value: Decimal) -> str:
-    """A Decimal as a user reads it: 99, 99.5 (no exponent, no trailing zeros)."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 # --- R7 indicator system and grades ----------------------------------------------------------------------
@@ -80,10 +72,10 @@ def system_total_refusal(max_points: Sequence[Decimal]) -> str | None:
         return "评价指标体系没有任何指标，各指标满分合计应为 100 分。"
     for number, points in enumerate(max_points, start=1):
         if points <= 0:
-            return f"第 {number} 项指标的满分为 {_points(points)} 分，每项指标的满分应大于 0。"
+            return f"第 {number} 项指标的满分为 {formats.points(points)} 分，每项指标的满分应大于 0。"
     total = sum(max_points, Decimal("0"))
     if total != SYSTEM_TOTAL:
-        return f"各指标满分合计为 {_points(total)} 分，应为 100 分。"
+        return f"各指标满分合计为 {formats.points(total)} 分，应为 100 分。"
     return None
 
 
@@ -130,7 +122,7 @@ class Ranked:
 
     @property
     def grade_label(self) -> str:
-        return GRADE_LABELS[self.grade]
+        return Grade(self.grade).label
 
 
 def rank_tier(entries: Sequence[Entry], thresholds: Thresholds) -> list[Ranked]:
@@ -145,9 +137,9 @@ def rank_tier(entries: Sequence[Entry], thresholds: Thresholds) -> list[Ranked]:
     """
     tiers = {entry.tier for entry in entries}
     if len(tiers) > 1:
-        labels = "、".join(TIER_LABELS.get(tier, tier) for tier in sorted(tiers))
+        labels = "、".join(label(Tier, tier) for tier in sorted(tiers))
         raise ValueError(f"排名只能在同一层级内进行，而这些记录分属{labels}。")
-    unknown = tiers - TIER_LABELS.keys()
+    unknown = tiers - set(Tier.values)
     if unknown:
         raise ValueError(f"未知的示范镇层级“{unknown.pop()}”。")
     counts = Counter(entry.town_code for entry in entries)
@@ -180,7 +172,7 @@ def rank_tier(entries: Sequence[Entry], thresholds: Thresholds) -> list[Ranked]:
 def _provincial_in_rank_order(ranked: Sequence[Ranked], purpose: str) -> list[Ranked]:
     others = sorted({town.tier for town in ranked if town.tier != TIER_PROVINCIAL})
     if others:
-        labels = "、".join(TIER_LABELS.get(tier, tier) for tier in others)
+        labels = "、".join(label(Tier, tier) for tier in others)
         raise ValueError(f"{purpose}只针对省级示范镇，不能包含{labels}示范镇。")
     return sorted(ranked, key=lambda town: (town.rank, town.town_code))
 
@@ -672,7 +664,7 @@ def with_overrides(
 class Change:
     """One difference between two outcomes of the same year, as a reader would name it."""
 
-    kind: str  # rank | grade | praise | criticism | elimination | substitute | under_minimum
+    kind: str  # a ChangeKind
     code: str  # a town code, or a city code for under_minimum
     before: str | None
     after: str | None
@@ -689,17 +681,17 @@ def compare(before: YearOutcome, after: YearOutcome) -> list[Change]:
     old, new = _ranks(before), _ranks(after)
     for code in sorted(old.keys() | new.keys()):
         a, b = old.get(code), new.get(code)
-        rank_a = None if a is None else f"{TIER_LABELS[a.tier]}第{a.rank}名（{_points(a.score)}分）"
-        rank_b = None if b is None else f"{TIER_LABELS[b.tier]}第{b.rank}名（{_points(b.score)}分）"
+        rank_a = None if a is None else f"{Tier(a.tier).label}第{a.rank}名（{formats.points(a.score)}分）"
+        rank_b = None if b is None else f"{Tier(b.tier).label}第{b.rank}名（{formats.points(b.score)}分）"
         if rank_a != rank_b:
-            changes.append(Change("rank", code, rank_a, rank_b))
-        grade_a = None if a is None else GRADE_LABELS[a.grade]
-        grade_b = None if b is None else GRADE_LABELS[b.grade]
+            changes.append(Change(ChangeKind.RANK, code, rank_a, rank_b))
+        grade_a = None if a is None else Grade(a.grade).label
+        grade_b = None if b is None else Grade(b.grade).label
         if grade_a != grade_b:
-            changes.append(Change("grade", code, grade_a, grade_b))
+            changes.append(Change(ChangeKind.GRADE, code, grade_a, grade_b))
     for kind, a_list, b_list in (
-        ("praise", before.praised, after.praised),
-        ("criticism", before.criticised, after.criticised),
+        (ChangeKind.PRAISE, before.praised, after.praised),
+        (ChangeKind.CRITICISM, before.criticised, after.criticised),
     ):
         a_codes, b_codes = {t.town_code for t in a_list}, {t.town_code for t in b_list}
         for code in sorted(a_codes ^ b_codes):
@@ -709,25 +701,35 @@ def compare(before: YearOutcome, after: YearOutcome) -> list[Change]:
     a_out, b_out = set(before.eliminated), set(after.eliminated)
     for code in sorted(a_out ^ b_out):
         changes.append(
-            Change("elimination", code, "淘汰" if code in a_out else None, "淘汰" if code in b_out else None)
+            Change(
+                ChangeKind.ELIMINATION,
+                code,
+                "淘汰" if code in a_out else None,
+                "淘汰" if code in b_out else None,
+            )
         )
     a_sub, b_sub = set(before.substitute_codes), set(after.substitute_codes)
     for code in sorted(a_sub ^ b_sub):
         changes.append(
-            Change("substitute", code, "递补" if code in a_sub else None, "递补" if code in b_sub else None)
+            Change(
+                ChangeKind.SUBSTITUTE,
+                code,
+                "递补" if code in a_sub else None,
+                "递补" if code in b_sub else None,
+            )
         )
     for city in sorted(before.under_minimum.keys() | after.under_minimum.keys()):
         a_count, b_count = before.under_minimum.get(city), after.under_minimum.get(city)
         if a_count != b_count:
             changes.append(
                 Change(
-                    "under_minimum",
+                    ChangeKind.UNDER_MINIMUM,
                     city,
                     None if a_count is None else f"{a_count} 个省级示范镇",
                     None if b_count is None else f"{b_count} 个省级示范镇",
                 )
             )
-    order = ["rank", "grade", "praise", "criticism", "elimination", "substitute", "under_minimum"]
+    order = list(ChangeKind)
     return sorted(changes, key=lambda change: (order.index(change.kind), change.code))
 
 

@@ -11,12 +11,28 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Model, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from accounts.models import Role
-from core.errors import DomainError
+from core.errors import DomainError, checked_year
 from core.scoping import covers, restrict, scope_of
+from core.vocabulary import label
 from projects.models import TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
@@ -24,6 +40,7 @@ from towns.rules import TIER_DISPLAY_ORDER
 from towns.selectors import town_lookup, within_region
 
 from . import rules
+from .choices import ChangeKind, Grade, ReconcileAction
 from .models import (
     CURRENT,
     AssessmentRound,
@@ -126,6 +143,77 @@ def visible_vetoes(user: User) -> QuerySet[Veto]:
 
 def visible_talks(user: User) -> QuerySet[TalkFollowUp]:
     return restrict(TalkFollowUp.objects.select_related("round", "town", "town__city"), user)
+
+
+# --- the API's lists ------------------------------------------------------------------------------------
+
+TIER_DISPLAY_SQL = Case(
+    *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
+    default=Value(len(TIER_DISPLAY_ORDER)),
+    output_field=IntegerField(),
+)
+
+
+def indicator_systems() -> QuerySet[IndicatorSystem]:
+    """Every year's indicator system, newest first, with its indicators by task area (three queries)."""
+    indicators = Indicator.objects.select_related("task_area").order_by("task_area_id", "code")
+    return (
+        IndicatorSystem.objects.select_related("copied_from")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+        .order_by("-year")
+    )
+
+
+def score_id(year: int, town: Town, indicator_code: str) -> int | None:
+    """The id of the town's score of the indicator in the year, None before it is entered."""
+    scores = Score.objects.filter(round__year=year, town=town, indicator__code=indicator_code)
+    return scores.values_list("pk", flat=True).first()
+
+
+def ranking_list(user: User) -> QuerySet[Result]:
+    """The results a user may see as the rankings list orders them: newest year first, then by tier
+    (provincial first), rank (未评 last) and town code."""
+    return visible_results(user).order_by(
+        "-round__year", TIER_DISPLAY_SQL, F("rank").asc(nulls_last=True), "town_id"
+    )
+
+
+def with_grade_or_null(results: QuerySet[Result]) -> QuerySet[Result]:
+    """The results with `grade_or_null`: the grade, null for a town without one (未评)."""
+    return results.annotate(grade_or_null=NullIf("grade", Value("")))
+
+
+def _of_year_and_town(queryset: QuerySet[_M], year: str | None, town: str | None) -> QuerySet[_M]:
+    """A list's ?year= and ?town=: a year that is not one matches nothing."""
+    if year:
+        try:
+            queryset = queryset.filter(round__year=checked_year(year))
+        except DomainError:
+            return queryset.none()
+    if town:
+        queryset = queryset.filter(town_id=town)
+    return queryset
+
+
+def veto_list(user: User, *, year: str | None = None, town: str | None = None) -> QuerySet[Veto]:
+    """The vetoes a user may see, with who recorded them: newest year first, by town."""
+    vetoes = visible_vetoes(user).select_related("recorded_by")
+    return _of_year_and_town(vetoes, year, town).order_by("-round__year", "town_id", "id")
+
+
+def exemption_list(user: User, *, year: str | None = None, town: str | None = None) -> QuerySet[Exemption]:
+    """The exemptions a user may see: newest year first, by town."""
+    return _of_year_and_town(visible_exemptions(user), year, town).order_by("-round__year", "town_id")
+
+
+def talk_list(
+    user: User, *, year: str | None = None, town: str | None = None, status: str | None = None
+) -> QuerySet[TalkFollowUp]:
+    """The talks a user may see, of one status if given: newest year first, by status and town."""
+    talks = _of_year_and_town(visible_talks(user), year, town)
+    if status:
+        talks = talks.filter(status=status)
+    return talks.order_by("-round__year", "status", "town_id")
 
 
 def earlier_ranks(
@@ -637,14 +725,6 @@ def visible_exemptions(user: User) -> QuerySet[Exemption]:
     return restrict(Exemption.objects.select_related("round", "town", "recorded_by"), user)
 
 
-RECONCILE_LABELS = {
-    "restore": "撤销淘汰，恢复省级示范镇",
-    "eliminate": "淘汰，终止省级认定",
-    "revoke": "撤销递补，恢复原层级",
-    "promote": "递补为省级示范镇",
-}
-
-
 def publication_preview(plan: PublicationPlan) -> dict[str, object]:
     """The plan as pages and the API show it before it is confirmed: plain data, names resolved."""
     from towns.models import Town
@@ -667,15 +747,15 @@ def publication_preview(plan: PublicationPlan) -> dict[str, object]:
         return [{"town_code": code, "town_name": names.get(code, code)} for code in items]
 
     designations = []
-    for action, label in RECONCILE_LABELS.items():
-        for code in getattr(changes, action):
-            description = label
-            if action == "revoke" and plan.former_tiers.get(code):
+    for action in ReconcileAction:
+        for code in getattr(changes, action.value):
+            description = action.label
+            if action == ReconcileAction.REVOKE and plan.former_tiers.get(code):
                 description = f"撤销递补，恢复为{Tier(plan.former_tiers[code]).label}示范镇"
             designations.append(
                 {
-                    "action": action,
-                    "action_label": label,
+                    "action": action.value,
+                    "action_label": action.label,
                     "town_code": code,
                     "town_name": names.get(code, code),
                     "description": f"{names.get(code, code)}：{description}",
@@ -703,17 +783,6 @@ def publication_preview(plan: PublicationPlan) -> dict[str, object]:
         "talks_cancelled": towns(plan.talks_cancelled),
         "unexempted": towns(plan.unexempted),
     }
-
-
-CHANGE_LABELS = {
-    "rank": "排名",
-    "grade": "等次",
-    "praise": "通报表扬",
-    "criticism": "通报批评",
-    "elimination": "淘汰",
-    "substitute": "递补",
-    "under_minimum": "省级示范镇不足 2 个的市（州）",
-}
 
 
 def _outcome_payload(
@@ -749,7 +818,7 @@ def _outcome_payload(
                 "score": f"{result.score:.2f}",
                 "rank": result.rank,
                 "grade": result.grade,
-                "grade_label": rules.GRADE_LABELS[result.grade],
+                "grade_label": Grade(result.grade).label,
                 "vetoed": result.vetoed,
                 "assessed": True,
                 "incomplete": code in outcome.incomplete,
@@ -767,7 +836,7 @@ def _outcome_payload(
             "score": f"{result.score:.2f}",
             "rank": result.rank,
             "grade": result.grade,
-            "grade_label": rules.GRADE_LABELS[result.grade],
+            "grade_label": Grade(result.grade).label,
             "vetoed": result.vetoed,
         }
 
@@ -832,20 +901,21 @@ def simulation_payload(simulation: Simulation, user: User) -> dict[str, object]:
     year = inputs.year
     changes = []
     for change in simulation.changes:
-        if change.kind == "under_minimum":
+        kind = ChangeKind(change.kind)
+        if kind == ChangeKind.UNDER_MINIMUM:
             name = cities.get(change.code, change.code)
         else:
             name = towns[change.code].name if change.code in towns else change.code
         before, after = change.before or "—", change.after or "—"
         changes.append(
             {
-                "kind": change.kind,
-                "kind_label": CHANGE_LABELS[change.kind],
+                "kind": kind.value,
+                "kind_label": kind.label,
                 "code": change.code,
                 "name": name,
                 "before": change.before,
                 "after": change.after,
-                "description": f"{name}{CHANGE_LABELS[change.kind]}：{before} → {after}",
+                "description": f"{name}{kind.label}：{before} → {after}",
             }
         )
     return {
@@ -979,7 +1049,7 @@ def result_summary(assessment_round: AssessmentRound, status: str) -> list[dict[
         if vetoed:
             line["vetoed"] += n
     return [
-        {"tier": tier, "label": rules.TIER_LABELS.get(tier, tier), **tiers[tier]}
+        {"tier": tier, "label": label(Tier, tier), **tiers[tier]}
         for tier in sorted(tiers, key=lambda t: TIER_DISPLAY_ORDER.get(t, 9))
     ]
 
@@ -999,6 +1069,11 @@ def round_publications(assessment_round: AssessmentRound) -> list[Publication]:
     if assessment_round.pk is None:
         return []
     return list(assessment_round.publications.select_related("published_by").prefetch_related("notices"))
+
+
+def latest_publication(assessment_round: AssessmentRound) -> Publication | None:
+    """The round's last publication (the documents it issued: a re-publication re-issues changed notices)."""
+    return assessment_round.publications.order_by("-number").first()
 
 
 def is_correcting(assessment_round: AssessmentRound) -> bool:

@@ -856,7 +856,7 @@ def _reconcile_designations(
             _record(publication, active, ChangeEffect.BEGAN, ChangeCause.ELIMINATION_REVERSED, doc_no)
             continue
         restored = replace_designation(
-            towns[code], Tier.PROVINCIAL, year, doc_no, began=Began.RESTORED, ended=Ended.CHANGED
+            towns[code], Tier.PROVINCIAL, year, doc_no=doc_no, began=Began.RESTORED, ended=Ended.CHANGED
         )
         if active is not None:
             active.refresh_from_db()
@@ -880,7 +880,7 @@ def _reconcile_designations(
             former_tier = plan.former_tiers.get(code)
             if former_tier:
                 restored = replace_designation(
-                    towns[code], former_tier, year, doc_no, began=Began.RESTORED, ended=Ended.REVOKED
+                    towns[code], former_tier, year, doc_no=doc_no, began=Began.RESTORED, ended=Ended.REVOKED
                 )
                 _record(publication, restored, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION_REVOKED, doc_no)
         _record(publication, promoted, ChangeEffect.ENDED, ChangeCause.SUBSTITUTION_REVOKED, doc_no)
@@ -892,7 +892,7 @@ def _reconcile_designations(
     for code in changes.promote:
         former = _active(code)
         promoted = replace_designation(
-            towns[code], Tier.PROVINCIAL, year, doc_no, began=Began.SUBSTITUTE, ended=Ended.PROMOTED
+            towns[code], Tier.PROVINCIAL, year, doc_no=doc_no, began=Began.SUBSTITUTE, ended=Ended.PROMOTED
         )
         if former is not None:
             former.refresh_from_db()

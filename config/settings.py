@@ -271,7 +271,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several choice sets share a field name ("kind", "tier", "status"); name each enum once.
     "ENUM_NAME_OVERRIDES": {
-        "TownKindEnum": "towns.models.TownKind",
+        "TownKindEnum": "towns.choices.TownKind",
         "DocumentKindEnum": "selection.choices.DocumentKind",
         "SubmissionStatusEnum": "selection.choices.SubmissionStatus",
         "SubmissionActionEnum": "selection.choices.SubmissionAction",

@@ -3,7 +3,7 @@
 Built on django-auditlog (signals → LogEntry with before/after per field). What this module adds:
 - who: the actor is resolved lazily, so a token-authenticated API caller (authenticated by DRF inside the
   view, after middleware ran) is recorded as well as a session user;
-- through what: `additional_data["via"]` is page, api, admin, import or command;
+- through what: `additional_data["via"]` is one of `Via` (page, api, admin, import, command, job);
 - bulk writes (the division loader) write their entries in bulk too.
 """
 
@@ -15,22 +15,34 @@ from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.encoding import smart_str
 from django.utils.functional import SimpleLazyObject
 
 
+class Via(models.TextChoices):
+    """The channel an audited write came through (LogEntry.additional_data["via"])."""
+
+    PAGE = "page", "页面"
+    API = "api", "API"
+    ADMIN = "admin", "管理后台"
+    IMPORT = "import", "导入"
+    COMMAND = "command", "命令"
+    JOB = "job", "后台任务"
+
+
 def register_audited(model, **options):
-    """Register a domain model with the audit log; later apps call this from their AppConfig.ready()."""
+    """Register a domain model with the audit log; each app calls this from its AppConfig.ready()."""
     if not auditlog.contains(model):
         auditlog.register(model, **options)
 
 
 def via_for_path(path):
     if path.startswith("/api/"):
-        return "api"
+        return Via.API
     if path.startswith("/admin/"):
-        return "admin"
-    return "page"
+        return Via.ADMIN
+    return Via.PAGE
 
 
 class AuditMiddleware(AuditlogMiddleware):
@@ -42,7 +54,7 @@ class AuditMiddleware(AuditlogMiddleware):
 
 
 @contextlib.contextmanager
-def audit_context(actor=None, via="command"):
+def audit_context(actor=None, via=Via.COMMAND):
     """Attribute audit records written inside the block (imports, commands, jobs) to actor and channel.
 
     auditlog's own context manager does not restore an enclosing context (a request's) on exit; we do.
@@ -56,7 +68,7 @@ def audit_context(actor=None, via="command"):
             auditlog_value.set(enclosing)
 
 
-def log_bulk_created(instances, actor=None, via="command"):
+def log_bulk_created(instances, actor=None, via=Via.COMMAND):
     """Write one creation entry per instance in a single INSERT (bulk_create sends no signals)."""
     entries = []
     for instance in instances:
@@ -77,14 +89,8 @@ def log_bulk_created(instances, actor=None, via="command"):
     LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
-VIA_LABELS = {
-    "page": "页面",
-    "api": "API",
-    "admin": "管理后台",
-    "import": "导入",
-    "command": "命令",
-    "job": "后台任务",
-}
+# auditlog's own LogEntry.Action labels are English ("create", "update"…) and django-auditlog ships no
+# zh-hans translation of them, so the portal names its actions here, keyed by auditlog's values.
 ACTION_LABELS = {
     LogEntry.Action.CREATE: "新增",
     LogEntry.Action.UPDATE: "修改",

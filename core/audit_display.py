@@ -6,10 +6,10 @@ from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
-from .audit import ACTION_LABELS, VIA_LABELS
+from .audit import ACTION_LABELS, Via
 from .formats import chinese_datetime
+from .vocabulary import EMPTY, label
 
-EMPTY = "—"
 SYSTEM_ACTOR = "系统"
 
 
@@ -33,8 +33,7 @@ def via_of(entry):
 
 
 def via_label(entry):
-    via = via_of(entry)
-    return VIA_LABELS.get(via, via or EMPTY)
+    return label(Via, via_of(entry))
 
 
 def actor_label(entry):

@@ -156,7 +156,15 @@ def _number(value: Number, places: int) -> int | Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
-def _styled(sheet, value, *, font=None, fill=None, align=None, number_format=None):
+def _styled(
+    sheet: object,
+    value: object,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    align: Alignment | None = None,
+    number_format: str | None = None,
+) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 
-from .audit import ACTION_LABELS, VIA_LABELS
+from .audit import ACTION_LABELS, Via
 from .choices import NotificationKind
 from .models import Notification
 
@@ -30,7 +30,7 @@ class LogEntryFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(label="起始日期", field_name="timestamp", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label="截止日期", field_name="timestamp", lookup_expr="date__lte")
     via = django_filters.ChoiceFilter(
-        label="渠道", choices=list(VIA_LABELS.items()), method="filter_via", empty_label="全部"
+        label="渠道", choices=Via.choices, method="filter_via", empty_label="全部"
     )
 
     class Meta:

@@ -27,7 +27,8 @@ class TimeStampedModel(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification (站内通知) to one user (reminders, decisions); not a 通报, which is the assessment's Notice. dedupe_key keeps a re-run job from repeating it."""
+    """An in-app notification (站内通知) to one user (reminders, decisions); not a 通报, which is the
+    assessment's Notice. dedupe_key keeps a re-run job from repeating it."""
 
     user = models.ForeignKey(
         "accounts.User", verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
@@ -45,6 +46,7 @@ class Notification(models.Model):
         verbose_name_plural = "站内通知"
         ordering = ["-created_at", "-id"]
         constraints = [
+            # The constraint's name is the migrated one (from before notifications were called so).
             models.UniqueConstraint(
                 fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="one_notice_per_key"
             ),

@@ -208,15 +208,25 @@ def deliver(message_ids: Iterable[int] | None = None) -> int:
     return sent
 
 
-def own_notifications(user: AbstractBaseUser) -> QuerySet[Notification]:
+def notifications_of(user: AbstractBaseUser) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody reads another's)."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+def unread_count(user: AbstractBaseUser) -> int:
+    """How many of the user's notifications are unread, in one query (the navbar bell)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_of(user: AbstractBaseUser, pk: int) -> Notification | None:
+    """One of the user's own notifications, or None (another user's answers as a missing one)."""
+    return Notification.objects.filter(user=user, pk=pk).first()
+
+
 def mark_read(user: AbstractBaseUser, *, notification: Notification) -> Notification:
-    """Mark one of the user's own notifications read (reading it again changes nothing)."""
+    """Mark one of the user's own notifications read (once: the first reading time stays)."""
     if notification.user_id != user.pk:
-        raise Notification.DoesNotExist
+        raise ValueError("a notification is marked read by its own user only")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

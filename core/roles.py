@@ -5,6 +5,8 @@
 
 from django.db import models
 
+from .vocabulary import label
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", "省级管理员"
@@ -26,7 +28,15 @@ ROLE_REGION_LEVEL = {
     Role.PROVINCE_ADMIN: None,
     Role.PROVINCE_VIEWER: None,
     Role.AUDITOR: None,
-    Role.CITY_OFFICIAL: "city",
-    Role.COUNTY_OFFICIAL: "county",
+    Role.CITY_OFFICIAL: RegionLevel.CITY,
+    Role.COUNTY_OFFICIAL: RegionLevel.COUNTY,
     Role.PARTNER: "any",  # province-wide, or limited to the city or county granted
 }
+
+
+def region_level_scope_label(level: str) -> str:
+    """A region's level as a report's first column names it: 全省 for the province (its row is the whole
+    province's total), the level's label otherwise (市（州）, 县（市、区）)."""
+    if level == RegionLevel.PROVINCE:
+        return "全省"
+    return label(RegionLevel, level)

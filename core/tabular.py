@@ -1,4 +1,4 @@
-"""Reading .csv and .xlsx files into rows for imports (designations now, scores later).
+"""Reading .csv and .xlsx files into rows for imports (designations, scores).
 
 Every import reads through here so the same mistakes get the same Chinese messages: unknown file type,
 unreadable file, missing columns. Row numbers are the spreadsheet's (the header is row 1).
@@ -98,10 +98,3 @@ def read_table(name, data, required, optional=()):
     if not rows:
         raise DomainError("文件中没有数据行。")
     return rows
-
-
-def read_table_file(path, required, optional=()):
-    path = Path(path)
-    if not path.is_file():
-        raise DomainError(f"文件不存在：{path}")
-    return read_table(path.name, path.read_bytes(), required, optional)

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import audit_display
+from . import audit_display, notifications
 from .exports import Column, xlsx_response
 from .filtersets import LogEntryFilterSet, audit_entries
 from .scoping import can_read_audit_log
@@ -27,19 +27,20 @@ AUDIT_EXPORT_MAX_ROWS = 100_000
 @login_required
 def notification_list(request):
     """The user's notifications, newest first; unread ones stand out."""
-    notifications = request.user.notifications.all()
-    page = Paginator(notifications, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = notifications.filter(read_at__isnull=True).count()
+    page = Paginator(notifications.notifications_of(request.user), NOTIFICATION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    unread = notifications.unread_count(request.user)
     return render(request, "core/notifications.html", {"page": page, "unread": unread})
 
 
 @login_required
 def notification_open(request, pk):
     """Mark one of the user's notifications read and follow its link (a path inside the portal)."""
-    notification = get_object_or_404(request.user.notifications, pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    notification = notifications.notification_of(request.user, pk)
+    if notification is None:
+        raise Http404
+    notifications.mark_read(request.user, notification=notification)
     link = notification.link
     if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
         return redirect(link)
@@ -49,7 +50,7 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def notification_read_all(request):
-    marked = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    marked = notifications.mark_all_read(request.user)
     if marked:
         messages.success(request, f"已将 {marked} 条通知标为已读。")
     return redirect("notice-list")  # URL names stay as published

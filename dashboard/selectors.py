@@ -2,7 +2,8 @@
 scope or a region inside it, composed from the apps' aggregate selectors (grouped in SQL). The number of
 queries is fixed for each level, whatever the number of towns, projects or results.
 
-The home page, the region pages, their .xlsx export and GET /api/v1/dashboard/ all read one `Dashboard`.
+The home page, the region pages, their .xlsx export and GET /api/v1/dashboard/ all read one `Dashboard`; the
+home page also reads the first rows of the user's to-do list and the county's unreported count from here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from funding.choices import FundingSource
 from projects import selectors as project_selectors
 from projects.choices import ProjectStatus
 from projects.rules import Period, period_of
+from projects.selectors import unreported_projects
 from selection import selectors as selection_selectors
 from selection.choices import SubmissionStatus
 from towns import selectors as town_selectors
@@ -40,11 +42,33 @@ from .rules import Measure
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from selection.models import Submission
     from towns.models import Region
 
+HOME_INBOX_ROWS = 8
 ZERO = Decimal("0.00")
 MAP_NOTE = "示意图：市（州）轮廓仅为示意，不作为标准地图使用；点击市（州）查看其所辖县（市、区）。"
 PUBLISHED_NOTE = "已发布的年度评价结果。"
+
+
+# --- the home page's to-do list and unreported count -------------------------------------------------------
+
+
+def inbox_preview(user: User, *, rows: int = HOME_INBOX_ROWS) -> tuple[list[Submission], int]:
+    """The first rows of the submissions awaiting the user (earliest deadline first) and how many there
+    are: one query, two when the first rows do not hold them all."""
+    awaiting = selection_selectors.awaiting_action(user).order_by("round__deadline", "town_id")
+    first = list(awaiting[:rows])
+    total = len(first) if len(first) < rows else awaiting.count()
+    return first, total
+
+
+def unreported_count(user: User, period: Period) -> int:
+    """How many of the user's projects due to report have no report for the period."""
+    return unreported_projects(user, period).queryset.count()
+
+
+# --- the dashboards ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

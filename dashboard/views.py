@@ -1,5 +1,6 @@
 """The home page (首页): the designations and quotas in the user's scope, the to-do list (待办事项) of
-candidate submissions awaiting the user, and a county's projects not yet reported this period.
+candidate submissions awaiting the user, a county's projects not yet reported this period, and the role's
+dashboard (issue 10); a region's page (/regions/<code>/) and the .xlsx export of the charts shown.
 
 The top floor: it reads from every app below it, and nothing below imports it.
 """
@@ -20,26 +21,23 @@ from core.exports import XLSX_CONTENT_TYPE
 from core.roles import RegionLevel
 from core.scoping import covers
 from dashboard.rules import MEASURES
-from dashboard.selectors import dashboard_for, region_in_scope
 from projects.rules import period_of
-from projects.selectors import unreported_projects
-from selection import selectors as selection_selectors
 from selection.views import INBOX_TITLES
-from towns import selectors
+from towns import selectors as town_selectors
 from towns.choices import Tier
 
-HOME_INBOX_ROWS = 8
+from . import selectors
 
 
 @login_required
 def home(request):
     user = request.user
-    counts = selectors.active_counts_by_tier(user)
-    province, cities, counties = selectors.quota_report(user)
+    counts = town_selectors.active_counts_by_tier(user)
+    province, cities, counties = town_selectors.quota_report(user)
     context = {
         "tier_counts": [(tier, label, counts.get(tier, 0)) for tier, label in Tier.choices],
         "designated_total": sum(counts.values()),
-        "town_count": selectors.eligible_town_count(user),
+        "town_count": town_selectors.eligible_town_count(user),
         "province_quota": province,
         "unmet_cities": [quota for quota in cities if not quota.met],
         "unmet_counties": [quota for quota in counties if not quota.met],
@@ -51,15 +49,13 @@ def home(request):
     if user.role == Role.COUNTY_OFFICIAL:
         current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
         context["unreported_period"] = current
-        context["unreported_count"] = unreported_projects(user, current).queryset.count()
+        context["unreported_count"] = selectors.unreported_count(user, current)
     return render(request, "dashboard/home.html", context)
 
 
 def home_inbox(user):
     """The first rows of the user's inbox and their total, for the home page's 待办事项 card."""
-    awaiting = selection_selectors.awaiting_action(user).order_by("round__deadline", "town_id")
-    rows = list(awaiting[:HOME_INBOX_ROWS])
-    total = len(rows) if len(rows) < HOME_INBOX_ROWS else awaiting.count()
+    rows, total = selectors.inbox_preview(user)
     return {
         "awaiting": rows,
         "awaiting_total": total,
@@ -74,7 +70,7 @@ def home_inbox(user):
 def dashboard_context(request, region=None):
     """The dashboard of the user's scope (or of a region inside it) and what its page links to: the map's
     measures and the .xlsx export of exactly the charts shown."""
-    dashboard = dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    dashboard = selectors.dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
     return {"dashboard": dashboard, **dashboard_links(request, dashboard)}
 
 
@@ -100,7 +96,7 @@ def dashboard_links(request, dashboard):
 def region_page(request, code):
     """/regions/<code>/: a city's dashboard with its counties, a county's with its towns; a region outside the
     user's scope answers exactly like one that does not exist."""
-    region = region_in_scope(request.user, code)
+    region = selectors.region_in_scope(request.user, code)
     if region is None:
         raise Http404("地区不存在")
     return render(request, "dashboard/region.html", dashboard_context(request, region))
@@ -111,10 +107,10 @@ def dashboard_export(request):
     """The charts of the home page (no region) or of a region's page as .xlsx, one sheet per chart, the same
     numbers as the charts' data tables."""
     code = request.GET.get("region", "")
-    region = region_in_scope(request.user, code) if code else None
+    region = selectors.region_in_scope(request.user, code) if code else None
     if code and region is None:
         raise Http404("地区不存在")
-    dashboard = dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    dashboard = selectors.dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
     title = f"{dashboard.title}示范镇建设工作台" if dashboard.level else "示范镇建设工作台"
     content = charts_workbook(title, dashboard.charts, scope_note=dashboard.scope_note)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

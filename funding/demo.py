@@ -30,18 +30,22 @@ def load_demo_funding():
     with audit_context(via="command"), transaction.atomic():
         for number, code in enumerate(counties):
             set_quota(
-                admin, Region.objects.get(code=code), today.year, f"{1500 + 100 * (number % 5)}.00", "800.00"
+                admin,
+                region=Region.objects.get(code=code),
+                year=today.year,
+                general_amount=f"{1500 + 100 * (number % 5)}.00",
+                special_amount="800.00",
             )
         for code in counties[: len(counties) // 2]:
             try:
-                accept_proposal(admin, Region.objects.get(code=code), today.year)
+                accept_proposal(admin, region=Region.objects.get(code=code), year=today.year)
             except DomainError:
                 continue  # no project of that county can take bond money: nothing to propose
         # The demo city's own quota (市本级), drawn by its city-level towns' projects only (R6).
         city = Region.objects.get(code=county_user.region.parent_id)
-        set_quota(admin, city, today.year, "600.00", "900.00")
+        set_quota(admin, region=city, year=today.year, general_amount="600.00", special_amount="900.00")
         with contextlib.suppress(DomainError):  # no city-level town's project there can take bond money
-            accept_proposal(admin, city, today.year)
+            accept_proposal(admin, region=city, year=today.year)
         _other_sources(admin, today.year)
     return len(counties) + 1
 

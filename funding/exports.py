@@ -3,15 +3,16 @@ allocations. Each page and its export read the same rows; money in 万元, codes
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.exports import Column
+from core.roles import RegionLevel, region_level_scope_label
+from core.vocabulary import label
 
 from .choices import FundingSource
 from .selectors import FIGURES
 
-SOURCE_LABELS = dict(FundingSource.choices)
-LEVEL_LABELS = {"province": "全省", "city": "市（州）", "county": "县（市、区）"}
 MONEY_UNIT = "金额单位：万元"
 ZERO = Decimal("0.00")
 
@@ -21,7 +22,12 @@ ZERO = Decimal("0.00")
 
 def province_total(cities):
     """The province's figures: the sum of its cities' (each city's row already holds its counties')."""
-    total = {"code": "22", "name": "全省", "level": "province", "parent_id": None}
+    total = {
+        "code": settings.PROGRAM_PROVINCE_CODE,
+        "name": "全省",
+        "level": RegionLevel.PROVINCE,
+        "parent_id": None,
+    }
     total.update({name: sum((city[name] for city in cities), ZERO) for name in FIGURES})
     return total
 
@@ -43,10 +49,10 @@ REGION_COLUMNS = (
 def region_rows(regions, parent_names):
     for region in regions:
         yield (
-            LEVEL_LABELS[region["level"]],
+            region_level_scope_label(region["level"]),
             region["code"],
             region["name"],
-            parent_names.get(region["parent_id"], "") if region["level"] == "county" else "",
+            parent_names.get(region["parent_id"], "") if region["level"] == RegionLevel.COUNTY else "",
             *(region[name] for name in FIGURES),
         )
 
@@ -109,8 +115,8 @@ def quota_rows(quotas):
             quota.year,
             region.code,
             region.name,
-            LEVEL_LABELS.get(region.level, region.level),
-            region.parent.name if region.level == "county" and region.parent else "",
+            region_level_scope_label(region.level),
+            region.parent.name if region.level == RegionLevel.COUNTY and region.parent else "",
             quota.general_amount,
             quota.general_allocated,
             quota.general_remaining,
@@ -145,7 +151,7 @@ def quota_label(quota):
     "" for a source that draws none. The quota carries its region (select_related)."""
     if quota is None:
         return ""
-    own = "（市本级）" if quota.region.level == "city" else ""
+    own = "（市本级）" if quota.region.level == RegionLevel.CITY else ""
     return f"{quota.region.name} {quota.year} 年{own}"
 
 
@@ -163,7 +169,7 @@ def allocation_rows(allocations, task_area_names):
             town.county.name,
             town.city.name,
             f"{project.task_area_id} {task_area_names.get(project.task_area_id, '')}".strip(),
-            SOURCE_LABELS.get(allocation.source, allocation.source),
+            label(FundingSource, allocation.source),
             allocation.amount,
             quota_label(allocation.quota),
             allocation.note,

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from core.years import YEAR_MAX, YEAR_MIN
 from projects.choices import BondType
 
 from .choices import FundingSource
@@ -13,7 +14,9 @@ class DebtQuotaFilterSet(django_filters.FilterSet):
     city = django_filters.CharFilter(
         field_name="region__code", lookup_expr="startswith", label="市（州）代码"
     )
-    year = django_filters.NumberFilter(field_name="year", label="年度", min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(
+        field_name="year", label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
 
     class Meta:
         model = DebtQuota
@@ -32,7 +35,9 @@ class AllocationFilterSet(django_filters.FilterSet):
         method="filter_bond_type",
         label="债券类型",
     )
-    year = django_filters.NumberFilter(field_name="year", label="年度", min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(
+        field_name="year", label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
     quota_region = django_filters.CharFilter(
         field_name="quota__region_id",
         label="占用限额的地区代码（市（州）4 位为市本级限额，县（市、区）6 位）",

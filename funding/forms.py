@@ -4,11 +4,11 @@ them and refuse with a Chinese message, so a page says what the API and the comm
 from django import forms
 from django.utils import timezone
 
+from core.vocabulary import label
 from projects.choices import BondType
 
 from .choices import FundingSource
 
-BOND_TYPE_LABELS = dict(BondType.choices)
 MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
 
 
@@ -81,7 +81,7 @@ class ProjectChoiceField(forms.ModelChoiceField):
     """Projects annotated by projects.models.ProjectQuerySet.with_flags, with town and county."""
 
     def label_from_instance(self, project):
-        bond = BOND_TYPE_LABELS.get(project.bond_type, "")
+        bond = label(BondType, project.bond_type, empty="")
         return f"{project.name}（{project.town.county.name} {project.town.name}；推荐：{bond}）"
 
 

@@ -1,5 +1,9 @@
-"""Pure decisions about funding (R6): allocation checks and the proposed allocation of a county's quota."""
+"""Pure decisions about funding (R6): allocation checks and the proposed allocation of a county's (or a city's
+own) quota."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,10 +12,8 @@ from towns.choices import Tier
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 
-BOND_LABELS = {kind.value: kind.label for kind in (BondType.GENERAL, BondType.SPECIAL)}  # the bond kinds
 
-
-def quota_region_code(town_tier, county_code, city_code):
+def quota_region_code(town_tier: str | None, county_code: str, city_code: str) -> str:
     """Which new-debt quota a bond allocation to a project draws on (R6: a county's, or a city's).
 
     A city's own quota (市本级) serves the towns the city manages, its city-level demonstration towns
@@ -23,8 +25,14 @@ def quota_region_code(town_tier, county_code, city_code):
 
 
 def allocation_refusal(
-    source, amount, project_bond_type, unfunded, remaining_quota, project_status, city_quota=False
-):
+    source: str,
+    amount: Decimal,
+    project_bond_type: str,
+    unfunded: Decimal,
+    remaining_quota: Decimal | None,
+    project_status: str,
+    city_quota: bool = False,
+) -> str | None:
     """Why an allocation of amount from source to a project is refused, or None. R6; plan 六、(二).
 
     remaining_quota: what is left of the quota the allocation draws on (quota_region_code) of the bond's kind
@@ -42,18 +50,18 @@ def allocation_refusal(
     kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
     if kind is None:
         return None
+    bond = BondType(kind).label
     if project_bond_type != kind:
         recommended = BondType(project_bond_type).label
-        return f"该项目的推荐债券类型为“{recommended}”，不能安排{BOND_LABELS[kind]}。"
+        return f"该项目的推荐债券类型为“{recommended}”，不能安排{bond}。"
     if remaining_quota is None:
         if city_quota:
             return (
-                f"该市（州）当年尚未下达市本级新增{BOND_LABELS[kind]}限额"
-                "（市级示范镇的项目占用所在市（州）本级的限额）。"
+                f"该市（州）当年尚未下达市本级新增{bond}限额（市级示范镇的项目占用所在市（州）本级的限额）。"
             )
-        return f"该县（市、区）当年尚未下达新增{BOND_LABELS[kind]}限额。"
+        return f"该县（市、区）当年尚未下达新增{bond}限额。"
     if amount > remaining_quota:
-        return f"安排金额 {amount} 万元超过当年新增{BOND_LABELS[kind]}剩余限额 {remaining_quota} 万元。"
+        return f"安排金额 {amount} 万元超过当年新增{bond}剩余限额 {remaining_quota} 万元。"
     return None
 
 
@@ -79,11 +87,15 @@ class ProposalLine:
     amount: Decimal
     reason: str
 
+    @property
+    def source_label(self) -> str:
+        return FundingSource(self.source).label
+
 
 READINESS = {ProjectStatus.UNDER_CONSTRUCTION: 3, ProjectStatus.APPROVED: 2, ProjectStatus.PLANNED: 1}
 
 
-def priority_key(project):
+def priority_key(project: ProjectFacts) -> tuple[bool, bool, int, bool, int, int]:
     """R6 优先安排: provincial towns' public-welfare projects first, then key provincial support, then the
     readiest (在建, then 已批复 with both approvals, …), then the earlier start, then the older project."""
     return (
@@ -96,7 +108,9 @@ def priority_key(project):
     )
 
 
-def propose_allocation(projects, remaining):
+def propose_allocation(
+    projects: Iterable[ProjectFacts], remaining: Mapping[str, Decimal | None]
+) -> list[ProposalLine]:
     """Share out the remaining quota {"general": Decimal, "special": Decimal} over the projects in priority
     order, each getting as much of its own bond kind as it still lacks. Pure; returns ProposalLines."""
     left = {kind: max(Decimal(remaining.get(kind) or 0), Decimal("0")) for kind in ("general", "special")}
@@ -117,7 +131,7 @@ def propose_allocation(projects, remaining):
     return lines
 
 
-def _reason(project):
+def _reason(project: ProjectFacts) -> str:
     if project.key_support:
         return "省级重点支持项目（省级示范镇公益性项目，投资超过 500 万元）优先安排"
     if project.town_is_provincial and project.public_welfare:

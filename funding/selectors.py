@@ -1,12 +1,14 @@
-"""Reads of funding: remaining quotas, proposal facts and the summaries, in a constant number of queries."""
+"""Reads of funding: remaining quotas, proposal facts, the proposal itself and the summaries, in a constant
+number of queries."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.money import quantize
@@ -19,33 +21,34 @@ from towns.selectors import within_region
 
 from .choices import BOND_KIND_OF_SOURCE
 from .models import Allocation, DebtQuota
-from .rules import ProjectFacts, quota_region_code
+from .rules import ProjectFacts, ProposalLine, propose_allocation, quota_region_code
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+KINDS = ("general", "special")  # the bond kinds a quota holds
 SOURCES_OF_KIND = {
-    kind: [source.value for source, k in BOND_KIND_OF_SOURCE.items() if k == kind]
-    for kind in ("general", "special")
+    kind: [source.value for source, k in BOND_KIND_OF_SOURCE.items() if k == kind] for kind in KINDS
 }
+FIGURES = [f"{kind}_{what}" for kind in KINDS for what in ("quota", "allocated", "remaining")]
 
 
-def remaining_of(quota, kind, used_only=False):
+def remaining_of(quota: DebtQuota, kind: str, used_only: bool = False) -> Decimal:
     """What is left of (or, with used_only, what is used of) the quota's kind."""
     used = quota.allocations.filter(source__in=SOURCES_OF_KIND[kind]).aggregate(total=Sum("amount"))["total"]
     used = quantize(used or Decimal("0"))  # SQLite sums without the column's scale
     return used if used_only else quota.amount_for(kind) - used
 
 
-def quota_region_of(project):
+def quota_region_of(project: Project) -> str:
     """The code of the region whose new-debt quota a bond allocation to the project draws on: its city's for
     a project of a city-level town, its county's otherwise (funding.rules.quota_region_code). One query."""
     tier = Designation.objects.active().filter(town_id=project.town_id).values_list("tier", flat=True).first()
     return quota_region_code(tier, project.town.county_id, project.town.city_id)
 
 
-def drawing_projects(region):
+def drawing_projects(region: Region) -> QuerySet[Project]:
     """The projects whose bond allocations draw on the region's quota: a county's, except those of its
     city-level towns; a city's, only those of its city-level towns. Annotated by with_flags()."""
     projects = Project.objects.with_flags()
@@ -54,7 +57,7 @@ def drawing_projects(region):
     return projects.filter(town__county=region).filter(Q(town_tier__isnull=True) | ~Q(town_tier=Tier.CITY))
 
 
-def proposal_facts(region, year):
+def proposal_facts(region: Region, year: int) -> list[ProjectFacts]:
     """The projects drawing on the region's quota that could take bond money, as ProjectFacts for
     funding.rules (one query)."""
     projects = (
@@ -66,7 +69,7 @@ def proposal_facts(region, year):
         ProjectFacts(
             id=project.pk,
             name=project.name,
-            town_is_provincial=project.town_tier == "provincial",
+            town_is_provincial=project.town_tier == Tier.PROVINCIAL,
             public_welfare=project.public_welfare,
             key_support=project.key_support,
             status=project.status,
@@ -79,11 +82,60 @@ def proposal_facts(region, year):
     ]
 
 
-def visible_quotas(user):
+def proposal(region: Region, year: int) -> tuple[DebtQuota | None, list[ProposalLine]]:
+    """The region's quota for the year and the proposed allocation of what is left of it, in R6's priority
+    order: a county's over its projects except those of city-level towns, a city's over its city-level
+    towns'. (None, []) without a quota."""
+    quota = DebtQuota.objects.filter(region=region, year=year).first()
+    if quota is None:
+        return None, []
+    remaining = {kind: remaining_of(quota, kind) for kind in KINDS}
+    return quota, propose_allocation(proposal_facts(region, year), remaining)
+
+
+def visible_quotas(user: User) -> QuerySet[DebtQuota]:
+    """The quotas the user may see, with their region and its parent."""
     return restrict(DebtQuota.objects.select_related("region", "region__parent"), user)
 
 
-def visible_allocations(user):
+def visible_quota(user: User, region_code: str, year: int) -> DebtQuota | None:
+    """The region's quota for the year if the user may see it."""
+    return visible_quotas(user).filter(region_id=region_code, year=year).first()
+
+
+def quotas_with_usage(user: User) -> QuerySet[DebtQuota]:
+    """The quotas the user may see with what is used and left of each kind; explicitly ordered, since a GROUP
+    BY query drops Meta.ordering and pages need a total order."""
+    return with_usage(visible_quotas(user)).order_by("-year", "region_id", "id")
+
+
+def city_quotas_with_usage(user: User, year: int) -> QuerySet[DebtQuota]:
+    """The cities' own quotas (市本级) of the year the user may see, with their usage, by city."""
+    quotas = visible_quotas(user).filter(year=year, region__level=RegionLevel.CITY)
+    return with_usage(quotas).order_by("region_id")
+
+
+def quota_exists(region: Region, year: int) -> bool:
+    return DebtQuota.objects.filter(region=region, year=year).exists()
+
+
+def scoped_region(user: User, code: str) -> Region | None:
+    """The region of that code if the user's scope covers it, else None (unknown and outside alike)."""
+    return restrict(Region.objects.all(), user).filter(code=code).first()
+
+
+def quota_regions(user: User) -> QuerySet[Region]:
+    """The counties and cities inside the user's scope: the regions a quota is set for."""
+    return restrict(Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]), user)
+
+
+def quota_region(user: User, level: str, code: str) -> Region | None:
+    """The county (or city) of that code among quota_regions(), or None (unknown and outside alike)."""
+    return quota_regions(user).filter(level=level, code=code).first()
+
+
+def visible_allocations(user: User) -> QuerySet[Allocation]:
+    """The allocations the user may see, with project, town, county, city and the quota's region."""
     return restrict(
         Allocation.objects.select_related(
             "project", "project__town", "project__town__county", "project__town__city", "quota__region"
@@ -92,7 +144,22 @@ def visible_allocations(user):
     )
 
 
-def _bond_sums(prefix=""):
+def visible_allocations_by_id(user: User, ids: Iterable[int]) -> QuerySet[Allocation]:
+    """Those of visible_allocations(), in the order they were made."""
+    return visible_allocations(user).filter(pk__in=list(ids)).order_by("id")
+
+
+def listed_allocations(user: User) -> QuerySet[Allocation]:
+    """visible_allocations() with who made each: the allocation list and its export."""
+    return visible_allocations(user).select_related("created_by")
+
+
+def allocated_to(project: Project) -> Decimal:
+    """What is allocated to the project, all sources (0 for nothing); one query."""
+    return project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def _bond_sums(prefix: str = "") -> dict[str, Coalesce]:
     return {
         f"{kind}_allocated": Coalesce(
             Sum(f"{prefix}amount", filter=Q(**{f"{prefix}source__in": sources})), ZERO
@@ -101,11 +168,7 @@ def _bond_sums(prefix=""):
     }
 
 
-KINDS = ("general", "special")
-FIGURES = [f"{kind}_{what}" for kind in KINDS for what in ("quota", "allocated", "remaining")]
-
-
-def quota_usage(user, year):
+def quota_usage(user: User, year: int) -> tuple[list[dict], list[dict]]:
     """(cities, counties) for the year: quota, allocated and remaining by bond type (R6). A city's row adds
     its own quota, if it has one, to its counties'. Three queries whatever the number of regions."""
     quotas = {
@@ -155,7 +218,7 @@ def quota_usage(user, year):
     return cities, counties
 
 
-def task_area_summary(user, year=None):
+def task_area_summary(user: User, year: int | None = None) -> list[dict]:
     """Per task area: projects, investment and allocations (bond by kind, other) within the user's scope."""
     projects = restrict(Project.objects.all(), user)
     allocations = restrict(Allocation.objects.all(), user)
@@ -197,10 +260,7 @@ def task_area_summary(user, year=None):
     return rows
 
 
-# --- Appended for the funding pages (funding/views.py); reads only, owned by the pages helper. -------------
-
-
-def funding_years(user, around=None):
+def funding_years(user: User, around: int | None = None) -> list[int]:
     """The years with a quota or an allocation in the user's scope, and `around` (the current year), newest
     first; two queries."""
     years = set(visible_quotas(user).order_by().values_list("year", flat=True).distinct())
@@ -210,11 +270,9 @@ def funding_years(user, around=None):
     return sorted(years, reverse=True)
 
 
-def with_usage(quotas):
+def with_usage(quotas: QuerySet[DebtQuota]) -> QuerySet[DebtQuota]:
     """Annotate a DebtQuota queryset with general_/special_allocated (bond allocations drawing on it) and
     general_/special_remaining."""
-    from django.db.models import ExpressionWrapper, F
-
     money = DecimalField(max_digits=14, decimal_places=2)
     return quotas.annotate(**_bond_sums("allocations__")).annotate(
         general_remaining=ExpressionWrapper(F("general_amount") - F("general_allocated"), output_field=money),
@@ -222,10 +280,8 @@ def with_usage(quotas):
     )
 
 
-def allocation_totals(allocations):
+def allocation_totals(allocations: QuerySet[Allocation]) -> dict[str, int | Decimal]:
     """count, total, general, special and other (non-bond) sums of an Allocation queryset; one query."""
-    from django.db.models import Count
-
     sums = allocations.order_by().aggregate(
         count=Count("id"), total=Coalesce(Sum("amount"), ZERO), **_bond_sums()
     )
@@ -238,11 +294,11 @@ def allocation_totals(allocations):
     }
 
 
-def project_funding(project, year):
+def project_funding(project: Project, year: int) -> dict[str, object]:
     """What the allocation form shows beside a project: its allocated and unfunded sums, and what is left for
     the year of the quota its bond allocations draw on (its city's for a city-level town, else its county's;
     None without a quota)."""
-    allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    allocated = allocated_to(project)
     region_code = quota_region_of(project)
     quota = DebtQuota.objects.select_related("region").filter(region_id=region_code, year=year).first()
     return {

@@ -11,10 +11,11 @@ first took; an allocation racing an edit of the project (projects.services, whic
 and sums the allocations too) sees the edited investment, or the edit sees the allocation.
 """
 
-from decimal import Decimal
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Sum
 
 from accounts.models import Role
 from core.errors import Conflict, DomainError, checked_year
@@ -25,11 +26,26 @@ from towns.models import Region, RegionLevel
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 from .models import Allocation, DebtQuota
-from .rules import allocation_refusal, propose_allocation
-from .selectors import proposal_facts, quota_region_of, remaining_of
+from .rules import allocation_refusal
+from .selectors import allocated_to, proposal, quota_region_of, remaining_of
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from accounts.models import User
+
+ALLOCATING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
 
 
-def set_quota(user, region, year, general_amount, special_amount, version=None):
+def set_quota(
+    user: User,
+    *,
+    region: Region,
+    year: int | str,
+    general_amount: object,
+    special_amount: object,
+    version: int | None = None,
+) -> DebtQuota:
     """Set a county's (or city's) new-debt quota for a year; province_admin only (R6). A city's quota serves
     its city-level towns' projects. With `version` (the quota as the form showed it), a quota changed since
     is refused with Conflict."""
@@ -62,7 +78,14 @@ def set_quota(user, region, year, general_amount, special_amount, version=None):
     return quota
 
 
-def _may_allocate(user, project):
+def may_allocate(user: User) -> bool:
+    """Whether the user's role allocates at all (province_admin, city officials): who is offered the
+    allocation form and the proposals; allocate() and accept_proposal() still check the project's or the
+    region's city."""
+    return getattr(user, "role", None) in ALLOCATING_ROLES
+
+
+def _may_allocate(user: User, project: Project) -> None:
     role = getattr(user, "role", None)
     if role == Role.PROVINCE_ADMIN:
         return
@@ -71,7 +94,7 @@ def _may_allocate(user, project):
     raise DomainError("只有省级管理员或项目所在市（州）的工作人员可以安排资金。")
 
 
-def _project_bond_type(project):
+def _project_bond_type(project: Project) -> str:
     return recommended_bond_type(
         project.public_welfare,
         project.special_bond_field,
@@ -80,9 +103,19 @@ def _project_bond_type(project):
     )
 
 
-def allocate(user, project, source, amount, year, note=""):
+def allocate(
+    user: User,
+    *,
+    project: Project,
+    source: str,
+    amount: object,
+    year: int | str,
+    note: str = "",
+) -> Allocation:
     """Allocate amount 万元 from source to project for year (R6): a bond allocation must match the project's
-    recommended bond type and fit both the county's remaining quota and the project's unfunded investment."""
+    recommended bond type and fit what is left of the quota it draws on (its county's, its city's for a
+    city-level town: funding.rules.quota_region_code); no allocation exceeds the project's unfunded
+    investment."""
     _may_allocate(user, project)
     year = checked_year(year)
     amount, problem = parse_money(amount, "安排金额")
@@ -94,7 +127,9 @@ def allocate(user, project, source, amount, year, note=""):
         return _allocate_locked(user, project.pk, source, amount, year, note)
 
 
-def _allocate_locked(user, project_id, source, amount, year, note):
+def _allocate_locked(
+    user: User, project_id: int, source: str, amount: Decimal, year: int, note: str
+) -> Allocation:
     kind = BOND_KIND_OF_SOURCE.get(FundingSource(source))
     project = Project.objects.select_related("town").get(pk=project_id)
     region_code = quota_region_of(project)
@@ -103,7 +138,7 @@ def _allocate_locked(user, project_id, source, amount, year, note):
         # Quota first, then project: every path takes the locks in this order.
         quota = DebtQuota.objects.select_for_update().filter(region_id=region_code, year=year).first()
     project = Project.objects.select_for_update().select_related("town").get(pk=project_id)
-    allocated = project.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    allocated = allocated_to(project)
     refusal = allocation_refusal(
         source,
         amount,
@@ -126,17 +161,7 @@ def _allocate_locked(user, project_id, source, amount, year, note):
     )
 
 
-def proposal(region, year):
-    """The proposed allocation of the region's remaining quota for the year, in R6's priority order: a
-    county's over its projects except those of city-level towns, a city's over its city-level towns'."""
-    quota = DebtQuota.objects.filter(region=region, year=year).first()
-    if quota is None:
-        return None, []
-    remaining = {kind: remaining_of(quota, kind) for kind in ("general", "special")}
-    return quota, propose_allocation(proposal_facts(region, year), remaining)
-
-
-def accept_proposal(user, region, year):
+def accept_proposal(user: User, *, region: Region, year: int | str) -> list[Allocation]:
     """Create every allocation of the current proposal in one transaction (province, or the region's city)."""
     if not isinstance(region, Region) or region.level not in (RegionLevel.COUNTY, RegionLevel.CITY):
         raise DomainError("请选择县（市、区），或市（州）本级。")

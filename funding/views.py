@@ -1,5 +1,6 @@
 """Pages of funding (R6): the summary per region and per task area, the new-debt quotas, the allocations and
-the proposed allocation of a county's quota. Thin: the services decide and write, the selectors read."""
+the proposed allocation of a county's (or a city's own) quota. Thin: the services decide and write, the
+selectors read."""
 
 import hashlib
 from decimal import Decimal
@@ -15,27 +16,21 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.errors import DomainError, checked_year
 from core.exports import xlsx_response
 from core.scoping import is_province_admin, sees_province_totals
+from projects import selectors as project_selectors
 from projects.choices import BondType
-from projects.models import TaskArea
-from projects.selectors import visible_projects
 from towns.models import RegionLevel
 from towns.selectors import directory_regions, region_names
 
 from . import exports, selectors
-from .choices import BOND_KIND_OF_SOURCE, FundingSource
+from .choices import BOND_KIND_OF_SOURCE
 from .filtersets import AllocationFilterSet, DebtQuotaFilterSet
 from .forms import AllocationForm, QuotaForm
-from .rules import BOND_LABELS
-from .services import accept_proposal, allocate, proposal, set_quota
+from .services import accept_proposal, allocate, may_allocate, set_quota
 
 PAGE_SIZE = 50
-ALLOCATING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
-SOURCE_LABELS = dict(FundingSource.choices)
-KINDS = ("general", "special")
 
 
 def _today_year():
@@ -52,12 +47,6 @@ def _year(raw):
         return checked_year(raw), None
     except DomainError:
         return current, f"年度“{raw}”无效，已显示 {current} 年。"
-
-
-def may_allocate(user):
-    """Whether the user is offered the allocation form and the proposals (province_admin, city officials);
-    the services still check the project's or county's city."""
-    return getattr(user, "role", None) in ALLOCATING_ROLES
 
 
 def _require_allocator(request):
@@ -132,10 +121,9 @@ def task_area_export(request):
 
 
 def _filtered_quotas(request):
-    filterset = DebtQuotaFilterSet(request.GET, queryset=selectors.visible_quotas(request.user))
-    if not filterset.is_valid():
-        return filterset, filterset.queryset.none()
-    return filterset, selectors.with_usage(filterset.qs).order_by("-year", "region_id")
+    filterset = DebtQuotaFilterSet(request.GET, queryset=selectors.quotas_with_usage(request.user))
+    quotas = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, quotas
 
 
 @login_required
@@ -184,10 +172,10 @@ def quota_set(request):
             try:
                 quota = set_quota(
                     request.user,
-                    data["region"],
-                    data["year"],
-                    data["general_amount"],
-                    data["special_amount"],
+                    region=data["region"],
+                    year=data["year"],
+                    general_amount=data["general_amount"],
+                    special_amount=data["special_amount"],
                     version=data["version"],
                 )
             except DomainError as exc:
@@ -211,7 +199,7 @@ def _quota_initial(request):
     if year:
         initial["year"] = year
     if region and year.isdigit():
-        quota = selectors.visible_quotas(request.user).filter(region_id=region, year=int(year)).first()
+        quota = selectors.visible_quota(request.user, region, int(year))
         if quota is not None:
             initial.update(
                 general_amount=quota.general_amount,
@@ -225,8 +213,7 @@ def _quota_initial(request):
 
 
 def _filtered_allocations(request):
-    queryset = selectors.visible_allocations(request.user).select_related("created_by")
-    filterset = AllocationFilterSet(request.GET, queryset=queryset)
+    filterset = AllocationFilterSet(request.GET, queryset=selectors.listed_allocations(request.user))
     allocations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return filterset, allocations
 
@@ -236,7 +223,7 @@ def allocation_list(request):
     filterset, allocations = _filtered_allocations(request)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
-    task_areas = list(TaskArea.objects.all())
+    task_areas = list(project_selectors.task_areas())
     project_id = filterset.form.cleaned_data.get("project") if filterset.is_valid() else None
     context = {
         "filterset": filterset,
@@ -248,10 +235,9 @@ def allocation_list(request):
         "selected_county": request.GET.get("county", ""),
         "task_areas": task_areas,
         "task_area_names": {area.code: area.name for area in task_areas},
-        "source_labels": SOURCE_LABELS,
         "years": selectors.funding_years(request.user, around=_today_year()),
         "filtered_project": (
-            visible_projects(request.user).filter(pk=project_id).first() if project_id else None
+            project_selectors.visible_project(request.user, project_id) if project_id else None
         ),
         "filtered_quota_region": _filtered_quota_region(request, filterset, cities, counties),
         "may_allocate": may_allocate(request.user),
@@ -271,7 +257,7 @@ def allocation_export(request):
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("funding-allocations")
     totals = selectors.allocation_totals(allocations)
-    task_area_names = dict(TaskArea.objects.values_list("code", "name"))
+    task_area_names = project_selectors.task_area_names()
     return xlsx_response(
         f"资金安排明细-{timezone.localdate():%Y%m%d}.xlsx",
         "资金安排明细",
@@ -288,7 +274,7 @@ def _requested_project(request):
         return None
     if not raw.isdigit():
         raise Http404("未找到。")
-    return get_object_or_404(visible_projects(request.user), pk=int(raw))
+    return get_object_or_404(project_selectors.visible_projects(request.user), pk=int(raw))
 
 
 @login_required
@@ -296,7 +282,7 @@ def allocation_create(request):
     """Allocate a source and amount to a project for a year (R6): province_admin, or the project's city."""
     _require_allocator(request)
     project = _requested_project(request)
-    projects = visible_projects(request.user)
+    projects = project_selectors.visible_projects(request.user)
     if request.method == "POST":
         form = AllocationForm(request.POST, projects=projects)
         if form.is_valid():
@@ -304,11 +290,11 @@ def allocation_create(request):
             try:
                 allocation = allocate(
                     request.user,
-                    data["project"],
-                    data["source"],
-                    data["amount"],
-                    data["year"],
-                    data["note"],
+                    project=data["project"],
+                    source=data["source"],
+                    amount=data["amount"],
+                    year=data["year"],
+                    note=data["note"],
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -332,7 +318,7 @@ def allocation_create(request):
     return render(request, "funding/allocation_form.html", context)
 
 
-# --- the proposed allocation of a county's remaining quota ------------------------------------------------
+# --- the proposed allocation of a county's (or a city's own) remaining quota --------------------------------
 
 
 def _requested_region(params):
@@ -388,13 +374,11 @@ def proposal_page(request):
             cities=cities,
             counties=counties,
             usage=usage,
-            city_usage=selectors.with_usage(
-                selectors.visible_quotas(request.user).filter(year=year, region__level=RegionLevel.CITY)
-            ).order_by("region_id"),
+            city_usage=selectors.city_quotas_with_usage(request.user, year),
         )
         return render(request, "funding/proposal.html", context)
     region, cities, counties = _region_in_scope(request, code, level)
-    quota, lines = proposal(region, year)
+    quota, lines = selectors.proposal(region, year)
     context.update(
         region=region,
         is_city=region.level == RegionLevel.CITY,
@@ -405,19 +389,19 @@ def proposal_page(request):
         lines=lines,
     )
     if quota is not None:
-        projects = visible_projects(request.user).in_bulk([line.project_id for line in lines])
+        projects = project_selectors.visible_projects_by_id(request.user, [line.project_id for line in lines])
         proposed = {
             kind: sum(
                 (line.amount for line in lines if BOND_KIND_OF_SOURCE.get(line.source) == kind), Decimal("0")
             )
-            for kind in KINDS
+            for kind in selectors.KINDS
         }
         kinds = []
-        for kind in KINDS:
+        for kind in selectors.KINDS:
             remaining = selectors.remaining_of(quota, kind)
             kinds.append(
                 {
-                    "label": BOND_LABELS[kind],
+                    "label": BondType(kind).label,
                     "quota": quota.amount_for(kind),
                     "allocated": quota.amount_for(kind) - remaining,
                     "remaining": remaining,
@@ -430,7 +414,6 @@ def proposal_page(request):
             rows=[(line, projects.get(line.project_id)) for line in lines],
             total=sum((line.amount for line in lines), Decimal("0")),
             digest=_digest(lines),
-            source_labels=SOURCE_LABELS,
         )
     return render(request, "funding/proposal.html", context)
 
@@ -448,7 +431,7 @@ def proposal_accept(request):
     if problem:
         messages.error(request, f"年度“{request.POST.get('year')}”无效，未作安排。")
         return redirect(back)
-    _quota, lines = proposal(region, year)
+    _quota, lines = selectors.proposal(region, year)
     if lines and request.POST.get("digest") != _digest(lines):
         messages.error(
             request,
@@ -456,7 +439,7 @@ def proposal_accept(request):
         )
         return redirect(back)
     try:
-        created = accept_proposal(request.user, region, year)
+        created = accept_proposal(request.user, region=region, year=year)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)

@@ -53,7 +53,7 @@ class ProjectAdminForm(forms.ModelForm):
         from dataclasses import fields, replace
 
         from .rules import ProjectTerms, edit_refusals
-        from .services import allocations_of, project_terms
+        from .selectors import allocations_of, project_terms
 
         cleaned = super().clean()
         if self.instance.pk and not self.errors:

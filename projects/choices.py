@@ -29,7 +29,8 @@ class FundingSource(models.TextChoices):
     OTHER = "other", "其他"
 
 
-# The bond sources draw on a county's yearly new-debt quota of the same kind.
+# The bond sources draw on a yearly new-debt quota of the same kind: the county's, or the city's own for the
+# projects of its city-level towns.
 BOND_KIND_OF_SOURCE = {
     FundingSource.PROVINCIAL_GENERAL_BOND: "general",
     FundingSource.PROVINCIAL_SPECIAL_BOND: "special",

@@ -97,19 +97,22 @@ def load_demo_projects():
                     "end_year": today.year + 1,
                 }
                 if town.county_id == county_user.region_id:
-                    project = create_project(county_user, town, data)
+                    project = create_project(county_user, town=town, data=data)
                     if status != ProjectStatus.PLANNED:
                         _approved(project, project.start_year)
                         project.save()
                     steps = STATUS_PATH[status]
                     for step in steps:
                         if step != ProjectStatus.COMPLETED:
-                            project = change_status(county_user, project, step)
+                            project = change_status(county_user, project=project, status=step)
                     full = _report(county_user, project, today, completing=status == ProjectStatus.COMPLETED)
                     if status == ProjectStatus.COMPLETED:
                         # R5: 已完工 follows a 100% report, or says why it is complete without one.
                         project = change_status(
-                            county_user, project, status, completion_note="" if full else COMPLETION_NOTE
+                            county_user,
+                            project=project,
+                            status=status,
+                            completion_note="" if full else COMPLETION_NOTE,
                         )
                 else:
                     project = Project(
@@ -163,13 +166,13 @@ def _report(user, project, today, completing=False):
         share = _share(step, len(months), completing, project)
         submit_report(
             user,
-            project,
-            "month",
-            today.year,
-            month,
-            (project.investment * share).quantize(Decimal("0.01")),
-            (Decimal(100) * share).quantize(Decimal("0.01")),
-            "按计划推进。",
+            project=project,
+            period_type="month",
+            year=today.year,
+            number=month,
+            cumulative_investment=(project.investment * share).quantize(Decimal("0.01")),
+            percent_complete=(Decimal(100) * share).quantize(Decimal("0.01")),
+            narrative="按计划推进。",
         )
     return share == 1
 

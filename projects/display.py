@@ -1,17 +1,14 @@
-"""What the project pages and exports say about a project: labels and the one-line reasons behind the
-computed R5 flags. The flags themselves come from ProjectQuerySet.with_flags() (mirroring projects.rules);
-this module only puts the facts that decided them into words."""
+"""What the project pages and exports say about a project: its badges, its period labels and the one-line
+reasons behind the computed R5 flags (the labels of its vocabularies come from core.vocabulary.label). The
+flags themselves come from ProjectQuerySet.with_flags() (mirroring projects.rules); this module only puts the
+facts that decided them into words."""
 
-from decimal import Decimal
-
+from core.formats import money
 from towns.choices import Tier
 
 from .choices import BondType, PeriodType, ProjectStatus
 from .rules import KEY_SUPPORT_THRESHOLD, period
 
-BOND_LABELS = dict(BondType.choices)
-STATUS_LABELS = dict(ProjectStatus.choices)
-TIER_LABELS = dict(Tier.choices)
 STATUS_BADGES = {
     ProjectStatus.PLANNED: "text-bg-secondary",
     ProjectStatus.APPROVED: "text-bg-info",
@@ -24,14 +21,6 @@ BOND_BADGES = {
     BondType.SPECIAL: "text-bg-warning",
     BondType.NONE: "text-bg-light border",
 }
-EMPTY = "—"
-
-
-def money(value):
-    """1,200.00 (万元), "—" when empty."""
-    if value is None:
-        return EMPTY
-    return f"{Decimal(value):,.2f}"
 
 
 def period_key_label(key):

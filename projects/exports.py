@@ -1,8 +1,11 @@
 """Spreadsheets of the project pages: the project list, the unreported projects and the task-area summary."""
 
 from core.exports import Column
+from core.vocabulary import label
+from towns.choices import Tier
 
-from .display import BOND_LABELS, STATUS_LABELS, TIER_LABELS, period_key_label
+from .choices import BondType, ProjectStatus
+from .display import period_key_label
 
 YES_NO = {True: "是", False: "否"}
 
@@ -51,7 +54,7 @@ def project_rows(projects):
             project.town.county.name,
             project.town.name,
             project.town_id,
-            TIER_LABELS.get(project.town_tier, "非示范镇"),
+            label(Tier, project.town_tier, empty="非示范镇"),
             project.task_area_id,
             project.task_area.name,
             YES_NO[project.public_welfare],
@@ -61,9 +64,9 @@ def project_rows(projects):
             project.annual_debt_service,
             project.start_year,
             project.end_year,
-            STATUS_LABELS.get(project.status, project.status),
+            label(ProjectStatus, project.status),
             YES_NO[bool(project.key_support)],
-            BOND_LABELS.get(project.bond_type, project.bond_type),
+            label(BondType, project.bond_type),
             project.completed_investment,
             project.percent_complete,
             period_key_label(project.last_reported_period) or "未报送",
@@ -98,7 +101,7 @@ def unreported_rows(projects):
             project.pk,
             project.name,
             project.task_area_id,
-            STATUS_LABELS.get(project.status, project.status),
+            label(ProjectStatus, project.status),
             project.investment,
             project.completed_investment,
             period_key_label(project.last_reported_period) or "从未报送",

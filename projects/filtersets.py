@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 
 from .choices import BondType, PeriodType, ProjectStatus
@@ -27,7 +28,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         choices=BondType.choices, field_name="bond_type", label="推荐债券类型"
     )
     year = django_filters.NumberFilter(
-        method="filter_year", label="年度（建设期内）", min_value=2000, max_value=2100
+        method="filter_year", label="年度（建设期内）", min_value=YEAR_MIN, max_value=YEAR_MAX
     )
     search = django_filters.CharFilter(method="filter_search", label="关键词")
 
@@ -67,7 +68,9 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     county = django_filters.CharFilter(field_name="project__town__county_id", label="县（市、区）代码")
     town = django_filters.CharFilter(field_name="project__town_id", label="镇区划代码")
     period_type = django_filters.ChoiceFilter(choices=PeriodType.choices, label="报送周期")
-    year = django_filters.NumberFilter(field_name="year", label="年度", min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(
+        field_name="year", label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
 
     class Meta:
         model = ProgressReport

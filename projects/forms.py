@@ -5,14 +5,14 @@ the raw text (projects.services validates it and refuses with a Chinese message)
 from django import forms
 from django.utils import timezone
 
+from core.vocabulary import label
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 
 from .choices import TASK_AREAS, TASK_GROUPS, PeriodType
 from .rules import period, period_of
 
-TIER_LABELS = dict(Tier.choices)
 GROUP_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
-YEAR_MIN, YEAR_MAX = 2000, 2100
 DOC_NO_MAX = 100
 
 
@@ -37,7 +37,8 @@ def date_input():
 
 class ProjectTownField(forms.ModelChoiceField):
     def label_from_instance(self, town):
-        return f"{town.name}（{town.code}，{TIER_LABELS.get(town.active_tier, '')}示范镇）"
+        tier = label(Tier, town.active_tier, empty="")
+        return f"{town.name}（{town.code}，{tier}示范镇）"
 
 
 class ProjectForm(forms.Form):

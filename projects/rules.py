@@ -1,20 +1,23 @@
 """Pure decisions about projects and their progress (R5): no ORM, no request. Tested without a database."""
 
+from __future__ import annotations
+
 import calendar
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from core.money import MAX_MONEY, parse_money
+from core.years import YEAR_MAX, YEAR_MIN
 
 from .choices import BondType, PeriodType, ProjectStatus
 
 KEY_SUPPORT_THRESHOLD = Decimal("500.00")  # 万元; strictly more than this
 
-__all__ = ["MAX_MONEY", "parse_money"]  # re-exported: the project rules speak of money too
 
-
-def is_key_provincial_support(town_is_provincial, public_welfare, investment):
+def is_key_provincial_support(
+    town_is_provincial: bool, public_welfare: bool, investment: Decimal | None
+) -> bool:
     """R5; plan 六、(二): the town holds an active provincial designation, the project is public-welfare,
     and its investment is over 500 万元 (exactly 500.00 is not)."""
     return bool(
@@ -25,7 +28,12 @@ def is_key_provincial_support(town_is_provincial, public_welfare, investment):
     )
 
 
-def recommended_bond_type(public_welfare, special_bond_field, annual_revenue, annual_debt_service):
+def recommended_bond_type(
+    public_welfare: bool,
+    special_bond_field: bool,
+    annual_revenue: Decimal | None,
+    annual_debt_service: Decimal | None,
+) -> BondType:
     """R5; plan 六、(二): public-welfare without revenue → general bond; public-welfare in a special-bond
     field whose revenue covers principal and interest → special bond; otherwise not bond-funded."""
     revenue = annual_revenue or Decimal("0")
@@ -37,7 +45,7 @@ def recommended_bond_type(public_welfare, special_bond_field, annual_revenue, an
     return BondType.NONE
 
 
-def parse_percent(value):
+def parse_percent(value: object) -> tuple[Decimal | None, str | None]:
     """Percent complete, 0 … 100 with at most two decimals: (Decimal, None) or (None, refusal)."""
     try:
         percent = Decimal(str(value).strip().rstrip("%"))
@@ -61,7 +69,9 @@ STATUS_FLOW = {
 }
 
 
-def status_change_refusal(current, new, has_planning_approval, has_design_approval):
+def status_change_refusal(
+    current: str, new: str, has_planning_approval: bool, has_design_approval: bool
+) -> str | None:
     """Why the project may not move from current to new, or None. R5 有项目必规划、无设计不动工:
     entering 在建 needs both the planning approval and the design approval recorded."""
     if new not in ProjectStatus.values:
@@ -92,13 +102,13 @@ class Period:
     number: int
 
     @property
-    def label(self):
+    def label(self) -> str:
         if self.kind == PeriodType.MONTH:
             return f"{self.year}年{self.number}月"
         return f"{self.year}年第{self.number}季度"
 
     @property
-    def key(self):
+    def key(self) -> str:
         return (
             f"{self.year}-{self.number:02d}"
             if self.kind == PeriodType.MONTH
@@ -106,11 +116,11 @@ class Period:
         )
 
 
-def period(kind, year, number):
+def period(kind: str, year: int | str, number: int | str) -> Period:
     """The period, or raises ValueError with a Chinese message."""
     if kind not in PeriodType.values:
         raise ValueError(f"报送周期应为 month（月度）或 quarter（季度），而不是“{kind}”。")
-    if not (2000 <= int(year) <= 2100):
+    if not (YEAR_MIN <= int(year) <= YEAR_MAX):
         raise ValueError(f"年度 {year} 无效。")
     limit = 12 if kind == PeriodType.MONTH else 4
     if not (1 <= int(number) <= limit):
@@ -120,7 +130,7 @@ def period(kind, year, number):
     return Period(end=end, kind=kind, year=int(year), number=int(number))
 
 
-def period_of(day, kind):
+def period_of(day: datetime.date, kind: str) -> Period:
     """The period containing the day."""
     number = day.month if kind == PeriodType.MONTH else (day.month - 1) // 3 + 1
     return period(kind, day.year, number)
@@ -133,7 +143,15 @@ class ReportFigures:
     percent_complete: Decimal
 
 
-def progress_refusal(investment, cumulative, percent, earlier=None, later=None, today=None, period_end=None):
+def progress_refusal(
+    investment: Decimal,
+    cumulative: Decimal,
+    percent: Decimal,
+    earlier: ReportFigures | None = None,
+    later: ReportFigures | None = None,
+    today: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+) -> str | None:
     """Why a progress report is refused, or None. R5: a report can neither claim more than the project's
     investment nor less than the report before it (nor more than the one after it, if filed late)."""
     if cumulative > investment:
@@ -162,7 +180,7 @@ APPROVALS_KEPT_STATUSES = (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPL
 FULL_PERCENT = Decimal("100")
 
 
-def approval_recorded(date, doc_no):
+def approval_recorded(date: datetime.date | None, doc_no: str | None) -> bool:
     """An approval counts as recorded when both its date and its document number are."""
     return bool(date and (doc_no or "").strip())
 
@@ -184,17 +202,17 @@ class ProjectTerms:
     design_approval_doc_no: str = ""
 
     @property
-    def bond_type(self):
+    def bond_type(self) -> BondType:
         return recommended_bond_type(
             self.public_welfare, self.special_bond_field, self.annual_revenue, self.annual_debt_service
         )
 
     @property
-    def has_planning_approval(self):
+    def has_planning_approval(self) -> bool:
         return approval_recorded(self.planning_approval_date, self.planning_approval_doc_no)
 
     @property
-    def has_design_approval(self):
+    def has_design_approval(self) -> bool:
         return approval_recorded(self.design_approval_date, self.design_approval_doc_no)
 
 
@@ -207,7 +225,7 @@ class BondAllocation:
     amount: Decimal
 
 
-def investment_refusal(investment, allocated):
+def investment_refusal(investment: Decimal, allocated: Decimal) -> str | None:
     """R6: the investment cannot be lowered below what is already allocated to the project (all sources):
     allocations never exceed the investment."""
     if investment < allocated:
@@ -215,7 +233,9 @@ def investment_refusal(investment, allocated):
     return None
 
 
-def bond_type_change_refusal(before, after, bond_allocations):
+def bond_type_change_refusal(
+    before: str, after: str, bond_allocations: Sequence[BondAllocation]
+) -> str | None:
     """R5/R6: bond money was allocated for the recommended bond type; while any provincial bond allocation
     exists, a change of public welfare, special-bond field, revenue or debt service that changes the
     recommended bond type is refused, naming those allocations (year, source, amount)."""
@@ -231,7 +251,7 @@ def bond_type_change_refusal(before, after, bond_allocations):
     )
 
 
-def approval_erasure_refusal(status, before, after):
+def approval_erasure_refusal(status: str, before: ProjectTerms, after: ProjectTerms) -> str | None:
     """R5 有项目必规划、无设计不动工: a project 在建 or 已完工 keeps its planning and design approvals; an edit
     may correct them but not erase them (neither the date nor the document number)."""
     if status not in APPROVALS_KEPT_STATUSES:
@@ -252,7 +272,9 @@ def approval_erasure_refusal(status, before, after):
     )
 
 
-def edit_refusals(before, after, allocated, bond_allocations):
+def edit_refusals(
+    before: ProjectTerms, after: ProjectTerms, allocated: Decimal, bond_allocations: Sequence[BondAllocation]
+) -> list[str]:
     """Every reason an edit from `before` to `after` (ProjectTerms) is refused, given the sum allocated to the
     project and its bond allocations; empty when the edit keeps R5 and R6."""
     refusals = [
@@ -263,7 +285,9 @@ def edit_refusals(before, after, allocated, bond_allocations):
     return [refusal for refusal in refusals if refusal]
 
 
-def completion_refusal(latest_percent, note, latest_label=""):
+def completion_refusal(
+    latest_percent: Decimal | None, note: str | None, latest_label: str = ""
+) -> str | None:
     """R5: a project becomes 已完工 when its latest progress report says 100%, or with an explicit reason why
     it is complete without one (recorded on the project)."""
     if latest_percent is not None and latest_percent == FULL_PERCENT:
@@ -280,7 +304,7 @@ def completion_refusal(latest_percent, note, latest_label=""):
     )
 
 
-def stale_version_refusal(sent, current, what="项目"):
+def stale_version_refusal(sent: int | str | None, current: int, what: str = "项目") -> str | None:
     """Optimistic concurrency: a whole-form edit carries the version it was made from; if the record has
     changed since, the edit is refused rather than silently overwriting the other change."""
     if sent is None or int(sent) == int(current):

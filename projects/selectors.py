@@ -2,36 +2,154 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, Model, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
+from accounts.models import Role, User
+from core.models import Notification
 from core.money import quantize
 from core.scoping import restrict
+from towns.models import Designation, Town
 from towns.selectors import town_lookup, within_region
 
-from .choices import ProjectStatus
-from .models import ProgressReport, Project
-
-if TYPE_CHECKING:
-    from accounts.models import User
-
-    from .rules import Period
+from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
+from .models import ProgressReport, Project, TaskArea
+from .rules import BondAllocation, Period, ProjectTerms
 
 REPORT_DUE_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION)
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+PLACE = ("town", "town__county", "town__city", "task_area")
 
 
-def visible_projects(user):
-    """The projects the user may see, with town, county, city and task area, and the computed flags."""
-    projects = Project.objects.with_flags().select_related("town", "town__county", "town__city", "task_area")
+def visible_projects(user: User | None) -> QuerySet[Project]:
+    """The projects the user may see (every project for None: jobs and commands), with town, county, city and
+    task area, and the computed flags."""
+    projects = Project.objects.with_flags().select_related(*PLACE)
     return projects if user is None else restrict(projects, user)
+
+
+def visible_project(user: User, pk: int) -> Project | None:
+    """One of visible_projects(), or None when it does not exist or lies outside the user's scope."""
+    return visible_projects(user).filter(pk=pk).first()
+
+
+def visible_projects_by_id(user: User, ids: Iterable[int]) -> dict[int, Project]:
+    """id → project of visible_projects() for those ids (those outside the scope are missing); one query."""
+    return visible_projects(user).in_bulk(list(ids))
+
+
+def scoped_project(user: User, pk: int) -> Project | None:
+    """The project with its town if the user's scope covers it, else None (unknown and outside alike): what a
+    report or an allocation is filed for."""
+    return restrict(Project.objects.select_related("town"), user).filter(pk=pk).first()
+
+
+def scoped_town(user: User, code: str) -> Town | None:
+    """The town of that code if the user's scope covers it, else None (unknown and outside alike)."""
+    return restrict(Town.objects.all(), user).filter(code=code).first()
+
+
+def is_designated(town: Town) -> bool:
+    """Whether the town holds an active designation (only then are projects filed for it, R5)."""
+    return Designation.objects.active().filter(town=town).exists()
+
+
+def task_areas() -> QuerySet[TaskArea]:
+    """The 15 task areas (R4), T01–T15."""
+    return TaskArea.objects.all()
+
+
+def task_area_names() -> dict[str, str]:
+    """task area code → name; one query."""
+    return dict(TaskArea.objects.values_list("code", "name"))
+
+
+def task_area_by_code(code: str) -> TaskArea | None:
+    return TaskArea.objects.filter(code=code).first()
+
+
+def project_totals(projects: QuerySet[Project]) -> dict[str, Decimal]:
+    """The investment and completed investment summed over the projects (0.00 for none); one query."""
+    return projects.aggregate(
+        investment=Coalesce(Sum("investment"), ZERO), completed=Coalesce(Sum("completed_investment"), ZERO)
+    )
+
+
+def project_reports(project: Project) -> list[ProgressReport]:
+    """The project's progress reports, latest period first, with who filed them."""
+    return list(project.reports.select_related("reported_by").order_by("-period_end", "-id"))
+
+
+def latest_report(project: Project) -> ProgressReport | None:
+    """The project's report of the latest period."""
+    return project.reports.order_by("-period_end", "-id").first()
+
+
+def neighbour_reports(
+    project: Project, period_end: datetime.date
+) -> tuple[ProgressReport | None, ProgressReport | None]:
+    """The project's reports just before and just after the period ending on period_end (each may be None)."""
+    reports = project.reports.all()
+    earlier = reports.filter(period_end__lt=period_end).order_by("-period_end", "-id").first()
+    later = reports.filter(period_end__gt=period_end).order_by("period_end", "id").first()
+    return earlier, later
+
+
+def visible_project_allocations(user: User, project: Project) -> list[Model]:
+    """The project's allocations the user may see, by year (funding's rows, reached through their foreign
+    key: funding lies above projects), with what the allocation list shows of each."""
+    return list(
+        restrict(
+            project.allocations.select_related(
+                "project", "project__town", "project__town__county", "project__town__city", "quota__region"
+            ),
+            user,
+        ).order_by("year", "id")
+    )
+
+
+def visible_reports(user: User) -> QuerySet[ProgressReport]:
+    """The progress reports the user may see, with their project and town."""
+    return restrict(ProgressReport.objects.select_related("project", "project__town"), user)
+
+
+def project_terms(project: Project) -> ProjectTerms:
+    """What projects.rules.edit_refusals compares of the project before and after an edit."""
+    return ProjectTerms(
+        status=project.status,
+        investment=project.investment,
+        public_welfare=project.public_welfare,
+        special_bond_field=project.special_bond_field,
+        annual_revenue=project.annual_revenue,
+        annual_debt_service=project.annual_debt_service,
+        planning_approval_date=project.planning_approval_date,
+        planning_approval_doc_no=project.planning_approval_doc_no,
+        design_approval_date=project.design_approval_date,
+        design_approval_doc_no=project.design_approval_doc_no,
+    )
+
+
+def allocations_of(project: Project) -> tuple[Decimal, tuple[BondAllocation, ...]]:
+    """What is allocated to the (locked) project, all sources, and its bond allocations: one query, inside
+    the caller's transaction, so an allocation committed before the lock was granted is counted."""
+    rows = list(project.allocations.order_by("year", "id").values_list("year", "source", "amount"))
+    allocated = sum((amount for _year, _source, amount in rows), Decimal("0.00"))
+    bonds = tuple(
+        BondAllocation(year, FundingSource(source).label, amount)
+        for year, source, amount in rows
+        if source in BOND_KIND_OF_SOURCE
+    )
+    return allocated, bonds
 
 
 class UnreportedProjects:
     """Projects due to report (已批复 or 在建) with no report for the period."""
 
-    def __init__(self, user, period):
+    def __init__(self, user: User | None, period: Period) -> None:
         due = Project.objects.filter(status__in=REPORT_DUE_STATUSES)
         if user is not None:
             due = restrict(due, user)
@@ -41,27 +159,41 @@ class UnreportedProjects:
         self.period = period
         self.queryset = due.filter(~Exists(reported))
 
-    def projects(self):
-        return self.queryset.with_flags().select_related("town", "town__county", "town__city", "task_area")
+    def projects(self) -> QuerySet[Project]:
+        """The projects with their flags and place, by city, county and town."""
+        return (
+            self.queryset.with_flags()
+            .select_related(*PLACE)
+            .order_by("town__city_id", "town__county_id", "town_id", "id")
+        )
 
-    def county_counts(self):
+    def county_counts(self) -> list[tuple[str, int]]:
         """(county code, number of unreported projects), one query."""
         rows = self.queryset.values("town__county_id").annotate(n=Count("id")).order_by("town__county_id")
         return [(row["town__county_id"], row["n"]) for row in rows]
 
 
-def unreported_projects(user, period):
+def unreported_projects(user: User | None, period: Period) -> UnreportedProjects:
     """Projects inside the user's scope (everyone's when user is None, for jobs) not reported for period."""
     return UnreportedProjects(user, period)
 
 
-# --- pages (appended by the project pages; reads only) ------------------------------------------------------
+def active_county_officials(county_codes: Iterable[str]) -> QuerySet[User]:
+    """The active county officials of those counties: whom a progress reminder goes to."""
+    return User.objects.filter(role=Role.COUNTY_OFFICIAL, is_active=True, region_id__in=list(county_codes))
 
 
-def project_towns(user):
+def reminded_user_ids(kind: str, dedupe_prefix: str) -> set[int]:
+    """The users who already hold a notification of that kind whose dedupe key starts with the prefix."""
+    return set(
+        Notification.objects.filter(kind=kind, dedupe_key__startswith=dedupe_prefix).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def project_towns(user: User) -> QuerySet[Town]:
     """The 镇 of the county official's county that hold an active designation: where he may file projects."""
-    from towns.models import Town
-
     return (
         Town.objects.towns_only()
         .filter(county_id=user.region_id)
@@ -71,11 +203,9 @@ def project_towns(user):
     )
 
 
-def project_filter_towns(user, city="", county=""):
+def project_filter_towns(user: User, city: str = "", county: str = "") -> QuerySet[Town]:
     """The towns that have projects inside the user's scope (and the chosen city or county): the list's
     town filter. One query."""
-    from towns.models import Town
-
     projects = restrict(Project.objects.all(), user)
     if city:
         projects = projects.filter(town__city_id=city)
@@ -84,10 +214,8 @@ def project_filter_towns(user, city="", county=""):
     return Town.objects.filter(code__in=projects.values("town_id")).select_related("county").order_by("code")
 
 
-def task_area_totals(user, year=None):
+def task_area_totals(user: User, year: int | None = None) -> dict[str, tuple[int, Decimal | None, int]]:
     """task area code → (projects, investment, key-support projects) within the user's scope, one query."""
-    from django.db.models import Q, Sum
-
     projects = restrict(Project.objects.with_flags(), user)
     if year is not None:
         projects = projects.filter(start_year__lte=year, end_year__gte=year)

@@ -1,27 +1,29 @@
 """Writes about projects and their progress (R5); one transaction per operation."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role
 from core.errors import Conflict, DomainError, from_validation_error
 from core.models import Notification
-from towns.models import Designation, TownKind
+from core.money import parse_money
+from towns.models import TownKind
 
-from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
+from .choices import ProjectStatus
 from .models import ProgressReport, Project, TaskArea
 from .rules import (
-    BondAllocation,
-    ProjectTerms,
     ReportFigures,
     completion_refusal,
     edit_refusals,
-    parse_money,
     parse_percent,
     period,
     period_of,
@@ -29,7 +31,21 @@ from .rules import (
     stale_version_refusal,
     status_change_refusal,
 )
-from .selectors import unreported_projects
+from .selectors import (
+    active_county_officials,
+    allocations_of,
+    is_designated,
+    latest_report,
+    neighbour_reports,
+    project_terms,
+    reminded_user_ids,
+    task_area_by_code,
+    unreported_projects,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from towns.models import Town
 
 MONEY_FIELDS = {"investment": "总投资", "annual_revenue": "预期年收益", "annual_debt_service": "年还本付息"}
 EDITABLE_FIELDS = (
@@ -49,12 +65,22 @@ EDITABLE_FIELDS = (
 )
 REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
 FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
-BOND_SOURCES = [source.value for source in BOND_KIND_OF_SOURCE]
-SOURCE_LABELS = dict(FundingSource.choices)
 COMPLETION_NOTE_MAX = 500
+REMINDER_KIND = "progress_reminder"
 
 
-def _require_county_of(user, town):
+def may_file_projects(user: User) -> bool:
+    """Whether the user is a county official with a county: the only one who files projects (R5)."""
+    return getattr(user, "role", None) == Role.COUNTY_OFFICIAL and user.region_id is not None
+
+
+def may_change_project(user: User, project: Project) -> bool:
+    """Whether the user is an official of the project's county: the only one who may edit it, change its
+    status and report its progress (R5)."""
+    return may_file_projects(user) and user.region_id == project.town.county_id
+
+
+def _require_county_of(user: User, town: Town) -> None:
     if getattr(user, "role", None) != Role.COUNTY_OFFICIAL:
         raise DomainError("只有县（市、区）工作人员可以填报和修改项目。")
     if user.region_id != town.county_id:
@@ -62,7 +88,7 @@ def _require_county_of(user, town):
         raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇填报项目。")
 
 
-def _apply(project, data):
+def _apply(project: Project, data: dict[str, object]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(
@@ -82,7 +108,7 @@ def _apply(project, data):
                 problems.append(problem)
                 continue
         if name == "task_area" and not isinstance(value, TaskArea):
-            value = TaskArea.objects.filter(code=str(value).strip().upper()).first()
+            value = task_area_by_code(str(value).strip().upper())
             if value is None:
                 problems.append(f"任务领域“{data[name]}”不存在，应为 T01–T15。")
                 continue
@@ -95,10 +121,10 @@ def _apply(project, data):
         raise from_validation_error(exc, Project) from exc
 
 
-def create_project(user, town, data):
+def create_project(user: User, *, town: Town, data: Mapping[str, object]) -> Project:
     """A county official's new project for one of its demonstration towns (R5)."""
     _require_county_of(user, town)
-    if town.kind != TownKind.TOWN or not Designation.objects.active().filter(town=town).exists():
+    if town.kind != TownKind.TOWN or not is_designated(town):
         raise DomainError(f"{town.name}不是示范镇，不能填报示范镇建设项目。")
     project = Project(town=town, created_by=user)
     _apply(project, dict(data))
@@ -107,7 +133,7 @@ def create_project(user, town, data):
     return project
 
 
-def _locked(project_id):
+def _locked(project_id: int) -> Project:
     """The project's fresh row, locked until the transaction ends (SELECT … FOR UPDATE).
 
     Lock order: an allocation locks its quota first and then the project (funding.services); the project
@@ -116,41 +142,15 @@ def _locked(project_id):
     return Project.objects.select_for_update().select_related("town").get(pk=project_id)
 
 
-def _check_version(project, version):
+def _check_version(project: Project, version: int | None) -> None:
     refusal = stale_version_refusal(version, project.version)
     if refusal:
         raise Conflict(refusal)
 
 
-def project_terms(project):
-    return ProjectTerms(
-        status=project.status,
-        investment=project.investment,
-        public_welfare=project.public_welfare,
-        special_bond_field=project.special_bond_field,
-        annual_revenue=project.annual_revenue,
-        annual_debt_service=project.annual_debt_service,
-        planning_approval_date=project.planning_approval_date,
-        planning_approval_doc_no=project.planning_approval_doc_no,
-        design_approval_date=project.design_approval_date,
-        design_approval_doc_no=project.design_approval_doc_no,
-    )
-
-
-def allocations_of(project):
-    """What is allocated to the (locked) project, all sources, and its bond allocations: one query, inside
-    the caller's transaction, so an allocation committed before the lock was granted is counted."""
-    rows = list(project.allocations.order_by("year", "id").values_list("year", "source", "amount"))
-    allocated = sum((amount for _year, _source, amount in rows), Decimal("0.00"))
-    bonds = tuple(
-        BondAllocation(year, SOURCE_LABELS[source], amount)
-        for year, source, amount in rows
-        if source in BOND_SOURCES
-    )
-    return allocated, bonds
-
-
-def update_project(user, project, data, version=None):
+def update_project(
+    user: User, *, project: Project, data: Mapping[str, object], version: int | None = None
+) -> Project:
     """Edit a project's declared fields (its county only; status moves through change_status).
 
     Applied to the fresh, locked row (no lost update: a partial edit changes only what it sends). With
@@ -175,13 +175,15 @@ def update_project(user, project, data, version=None):
     return project
 
 
-def change_status(user, project, new_status, completion_note="", version=None):
+def change_status(
+    user: User, *, project: Project, status: str, completion_note: str = "", version: int | None = None
+) -> Project:
     """Move a project along R5's transitions on its fresh, locked row; 在建 needs both approvals recorded,
     已完工 the latest progress report at 100% or a completion note (recorded on the project). With `version`,
     a project changed since is refused with Conflict."""
     _require_county_of(user, project.town)
     note = (completion_note or "").strip()
-    if note and new_status != ProjectStatus.COMPLETED:
+    if note and status != ProjectStatus.COMPLETED:
         raise DomainError("完工说明只在转为已完工时填写。")
     if len(note) > COMPLETION_NOTE_MAX:
         raise DomainError(f"完工说明不能超过 {COMPLETION_NOTE_MAX} 字。")
@@ -189,16 +191,16 @@ def change_status(user, project, new_status, completion_note="", version=None):
         project = _locked(project.pk)
         _check_version(project, version)
         refusal = status_change_refusal(
-            project.status, new_status, project.has_planning_approval, project.has_design_approval
+            project.status, status, project.has_planning_approval, project.has_design_approval
         )
-        if not refusal and new_status == ProjectStatus.COMPLETED:
-            latest = project.reports.order_by("-period_end", "-id").first()
+        if not refusal and status == ProjectStatus.COMPLETED:
+            latest = latest_report(project)
             refusal = completion_refusal(
                 latest.percent_complete if latest else None, note, latest.period_label if latest else ""
             )
         if refusal:
             raise DomainError(refusal)
-        project.status = new_status
+        project.status = status
         project.version += 1
         fields = ["status", "version", "updated_at"]
         if note:
@@ -209,8 +211,16 @@ def change_status(user, project, new_status, completion_note="", version=None):
 
 
 def submit_report(
-    user, project, period_type, year, number, cumulative_investment, percent_complete, narrative=""
-):
+    user: User,
+    *,
+    project: Project,
+    period_type: str,
+    year: int | str,
+    number: int | str,
+    cumulative_investment: object,
+    percent_complete: object,
+    narrative: str = "",
+) -> ProgressReport:
     """File the progress of a project for a month or quarter (调度). Cumulative figures never go backwards
     and never exceed the investment; the project's figures follow from its latest report (R5)."""
     _require_county_of(user, project.town)
@@ -228,9 +238,7 @@ def submit_report(
         project = _locked(project.pk)
         if project.status not in REPORTING_STATUSES:
             raise DomainError(f"项目处于“{project.get_status_display()}”状态，不需要报送进度。")
-        reports = project.reports.all()
-        earlier = reports.filter(period_end__lt=when.end).order_by("-period_end", "-id").first()
-        later = reports.filter(period_end__gt=when.end).order_by("period_end", "id").first()
+        earlier, later = neighbour_reports(project, when.end)
         refusal = progress_refusal(
             project.investment,
             cumulative,
@@ -257,7 +265,7 @@ def submit_report(
                 )
         except IntegrityError as exc:
             raise DomainError(f"该项目{when.label}已报送过进度。") from exc
-        latest = project.reports.order_by("-period_end", "-id").first()
+        latest = latest_report(project)
         project.completed_investment = latest.cumulative_investment
         project.percent_complete = latest.percent_complete
         project.last_reported_period = period(latest.period_type, latest.year, latest.number).key
@@ -267,7 +275,7 @@ def submit_report(
     return report
 
 
-def _figures(report):
+def _figures(report: ProgressReport | None) -> ReportFigures | None:
     if report is None:
         return None
     return ReportFigures(report.period_end, report.cumulative_investment, report.percent_complete)
@@ -280,43 +288,28 @@ class ReminderSummary:
     notices: int
 
 
-def remind_unreported(today=None):
-    """In-app notices to the county officials whose projects have not reported for the current period.
+def remind_unreported(today: datetime.date | None = None) -> ReminderSummary:
+    """In-app notifications (站内通知) to the county officials whose projects have not reported for the current
+    period.
 
     Run by Celery beat at the start of each period; running it twice sends nothing twice (dedupe key).
     """
     today = today or timezone.localdate()
     current = period_of(today, settings.PROGRESS_PERIOD)
-    pending = {}
-    for county_id, count in unreported_projects(None, current).county_counts():
-        pending[county_id] = count
-    officials = User.objects.filter(role=Role.COUNTY_OFFICIAL, is_active=True, region_id__in=pending)
-    existing = set(
-        Notification.objects.filter(
-            kind="progress_reminder", dedupe_key__startswith=f"progress:{current.key}:"
-        ).values_list("user_id", flat=True)
-    )
-    notices = [
+    pending = dict(unreported_projects(None, current).county_counts())
+    existing = reminded_user_ids(REMINDER_KIND, f"progress:{current.key}:")
+    notifications = [
         Notification(
             user=official,
-            kind="progress_reminder",
+            kind=REMINDER_KIND,
             title=f"请报送{current.label}项目进度",
             body=f"本县（市、区）有 {pending[official.region_id]} 个在建或已批复项目尚未报送{current.label}进度。",
             link="/projects/unreported/",
             dedupe_key=f"progress:{current.key}:{official.region_id}",
         )
-        for official in officials
+        for official in active_county_officials(pending)
         if official.pk not in existing
     ]
     # ignore_conflicts: a second worker running the same reminder at the same moment adds nothing either.
-    Notification.objects.bulk_create(notices, ignore_conflicts=True)
-    return ReminderSummary(current.label, len(pending), len(notices))
-
-
-__all__ = [
-    "change_status",
-    "create_project",
-    "remind_unreported",
-    "submit_report",
-    "update_project",
-]
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return ReminderSummary(current.label, len(pending), len(notifications))

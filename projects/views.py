@@ -9,18 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import xlsx_response
-from core.scoping import restrict
+from core.formats import money
 from towns import selectors as town_selectors
 
 from . import display, exports, selectors
@@ -36,13 +33,20 @@ from .forms import (
     task_area_choices,
 )
 from .rules import STATUS_FLOW, period_of
-from .services import REPORTING_STATUSES, change_status, create_project, submit_report, update_project
+from .services import (
+    FINAL_STATUSES,
+    REPORTING_STATUSES,
+    change_status,
+    create_project,
+    may_change_project,
+    may_file_projects,
+    submit_report,
+    update_project,
+)
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 PERIOD_FIELDS = ("period_type", "year", "number")
 
 
@@ -54,17 +58,8 @@ def _page_size(request):
     return min(max(size, 1), MAX_PAGE_SIZE)
 
 
-def _is_county_official(user):
-    return user.role == Role.COUNTY_OFFICIAL and user.region_id is not None
-
-
-def _owns(user, project):
-    """Whether the user is an official of the project's county: the only one who may change it (R5)."""
-    return _is_county_official(user) and user.region_id == project.town.county_id
-
-
 def _require_owner(request, project):
-    if not _owns(request.user, project):
+    if not may_change_project(request.user, project):
         raise PermissionDenied("只有项目所在县（市、区）的工作人员可以修改项目、变更状态和报送进度。")
 
 
@@ -96,9 +91,7 @@ def project_list(request):
     filterset, projects = _filtered_projects(request)
     _offer_all(filterset.form, "tier", "status", "bond_type")
     page = Paginator(projects, _page_size(request)).get_page(request.GET.get("page"))
-    totals = projects.aggregate(
-        investment=Coalesce(Sum("investment"), ZERO), completed=Coalesce(Sum("completed_investment"), ZERO)
-    )
+    totals = selectors.project_totals(projects)
     cities, counties = town_selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     selected_county = request.GET.get("county", "")
@@ -119,7 +112,7 @@ def project_list(request):
         "selected_key_support": request.GET.get("key_support", ""),
         "selected_task_area": request.GET.get("task_area", ""),
         "task_area_choices": task_area_choices(),
-        "may_create": _is_county_official(request.user),
+        "may_create": may_file_projects(request.user),
     }
     return render(request, "projects/project_list.html", context)
 
@@ -130,13 +123,13 @@ def project_export(request):
     if not filterset.is_valid():
         messages.error(request, "筛选条件有误，未导出。")
         return redirect("project-list")
-    totals = projects.aggregate(investment=Coalesce(Sum("investment"), ZERO))
+    totals = selectors.project_totals(projects)
     return xlsx_response(
         f"示范镇建设项目-{timezone.localdate():%Y%m%d}.xlsx",
         "吉林省示范镇建设项目",
         exports.PROJECT_COLUMNS,
         exports.project_rows(projects.iterator(chunk_size=2000)),
-        unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {display.money(totals['investment'])} 万元",
+        unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {money(totals['investment'])} 万元",
     )
 
 
@@ -150,18 +143,10 @@ def _next_statuses(project):
 
 def _project_page(request, project, report_form=None):
     user = request.user
-    reports = list(project.reports.select_related("reported_by").order_by("-period_end", "-id"))
-    # The project's allocations (funding's rows, reached through their foreign key: funding lies above).
-    allocations = list(
-        restrict(
-            project.allocations.select_related(
-                "project", "project__town", "project__town__county", "project__town__city", "quota__region"
-            ),
-            user,
-        ).order_by("year", "id")
-    )
+    reports = selectors.project_reports(project)
+    allocations = selectors.visible_project_allocations(user, project)
     allocated = sum((allocation.amount for allocation in allocations), Decimal("0.00"))
-    owner = _owns(user, project)
+    owner = may_change_project(user, project)
     may_report = owner and project.status in REPORTING_STATUSES
     if may_report and report_form is None:
         report_form = ReportForm(initial=ReportForm.current_initial(settings.PROGRESS_PERIOD))
@@ -211,8 +196,8 @@ def project_status(request, pk):
     try:
         project = change_status(
             request.user,
-            project,
-            data["status"],
+            project=project,
+            status=data["status"],
             completion_note=data["completion_note"],
             version=data["version"],
         )
@@ -232,7 +217,7 @@ def project_report(request, pk):
     form = ReportForm(request.POST)
     if form.is_valid():
         try:
-            report = submit_report(request.user, project, **form.cleaned_data)
+            report = submit_report(request.user, project=project, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -259,7 +244,7 @@ def _show_refusal(form, exc):
 @login_required
 def project_create(request):
     user = request.user
-    if not _is_county_official(user):
+    if not may_file_projects(user):
         raise PermissionDenied("只有县（市、区）工作人员可以填报项目。")
     form = ProjectForm(
         request.POST if request.method == "POST" else None,
@@ -268,7 +253,7 @@ def project_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            project = create_project(user, form.cleaned_data["town"], form.data_for_service())
+            project = create_project(user, town=form.cleaned_data["town"], data=form.data_for_service())
         except DomainError as exc:
             _show_refusal(form, exc)
         else:
@@ -290,7 +275,10 @@ def project_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_project(
-                request.user, project, form.data_for_service(), version=form.cleaned_data["version"]
+                request.user,
+                project=project,
+                data=form.data_for_service(),
+                version=form.cleaned_data["version"],
             )
         except DomainError as exc:
             _show_refusal(form, exc)
@@ -311,11 +299,7 @@ def _unreported_context(request):
         initial={"period_type": current.kind, "year": current.year, "number": current.number},
     )
     chosen = form.cleaned_data["period"] if asked and form.is_valid() else current
-    projects = list(
-        selectors.unreported_projects(request.user, chosen)
-        .projects()
-        .order_by("town__city_id", "town__county_id", "town_id", "id")
-    )
+    projects = list(selectors.unreported_projects(request.user, chosen).projects())
     cities = {}
     for project in projects:
         town = project.town

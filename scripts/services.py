@@ -11,7 +11,7 @@ PG_URL = "postgres://postgres@127.0.0.1:5432/portal"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def answers(port):
+def answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
@@ -19,7 +19,7 @@ def answers(port):
         return False
 
 
-def ensure_database(url):
+def ensure_database(url: str) -> None:
     import psycopg2
 
     name = url.rsplit("/", 1)[1]
@@ -32,7 +32,7 @@ def ensure_database(url):
     connection.close()
 
 
-def main():
+def main() -> int:
     exports = {}
     database_url = os.environ.get("DATABASE_URL")
     if not database_url and answers(5432):

@@ -30,3 +30,23 @@ class SubmissionAction(models.TextChoices):
 class DocumentKind(models.TextChoices):
     WORK_PLAN = "work_plan", "“十四五”建设工作方案"
     IMPLEMENTATION_PLAN = "implementation_plan", "实施方案"
+
+
+class PriorityFactor(models.TextChoices):
+    """The circumstances that put a candidate forward (plan 五、(一)); each value is the Submission's yes/no
+    field of that name, each label its name."""
+
+    IN_CHANGCHUN_METRO = "in_changchun_metro", "长春都市圈"
+    NEAR_OTHER_CITY = "near_other_city", "其他城市周边"
+    KEY_ASSISTANCE_COUNTY = "key_assistance_county", "省级乡村振兴重点帮扶县"
+    BORDER_AREA = "border_area", "边境地区"
+    SPATIAL_PLAN_NODE = "spatial_plan_node", "国土空间规划重要节点镇"
+
+    @property
+    def short_label(self) -> str:
+        """The name as a narrow column head gives it (the review table): the label, shortened where long."""
+        shortened = {
+            PriorityFactor.KEY_ASSISTANCE_COUNTY: "重点帮扶县",
+            PriorityFactor.SPATIAL_PLAN_NODE: "规划节点镇",
+        }
+        return shortened.get(self, self.label)

@@ -14,6 +14,7 @@ from core.audit import audit_context
 from towns.choices import Tier
 from towns.models import Designation, Town, TownKind
 
+from .choices import DocumentKind, SubmissionAction
 from .models import SelectionRound
 from .services import attach_document, create_submission, save_round, transition
 
@@ -46,10 +47,10 @@ def _demo_selection():
     )
     if not SelectionRound.objects.filter(name=FIRST_ROUND_NAME).exists():
         # The program's first call, closed on 2022-04-30 (plan 五、(一)); its results are the designations.
-        save_round(admin, FIRST_ROUND_NAME, list(Tier.values), date(2022, 4, 30))
+        save_round(admin, name=FIRST_ROUND_NAME, tiers=list(Tier.values), deadline=date(2022, 4, 30))
     today = timezone.localdate()
     selection_round = save_round(
-        admin, DEMO_ROUND_NAME, [Tier.CITY, Tier.PROVINCIAL], date(today.year + 1, 4, 30)
+        admin, name=DEMO_ROUND_NAME, tiers=[Tier.CITY, Tier.PROVINCIAL], deadline=date(today.year + 1, 4, 30)
     )
     candidates = list(
         Town.objects.filter(county_id=county.region_id, kind=TownKind.TOWN)
@@ -59,10 +60,10 @@ def _demo_selection():
     for index, town in enumerate(candidates):
         submission = create_submission(
             county,
-            selection_round,
-            town,
-            Tier.CITY,
-            {
+            selection_round=selection_round,
+            town=town,
+            tier=Tier.CITY,
+            information={
                 "registered_population": 30000 + 4100 * index,
                 "resident_population": 26000 + 3900 * index,
                 "area_km2": Decimal("150.00") + 12 * index,
@@ -76,10 +77,24 @@ def _demo_selection():
                 "spatial_plan_node": index == 1,
             },
         )
-        for kind, name in (("work_plan", "十四五建设工作方案.pdf"), ("implementation_plan", "实施方案.pdf")):
-            attach_document(county, submission, kind, SimpleUploadedFile(f"{town.name}{name}", DEMO_PDF))
+        for kind, name in (
+            (DocumentKind.WORK_PLAN, "十四五建设工作方案.pdf"),
+            (DocumentKind.IMPLEMENTATION_PLAN, "实施方案.pdf"),
+        ):
+            upload = SimpleUploadedFile(f"{town.name}{name}", DEMO_PDF)
+            attach_document(county, submission=submission, kind=kind, upload=upload)
         if index >= 1:
-            transition(county, submission.pk, "submit", comment="请市住建局审核。")
+            transition(
+                county,
+                submission_id=submission.pk,
+                action=SubmissionAction.SUBMIT,
+                comment="请市住建局审核。",
+            )
         if index == 2:
-            transition(city, submission.pk, "recommend", comment="产业基础扎实，同意推荐。")
+            transition(
+                city,
+                submission_id=submission.pk,
+                action=SubmissionAction.RECOMMEND,
+                comment="产业基础扎实，同意推荐。",
+            )
     return selection_round

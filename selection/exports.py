@@ -1,39 +1,43 @@
 """Spreadsheets of the selection pages: the review table of a round's candidates (R3)."""
 
+from collections.abc import Iterable, Iterator
+
 from core.exports import Column
+from core.vocabulary import label
 from towns.choices import Tier
 
-from .choices import DocumentKind, SubmissionStatus
+from .choices import DocumentKind, PriorityFactor, SubmissionStatus
+from .models import Submission
 
-TIER_LABELS = dict(Tier.choices)
+
+def _field_column(name: str, width: int, kind: str = "text") -> Column:
+    """A column headed by the Submission field's own name."""
+    return Column(str(Submission._meta.get_field(name).verbose_name), width, kind=kind)
+
 
 REVIEW_COLUMNS = (
     Column("镇区划代码", 12),
     Column("镇", 12),
     Column("县（市、区）", 12),
     Column("市（州）", 12),
-    Column("申报层级", 8),
-    Column("状态", 10),
-    Column("长春都市圈", 8),
-    Column("其他城市周边", 8),
-    Column("省级乡村振兴重点帮扶县", 10),
-    Column("边境地区", 8),
-    Column("国土空间规划重要节点镇", 10),
-    Column("户籍人口（人）", 12, kind="int"),
-    Column("常住人口（人）", 12, kind="int"),
-    Column("面积（平方公里）", 12, kind="money"),
-    Column("地区生产总值（万元）", 16, kind="money"),
-    Column("一般公共预算收入（万元）", 16, kind="money"),
-    Column("特色产业（一镇一业）", 20),
-    Column("产业园区", 20),
-    Column("距县城（公里）", 10, kind="money"),
-    Column("距最近城市（公里）", 10, kind="money"),
+    _field_column("tier", 8),
+    _field_column("status", 10),
+    *(Column(factor.label, 10 if len(factor.label) > 6 else 8) for factor in PriorityFactor),
+    _field_column("registered_population", 12, kind="int"),
+    _field_column("resident_population", 12, kind="int"),
+    _field_column("area_km2", 12, kind="money"),
+    _field_column("gdp", 16, kind="money"),
+    _field_column("fiscal_revenue", 16, kind="money"),
+    _field_column("characteristic_industry", 20),
+    _field_column("industrial_park", 20),
+    _field_column("distance_to_county_km", 10, kind="money"),
+    _field_column("distance_to_city_km", 10, kind="money"),
     Column("申报材料", 36),
-    Column("审定文号", 24),
+    _field_column("decision_doc_no", 24),
 )
 
 
-def review_rows(submissions):
+def review_rows(submissions: Iterable[Submission]) -> Iterator[tuple]:
     """One row per submission (fetched with_town() and its documents prefetched), as in the review table."""
     kind_order = {kind: index for index, kind in enumerate(DocumentKind.values)}
     for submission in submissions:
@@ -43,9 +47,9 @@ def review_rows(submissions):
             submission.town.name,
             submission.town.county.name,
             submission.town.city.name,
-            TIER_LABELS.get(submission.tier, submission.tier),
+            label(Tier, submission.tier),
             SubmissionStatus(submission.status).short_label,
-            *("是" if getattr(submission, name) else "否" for name in submission.PRIORITY_FACTORS),
+            *("是" if getattr(submission, factor) else "否" for factor in PriorityFactor),
             submission.registered_population,
             submission.resident_population,
             submission.area_km2,

@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Case, F, Value, When
 
 from towns.choices import Tier
+from towns.rules import TIER_DISPLAY_ORDER
 
 from .choices import SubmissionStatus
 from .models import Submission
@@ -35,7 +36,7 @@ SUBMISSION_SORTS = {
     "town": F("town_id"),
     "county": F("town__county_id"),
     "city": F("town__city_id"),
-    "tier": _rank("tier", [Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY]),
+    "tier": _rank("tier", TIER_DISPLAY_ORDER),
     "status": _rank("status", SubmissionStatus.values),
     "registered_population": F("registered_population"),
     "resident_population": F("resident_population"),

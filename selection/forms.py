@@ -2,14 +2,12 @@
 
 from django import forms
 
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Town
-from towns.rules import YEAR_RANGE
 
 from .choices import DocumentKind
 from .models import Submission
-
-TIER_LABELS = dict(Tier.choices)
 
 
 class RoundForm(forms.Form):
@@ -28,8 +26,8 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(
         label="认定年度",
         required=False,
-        min_value=YEAR_RANGE[0],
-        max_value=YEAR_RANGE[1],
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         help_text="入选后认定的起始年度；留空取截止日期所在年度。",
     )
 
@@ -56,7 +54,7 @@ class SubmissionForm(forms.ModelForm):
 
 class CandidateTownField(forms.ModelChoiceField):
     def label_from_instance(self, town):
-        current = f"，现为{TIER_LABELS[town.active_tier]}示范镇" if town.active_tier else ""
+        current = f"，现为{Tier(town.active_tier).label}示范镇" if town.active_tier else ""
         return f"{town.name}（{town.code}{current}）"
 
 
@@ -74,7 +72,7 @@ class SubmissionCreateForm(SubmissionForm):
     def __init__(self, *args, towns, tiers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = towns
-        self.fields["tier"].choices = [(tier, TIER_LABELS[tier]) for tier in tiers]
+        self.fields["tier"].choices = [(tier, Tier(tier).label) for tier in tiers]
 
 
 class DocumentUploadForm(forms.Form):
@@ -84,9 +82,9 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in DocumentKind.choices:
-            self.fields[kind] = forms.FileField(
-                label=label,
+        for kind in DocumentKind:
+            self.fields[kind.value] = forms.FileField(
+                label=kind.label,
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": self.ACCEPT}),
                 error_messages={"empty": "上传的文件是空的。"},

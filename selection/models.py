@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.models import TimeStampedModel, money_validators
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Designation, Town
 
-from .choices import DocumentKind, SubmissionAction, SubmissionStatus
+from .choices import DocumentKind, PriorityFactor, SubmissionAction, SubmissionStatus
 
 
 class SelectionRound(TimeStampedModel):
@@ -30,7 +31,7 @@ class SelectionRound(TimeStampedModel):
     deadline = models.DateField("申报截止日期")
     year = models.PositiveSmallIntegerField(
         "认定年度",
-        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
         help_text="入选后认定的起始年度",
     )
     created_by = models.ForeignKey(
@@ -128,11 +129,11 @@ class Submission(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("2000"))],
     )
-    in_changchun_metro = models.BooleanField("长春都市圈", default=False)
-    near_other_city = models.BooleanField("其他城市周边", default=False)
-    key_assistance_county = models.BooleanField("省级乡村振兴重点帮扶县", default=False)
-    border_area = models.BooleanField("边境地区", default=False)
-    spatial_plan_node = models.BooleanField("国土空间规划重要节点镇", default=False)
+    in_changchun_metro = models.BooleanField(PriorityFactor.IN_CHANGCHUN_METRO.label, default=False)
+    near_other_city = models.BooleanField(PriorityFactor.NEAR_OTHER_CITY.label, default=False)
+    key_assistance_county = models.BooleanField(PriorityFactor.KEY_ASSISTANCE_COUNTY.label, default=False)
+    border_area = models.BooleanField(PriorityFactor.BORDER_AREA.label, default=False)
+    spatial_plan_node = models.BooleanField(PriorityFactor.SPATIAL_PLAN_NODE.label, default=False)
 
     decision_doc_no = models.CharField("审定文号", max_length=100, blank=True)
     designation = models.OneToOneField(
@@ -156,13 +157,7 @@ class Submission(TimeStampedModel):
 
     scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
 
-    PRIORITY_FACTORS = (
-        "in_changchun_metro",
-        "near_other_city",
-        "key_assistance_county",
-        "border_area",
-        "spatial_plan_node",
-    )
+    PRIORITY_FACTORS = tuple(PriorityFactor.values)
     INFORMATION_FIELDS = (
         "registered_population",
         "resident_population",
@@ -196,11 +191,7 @@ class Submission(TimeStampedModel):
 
     @property
     def priority_factor_labels(self):
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.PRIORITY_FACTORS
-            if getattr(self, name)
-        ]
+        return [factor.label for factor in PriorityFactor if getattr(self, factor)]
 
 
 def submission_document_path(instance, filename):

@@ -1,27 +1,48 @@
-"""Database rows → the plain data the selection rules decide on, in a constant number of queries."""
+"""Database rows → the plain data the selection rules, pages and API read, in a constant number of queries."""
 
-from __future__ import annotations
+from collections import defaultdict
 
-from typing import TYPE_CHECKING
-
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import Role
-from core.scoping import restrict
+from accounts.models import Role, User
+from core.errors import NotVisible
+from core.scoping import can_read_audit_log, covers, restrict
 from towns.models import Town
 from towns.rules import TIER_SENIORITY
 from towns.selectors import town_fact, town_lookup, within_region
+from towns.services.designations import actor_of
 
-from .choices import SubmissionStatus
-from .models import Submission
-from .rules import SubmissionFacts
+from .choices import SubmissionAction, SubmissionStatus
+from .models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
+from .rules import SubmissionFacts, draft_refusal
 
-if TYPE_CHECKING:
-    from accounts.models import User
+# --- rounds ------------------------------------------------------------------------------------------
 
 
-def submission_facts(submission):
+def rounds() -> QuerySet[SelectionRound]:
+    """Every selection round (they are the province's, read by every user), latest deadline first."""
+    return SelectionRound.objects.all()
+
+
+def status_counts_by_round(user: User) -> dict[int, dict[str, int]]:
+    """round id → status → how many of the round's submissions the user may see, in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        restrict(Submission.objects.all(), user)
+        .order_by()
+        .values("round_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["round_id"]][row["status"]] = row["n"]
+    return dict(counts)
+
+
+# --- submissions -------------------------------------------------------------------------------------
+
+
+def submission_facts(submission: Submission) -> SubmissionFacts:
     """The plain facts the workflow rules decide on (submission fetched with_town())."""
     kinds = frozenset(submission.documents.values_list("kind", flat=True))
     missing = tuple(
@@ -44,16 +65,116 @@ def submission_facts(submission):
     )
 
 
-def visible_submissions(user, with_documents=True):
+def draft_edit_refusal(user: User, *, submission: Submission) -> str | None:
+    """Why the user may not edit this draft now (rules.draft_refusal), or None."""
+    return draft_refusal(submission_facts(submission), actor_of(user))
+
+
+def visible_submissions(user: User, *, with_documents: bool = True) -> QuerySet[Submission]:
+    """The submissions the user may see, with their round and town (and their documents)."""
     submissions = Submission.objects.with_town()
     if with_documents:
         submissions = submissions.prefetch_related("documents")
     return restrict(submissions, user)
 
 
-def awaiting_action(user):
-    """The submissions waiting for this user's step: county drafts, city reviews, provincial decisions."""
-    submissions = visible_submissions(user, with_documents=False)
+def round_submissions(user: User, *, selection_round: SelectionRound) -> QuerySet[Submission]:
+    """The round's submissions the user may see, with their towns and documents, by town code."""
+    return visible_submissions(user).filter(round=selection_round).order_by("town_id")
+
+
+def _accepted_returns() -> QuerySet[SubmissionEvent]:
+    """The city's accepted returns, latest first."""
+    return SubmissionEvent.objects.filter(action=SubmissionAction.RETURN, accepted=True).order_by(
+        "-at", "-id"
+    )
+
+
+def _events_oldest_first() -> QuerySet[SubmissionEvent]:
+    return SubmissionEvent.objects.select_related("actor").order_by("at", "id")
+
+
+def submissions_with_return_comment(user: User, *, with_events: bool = False) -> QuerySet[Submission]:
+    """The submissions user may see, with everything the API's serializers read: three queries for any list
+    (each with its latest return comment), one more with_events (each with its events oldest first, as
+    `ordered_events`)."""
+    latest_return = _accepted_returns().filter(submission=OuterRef("pk"))
+    submissions = (
+        visible_submissions(user)
+        .annotate(latest_return_comment=Subquery(latest_return.values("comment")[:1]))
+        .order_by("-round__deadline", "-round_id", "town_id")  # the model's order, made total for paging
+    )
+    if with_events:
+        submissions = submissions.prefetch_related(
+            Prefetch("events", queryset=_events_oldest_first(), to_attr="ordered_events")
+        )
+    return submissions
+
+
+def returned_comment(submission: Submission) -> str | None:
+    """The city's latest return comment while the draft is back with the county (None otherwise)."""
+    if submission.status != SubmissionStatus.DRAFT:
+        return None
+    event = _accepted_returns().filter(submission=submission).first()
+    return event.comment if event else None
+
+
+def ordered_events(submission: Submission) -> list[SubmissionEvent]:
+    """The submission's events oldest first, refused attempts included: prefetched by
+    submissions_with_return_comment(with_events=True), else fetched here."""
+    events = getattr(submission, "ordered_events", None)
+    if events is None:
+        events = list(_events_oldest_first().filter(submission=submission))
+    return events
+
+
+def events_shown_to(user: User, *, submission: Submission) -> list[SubmissionEvent]:
+    """The submission's workflow oldest first, as its page shows it: refused attempts only to those who read
+    the audit log."""
+    events = submission.events.select_related("actor", "actor__region").order_by("at", "id")
+    if not can_read_audit_log(user):
+        events = events.filter(accepted=True)
+    return list(events)
+
+
+def was_ever_submitted(submission: Submission) -> bool:
+    """Whether any workflow step of the submission was taken (its history is then part of the record)."""
+    return submission.events.filter(accepted=True).exists()
+
+
+def has_submission(*, selection_round: SelectionRound, town: Town) -> bool:
+    """Whether the town is already a candidate in the round."""
+    return Submission.objects.filter(round=selection_round, town=town).exists()
+
+
+def document_for(user: User, *, submission_id: int, kind: str) -> SubmissionDocument:
+    """The document if the user's scope covers its town; otherwise NotVisible, as if it did not exist."""
+    document = (
+        SubmissionDocument.objects.select_related("submission")
+        .filter(submission_id=submission_id, kind=kind)
+        .first()
+    )
+    if document is None or not covers(user, document.submission.town_id):
+        raise NotVisible()
+    return document
+
+
+def scoped_town(user: User | None, *, code: str) -> Town | None:
+    """The town of that code if the user's scope covers it (None: unknown or outside, answered alike);
+    user None, the system: any town."""
+    towns = Town.objects.all()
+    if user is not None:
+        towns = restrict(towns, user)
+    return towns.filter(code=code.strip()).first()
+
+
+# --- what awaits the user ------------------------------------------------------------------------------
+
+
+def awaiting_action(user: User) -> QuerySet[Submission]:
+    """The submissions waiting for this user's step: county drafts, city reviews, provincial decisions;
+    the nearest deadline first."""
+    submissions = visible_submissions(user, with_documents=False).order_by("round__deadline", "town_id")
     if user.role == Role.COUNTY_OFFICIAL:
         return submissions.filter(status=SubmissionStatus.DRAFT, round__deadline__gte=timezone.localdate())
     if user.role == Role.CITY_OFFICIAL:
@@ -63,7 +184,7 @@ def awaiting_action(user):
     return submissions.none()
 
 
-def candidate_towns(user, selection_round):
+def candidate_towns(user: User, *, selection_round: SelectionRound) -> QuerySet[Town]:
     """The county official's 镇 that may still become candidates in this round (R2, R3), in one query.
 
     A town is offered when it is not yet in the round and its active designation (if any) is below the

@@ -3,24 +3,35 @@ and their workflow. Selecting a candidate designates its town through towns.serv
 way selection writes into towns."""
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from accounts.models import Role
+from accounts.models import Role, User
 from core.errors import DomainError, NotVisible, from_validation_error
 from core.files import MAX_DOCUMENT_BYTES, check_document
 from core.scoping import covers
 from towns.choices import Began, Ended, Tier
+from towns.models import Town
 from towns.selectors import town_fact
 from towns.services.designations import actor_of, replace_designation
 
-from .choices import DocumentKind, SubmissionStatus
+from .choices import DocumentKind, SubmissionAction
 from .models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
-from .rules import TRANSITIONS, candidate_refusal, deletion_refusal, draft_refusal, transition_refusal
-from .selectors import submission_facts
+from .rules import (
+    ONLY_COUNTY_DRAFTS,
+    ONLY_PROVINCE_SETS_ROUNDS,
+    TRANSITIONS,
+    candidate_refusal,
+    deletion_refusal,
+    may_set_rounds,
+    transition_refusal,
+)
+from .selectors import draft_edit_refusal, has_submission, submission_facts, was_ever_submitted
 
 security_log = logging.getLogger("portal.security")
 
@@ -28,10 +39,18 @@ security_log = logging.getLogger("portal.security")
 # --- rounds ------------------------------------------------------------------------------------------
 
 
-def save_round(user, name, tiers, deadline, year=None, selection_round=None):
+def save_round(
+    user: User,
+    *,
+    name: str,
+    tiers: Iterable[str] | None,
+    deadline: date,
+    year: int | None = None,
+    selection_round: SelectionRound | None = None,
+) -> SelectionRound:
     """Create (or edit) a selection round; province_admin only."""
-    if user.role != Role.PROVINCE_ADMIN:
-        raise DomainError("只有省级管理员可以设置评选批次。")
+    if not may_set_rounds(actor_of(user)):
+        raise DomainError(ONLY_PROVINCE_SETS_ROUNDS)
     tiers = list(dict.fromkeys(tiers or []))
     if not tiers or any(tier not in Tier.values for tier in tiers):
         raise DomainError("请选择评选层级：provincial、city、county 中的一个或多个。")
@@ -54,7 +73,7 @@ def save_round(user, name, tiers, deadline, year=None, selection_round=None):
 # --- drafts ------------------------------------------------------------------------------------------
 
 
-def _apply_information(submission, information):
+def _apply_information(submission: Submission, information: Mapping[str, object]) -> None:
     unknown = (
         set(information)
         - set(Submission.INFORMATION_FIELDS)
@@ -73,21 +92,28 @@ def _apply_information(submission, information):
         raise from_validation_error(exc, Submission) from exc
 
 
-def create_submission(user, selection_round, town, tier, information=None):
+def create_submission(
+    user: User,
+    *,
+    selection_round: SelectionRound,
+    town: Town,
+    tier: str,
+    information: Mapping[str, object] | None = None,
+) -> Submission:
     """A county official's new draft for one of its towns (R3)."""
     facts = town_fact(town)
     if user.role != Role.COUNTY_OFFICIAL:
-        raise DomainError("只有县（市、区）工作人员可以填报候选镇。")
+        raise DomainError(ONLY_COUNTY_DRAFTS)
     if user.region_id != town.county_id:
         # Not named: the caller may not learn which town that code is.
         raise DomainError("该镇不在您的管辖范围内，只能为本县（市、区）的镇申报。")
     refusal = candidate_refusal(
         facts,
         tier,
-        selection_round.tiers,
-        selection_round.is_open(),
-        f"{selection_round.deadline:%Y-%m-%d}",
-        already_submitted=Submission.objects.filter(round=selection_round, town=town).exists(),
+        round_tiers=selection_round.tiers,
+        round_open=selection_round.is_open(),
+        deadline_text=f"{selection_round.deadline:%Y-%m-%d}",
+        already_submitted=has_submission(selection_round=selection_round, town=town),
     )
     if refusal:
         raise DomainError(refusal)
@@ -101,13 +127,13 @@ def create_submission(user, selection_round, town, tier, information=None):
     return submission
 
 
-def _check_draft(user, submission):
-    refusal = draft_refusal(submission_facts(submission), actor_of(user))
+def _check_draft(user: User, submission: Submission) -> None:
+    refusal = draft_edit_refusal(user, submission=submission)
     if refusal:
         raise DomainError(refusal)
 
 
-def update_submission(user, submission, information):
+def update_submission(user: User, *, submission: Submission, information: Mapping[str, object]) -> Submission:
     """Edit the basic information of a draft (the owning county, before the deadline)."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
@@ -117,7 +143,9 @@ def update_submission(user, submission, information):
     return submission
 
 
-def attach_document(user, submission, kind, upload):
+def attach_document(
+    user: User, *, submission: Submission, kind: str, upload: UploadedFile | None
+) -> SubmissionDocument:
     """Store one of the two plan documents of a draft, replacing the previous file of that kind.
 
     The type is checked from the content (core.files); the file lands under MEDIA_ROOT with a random name.
@@ -159,12 +187,13 @@ def attach_document(user, submission, kind, upload):
     return document
 
 
-def delete_submission(user, submission):
+def delete_submission(user: User, *, submission: Submission) -> None:
     """Delete a draft created by mistake, with its documents (R3: never once it has been submitted)."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
-        was_submitted = submission.events.filter(accepted=True).exists()
-        refusal = deletion_refusal(submission_facts(submission), actor_of(user), was_submitted)
+        refusal = deletion_refusal(
+            submission_facts(submission), actor_of(user), was_submitted=was_ever_submitted(submission)
+        )
         if refusal:
             raise DomainError(refusal)
         files = [document.file for document in submission.documents.all()]
@@ -175,28 +204,16 @@ def delete_submission(user, submission):
             transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
 
 
-def document_for(user, submission_id, kind):
-    """The document if the user's scope covers its town; otherwise as if it did not exist."""
-    document = (
-        SubmissionDocument.objects.select_related("submission")
-        .filter(submission_id=submission_id, kind=kind)
-        .first()
-    )
-    if document is None or not covers(user, document.submission.town_id):
-        raise NotVisible()
-    return document
-
-
 # --- workflow ----------------------------------------------------------------------------------------
 
 
 class _Refused(Exception):
-    def __init__(self, submission, action, message, visible=True):
+    def __init__(self, submission: Submission, action: str, message: str, visible: bool = True) -> None:
         super().__init__(message)
         self.submission, self.action, self.message, self.visible = submission, action, message, visible
 
 
-def _record_refusal(user, refused, comment, doc_no):
+def _record_refusal(user: User, refused: _Refused, comment: str, doc_no: str) -> None:
     SubmissionEvent.objects.create(
         submission=refused.submission,
         action=refused.action,
@@ -218,7 +235,9 @@ def _record_refusal(user, refused, comment, doc_no):
     )
 
 
-def transition(user, submission_id, action, comment="", doc_no=""):
+def transition(
+    user: User, *, submission_id: int, action: str, comment: str = "", doc_no: str = ""
+) -> Submission:
     """Apply a workflow action (R3): submit, recommend, return, select, reject.
 
     Allowed only to the action's role and region, in the right state. A refused attempt changes nothing,
@@ -243,17 +262,17 @@ def transition(user, submission_id, action, comment="", doc_no=""):
             step = TRANSITIONS[action]
             from_status = submission.status
             submission.status = step.target
-            if action == "select":
+            if action == SubmissionAction.SELECT:
                 submission.designation = replace_designation(
                     submission.town,
                     submission.tier,
                     submission.round.year,
-                    doc_no,
+                    doc_no=doc_no,
                     began=Began.SELECTED,
                     ended=Ended.PROMOTED,
                 )
                 submission.decision_doc_no = doc_no
-            elif action == "reject":
+            elif action == SubmissionAction.REJECT:
                 submission.decision_doc_no = doc_no
             submission.save()
             SubmissionEvent.objects.create(
@@ -274,20 +293,10 @@ def transition(user, submission_id, action, comment="", doc_no=""):
     return submission
 
 
-def returned_comment(submission):
-    """The city's latest return comment while the draft is back with the county."""
-    if submission.status != SubmissionStatus.DRAFT:
-        return None
-    event = submission.events.filter(action="return", accepted=True).order_by("-at", "-id").first()
-    return event.comment if event else None
-
-
 __all__ = [
     "attach_document",
     "create_submission",
     "delete_submission",
-    "document_for",
-    "returned_comment",
     "save_round",
     "transition",
     "update_submission",

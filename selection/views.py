@@ -1,12 +1,11 @@
 """Pages of candidate selection (R3): rounds, submissions with their documents and workflow, the inbox and
 the reviewers' comparison table. Thin: the services decide and write, the selectors read."""
 
-from collections import defaultdict
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,45 +15,40 @@ from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError, NotVisible
 from core.exports import xlsx_response
-from core.scoping import can_read_audit_log, is_province_admin, restrict
+from core.scoping import can_read_audit_log
 from towns import selectors as town_selectors
 from towns.choices import Tier
 from towns.services.designations import actor_of
 
 from . import exports, selectors
-from .choices import DocumentKind, SubmissionStatus
+from .choices import DocumentKind, PriorityFactor, SubmissionAction, SubmissionStatus
 from .filtersets import SUBMISSION_SORTS, SubmissionFilterSet, sort_submissions
 from .forms import DocumentUploadForm, RoundForm, SubmissionCreateForm, SubmissionForm
-from .models import SelectionRound, Submission
+from .models import Submission
 from .rules import (
+    ONLY_COUNTY_DRAFTS,
+    ONLY_PROVINCE_SETS_ROUNDS,
     TRANSITIONS,
     available_actions,
     deletion_refusal,
     draft_refusal,
+    may_draft,
+    may_review,
+    may_set_rounds,
 )
 from .services import (
     attach_document,
     create_submission,
     delete_submission,
-    document_for,
-    returned_comment,
     save_round,
     transition,
     update_submission,
 )
 
-REVIEWER_ROLES = frozenset({Role.CITY_OFFICIAL, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.AUDITOR})
 INBOX_TITLES = {
     Role.COUNTY_OFFICIAL: "待填报、待上报的候选镇（草稿，含被退回的）",
     Role.CITY_OFFICIAL: "待审核推荐的候选镇（县级已上报）",
     Role.PROVINCE_ADMIN: "待审定的候选镇（市级已推荐）",
-}
-FACTOR_SHORT_LABELS = {
-    "in_changchun_metro": "长春都市圈",
-    "near_other_city": "其他城市周边",
-    "key_assistance_county": "重点帮扶县",
-    "border_area": "边境地区",
-    "spatial_plan_node": "规划节点镇",
 }
 
 
@@ -69,38 +63,34 @@ def _closed_text(selection_round):
 # --- rounds ------------------------------------------------------------------------------------------
 
 
+def _selection_round(pk):
+    return get_object_or_404(selectors.rounds(), pk=pk)
+
+
 @login_required
 def round_list(request):
-    rounds = list(SelectionRound.objects.all())
-    counts = defaultdict(dict)
-    rows = (
-        restrict(Submission.objects.all(), request.user)
-        .order_by()
-        .values("round_id", "status")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        counts[row["round_id"]][row["status"]] = row["n"]
+    rounds = list(selectors.rounds())
+    counts = selectors.status_counts_by_round(request.user)
     today = timezone.localdate()
     context = {
         "rows": [
             (
                 selection_round,
                 selection_round.is_open(today),
-                _status_counts(counts[selection_round.pk]),
-                sum(counts[selection_round.pk].values()),
+                _status_counts(counts.get(selection_round.pk, {})),
+                sum(counts.get(selection_round.pk, {}).values()),
             )
             for selection_round in rounds
         ],
         "statuses": [(status.value, status.short_label) for status in SubmissionStatus],
-        "may_manage": is_province_admin(request.user),
+        "may_manage": may_set_rounds(actor_of(request.user)),
     }
     return render(request, "selection/round_list.html", context)
 
 
 def _require_round_admin(request):
-    if not is_province_admin(request.user):
-        raise PermissionDenied("只有省级管理员可以设置评选批次。")
+    if not may_set_rounds(actor_of(request.user)):
+        raise PermissionDenied(ONLY_PROVINCE_SETS_ROUNDS)
 
 
 def _round_form_page(request, selection_round=None):
@@ -112,9 +102,9 @@ def _round_form_page(request, selection_round=None):
             try:
                 saved = save_round(
                     request.user,
-                    data["name"],
-                    data["tiers"],
-                    data["deadline"],
+                    name=data["name"],
+                    tiers=data["tiers"],
+                    deadline=data["deadline"],
                     year=data["year"],
                     selection_round=selection_round,
                 )
@@ -136,29 +126,25 @@ def round_create(request):
 @login_required
 def round_edit(request, pk):
     _require_round_admin(request)
-    return _round_form_page(request, get_object_or_404(SelectionRound, pk=pk))
+    return _round_form_page(request, _selection_round(pk))
 
 
 @login_required
 def round_detail(request, pk):
-    selection_round = get_object_or_404(SelectionRound, pk=pk)
-    submissions = list(
-        selectors.visible_submissions(request.user).filter(round=selection_round).order_by("town_id")
-    )
-    counts = defaultdict(int)
-    for submission in submissions:
-        counts[submission.status] += 1
+    selection_round = _selection_round(pk)
+    submissions = list(selectors.round_submissions(request.user, selection_round=selection_round))
+    counts = Counter(submission.status for submission in submissions)
     is_open = selection_round.is_open()
-    user = request.user
+    actor = actor_of(request.user)
     context = {
         "selection_round": selection_round,
         "is_open": is_open,
         "closed_text": _closed_text(selection_round),
         "submissions": submissions,
         "status_counts": _status_counts(counts),
-        "may_add": is_open and user.role == Role.COUNTY_OFFICIAL and user.region_id is not None,
-        "may_manage": is_province_admin(user),
-        "may_review": user.role in REVIEWER_ROLES,
+        "may_add": is_open and may_draft(actor),
+        "may_manage": may_set_rounds(actor),
+        "may_review": may_review(actor),
     }
     return render(request, "selection/round_detail.html", context)
 
@@ -168,23 +154,26 @@ def round_detail(request, pk):
 
 @login_required
 def submission_create(request, pk):
-    selection_round = get_object_or_404(SelectionRound, pk=pk)
+    selection_round = _selection_round(pk)
     user = request.user
-    if user.role != Role.COUNTY_OFFICIAL or user.region_id is None:
-        raise PermissionDenied("只有县（市、区）工作人员可以填报候选镇。")
+    if not may_draft(actor_of(user)):
+        raise PermissionDenied(ONLY_COUNTY_DRAFTS)
     if not selection_round.is_open():
         messages.error(request, _closed_text(selection_round) + "。")
         return redirect("round-detail", pk=pk)
-    options = {"towns": selectors.candidate_towns(user, selection_round), "tiers": selection_round.tiers}
+    options = {
+        "towns": selectors.candidate_towns(user, selection_round=selection_round),
+        "tiers": selection_round.tiers,
+    }
     form = SubmissionCreateForm(request.POST or None, **options)
     if request.method == "POST" and form.is_valid():
         try:
             submission = create_submission(
                 user,
-                selection_round,
-                form.cleaned_data["town"],
-                form.cleaned_data["tier"],
-                form.information(),
+                selection_round=selection_round,
+                town=form.cleaned_data["town"],
+                tier=form.cleaned_data["tier"],
+                information=form.information(),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -202,14 +191,14 @@ def _visible_submission(request, pk):
 @login_required
 def submission_edit(request, pk):
     submission = _visible_submission(request, pk)
-    refusal = draft_refusal(selectors.submission_facts(submission), actor_of(request.user))
+    refusal = selectors.draft_edit_refusal(request.user, submission=submission)
     if refusal:
         messages.error(request, refusal)
         return redirect("submission-detail", pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
     if request.method == "POST" and form.is_valid():
         try:
-            update_submission(request.user, submission, form.information())
+            update_submission(request.user, submission=submission, information=form.information())
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -219,13 +208,6 @@ def submission_edit(request, pk):
     return render(request, "selection/submission_form.html", context)
 
 
-def _events(submission, user):
-    events = submission.events.select_related("actor", "actor__region").order_by("at", "id")
-    if not can_read_audit_log(user):
-        events = events.filter(accepted=True)
-    return list(events)
-
-
 def _submission_page(request, submission, upload_form=None, status=200):
     user = request.user
     facts = selectors.submission_facts(submission)
@@ -233,7 +215,7 @@ def _submission_page(request, submission, upload_form=None, status=200):
     actions = [TRANSITIONS[action] for action in available_actions(facts, actor)]
     documents = {document.kind: document for document in submission.documents.all()}
     may_edit = draft_refusal(facts, actor) is None
-    events = _events(submission, user)
+    events = selectors.events_shown_to(user, submission=submission)
     was_submitted = any(event.accepted for event in events)
     context = {
         "submission": submission,
@@ -242,19 +224,16 @@ def _submission_page(request, submission, upload_form=None, status=200):
             (Submission._meta.get_field(name).verbose_name, name, getattr(submission, name))
             for name in (*Submission.INFORMATION_FIELDS, "industrial_park")
         ],
-        "factors": [
-            (Submission._meta.get_field(name).verbose_name, getattr(submission, name))
-            for name in Submission.PRIORITY_FACTORS
-        ],
-        "documents": [(kind, label, documents.get(kind)) for kind, label in DocumentKind.choices],
-        "returned_comment": returned_comment(submission),
+        "factors": [(factor.label, getattr(submission, factor)) for factor in PriorityFactor],
+        "documents": [(kind, kind.label, documents.get(kind)) for kind in DocumentKind],
+        "returned_comment": selectors.returned_comment(submission),
         "events": events,
-        "may_delete": deletion_refusal(facts, actor, was_submitted) is None,
+        "may_delete": deletion_refusal(facts, actor, was_submitted=was_submitted) is None,
         "shows_refusals": can_read_audit_log(user),
         "actions": actions,
-        "asks_comment": any(a.action != "select" for a in actions),
+        "asks_comment": any(a.action != SubmissionAction.SELECT for a in actions),
         "comment_required": "、".join(a.label for a in actions if a.needs_comment),
-        "asks_doc_no": any(a.action in ("select", "reject") for a in actions),
+        "asks_doc_no": any(a.action in (SubmissionAction.SELECT, SubmissionAction.REJECT) for a in actions),
         "may_edit": may_edit,
         "upload_form": upload_form or (DocumentUploadForm() if may_edit else None),
         "history": history_for(submission, *documents.values()),
@@ -276,7 +255,7 @@ def submission_upload(request, pk):
     if form.is_valid():
         for kind, upload in form.uploads():
             try:
-                attach_document(request.user, submission, kind, upload)
+                attach_document(request.user, submission=submission, kind=kind, upload=upload)
             except DomainError as exc:
                 form.add_error(kind, exc.message)
             else:
@@ -294,7 +273,7 @@ def submission_delete(request, pk):
     """Delete a draft created by mistake (its county, before it was ever submitted)."""
     submission = _visible_submission(request, pk)
     try:
-        delete_submission(request.user, submission)
+        delete_submission(request.user, submission=submission)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("submission-detail", pk=pk)
@@ -305,7 +284,7 @@ def submission_delete(request, pk):
 @login_required
 def submission_document(request, pk, kind):
     try:
-        document = document_for(request.user, pk, kind)
+        document = selectors.document_for(request.user, submission_id=pk, kind=kind)
     except NotVisible:
         raise Http404("未找到。") from None
     try:
@@ -320,7 +299,7 @@ def submission_document(request, pk, kind):
 def submission_transition(request, pk, action):
     comment, doc_no = request.POST.get("comment", ""), request.POST.get("doc_no", "")
     try:
-        transition(request.user, pk, action, comment=comment, doc_no=doc_no)
+        transition(request.user, submission_id=pk, action=action, comment=comment, doc_no=doc_no)
     except NotVisible:
         raise Http404("未找到。") from None
     except DomainError as exc:
@@ -335,7 +314,7 @@ def submission_transition(request, pk, action):
 
 @login_required
 def inbox(request):
-    submissions = list(selectors.awaiting_action(request.user).order_by("round__deadline", "town_id"))
+    submissions = list(selectors.awaiting_action(request.user))
     context = {"submissions": submissions, "inbox_title": INBOX_TITLES.get(request.user.role)}
     return render(request, "selection/inbox.html", context)
 
@@ -344,10 +323,10 @@ def inbox(request):
 
 
 def _review(request, pk):
-    if request.user.role not in REVIEWER_ROLES:
+    if not may_review(actor_of(request.user)):
         raise PermissionDenied("候选镇比选表供市（州）、省级和审计人员查看。")
-    selection_round = get_object_or_404(SelectionRound, pk=pk)
-    queryset = selectors.visible_submissions(request.user).filter(round=selection_round)
+    selection_round = _selection_round(pk)
+    queryset = selectors.round_submissions(request.user, selection_round=selection_round)
     params = request.GET.copy()
     params.pop("round", None)  # the round is the page's own
     filterset = SubmissionFilterSet(params, queryset=queryset)
@@ -388,10 +367,7 @@ def round_review(request, pk):
         "unmet_cities": [quota for quota in quota_cities if not quota.met],
         "unmet_counties": [quota for quota in quota_counties if quota.applicable and not quota.met],
         "city_names": city_names,
-        "factor_labels": [
-            (FACTOR_SHORT_LABELS[name], Submission._meta.get_field(name).verbose_name)
-            for name in Submission.PRIORITY_FACTORS
-        ],
+        "factor_labels": [(factor.short_label, factor.label) for factor in PriorityFactor],
     }
     return render(request, "selection/review.html", context)
 

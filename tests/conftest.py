@@ -180,7 +180,9 @@ def open_round(province_admin):
     from selection.services import save_round
 
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    return save_round(province_admin, "2026年示范镇评选", ["provincial", "city", "county"], deadline)
+    return save_round(
+        province_admin, name="2026年示范镇评选", tiers=["provincial", "city", "county"], deadline=deadline
+    )
 
 
 @pytest.fixture
@@ -189,7 +191,12 @@ def closed_round(province_admin):
 
     from selection.services import save_round
 
-    return save_round(province_admin, "第一批示范镇评选", ["provincial", "city"], datetime.date(2022, 4, 30))
+    return save_round(
+        province_admin,
+        name="第一批示范镇评选",
+        tiers=["provincial", "city"],
+        deadline=datetime.date(2022, 4, 30),
+    )
 
 
 @pytest.fixture
@@ -200,20 +207,23 @@ def make_draft(county_official, open_round):
     def make(town=None, tier="county", documents=True, information=None, user=None, selection_round=None):
         submission = create_submission(
             user or county_official,
-            selection_round or open_round,
-            town or town_in(SHUANGYANG),
-            tier,
-            dict(COMPLETE_INFORMATION if information is None else information),
+            selection_round=selection_round or open_round,
+            town=town or town_in(SHUANGYANG),
+            tier=tier,
+            information=dict(COMPLETE_INFORMATION if information is None else information),
         )
         if documents:
             attach_document(
-                user or county_official, submission, "work_plan", upload("十四五建设工作方案.pdf", PDF_BYTES)
+                user or county_official,
+                submission=submission,
+                kind="work_plan",
+                upload=upload("十四五建设工作方案.pdf", PDF_BYTES),
             )
             attach_document(
                 user or county_official,
-                submission,
-                "implementation_plan",
-                upload("实施方案.docx", office_bytes()),
+                submission=submission,
+                kind="implementation_plan",
+                upload=upload("实施方案.docx", office_bytes()),
             )
         return submission
 
@@ -287,7 +297,9 @@ def make_project(county_official, demo_town):
     from projects.services import create_project
 
     def make(town=None, user=None, **overrides):
-        return create_project(user or county_official, town or demo_town, {**PROJECT_DATA, **overrides})
+        return create_project(
+            user or county_official, town=town or demo_town, data={**PROJECT_DATA, **overrides}
+        )
 
     return make
 
@@ -298,7 +310,13 @@ def county_quota(province_admin, jilin):
     from funding.services import set_quota
     from towns.models import Region
 
-    return set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "1000.00", "800.00")
+    return set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="1000.00",
+        special_amount="800.00",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -63,9 +63,15 @@ def test_two_allocations_racing_for_the_last_of_a_quota_cannot_both_succeed(requ
     designate(town, "provincial", 2022)
     admin = User.objects.create(username="race_admin", role="province_admin")
     county = User.objects.create(username="race_county", role="county_official", region_id=SHUANGYANG)
-    set_quota(admin, Region.objects.get(code=SHUANGYANG), 2026, "500.00", "0.00")
+    set_quota(
+        admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="500.00",
+        special_amount="0.00",
+    )
     projects = [
-        create_project(county, town, {**PROJECT_DATA, "name": f"项目{i}", "investment": "900.00"})
+        create_project(county, town=town, data={**PROJECT_DATA, "name": f"项目{i}", "investment": "900.00"})
         for i in (1, 2)
     ]
     main_connection.close()
@@ -78,7 +84,7 @@ def test_two_allocations_racing_for_the_last_of_a_quota_cannot_both_succeed(requ
 
         try:
             barrier.wait(timeout=10)
-            allocate(admin, project, "provincial_general_bond", "400.00", 2026)
+            allocate(admin, project=project, source="provincial_general_bond", amount="400.00", year=2026)
             outcomes.append("ok")
         except DomainError as exc:
             outcomes.append(exc.message)
@@ -203,7 +209,7 @@ def _racing_project(investment="1000.00", **overrides):
     county, _ = User.objects.get_or_create(
         username="race_county", defaults={"role": "county_official", "region_id": SHUANGYANG}
     )
-    project = create_project(county, town, {**PROJECT_DATA, "investment": investment, **overrides})
+    project = create_project(county, town=town, data={**PROJECT_DATA, "investment": investment, **overrides})
     return county, project
 
 
@@ -218,8 +224,8 @@ def test_two_concurrent_edits_of_a_project_lose_nothing(require_services, jilin)
 
     county, project = _racing_project()
     outcomes = race(
-        lambda: update_project(county, project, {"name": "甲的修改"}, version=1),
-        lambda: update_project(county, project, {"investment": "900.00"}, version=1),
+        lambda: update_project(county, project=project, data={"name": "甲的修改"}, version=1),
+        lambda: update_project(county, project=project, data={"investment": "900.00"}, version=1),
     )
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
     (refusal,) = [outcome for outcome in outcomes if outcome != "ok"]
@@ -232,8 +238,8 @@ def test_two_concurrent_edits_of_a_project_lose_nothing(require_services, jilin)
     )
 
     outcomes = race(
-        lambda: update_project(county, project, {"name": "乙的修改"}),
-        lambda: update_project(county, project, {"annual_debt_service": "12.50"}),
+        lambda: update_project(county, project=project, data={"name": "乙的修改"}),
+        lambda: update_project(county, project=project, data={"annual_debt_service": "12.50"}),
     )
     assert outcomes == ["ok", "ok"]
     saved = Project.objects.get(pk=project.pk)
@@ -256,12 +262,22 @@ def test_an_allocation_racing_an_investment_decrease_never_exceeds_the_investmen
     from .conftest import SHUANGYANG
 
     admin = User.objects.create(username="race_admin", role="province_admin")
-    set_quota(admin, Region.objects.get(code=SHUANGYANG), 2026, "10000.00", "0.00")
+    set_quota(
+        admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="10000.00",
+        special_amount="0.00",
+    )
     for round_number in range(3):
         county, project = _racing_project(name=f"第{round_number}轮项目")
         outcomes = race(
-            lambda project=project: allocate(admin, project, "provincial_general_bond", "800.00", 2026),
-            lambda county=county, project=project: update_project(county, project, {"investment": "500.00"}),
+            lambda project=project: allocate(
+                admin, project=project, source="provincial_general_bond", amount="800.00", year=2026
+            ),
+            lambda county=county, project=project: update_project(
+                county, project=project, data={"investment": "500.00"}
+            ),
         )
         assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
         allocation_won = outcomes[0] == "ok"
@@ -290,20 +306,28 @@ def test_two_concurrent_status_changes_of_a_project_cannot_both_succeed(require_
     county, project = _racing_project()
     update_project(
         county,
-        project,
-        {
+        project=project,
+        data={
             "planning_approval_date": "2025-03-01",
             "planning_approval_doc_no": "双规批〔2025〕3号",
             "design_approval_date": "2025-04-01",
             "design_approval_doc_no": "双设批〔2025〕7号",
         },
     )
-    change_status(county, project, "approved")
-    change_status(county, project, "under_construction")
-    submit_report(county, project, "month", 2025, 6, "1000.00", "100")
+    change_status(county, project=project, status="approved")
+    change_status(county, project=project, status="under_construction")
+    submit_report(
+        county,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=6,
+        cumulative_investment="1000.00",
+        percent_complete="100",
+    )
     outcomes = race(
-        lambda: change_status(county, project, "completed"),
-        lambda: change_status(county, project, "cancelled"),
+        lambda: change_status(county, project=project, status="completed"),
+        lambda: change_status(county, project=project, status="cancelled"),
     )
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True], outcomes
     won = ("completed", "cancelled")[outcomes.index("ok")]

@@ -3,6 +3,15 @@
 from django.db import models
 
 
+class TownKind(models.TextChoices):
+    """The kinds of township-level unit; only a 镇 can be designated (R2)."""
+
+    TOWN = "town", "镇"
+    TOWNSHIP = "township", "乡"
+    SUBDISTRICT = "subdistrict", "街道"
+    OTHER = "other", "其他"
+
+
 class Tier(models.TextChoices):
     PROVINCIAL = "provincial", "省级"
     CITY = "city", "市级"

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.selectors import user_by_username
 from accounts.services import create_user, issue_api_token
-from core.audit import audit_context
+from core.audit import Via, audit_context
 from core.errors import DomainError
 
-from .choices import DevType, Tier
-from .models import Designation, Town, TownKind
+from .choices import DevType, Tier, TownKind
+from .models import Designation, Town
 from .rules import CITY_MINIMUMS, PROVINCE_TARGETS
 from .services import designate
 
@@ -129,7 +130,7 @@ def load_demo(province_code="22"):
     )
     if not towns:
         raise DomainError("尚未载入行政区划，请先运行 python manage.py load_divisions。")
-    with audit_context(via="command"), transaction.atomic():
+    with audit_context(via=Via.COMMAND), transaction.atomic():
         if Designation.objects.filter(town__province_id=province_code).exists():
             result.skipped_designations = True
         else:
@@ -137,9 +138,11 @@ def load_demo(province_code="22"):
                 designate(pick.town, pick.tier, pick.year, doc_no=pick.doc_no, dev_type=pick.dev_type)
                 result.created_designations += 1
         for username, role, region, organization in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
+            if user_by_username(username) is not None:
                 continue
-            create_user(username, role, region_code=region, password=DEMO_PASSWORD, organization=organization)
+            create_user(
+                username, role=role, region_code=region, password=DEMO_PASSWORD, organization=organization
+            )
             result.created_users.append(username)
         result.partner_token = issue_api_token("demo_partner")
     return result

@@ -6,13 +6,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.exports import Column
+from core.roles import region_level_scope_label
+from core.vocabulary import label
 
 from .choices import Tier
-from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, PROVINCE_TARGETS
+from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, PROVINCE_TARGETS, shortfall_text
 from .services import DESIGNATION_COLUMNS, DESIGNATION_OPTIONAL_COLUMNS
-
-TIER_LABELS = dict(Tier.choices)
-EMPTY = "—"
 
 TOWN_COLUMNS = (
     Column("区划代码", 14),
@@ -36,7 +35,7 @@ def town_rows(towns):
             town.get_kind_display(),
             town.city.name,
             town.county.name,
-            TIER_LABELS.get(town.active_tier, EMPTY),
+            label(Tier, town.active_tier),
             town.active_since,
             town.active_doc_no or "",
             town.get_dev_type_display() or "",
@@ -59,8 +58,6 @@ QUOTA_COLUMNS = (
     Column("缺口", 28),
 )
 
-LEVEL_LABELS = {"province": "全省", "city": "市（州）", "county": "县（市、区）"}
-
 
 def quota_status(quota):
     if not quota.applicable:
@@ -68,19 +65,16 @@ def quota_status(quota):
     return "达标" if quota.met else "未达标"
 
 
-def shortfall_text(quota):
-    if not quota.applicable:
-        return ""
-    return "、".join(
-        f"{TIER_LABELS[line.tier]}缺 {line.shortfall} 个" for line in quota.lines if line.shortfall
-    )
-
-
 def quota_rows(regions, parent_names):
     for quota in regions:
-        cells = [LEVEL_LABELS[quota.level], quota.code, quota.name, parent_names.get(quota.parent_code, "")]
+        cells = [
+            region_level_scope_label(quota.level),
+            quota.code,
+            quota.name,
+            parent_names.get(quota.parent_code, ""),
+        ]
         cells.append(quota.town_count)
-        for tier in (Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY):
+        for tier in Tier:
             line = quota.line(tier)
             cells.append(line.count)
             cells.append(f"不少于 {line.minimum} 个" if line.minimum is not None else "")

@@ -3,9 +3,10 @@
 import django_filters
 from django.db.models import Q
 
-from .choices import DevType, Tier
-from .models import Designation, Region, RegionLevel, Town, TownKind
-from .rules import YEAR_RANGE
+from core.years import YEAR_MAX, YEAR_MIN
+
+from .choices import DevType, Tier, TownKind
+from .models import Designation, Region, RegionLevel, Town
 
 NO_TIER = "none"
 
@@ -63,7 +64,7 @@ class DesignationFilterSet(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
     active = django_filters.BooleanFilter(field_name="to_year", lookup_expr="isnull", label="是否有效")
     year = django_filters.NumberFilter(
-        method="filter_year", label="年度（该年内有效）", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1]
+        method="filter_year", label="年度（该年内有效）", min_value=YEAR_MIN, max_value=YEAR_MAX
     )
 
     class Meta:

@@ -3,10 +3,10 @@ from pathlib import Path
 from django import forms
 from django.utils import timezone
 
-from .choices import Tier, TierChange
-from .rules import DOC_NO_MAX, YEAR_MESSAGES, YEAR_RANGE
+from core.years import YEAR_MAX, YEAR_MESSAGES, YEAR_MIN
 
-TIER_LABELS = dict(Tier.choices)
+from .choices import Tier, TierChange
+from .rules import DOC_NO_MAX
 
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -51,7 +51,7 @@ class TierChangeForm(forms.Form):
         error_messages={"invalid_choice": "层级“%(value)s”无效，应为 provincial、city、county。"},
     )
     year = forms.IntegerField(
-        label="年度", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1], error_messages=YEAR_MESSAGES
+        label="年度", min_value=YEAR_MIN, max_value=YEAR_MAX, error_messages=YEAR_MESSAGES
     )
     doc_no = forms.CharField(
         label="文号",

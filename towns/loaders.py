@@ -6,10 +6,11 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from core.audit import audit_context, log_bulk_created
+from core.audit import Via, audit_context, log_bulk_created
 from core.errors import DomainError
 from core.pinyin import initials
 
+from .choices import TownKind
 from .models import Region, RegionLevel, Town
 from .rules import town_kind_for_name
 
@@ -80,7 +81,7 @@ def _sync(model, wanted, compare_fields, summary, actor):
             current.save(update_fields=changed)
             updated += 1
     model.objects.bulk_create(to_create, batch_size=2000)
-    log_bulk_created(to_create, actor=actor, via="command")
+    log_bulk_created(to_create, actor=actor, via=Via.COMMAND)
     summary.created += len(to_create)
     summary.updated += updated
 
@@ -140,11 +141,11 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
         )
         counts = summary.per_province[row["provinceCode"]]
         counts["townships"] += 1
-        if kind == "town":
+        if kind == TownKind.TOWN:
             counts["towns"] += 1
             summary.towns += 1
 
-    with audit_context(actor=actor, via="command"), transaction.atomic():
+    with audit_context(actor=actor, via=Via.COMMAND), transaction.atomic():
         # Parents before children: the region rows are ordered province, city, county by construction.
         for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY):
             level_rows = {code: r for code, r in regions.items() if r.level == level}

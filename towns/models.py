@@ -1,13 +1,15 @@
 """Geography (province > city > county-level unit > township-level unit) and designations (R2)."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, year_validators
 from core.roles import RegionLevel
 
-from .choices import Began, DevType, Ended, Tier
+from .choices import Began, DevType, Ended, Tier, TownKind
+
+# RegionLevel (core.roles) and TownKind (towns.choices) stay importable from here, as the models' vocabularies.
+__all__ = ["Designation", "DesignationQuerySet", "Region", "RegionLevel", "Town", "TownKind", "TownQuerySet"]
 
 
 class Region(models.Model):
@@ -37,22 +39,6 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
-
-    def ancestors(self):
-        """Outermost first, self excluded. At most two steps; each parent is fetched once."""
-        chain = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
-
-class TownKind(models.TextChoices):
-    TOWN = "town", "镇"
-    TOWNSHIP = "township", "乡"
-    SUBDISTRICT = "subdistrict", "街道"
-    OTHER = "other", "其他"
 
 
 class TownQuerySet(models.QuerySet):
@@ -117,12 +103,8 @@ class Designation(TimeStampedModel):
 
     town = models.ForeignKey(Town, verbose_name="镇", on_delete=models.PROTECT, related_name="designations")
     tier = models.CharField("层级", max_length=16, choices=Tier.choices)
-    from_year = models.PositiveSmallIntegerField(
-        "起始年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    to_year = models.PositiveSmallIntegerField(
-        "终止年度", null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    from_year = models.PositiveSmallIntegerField("起始年度", validators=year_validators)
+    to_year = models.PositiveSmallIntegerField("终止年度", null=True, blank=True, validators=year_validators)
     began = models.CharField("认定方式", max_length=16, choices=Began.choices, default=Began.SELECTED)
     ended = models.CharField("终止方式", max_length=16, choices=Ended.choices, blank=True)
     doc_no = models.CharField("认定文号", max_length=100, blank=True)

@@ -1,16 +1,25 @@
 """Pure decisions about towns and designations: no ORM, no request. Tested without a database."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .choices import DevType, Tier
+from core.roles import RegionLevel, Role
+from core.vocabulary import label
+from core.years import YEAR_MAX, YEAR_MIN
+
+from .choices import DevType, Tier, TierChange, TownKind
 
 # R1; plan 五、(一): province-wide targets and per-region minimums of active designations.
 PROVINCE_TARGETS = {Tier.PROVINCIAL: 30, Tier.CITY: 40, Tier.COUNTY: 50}
 CITY_MINIMUMS = {Tier.PROVINCIAL: 2, Tier.CITY: 2}
 COUNTY_MINIMUMS = {Tier.COUNTY: 1}
-MINIMUMS_BY_LEVEL = {"province": PROVINCE_TARGETS, "city": CITY_MINIMUMS, "county": COUNTY_MINIMUMS}
+MINIMUMS_BY_LEVEL = {
+    RegionLevel.PROVINCE: PROVINCE_TARGETS,
+    RegionLevel.CITY: CITY_MINIMUMS,
+    RegionLevel.COUNTY: COUNTY_MINIMUMS,
+}
 
 # Seniority of the tiers: a higher number is a higher tier (R3 blocks a candidate at or below a town's tier;
 # a promotion must go up).
@@ -32,33 +41,27 @@ DEV_TYPE_ALIASES = {
     **{value: value for value in DevType.values},
     **{label: value for value, label in DevType.choices},
 }
-YEAR_RANGE = (2000, 2100)
 DOC_NO_MAX = 100
-# The messages of a year or document number the tier-change page and API both refuse before the rules run.
-YEAR_MESSAGES = {
-    "required": "请填写年度。",
-    "invalid": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
-    "min_value": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
-    "max_value": f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。",
-}
 
 
-def town_kind_for_name(name):
+def town_kind_for_name(name: str) -> TownKind:
     """镇 / 乡 / 街道 from the official name (R2: only a 镇 can be designated)."""
     if name.endswith("镇"):
-        return "town"
+        return TownKind.TOWN
     if name.endswith("乡"):
-        return "township"
+        return TownKind.TOWNSHIP
     if name.endswith("街道") or name.endswith("街道办事处"):
-        return "subdistrict"
-    return "other"
+        return TownKind.SUBDISTRICT
+    return TownKind.OTHER
 
 
-def parse_tier(text):
+def parse_tier(text: object) -> Tier | None:
+    """The tier a spreadsheet cell names (provincial, 省级, 省…), or None."""
     return TIER_ALIASES.get(str(text).strip().lower())
 
 
-def parse_dev_type(text):
+def parse_dev_type(text: object) -> str | None:
+    """The development type a spreadsheet cell names (its value or its label), or None."""
     return DEV_TYPE_ALIASES.get(str(text).strip())
 
 
@@ -84,13 +87,13 @@ class QuotaLine:
     minimum: int | None
 
     @property
-    def shortfall(self):
+    def shortfall(self) -> int:
         if self.minimum is None:
             return 0
         return max(self.minimum - self.count, 0)
 
     @property
-    def met(self):
+    def met(self) -> bool:
         return self.shortfall == 0
 
 
@@ -104,24 +107,24 @@ class RegionQuota:
     lines: tuple[QuotaLine, ...] = field(default_factory=tuple)
 
     @property
-    def applicable(self):
+    def applicable(self) -> bool:
         """A county-level unit with no 镇 at all (urban districts, some zones) cannot meet a minimum."""
-        return self.level != "county" or self.town_count > 0
+        return self.level != RegionLevel.COUNTY or self.town_count > 0
 
     @property
-    def met(self):
+    def met(self) -> bool:
         return not self.applicable or all(line.met for line in self.lines)
 
-    def line(self, tier):
+    def line(self, tier: str) -> QuotaLine:
         return next(line for line in self.lines if line.tier == tier)
 
 
-def region_quota(counts):
+def region_quota(counts: RegionCounts) -> RegionQuota:
     """R1: each tier's active count against the minimum (or target) for the region's level."""
     minimums = MINIMUMS_BY_LEVEL[counts.level]
     lines = tuple(
         QuotaLine(tier=tier, count=int(counts.counts.get(tier, 0)), minimum=minimums.get(tier))
-        for tier in (Tier.PROVINCIAL, Tier.CITY, Tier.COUNTY)
+        for tier in Tier
     )
     return RegionQuota(
         code=counts.code,
@@ -130,6 +133,16 @@ def region_quota(counts):
         parent_code=counts.parent_code,
         town_count=counts.town_count,
         lines=lines,
+    )
+
+
+def shortfall_text(quota: RegionQuota) -> str:
+    """省级缺 1 个、市级缺 2 个: what a region misses of its minimums (R1); empty when it misses nothing or
+    the minimums do not apply to it."""
+    if not quota.applicable:
+        return ""
+    return "、".join(
+        f"{label(Tier, line.tier)}缺 {line.shortfall} 个" for line in quota.lines if line.shortfall
     )
 
 
@@ -162,14 +175,23 @@ class RowError:
     number: int
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"第 {self.number} 行：{self.message}"
+
+
+class SourceRowLike(Protocol):
+    """A row of an imported table (core.tabular.SourceRow): its spreadsheet row number and its cells."""
+
+    number: int
+    values: Mapping[str, str]
 
 
 YEAR_PATTERN = re.compile(r"^\d{4}$")
 
 
-def check_designation_rows(rows, towns):
+def check_designation_rows(
+    rows: Iterable[SourceRowLike], towns: Mapping[str, TownFacts]
+) -> tuple[list[DesignationRow], list[RowError]]:
     """R2 import check. rows: SourceRow-like (number, values); towns: code → TownFacts.
 
     Returns (accepted, errors). Every row is checked, so one pass lists every problem. A row matching the
@@ -194,14 +216,14 @@ def check_designation_rows(rows, towns):
             problems.append("town_code 为空")
         elif town is None:
             problems.append(f"区划代码 {code} 不存在")
-        elif town.kind != "town":
+        elif town.kind != TownKind.TOWN:
             problems.append(f"{town.name}（{code}）是{town.kind_label}，只有建制镇可以认定为示范镇")
         if tier is None:
             problems.append(
                 f"层级“{values.get('tier', '')}”无效，应为 provincial/city/county 或 省级/市级/县级"
             )
-        if year is None or not (YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
-            problems.append(f"年度“{year_text}”无效，应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份")
+        if year is None or not (YEAR_MIN <= year <= YEAR_MAX):
+            problems.append(f"年度“{year_text}”无效，应为 {YEAR_MIN}–{YEAR_MAX} 之间的四位年份")
         if dev_type is None:
             problems.append(f"发展类型“{dev_type_text}”无效，应为：{'、'.join(DevType.labels)}")
         if len(doc_no) > DOC_NO_MAX:
@@ -230,9 +252,9 @@ def check_designation_rows(rows, towns):
     return accepted, errors
 
 
-def designation_refusal(town):
+def designation_refusal(town: TownFacts) -> str | None:
     """Why a designation cannot be created for this town now, or None. R2."""
-    if town.kind != "town":
+    if town.kind != TownKind.TOWN:
         return f"{town.name}（{town.code}）是{town.kind_label}，只有建制镇可以认定为示范镇。"
     if town.active_tier is not None:
         return (
@@ -253,7 +275,16 @@ class Actor:
 # --- R2 tier changes outside a round -------------------------------------------------------------------
 
 
-def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_tier, doc_no):
+def tier_change_refusal(
+    actor: Actor,
+    *,
+    change: str,
+    town_city_code: str | None,
+    town_name: str,
+    old_tier: str | None,
+    new_tier: str | None,
+    doc_no: str,
+) -> str | None:
     """Who may promote, change or withdraw a designation outside a round (R2; plan 五、(一)).
 
     A province_admin may do all of it; a city_official only for city-level designations of its own city:
@@ -263,33 +294,33 @@ def tier_change_refusal(actor, change, town_city_code, town_name, old_tier, new_
         return "层级调整须填写文号。"
     if len(doc_no) > DOC_NO_MAX:
         return f"文号超过 {DOC_NO_MAX} 个字符。"
-    if change in ("promote", "change") and new_tier is None:
+    if change in (TierChange.PROMOTE, TierChange.CHANGE) and new_tier is None:
         return "请选择新的层级。"
-    if change == "promote":
+    if change == TierChange.PROMOTE:
         if old_tier is not None and TIER_SENIORITY[new_tier] <= TIER_SENIORITY[old_tier]:
             return f"{town_name}已是{Tier(old_tier).label}示范镇，晋级须选择更高层级。"
-    elif change == "change":
+    elif change == TierChange.CHANGE:
         if old_tier is None:
             return f"{town_name}没有有效认定，无法调整层级。"
         if new_tier == old_tier:
             return "请选择与现有层级不同的层级。"
-    elif change == "withdraw":
+    elif change == TierChange.WITHDRAW:
         if old_tier is None:
             return f"{town_name}没有有效认定，无法撤销。"
     else:
         return f"未知操作“{change}”。"
 
-    if actor.role == "province_admin":
+    if actor.role == Role.PROVINCE_ADMIN:
         return None
-    if actor.role == "city_official":
+    if actor.role == Role.CITY_OFFICIAL:
         if actor.region_code != town_city_code:
             return f"{town_name}不在您的管辖范围内。"
         involved = {tier for tier in (old_tier, new_tier) if tier is not None}
         if Tier.PROVINCIAL in involved:
             return "省级示范镇的认定与调整由省级管理员办理。"
-        if change in ("change", "withdraw") and old_tier != Tier.CITY:
+        if change in (TierChange.CHANGE, TierChange.WITHDRAW) and old_tier != Tier.CITY:
             return "市（州）只能调整或撤销市级示范镇的认定。"
-        if change == "promote" and new_tier != Tier.CITY:
+        if change == TierChange.PROMOTE and new_tier != Tier.CITY:
             return "市（州）只能认定市级示范镇。"
         return None
     return "只有省级管理员或市（州）工作人员可以调整示范镇层级。"

@@ -1,29 +1,32 @@
-"""Database rows → the plain data the rules decide on, in a constant number of queries."""
+"""Database rows → the plain data the rules decide on, and the rows pages and the API show, in a constant
+number of queries."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Prefetch, Q, QuerySet
 
+from core.roles import RegionLevel
 from core.scoping import restrict, scope_of
+from core.vocabulary import label
 
-from .choices import Tier
-from .models import Designation, Region, RegionLevel, Town, TownKind
-from .rules import RegionCounts, TownFacts, region_quota
+from .choices import Tier, TownKind
+from .models import Designation, Region, Town
+from .rules import RegionCounts, RegionQuota, TownFacts, region_quota
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+QuotaReport = tuple[RegionQuota | None, list[RegionQuota], list[RegionQuota]]
 _M = TypeVar("_M", bound=Model)
 
 
-def town_facts(codes):
+def town_facts(codes: Iterable[str]) -> dict[str, TownFacts]:
     """code → TownFacts for the given codes (unknown codes are simply absent)."""
-    kind_labels = dict(TownKind.choices)
     rows = (
         Town.objects.filter(code__in=set(codes))
         .with_active_designation()
@@ -34,7 +37,7 @@ def town_facts(codes):
             code=row["code"],
             name=row["name"],
             kind=row["kind"],
-            kind_label=kind_labels.get(row["kind"], row["kind"]),
+            kind_label=label(TownKind, row["kind"]),
             active_tier=row["active_tier"],
             active_from_year=row["active_since"],
         )
@@ -42,11 +45,16 @@ def town_facts(codes):
     }
 
 
-def town_fact(town):
+def town_fact(town: Town) -> TownFacts | None:
     return town_facts([town.code]).get(town.code)
 
 
-def quota_report(user, province_code=None):
+def towns_by_code(codes: Iterable[str]) -> dict[str, Town]:
+    """code → Town for the given codes, in one query."""
+    return Town.objects.in_bulk(list(codes))
+
+
+def quota_report(user: User, *, province_code: str | None = None) -> QuotaReport:
     """R1 quota situation of the program province as the user may see it.
 
     Returns (province, cities, counties): province is None unless the user sees the whole province.
@@ -58,14 +66,14 @@ def quota_report(user, province_code=None):
         return None, [], []
 
     active = Designation.objects.active().filter(town__province_id=province_code)
-    by_city = defaultdict(dict)
+    by_city: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for row in active.values("town__city_id", "tier").annotate(n=Count("id")):
         by_city[row["town__city_id"]][row["tier"]] = row["n"]
-    by_county = defaultdict(dict)
+    by_county: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for row in active.values("town__county_id", "tier").annotate(n=Count("id")):
         by_county[row["town__county_id"]][row["tier"]] = row["n"]
 
-    eligible = Town.objects.filter(province_id=province_code, kind=TownKind.TOWN)
+    eligible = Town.objects.filter(province_id=province_code).towns_only()
     towns_per_county = dict(eligible.values_list("county_id").annotate(n=Count("code")))
     towns_per_city = dict(eligible.values_list("city_id").annotate(n=Count("code")))
 
@@ -74,11 +82,12 @@ def quota_report(user, province_code=None):
     )
     province, cities, counties = None, [], []
     for region in regions:
+        counts: dict[str, int]
         level = region["level"]
         if level == RegionLevel.PROVINCE:
             if not scope.province_wide:
                 continue
-            totals = defaultdict(int)
+            totals: defaultdict[str, int] = defaultdict(int)
             for tiers in by_city.values():
                 for tier, n in tiers.items():
                     totals[tier] += n
@@ -109,12 +118,29 @@ def quota_report(user, province_code=None):
 # --- pages ---------------------------------------------------------------------------------------------
 
 
-def directory_towns(user):
-    """Towns the user may see, with their active designation and their city and county, in one query."""
-    return restrict(Town.objects.with_active_designation().select_related("city", "county"), user)
+def directory_towns(user: User, *, with_history: bool = False) -> QuerySet[Town]:
+    """Towns the user may see, with their active designation and their city and county, in one query;
+    with_history prefetches every designation each town held, newest first (one more query)."""
+    towns = Town.objects.with_active_designation().select_related("city", "county")
+    if with_history:
+        towns = towns.prefetch_related(
+            Prefetch("designations", queryset=Designation.objects.order_by("-from_year", "-id"))
+        )
+    return restrict(towns, user)
 
 
-def directory_regions(user):
+def visible_town(user: User, code: str) -> Town | None:
+    """The town of that code as the town page shows it, or None when it does not exist or lies outside the
+    user's scope (the two answer alike)."""
+    return directory_towns(user).select_related("province").filter(code=code).first()
+
+
+def visible_regions(user: User) -> QuerySet[Region]:
+    """Every region (province, city, county) the user may see."""
+    return restrict(Region.objects.all(), user)
+
+
+def directory_regions(user: User) -> tuple[list[Region], list[Region]]:
     """(cities, counties) the user may see, for the directory's filters; counties carry their parent."""
     regions = restrict(Region.objects.filter(code__startswith=settings.PROGRAM_PROVINCE_CODE), user)
     cities = list(regions.filter(level=RegionLevel.CITY).order_by("code"))
@@ -122,23 +148,40 @@ def directory_regions(user):
     return cities, counties
 
 
-def designation_history(town):
+def designation_history(town: Town) -> list[Designation]:
     """Every designation the town ever held, newest first (R2: kept forever)."""
     return list(town.designations.order_by("-from_year", "-id"))
 
 
-def active_counts_by_tier(user):
+def visible_designations(user: User) -> QuerySet[Designation]:
+    """Every designation (ended ones too) of the towns the user may see, with the town, its county and city."""
+    return restrict(Designation.objects.select_related("town", "town__county", "town__city"), user)
+
+
+def with_active_flag(designations: QuerySet[Designation]) -> QuerySet[Designation]:
+    """The designations annotated with active_flag (still in force), for lists read with values_list()."""
+    return designations.annotate(
+        active_flag=ExpressionWrapper(Q(to_year__isnull=True), output_field=BooleanField())
+    )
+
+
+def designation_with_town(pk: int) -> Designation:
+    """One designation with its town, the town's county and city (what the API renders after a change)."""
+    return Designation.objects.select_related("town", "town__county", "town__city").get(pk=pk)
+
+
+def active_counts_by_tier(user: User) -> dict[str, int]:
     """tier → number of active designations inside the user's scope."""
     rows = restrict(Designation.objects.active(), user).values("tier").annotate(n=Count("id"))
     return {row["tier"]: row["n"] for row in rows}
 
 
-def eligible_town_count(user):
+def eligible_town_count(user: User) -> int:
     """How many 镇 (the only units that can be designated) lie inside the user's scope."""
     return restrict(Town.objects.towns_only(), user).count()
 
 
-def region_names(codes):
+def region_names(codes: Iterable[str | None]) -> dict[str, str]:
     """code → name for the given region codes."""
     return dict(Region.objects.filter(code__in={code for code in codes if code}).values_list("code", "name"))
 

@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from core.audit import history_for
+from core.audit import Via, history_for
 from core.errors import DomainError
 from core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from core.scoping import is_province_admin
@@ -22,7 +21,7 @@ from .choices import Tier, TierChange
 from .filtersets import TownFilterSet
 from .forms import DesignationImportForm, TierChangeForm
 from .rules import PROVINCE_TARGETS
-from .services import change_tier, import_designations
+from .services import change_tier, import_designations, may_change_tiers
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -83,14 +82,10 @@ def town_export(request):
 
 def _visible_town(request, code):
     # Outside the user's scope a town is treated exactly as if it did not exist.
-    return get_object_or_404(selectors.directory_towns(request.user).select_related("province"), code=code)
-
-
-def may_change_tiers(user, town=None):
-    """Whether the user may be offered the tier-change form (R2): province_admin, or the town's city."""
-    if is_province_admin(user):
-        return True
-    return user.role == Role.CITY_OFFICIAL and (town is None or user.region_id == town.city_id)
+    town = selectors.visible_town(request.user, code)
+    if town is None:
+        raise Http404
+    return town
 
 
 def _town_page(request, town, tier_form=None):
@@ -123,10 +118,10 @@ def town_tier_change(request, code):
         try:
             change_tier(
                 request.user,
-                town,
-                data["change"],
-                data["year"],
-                data["doc_no"],
+                town=town,
+                change=data["change"],
+                year=data["year"],
+                doc_no=data["doc_no"],
                 new_tier=data["new_tier"] or None,
             )
         except DomainError as exc:
@@ -202,7 +197,9 @@ def designation_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = import_designations(upload.name, upload.read(), actor=request.user, via="import")
+            summary = import_designations(
+                request.user, file_name=upload.name, data=upload.read(), via=Via.IMPORT
+            )
         except DomainError as exc:
             failure = exc
         else:

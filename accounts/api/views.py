@@ -3,16 +3,16 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.lockout import LOCKOUT_MESSAGE, LOCKOUT_STATUS
 from core.api.serializers import DetailSerializer
 
+from ..lockout import LOCKOUT_MESSAGE, LOCKOUT_STATUS
+from ..services import api_token
 from .serializers import CredentialsSerializer, TokenSerializer
 
 BAD_CREDENTIALS = "用户名或密码错误。"
@@ -85,5 +85,4 @@ class ObtainTokenView(APIView):
             return Response({"detail": BAD_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
         if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
             reset_axes_attempts(username=user.get_username())
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token(user)})

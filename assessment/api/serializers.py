@@ -11,6 +11,7 @@ from rest_framework import serializers
 from core.api.fields import BlankAsNullChoiceField, LabelField
 from towns.choices import Tier
 
+from ..choices import Grade
 from ..models import (
     POINTS,
     AssessmentRound,
@@ -30,9 +31,6 @@ from ..models import (
     TalkStatus,
     Veto,
 )
-from ..rules import GRADE_LABELS
-
-GRADE_CHOICES = list(GRADE_LABELS.items())
 
 
 # Workaround until SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names these choice sets ("NoticeKindEnum":
@@ -412,8 +410,8 @@ class RankingSerializer(serializers.ModelSerializer):
         label="层级内排名",
         help_text="全省同层级竞争排名（1, 2, 2, 4），一票否决的镇排在所有未否决的镇之后；未评时为 null",
     )
-    grade = BlankAsNullChoiceField(choices=GRADE_CHOICES, label="等次", help_text="未评时为 null")
-    grade_label = LabelField(GRADE_CHOICES, source="grade", label="等次名称")
+    grade = BlankAsNullChoiceField(choices=Grade.choices, label="等次", help_text="未评时为 null")
+    grade_label = LabelField(Grade, source="grade", label="等次名称")
     status = DocumentedChoiceField(ResultStatus, label="状态")
 
     class Meta:
@@ -489,8 +487,8 @@ class NoticeEntrySerializer(serializers.ModelSerializer):
     tier = serializers.ChoiceField(choices=Tier.choices, read_only=True, label="层级")
     score = points_field(allow_null=True, label="综合得分")
     rank = serializers.IntegerField(read_only=True, allow_null=True, label="层级内排名")
-    grade = BlankAsNullChoiceField(choices=GRADE_CHOICES, label="等次")
-    grade_label = LabelField(GRADE_CHOICES, source="grade", label="等次名称")
+    grade = BlankAsNullChoiceField(choices=Grade.choices, label="等次")
+    grade_label = LabelField(Grade, source="grade", label="等次名称")
 
     class Meta:
         model = Result

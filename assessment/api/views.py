@@ -6,8 +6,6 @@ province roles alone, every other role and partner sees published rows within it
 assessment.services; their refusals answer 400 with the Chinese reason.
 """
 
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
-from django.db.models.functions import NullIf
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,22 +21,11 @@ from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, checked_year
 from towns.choices import Tier
-from towns.rules import TIER_DISPLAY_ORDER
 
 from .. import selectors, services
+from ..choices import Grade
 from ..filtersets import EliminationFilterSet, NoticeFilterSet, RankingFilterSet, ScoreFilterSet
-from ..models import AssessmentRound, Indicator, IndicatorSystem, Score
-from ..rules import GRADE_LABELS
-from ..selectors import (
-    sees_proposed,
-    visible_eliminations,
-    visible_exemptions,
-    visible_notices,
-    visible_results,
-    visible_scores,
-    visible_talks,
-    visible_vetoes,
-)
+from ..selectors import sees_proposed, visible_eliminations, visible_notices, visible_scores
 from ..services import publish, reopen, save_scores, start_assessment
 from .serializers import (
     AssessmentRoundDetailSerializer,
@@ -119,12 +106,7 @@ class IndicatorSystemViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        indicators = Indicator.objects.select_related("task_area").order_by("task_area_id", "code")
-        return (
-            IndicatorSystem.objects.select_related("copied_from")
-            .prefetch_related(Prefetch("indicators", queryset=indicators))
-            .order_by("-year")
-        )
+        return selectors.indicator_systems()
 
 
 # --- rounds and the job (R7–R9) ---------------------------------------------------------------------------
@@ -162,7 +144,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return AssessmentRound.objects.order_by("-year")
+        return selectors.rounds_by_year()
 
     def rendered(self, rounds, serializer_class=AssessmentRoundSerializer, many=True):
         years = [r.year for r in rounds] if many else [rounds.year]
@@ -206,7 +188,7 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         return self.round_response(year)
 
     def round_response(self, year, status_code=status.HTTP_200_OK, started=None):
-        assessment_round = AssessmentRound.objects.get(year=int(year))
+        assessment_round = selectors.round_or_default(int(year))
         if started is None:
             data = self.rendered(assessment_round, AssessmentRoundDetailSerializer, many=False)
             return Response(data, status=status_code)
@@ -389,29 +371,14 @@ class ScoreViewSet(
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         town = scoped_town(request.user, values["town"])
-        indicator = values["indicator"].strip()
-        existing = Score.objects.filter(round__year=values["year"], town=town, indicator__code=indicator)
-        existed = existing.exists()
-        save_scores(
-            request.user, year=values["year"], town=town, points_by_code={indicator: values["points"]}
-        )
-        score = existing.get()
-        return self.read_response(score.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        year, indicator = values["year"], values["indicator"].strip()
+        existed = selectors.score_id(year, town, indicator) is not None
+        save_scores(request.user, year=year, town=town, points_by_code={indicator: values["points"]})
+        score_id = selectors.score_id(year, town, indicator)
+        return self.read_response(score_id, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
 # --- rankings (R7, R8) ------------------------------------------------------------------------------------
-
-TIER_DISPLAY_SQL = Case(
-    *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
-    default=Value(len(TIER_DISPLAY_ORDER)),
-    output_field=IntegerField(),
-)
-
-
-class GradeChoices:
-    """The grades of R7 in the shape ValuesListMixin's labels expect."""
-
-    choices = list(GRADE_LABELS.items())
 
 
 @extend_schema(tags=TAGS)
@@ -447,15 +414,13 @@ class RankingViewSet(ValuesListMixin, mixins.ListModelMixin, viewsets.GenericVie
         "exempt": "exempt",
         "status": "status",
     }
-    list_labels = {"tier_label": ("tier", Tier), "grade_label": ("grade", GradeChoices)}
+    list_labels = {"tier_label": ("tier", Tier), "grade_label": ("grade", Grade)}
 
     def get_queryset(self):
-        return visible_results(self.request.user).order_by(
-            "-round__year", TIER_DISPLAY_SQL, F("rank").asc(nulls_last=True), "town_id"
-        )
+        return selectors.ranking_list(self.request.user)
 
     def get_list_queryset(self, queryset):
-        return queryset.annotate(grade_or_null=NullIf("grade", Value("")))
+        return selectors.with_grade_or_null(queryset)
 
 
 # --- notices (R8) -----------------------------------------------------------------------------------------
@@ -519,17 +484,9 @@ class EliminationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 # --- vetoes, exemptions, talks (R7, R8) -------------------------------------------------------------------
 
 
-def _year_filter(queryset, request):
-    year = request.query_params.get("year")
-    if year:
-        try:
-            queryset = queryset.filter(round__year=checked_year(year))
-        except DomainError:
-            return queryset.none()
-    town = request.query_params.get("town")
-    if town:
-        queryset = queryset.filter(town_id=town)
-    return queryset
+def _year_and_town(request):
+    """The ?year= and ?town= of a list of vetoes, exemptions or talks, as given."""
+    return {"year": request.query_params.get("year"), "town": request.query_params.get("town")}
 
 
 def record_for_town(request, input_serializer, record, output_serializer):
@@ -573,8 +530,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     filter_backends = []
 
     def get_queryset(self):
-        vetoes = visible_vetoes(self.request.user).select_related("recorded_by")
-        return _year_filter(vetoes, self.request).order_by("-round__year", "town_id", "id")
+        return selectors.veto_list(self.request.user, **_year_and_town(self.request))
 
     def create(self, request, *args, **kwargs):
         return record_for_town(request, VetoCreateSerializer, services.record_veto, VetoSerializer)
@@ -603,9 +559,7 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
     filter_backends = []
 
     def get_queryset(self):
-        return _year_filter(visible_exemptions(self.request.user), self.request).order_by(
-            "-round__year", "town_id"
-        )
+        return selectors.exemption_list(self.request.user, **_year_and_town(self.request))
 
     def create(self, request, *args, **kwargs):
         return record_for_town(
@@ -634,11 +588,8 @@ class TalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        talks = _year_filter(visible_talks(self.request.user), self.request)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            talks = talks.filter(status=wanted)
-        return talks.order_by("-round__year", "status", "town_id")
+        status = self.request.query_params.get("status")
+        return selectors.talk_list(self.request.user, **_year_and_town(self.request), status=status)
 
     @extend_schema(
         summary="登记约谈已完成",

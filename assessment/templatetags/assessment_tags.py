@@ -2,8 +2,10 @@
 
 from django import template
 
+from core.vocabulary import label
+
+from ..choices import Grade
 from ..models import JobState, RoundState, TalkStatus
-from ..rules import GRADE_LABELS
 
 register = template.Library()
 
@@ -32,7 +34,7 @@ TALK_BADGES = {TalkStatus.PENDING: "text-bg-warning", TalkStatus.HELD: "text-bg-
 @register.filter
 def grade_label(value):
     """优秀 / 良好 / 合格 / 不合格 for a grade value, 未评 for none."""
-    return GRADE_LABELS.get(value, "未评") if value else "未评"
+    return label(Grade, value, empty="未评")
 
 
 @register.filter

@@ -9,13 +9,9 @@ from towns import selectors as town_selectors
 from towns.choices import Tier
 
 from .. import exports, selectors
-from ..forms import (
-    RankingFilterForm,
-)
-from ..models import (
-    ResultStatus,
-)
-from ..rules import GRADE_LABELS, TIER_LABELS
+from ..choices import Grade
+from ..forms import TIER_CHOICES, RankingFilterForm
+from ..models import ResultStatus
 from ._common import _round
 
 # --- ranking -------------------------------------------------------------------------------------------
@@ -37,11 +33,11 @@ def _ranking_context(request, assessment_round):
         "assessment_round": assessment_round,
         "form": form,
         "tier": tier,
-        "tier_label": TIER_LABELS[tier],
-        "tiers": [(value, f"{label}示范镇") for value, label in TIER_LABELS.items()],
+        "tier_label": Tier(tier).label,
+        "tiers": TIER_CHOICES,
         "cities": cities,
         "selected_city": city,
-        "grades": list(GRADE_LABELS.items()),
+        "grades": Grade.choices,
         "selected_grade": grade,
         "rows": rows,
         "years": years,

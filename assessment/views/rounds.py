@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from core import formats
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import is_province_admin
@@ -24,7 +25,6 @@ from ..forms import (
     ReopenForm,
     SettingsForm,
     indicator_rows,
-    plain_points,
 )
 from ..models import (
     AssessmentRound,
@@ -203,7 +203,7 @@ def indicator_edit(request, year):
                     "code": indicator.code,
                     "name": indicator.name,
                     "task_area": indicator.task_area_id,
-                    "max_points": plain_points(indicator.max_points),
+                    "max_points": formats.points(indicator.max_points),
                 }
                 for indicator in _indicators(assessment_round)
             ]
@@ -222,7 +222,7 @@ def indicator_export(request, year):
         assessment_round.system.name,
         exports.INDICATOR_COLUMNS,
         exports.indicator_rows(indicators),
-        unit_note=f"共 {len(indicators)} 项指标，满分合计 {plain_points(total)} 分",
+        unit_note=f"共 {len(indicators)} 项指标，满分合计 {formats.points(total)} 分",
     )
 
 
@@ -276,7 +276,7 @@ def round_publish(request, year):
         messages.error(request, exc.message)
     else:
         # The documents this publication issued: a re-publication re-issues changed notices only.
-        publication = published.publications.order_by("-number").first()
+        publication = selectors.latest_publication(published)
         notices = sorted(publication.notices.all(), key=lambda notice: notice.kind != NoticeKind.PRAISE)
         issued = [f"{notice.get_kind_display()} {notice.doc_no}" for notice in notices]
         if publication.correction_doc_no:

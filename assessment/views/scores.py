@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core import formats
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import is_province_admin
@@ -19,7 +20,6 @@ from .. import exports, selectors, services
 from ..forms import (
     ScoreForm,
     ScoreImportForm,
-    plain_points,
 )
 from ._common import (
     _indicators,
@@ -135,7 +135,7 @@ def score_town(request, year, code):
     current = selectors.town_points(request.user, assessment_round, town)
     if request.method != "POST":
         form = ScoreForm(
-            initial={code: plain_points(points) for code, points in current.items()}, indicators=indicators
+            initial={code: formats.points(points) for code, points in current.items()}, indicators=indicators
         )
     rows = [(indicator, form[indicator.code], current.get(indicator.code)) for indicator in indicators]
     context = {

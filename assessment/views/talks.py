@@ -57,9 +57,7 @@ def talk_export(request, year):
 @require_POST
 def talk_held(request, year, pk):
     _require_admin(request, "登记约谈情况")
-    talk = get_object_or_404(
-        selectors.visible_talks(request.user).select_related("town"), pk=pk, round__year=year
-    )
+    talk = get_object_or_404(selectors.visible_talks(request.user), pk=pk, round__year=year)
     form = TalkHeldForm(request.POST)
     if not form.is_valid():
         errors = [error for field_errors in form.errors.values() for error in field_errors]

@@ -35,7 +35,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return notifications.own_notifications(self.request.user)
+        return notifications.notifications_of(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

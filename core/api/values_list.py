@@ -18,6 +18,8 @@ tests/*/api/test_list_equivalence.py hold each list to its serializer item by it
 
 from rest_framework.response import Response
 
+from .fields import LabelField
+
 
 class ValuesListMixin:
     list_columns: dict[str, str] = {}
@@ -33,15 +35,14 @@ class ValuesListMixin:
         keys = list(self.list_columns)
         rows = queryset.values_list(*self.list_columns.values())
         page = self.paginate_queryset(rows)
-        labels = {key: (source, dict(choices.choices)) for key, (source, choices) in self.list_labels.items()}
         order = self.list_order()
         fields = self.get_serializer_class()().fields if self.list_formatted else {}
+        labels = {key: (source, LabelField(choices)) for key, (source, choices) in self.list_labels.items()}
         items = []
         for row in page if page is not None else rows:
             item = dict(zip(keys, row, strict=True))
-            for key, (source, names) in labels.items():
-                value = item.get(source)
-                item[key] = str(names.get(value, value)) if value not in (None, "") else None
+            for key, (source, label_field) in labels.items():
+                item[key] = label_field.to_representation(item.get(source))
             for key in self.list_formatted:
                 if item[key] is not None:
                     item[key] = fields[key].to_representation(item[key])

@@ -3,7 +3,7 @@ navbar's unread count. Labels of a domain vocabulary live with their app (towns,
 
 from django import template
 
-from core import audit_display, formats
+from core import audit_display, formats, notifications
 
 register = template.Library()
 
@@ -79,4 +79,4 @@ def unread_notification_count(context):
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    return user.notifications.filter(read_at__isnull=True).count()
+    return notifications.unread_count(user)

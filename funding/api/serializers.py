@@ -7,6 +7,7 @@ Chinese reasons are what the client reads.
 from rest_framework import serializers
 
 from core.api.fields import LabelField
+from core.years import YEAR_MAX, YEAR_MIN
 from projects.api.serializers import MoneyField
 
 from ..choices import FundingSource
@@ -151,7 +152,7 @@ class ProposalQuerySerializer(serializers.Serializer):
         label="县（市、区）代码",
         help_text="6 位区划代码，如 220112：该县的限额，安排给其非市级示范镇的项目。省略 county 而给 city 时为市本级限额",
     )
-    year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, label="年度")
 
 
 class CityProposalQuerySerializer(serializers.Serializer):
@@ -160,7 +161,7 @@ class CityProposalQuerySerializer(serializers.Serializer):
         label="市（州）代码",
         help_text="4 位区划代码，如 2201：市（州）本级限额，只安排给该市（州）市级示范镇的项目",
     )
-    year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, label="年度")
 
 
 class ProposalRemainingSerializer(serializers.Serializer):
@@ -205,4 +206,4 @@ class ProposalAcceptSerializer(serializers.Serializer):
         label="市（州）代码",
         help_text="4 位区划代码：市本级限额；与 county 二选一",
     )
-    year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, label="年度")

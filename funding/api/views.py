@@ -1,6 +1,6 @@
-"""API v1 for funding (R6): new-debt quotas, allocations and the proposed allocation of a county's quota.
-Reads are scoped by the one policy (core.scoping); writes go through funding.services, whose refusals
-answer 400 with their Chinese reason."""
+"""API v1 for funding (R6): new-debt quotas, allocations and the proposed allocation of a county's (or a
+city's own) quota. Reads are scoped by the one policy (core.scoping); writes go through funding.services,
+whose refusals answer 400 with their Chinese reason."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -16,15 +16,24 @@ from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
-from core.scoping import restrict
-from projects.models import Project
-from towns.models import Region, RegionLevel
+from projects.selectors import scoped_project
+from towns.models import RegionLevel
 
 from ..choices import FundingSource
 from ..filtersets import AllocationFilterSet, DebtQuotaFilterSet
-from ..models import DebtQuota
-from ..selectors import SOURCES_OF_KIND, remaining_of, visible_allocations, visible_quotas, with_usage
-from ..services import accept_proposal, allocate, proposal, set_quota
+from ..selectors import (
+    KINDS,
+    proposal,
+    quota_exists,
+    quota_region,
+    quota_regions,
+    quotas_with_usage,
+    remaining_of,
+    scoped_region,
+    visible_allocations,
+    visible_allocations_by_id,
+)
+from ..services import accept_proposal, allocate, set_quota
 from .serializers import (
     AllocationCreateSerializer,
     AllocationSerializer,
@@ -62,12 +71,6 @@ def id_parameter(description):
 
 
 # --- new-debt quotas ----------------------------------------------------------------------------------
-
-
-def quotas_with_usage(user):
-    """The quotas user may see with what is used and left of each kind; explicitly ordered, since a GROUP BY
-    query drops Meta.ordering and pages need a total order."""
-    return with_usage(visible_quotas(user)).order_by("-year", "region_id", "id")
 
 
 quota_id = id_parameter("新增债务限额 ID")
@@ -137,16 +140,16 @@ class DebtQuotaViewSet(
         values = serializer.validated_data
         code = values["region"].strip()
         # A region outside the caller's scope answers exactly as one that does not exist.
-        region = restrict(Region.objects.all(), request.user).filter(code=code).first()
+        region = scoped_region(request.user, code)
         if region is None:
             raise DomainError(f"地区“{code}”不存在。")
-        existed = DebtQuota.objects.filter(region=region, year=values["year"]).exists()
+        existed = quota_exists(region, values["year"])
         quota = set_quota(
             request.user,
-            region,
-            values["year"],
-            values["general_amount"],
-            values["special_amount"],
+            region=region,
+            year=values["year"],
+            general_amount=values["general_amount"],
+            special_amount=values["special_amount"],
             version=values.get("version"),
         )
         return self.read_response(quota.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
@@ -158,10 +161,10 @@ class DebtQuotaViewSet(
         values = serializer.validated_data
         set_quota(
             request.user,
-            quota.region,
-            quota.year,
-            values.get("general_amount", quota.general_amount),
-            values.get("special_amount", quota.special_amount),
+            region=quota.region,
+            year=quota.year,
+            general_amount=values.get("general_amount", quota.general_amount),
+            special_amount=values.get("special_amount", quota.special_amount),
             version=values.get("version"),
         )
         return self.read_response(quota.pk)
@@ -236,20 +239,21 @@ class AllocationViewSet(
         serializer = AllocationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        project = (
-            restrict(Project.objects.select_related("town"), request.user)
-            .filter(pk=values["project"])
-            .first()
-        )
+        project = scoped_project(request.user, values["project"])
         if project is None:
             raise NotVisible()
         allocation = allocate(
-            request.user, project, values["source"], values["amount"], values["year"], values["note"]
+            request.user,
+            project=project,
+            source=values["source"],
+            amount=values["amount"],
+            year=values["year"],
+            note=values["note"],
         )
         return self.read_response(allocation.pk, status.HTTP_201_CREATED)
 
 
-# --- the proposed allocation of a county's quota (R6 优先安排) ----------------------------------------------
+# --- the proposed allocation of a county's (or a city's own) quota (R6 优先安排) ------------------------------
 
 
 class ProposalSchema(AutoSchema):
@@ -292,9 +296,7 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
     schema = ProposalSchema()
 
     def get_queryset(self):
-        return restrict(
-            Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]), self.request.user
-        )
+        return quota_regions(self.request.user)
 
     def get_serializer_class(self):
         return ProposalAcceptSerializer if self.action == "accept" else ProposalSerializer
@@ -308,7 +310,7 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
         query = serializer_class(data=data)
         query.is_valid(raise_exception=True)
         code = query.validated_data[level].strip()
-        region = self.get_queryset().filter(level=level, code=code).first()
+        region = quota_region(self.request.user, level, code)
         if region is None:
             raise NotVisible()
         return region, query.validated_data["year"]
@@ -336,7 +338,7 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
             "quota_region": region.code,
             "quota_region_name": region.name,
             "year": year,
-            "remaining": {kind: remaining_of(quota, kind) for kind in SOURCES_OF_KIND},
+            "remaining": {kind: remaining_of(quota, kind) for kind in KINDS},
             "lines": lines,
         }
         return Response(ProposalSerializer(body).data)
@@ -354,7 +356,7 @@ class AllocationProposalViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="accept", url_name="accept")
     def accept(self, request):
         region, year = self.region_and_year(request.data)
-        created = accept_proposal(request.user, region, year)
-        allocations = visible_allocations(request.user).filter(pk__in=[a.pk for a in created]).order_by("id")
+        created = accept_proposal(request.user, region=region, year=year)
+        allocations = visible_allocations_by_id(request.user, [allocation.pk for allocation in created])
         data = AllocationSerializer(allocations, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -38,9 +38,8 @@ class MoneyField(serializers.Field):
 PROJECT_STATUS_HELP = "planned（储备）、approved（已批复）、under_construction（在建）、completed（已完工）或 cancelled（已终止）"
 
 
-# The "status" name is also used by submissions (selection.choices.SubmissionStatus). Until
-# SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names both choice sets, an enum here would make the schema
-# generator warn about the collision; the values are listed in the help text instead.
+# Submissions have a "status" too (selection.choices.SubmissionStatus): SPECTACULAR_SETTINGS
+# ["ENUM_NAME_OVERRIDES"] names this one ProjectStatusEnum; the help text spells out each value's label.
 class ProjectStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", PROJECT_STATUS_HELP)

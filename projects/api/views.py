@@ -13,13 +13,10 @@ from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_
 from core.api.values_list import ValuesListMixin
 from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError, NotVisible
-from core.scoping import restrict
-from towns.models import Town
 
 from ..choices import BondType, ProjectStatus
 from ..filtersets import ProgressReportFilterSet, ProjectFilterSet
-from ..models import ProgressReport, Project, TaskArea
-from ..selectors import visible_projects
+from ..selectors import scoped_project, scoped_town, task_areas, visible_projects, visible_reports
 from ..services import change_status as change_project_status
 from ..services import create_project, submit_report, update_project
 from .serializers import (
@@ -66,9 +63,11 @@ def id_parameter(description):
 )
 class TaskAreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskAreaSerializer
-    queryset = TaskArea.objects.all()
     lookup_field = "code"
     filter_backends = []
+
+    def get_queryset(self):
+        return task_areas()
 
 
 # --- R5 projects --------------------------------------------------------------------------------------
@@ -195,10 +194,10 @@ class ProjectViewSet(
         values = dict(serializer.validated_data)
         code = values.pop("town").strip()
         # Another county's town answers exactly as a code that does not exist (the scoping policy).
-        town = restrict(Town.objects.all(), request.user).filter(code=code).first()
+        town = scoped_town(request.user, code)
         if town is None:
             raise DomainError(f"乡镇“{code}”不存在。")
-        project = create_project(request.user, town, values)
+        project = create_project(request.user, town=town, data=values)
         return self.read_response(project.pk, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -210,7 +209,7 @@ class ProjectViewSet(
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         version = values.pop("version", None)
-        update_project(request.user, project, values, version=version)
+        update_project(request.user, project=project, data=values, version=version)
         return self.read_response(project.pk)
 
     @extend_schema(
@@ -234,8 +233,8 @@ class ProjectViewSet(
         values = serializer.validated_data
         change_project_status(
             request.user,
-            project,
-            values["status"],
+            project=project,
+            status=values["status"],
             completion_note=values["completion_note"],
             version=values.get("version"),
         )
@@ -281,28 +280,23 @@ class ProgressReportViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        reports = ProgressReport.objects.select_related("project", "project__town")
-        return restrict(reports, self.request.user)
+        return visible_reports(self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = ProgressReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        project = (
-            restrict(Project.objects.select_related("town"), request.user)
-            .filter(pk=values["project"])
-            .first()
-        )
+        project = scoped_project(request.user, values["project"])
         if project is None:
             raise NotVisible()
         report = submit_report(
             request.user,
-            project,
-            values["period_type"],
-            values["year"],
-            values["number"],
-            values["cumulative_investment"],
-            values["percent_complete"],
-            values["narrative"],
+            project=project,
+            period_type=values["period_type"],
+            year=values["year"],
+            number=values["number"],
+            cumulative_investment=values["cumulative_investment"],
+            percent_complete=values["percent_complete"],
+            narrative=values["narrative"],
         )
         return self.read_response(report.pk, status.HTTP_201_CREATED)

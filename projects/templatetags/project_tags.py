@@ -1,8 +1,10 @@
-"""Template filters of the project pages: labels and badges by dict lookup (no query per row)."""
+"""Template filters of the project pages: labels from the choices, badges by dict lookup (no query per row)."""
 
 from django import template
 
+from core.vocabulary import label
 from projects import display
+from projects.choices import BondType, ProjectStatus
 
 register = template.Library()
 
@@ -10,7 +12,7 @@ register = template.Library()
 @register.filter
 def project_status_label(value):
     """储备 / 已批复 / 在建 / 已完工 / 已终止."""
-    return display.STATUS_LABELS.get(value, value or display.EMPTY)
+    return label(ProjectStatus, value)
 
 
 @register.filter
@@ -21,7 +23,7 @@ def project_status_badge(value):
 @register.filter
 def bond_label(value):
     """一般债券 / 专项债券 / 不适用债券."""
-    return display.BOND_LABELS.get(value, value or display.EMPTY)
+    return label(BondType, value)
 
 
 @register.filter

@@ -4,17 +4,14 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from core.api.fields import BlankAsNullChoiceField, LabelField
-from core.scoping import restrict
+from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
-from towns.models import Town
-from towns.rules import YEAR_RANGE
 from towns.services.designations import actor_of
 
+from .. import selectors
 from ..choices import DocumentKind, SubmissionAction, SubmissionStatus
 from ..models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
 from ..rules import available_actions
-from ..selectors import submission_facts
-from ..services import returned_comment
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "enum": Tier.values}})
@@ -35,8 +32,8 @@ class SelectionRoundSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(
         required=False,
         allow_null=True,
-        min_value=YEAR_RANGE[0],
-        max_value=YEAR_RANGE[1],
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         label="认定年度",
         help_text="入选后认定的起始年度；省略时为截止日期所在年度",
     )
@@ -148,13 +145,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_returned_comment(self, submission) -> str | None:
-        # The queryset annotates the latest accepted return (towns.api.views.submission_queryset); the
-        # service's returned_comment() answers the same for an object fetched without it.
+        # The queryset annotates the latest accepted return (selectors.submissions_with_return_comment);
+        # selectors.returned_comment() answers the same for an object fetched without it.
         if submission.status != SubmissionStatus.DRAFT:
             return None
         if hasattr(submission, "latest_return_comment"):
             return submission.latest_return_comment
-        return returned_comment(submission)
+        return selectors.returned_comment(submission)
 
 
 class BlankAsNullCharField(serializers.CharField):
@@ -213,14 +210,6 @@ class SubmissionEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def ordered_events(submission):
-    """The submission's events oldest first: prefetched by the API's queryset, else fetched here."""
-    events = getattr(submission, "ordered_events", None)
-    if events is None:
-        events = submission.events.select_related("actor").order_by("at", "id")
-    return events
-
-
 class SubmissionDetailSerializer(SubmissionSerializer):
     available_actions = serializers.SerializerMethodField(
         label="当前可执行的操作",
@@ -240,7 +229,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
     @extend_schema_field(SubmissionEventSerializer(many=True))
     def get_events(self, submission):
-        return SubmissionEventSerializer(ordered_events(submission), many=True).data
+        return SubmissionEventSerializer(selectors.ordered_events(submission), many=True).data
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=SubmissionAction.choices))
@@ -249,7 +238,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         request = self.context.get("request")
         if request is None:
             return []
-        return available_actions(submission_facts(submission), actor_of(request.user))
+        return available_actions(selectors.submission_facts(submission), actor_of(request.user))
 
 
 class SubmissionInformationSerializer(serializers.ModelSerializer):
@@ -272,18 +261,15 @@ class SubmissionCreateSerializer(SubmissionInformationSerializer):
         fields = ["round", "town", "tier", *INFORMATION_FIELDS]
 
     def validate_round(self, value):
-        selection_round = SelectionRound.objects.filter(pk=value).first()
+        selection_round = selectors.rounds().filter(pk=value).first()
         if selection_round is None:
             raise serializers.ValidationError(f"评选批次 {value} 不存在。")
         return selection_round
 
     def validate_town(self, value):
         # A town outside the caller's scope is answered exactly as a code that does not exist.
-        towns = Town.objects.all()
         request = self.context.get("request")
-        if request is not None:
-            towns = restrict(towns, request.user)
-        town = towns.filter(code=value.strip()).first()
+        town = selectors.scoped_town(request.user if request is not None else None, code=value)
         if town is None:
             raise serializers.ValidationError(f"乡镇“{value}”不存在。")
         return town

@@ -1,4 +1,3 @@
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,15 +15,14 @@ from core.api.viewsets import ServiceWriteMixin
 from core.errors import DomainError
 from core.scoping import is_province_admin
 
+from .. import selectors
 from ..choices import DocumentKind, SubmissionAction
 from ..filtersets import SubmissionFilterSet
-from ..models import SelectionRound, SubmissionEvent
-from ..selectors import visible_submissions
+from ..rules import ONLY_PROVINCE_SETS_ROUNDS
 from ..services import (
     attach_document,
     create_submission,
     delete_submission,
-    document_for,
     save_round,
     transition,
     update_submission,
@@ -44,7 +42,7 @@ from .serializers import (
 class SelectionRoundWrites(ScopedReadOnly):
     """Every authenticated user reads; only a province_admin writes (rounds are set by the province)."""
 
-    message = "只有省级管理员可以设置评选批次。"
+    message = ONLY_PROVINCE_SETS_ROUNDS
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
@@ -103,7 +101,7 @@ class SelectionRoundViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return SelectionRound.objects.all()
+        return selectors.rounds()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -132,18 +130,6 @@ class SelectionRoundViewSet(
         return Response(self.get_serializer(selection_round).data)
 
 
-def submission_queryset(user):
-    """The submissions user may see, with everything the serializer reads: three queries for any list."""
-    latest_return = SubmissionEvent.objects.filter(
-        submission=OuterRef("pk"), action=SubmissionAction.RETURN, accepted=True
-    ).order_by("-at", "-id")
-    return (
-        visible_submissions(user)
-        .annotate(latest_return_comment=Subquery(latest_return.values("comment")[:1]))
-        .order_by("-round__deadline", "-round_id", "town_id")  # the model's order, made total for paging
-    )
-
-
 class AnyAcceptRenderer(ORJSONRenderer):
     """A download answers whatever the client accepts (e.g. Accept: application/pdf) instead of a 406;
     an error body is still JSON."""
@@ -152,7 +138,6 @@ class AnyAcceptRenderer(ORJSONRenderer):
 
 
 id_parameter = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="申报 ID")
-SUBMISSION_WRITE_RESPONSES = WRITE_RESPONSES
 TRANSITIONS_DOC = {
     SubmissionAction.SUBMIT: (
         "上报候选镇",
@@ -200,7 +185,7 @@ def transition_action(action_name):
         + " 不在权限范围内的申报返回 404；角色、状态、截止日期或材料不符时返回 400 并说明原因，申报不变。",
         parameters=[id_parameter],
         request=TransitionSerializer,
-        responses={200: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES},
     )(handler)
 
 
@@ -228,20 +213,20 @@ def transition_action(action_name):
             "本批次已有申报时返回 400。"
         ),
         request=SubmissionCreateSerializer,
-        responses={201: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={201: SubmissionDetailSerializer, **WRITE_RESPONSES},
     ),
     destroy=extend_schema(
         summary="删除误建的草稿",
         description="仅所属县（市、区）、从未上报过的草稿（连同其材料）；上报过的申报保留流转记录，不能删除。",
         parameters=[id_parameter],
-        responses={204: None, **SUBMISSION_WRITE_RESPONSES},
+        responses={204: None, **WRITE_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="修改候选镇基本信息",
         description="仅本县草稿、截止日期前；round、town、tier 创建后不能修改。",
         parameters=[id_parameter],
         request=SubmissionInformationSerializer,
-        responses={200: SubmissionDetailSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES},
     ),
 )
 class SubmissionViewSet(
@@ -270,21 +255,19 @@ class SubmissionViewSet(
     }
 
     def get_queryset(self):
-        queryset = submission_queryset(self.request.user)
-        if self.action != "list":
-            # The detail (and every write's answer) carries the events: one more query, whatever their number.
-            events = SubmissionEvent.objects.select_related("actor").order_by("at", "id")
-            queryset = queryset.prefetch_related(
-                Prefetch("events", queryset=events, to_attr="ordered_events")
-            )
-        return queryset
+        # The detail (and every write's answer) carries the events: one more query, whatever their number.
+        return selectors.submissions_with_return_comment(self.request.user, with_events=self.action != "list")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         submission = create_submission(
-            request.user, values.pop("round"), values.pop("town"), values.pop("tier"), values
+            request.user,
+            selection_round=values.pop("round"),
+            town=values.pop("town"),
+            tier=values.pop("tier"),
+            information=values,
         )
         return self.read_response(submission.pk, status.HTTP_201_CREATED)
 
@@ -300,21 +283,21 @@ class SubmissionViewSet(
             raise DomainError("申报创建后不能修改评选批次、镇或申报层级（round、town、tier）。")
         serializer = self.get_serializer(submission, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        update_submission(request.user, submission, dict(serializer.validated_data))
+        update_submission(request.user, submission=submission, information=dict(serializer.validated_data))
         return self.read_response(submission.pk)
 
     def perform_destroy(self, instance):
-        delete_submission(self.request.user, instance)
+        delete_submission(self.request.user, submission=instance)
 
     def apply_transition(self, request, pk, action_name):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = transition(
             request.user,
-            pk,
-            action_name,
-            serializer.validated_data["comment"],
-            serializer.validated_data["doc_no"],
+            submission_id=pk,
+            action=action_name,
+            comment=serializer.validated_data["comment"],
+            doc_no=serializer.validated_data["doc_no"],
         )
         return self.read_response(submission.pk)
 
@@ -333,7 +316,7 @@ class SubmissionViewSet(
         ),
         parameters=[id_parameter],
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: SubmissionDocumentSerializer, **SUBMISSION_WRITE_RESPONSES},
+        responses={201: SubmissionDocumentSerializer, **WRITE_RESPONSES},
     )
     @action(
         detail=True,
@@ -347,7 +330,10 @@ class SubmissionViewSet(
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = attach_document(
-            request.user, submission, serializer.validated_data["kind"], serializer.validated_data["file"]
+            request.user,
+            submission=submission,
+            kind=serializer.validated_data["kind"],
+            upload=serializer.validated_data["file"],
         )
         data = SubmissionDocumentSerializer(document, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -380,7 +366,7 @@ class SubmissionViewSet(
         pagination_class=None,
     )
     def download_document(self, request, pk=None, kind=None):
-        document = document_for(request.user, pk, kind)
+        document = selectors.document_for(request.user, submission_id=pk, kind=kind)
         try:
             handle = document.file.open("rb")
         except OSError as exc:  # the row outlived its file: nothing to hand out

@@ -2,19 +2,19 @@
 
 from django import template
 
-from ..choices import SubmissionStatus
-from ..rules import TRANSITIONS
+from core.vocabulary import EMPTY, label
+
+from ..choices import SubmissionAction, SubmissionStatus
 
 register = template.Library()
 
 STATUS_BADGES = {
-    "draft": "text-bg-secondary",
-    "submitted": "text-bg-primary",
-    "recommended": "text-bg-warning",
-    "selected": "text-bg-success",
-    "rejected": "text-bg-danger",
+    SubmissionStatus.DRAFT: "text-bg-secondary",
+    SubmissionStatus.SUBMITTED: "text-bg-primary",
+    SubmissionStatus.RECOMMENDED: "text-bg-warning",
+    SubmissionStatus.SELECTED: "text-bg-success",
+    SubmissionStatus.REJECTED: "text-bg-danger",
 }
-EMPTY = "—"
 
 
 @register.filter
@@ -35,5 +35,5 @@ def status_badge(value):
 
 @register.filter
 def action_label(value):
-    transition = TRANSITIONS.get(value)
-    return transition.label if transition else value
+    """上报 / 推荐 / 退回修改 / 审定入选 / 审定不入选."""
+    return label(SubmissionAction, value)

@@ -1,7 +1,6 @@
-"""Home dashboard, navigation, error pages and the audit log page."""
+"""Navigation, error pages and the audit log page (the home page: tests/dashboard/test_home.py)."""
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -13,10 +12,9 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from core.formats import chinese_datetime
 from core.views import server_error
-from towns.models import Town
-from towns.services import designate, import_designations
+from towns.services import import_designations
 
-from ..conftest import CHANGCHUN, JIAOHE, SHUANGYANG, town_in
+from ..conftest import CHANGCHUN, SHUANGYANG, town_in
 
 # The geography must be there even after a transactional test elsewhere flushed the database.
 pytestmark = pytest.mark.usefixtures("jilin")
@@ -26,47 +24,7 @@ def html_of(response):
     return response.content.decode()
 
 
-def figure(html, tier):
-    match = re.search(rf'data-tier="{tier}">([\d,]+)<', html)
-    assert match, f"no figure for {tier}"
-    return int(match.group(1).replace(",", ""))
-
-
-# --- home -------------------------------------------------------------------------------------------
-
-
-def test_home_counts_designations_by_tier_within_the_users_scope(client, county_official):
-    designate(town_in(SHUANGYANG, 0), "provincial", 2022)
-    designate(town_in(SHUANGYANG, 1), "county", 2022)
-    designate(town_in(JIAOHE, 0), "provincial", 2022)  # another city: not the county official's
-    client.force_login(county_official)
-    html = html_of(client.get("/"))
-    assert figure(html, "provincial") == 1
-    assert figure(html, "county") == 1
-    assert figure(html, "city") == 0
-    towns_in_county = Town.objects.filter(county_id=SHUANGYANG, kind="town").count()
-    assert re.search(rf'id="town-count">{towns_in_county}<', html)
-
-
-def test_home_for_the_province_counts_everything(client, province_admin):
-    designate(town_in(SHUANGYANG, 0), "provincial", 2022)
-    designate(town_in(JIAOHE, 0), "provincial", 2022)
-    client.force_login(province_admin)
-    html = html_of(client.get("/"))
-    assert figure(html, "provincial") == 2
-    assert "全省" in html and "未达标" in html
-
-
-def test_home_lists_cities_that_miss_their_minimums(client, province_admin):
-    for index in range(2):
-        designate(town_in("220122", index), "provincial", 2022)  # 农安县, 长春市
-        designate(town_in("220182", index), "city", 2022)  # 榆树市, 长春市
-    client.force_login(province_admin)
-    html = html_of(client.get("/"))
-    assert "市（州）：8 / 9 个未达标" in html
-    unmet_table = html.split("市（州）：8 / 9 个未达标")[1].split("</table>")[0]
-    assert "吉林市" in unmet_table and "省级缺 2 个、市级缺 2 个" in unmet_table
-    assert "长春市" not in unmet_table
+# --- navigation -------------------------------------------------------------------------------------
 
 
 def test_navigation_depends_on_the_role(client, county_official, auditor, province_admin):
@@ -119,7 +77,7 @@ def test_server_error_page_is_chinese_and_needs_no_request_context(db):
 def imported(province_admin):
     town = town_in(SHUANGYANG, 0)
     content = f"town_code,tier,year,doc_no\n{town.code},county,2022,双政发〔2022〕7号\n".encode()
-    import_designations("认定.csv", content, actor=province_admin, via="import")
+    import_designations(province_admin, file_name="认定.csv", data=content, via="import")
     return town
 
 

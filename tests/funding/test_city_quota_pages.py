@@ -26,7 +26,13 @@ def city_town(jilin):
 
 @pytest.fixture
 def city_quota(province_admin, jilin):
-    return set_quota(province_admin, Region.objects.get(code=CHANGCHUN), 2026, "500.00", "0.00")
+    return set_quota(
+        province_admin,
+        region=Region.objects.get(code=CHANGCHUN),
+        year=2026,
+        general_amount="500.00",
+        special_amount="0.00",
+    )
 
 
 def test_the_allocation_list_and_export_say_which_quota_is_drawn(
@@ -34,13 +40,17 @@ def test_the_allocation_list_and_export_say_which_quota_is_drawn(
 ):
     city_bond = allocate(
         province_admin,
-        make_project(town=city_town, name="市级示范镇供水"),
-        "provincial_general_bond",
-        "200.00",
-        2026,
+        project=make_project(town=city_town, name="市级示范镇供水"),
+        source="provincial_general_bond",
+        amount="200.00",
+        year=2026,
     )
-    county_bond = allocate(province_admin, make_project(), "provincial_general_bond", "300.00", 2026)
-    budget = allocate(province_admin, make_project(name="镇区绿化"), "city_budget", "10.00", 2026)
+    county_bond = allocate(
+        province_admin, project=make_project(), source="provincial_general_bond", amount="300.00", year=2026
+    )
+    budget = allocate(
+        province_admin, project=make_project(name="镇区绿化"), source="city_budget", amount="10.00", year=2026
+    )
     client.force_login(city_official)
     rows = table(client.get("/funding/allocations/"), "allocation-table")
     assert rows[str(city_bond.pk)][8] == "长春市 2026 年（市本级）"
@@ -118,7 +128,14 @@ def test_the_quota_form_refuses_an_adjustment_from_a_stale_copy(client, province
     client.force_login(province_admin)
     form = client.get("/funding/quotas/set/", {"region": SHUANGYANG, "year": 2026})
     assert f'name="opened" value="{SHUANGYANG}:2026:1"' in form.content.decode()
-    set_quota(province_admin, county_quota.region, 2026, "1500.00", "800.00")  # someone else, meanwhile
+    # someone else, meanwhile
+    set_quota(
+        province_admin,
+        region=county_quota.region,
+        year=2026,
+        general_amount="1500.00",
+        special_amount="800.00",
+    )
     data = {"region": SHUANGYANG, "year": "2026", "general_amount": "900", "special_amount": "800"}
     stale = client.post("/funding/quotas/set/", {**data, "opened": f"{SHUANGYANG}:2026:1"})
     assert stale.status_code == 200

@@ -38,21 +38,37 @@ def jiaohe_project(other_county_official):
 
     town = town_in(JIAOHE)
     designate(town, "provincial", 2022, doc_no="吉示范镇办〔2022〕1号")
-    return create_project(other_county_official, town, {**PROJECT_DATA, "name": "蛟河污水处理站"})
+    return create_project(other_county_official, town=town, data={**PROJECT_DATA, "name": "蛟河污水处理站"})
 
 
 @pytest.fixture
 def funded(make_project, county_quota, province_admin, city_official, jiaohe_project):
     """2026: 双阳区 1,000/800 with 600 general + 300 special + 50 county budget allocated; 农安县 500/200
     untouched; 蛟河市 400/0 with 250 general allocated."""
-    set_quota(province_admin, Region.objects.get(code=NONGAN), 2026, "500.00", "200.00")
-    set_quota(province_admin, Region.objects.get(code=JIAOHE), 2026, "400.00", "0")
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=NONGAN),
+        year=2026,
+        general_amount="500.00",
+        special_amount="200.00",
+    )
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=JIAOHE),
+        year=2026,
+        general_amount="400.00",
+        special_amount="0",
+    )
     general = make_project(investment="700.00")
     special = make_project(**SPECIAL)
-    allocate(city_official, general, "provincial_general_bond", "600.00", 2026)
-    allocate(city_official, general, "county_budget", "50.00", 2026, "县级配套")
-    allocate(province_admin, special, "provincial_special_bond", "300.00", 2026)
-    allocate(province_admin, jiaohe_project, "provincial_general_bond", "250.00", 2026)
+    allocate(city_official, project=general, source="provincial_general_bond", amount="600.00", year=2026)
+    allocate(
+        city_official, project=general, source="county_budget", amount="50.00", year=2026, note="县级配套"
+    )
+    allocate(province_admin, project=special, source="provincial_special_bond", amount="300.00", year=2026)
+    allocate(
+        province_admin, project=jiaohe_project, source="provincial_general_bond", amount="250.00", year=2026
+    )
     return {"general": general, "special": special, "jiaohe": jiaohe_project}
 
 
@@ -114,8 +130,20 @@ def test_summary_of_a_city_official_has_his_city_without_province_totals(client,
 
 def test_summary_defaults_to_the_current_year_and_offers_the_years(client, province_admin, make_project):
     this_year = timezone.localdate().year
-    set_quota(province_admin, Region.objects.get(code=SHUANGYANG), this_year, "321.00", "0")
-    set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2023, "100.00", "0")
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=this_year,
+        general_amount="321.00",
+        special_amount="0",
+    )
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2023,
+        general_amount="100.00",
+        special_amount="0",
+    )
     client.force_login(province_admin)
     response = client.get("/funding/")
     assert response.context["year"] == this_year
@@ -216,7 +244,9 @@ def test_a_bad_quota_amount_is_refused_with_the_reason(client, province_admin, g
 
 
 def test_a_quota_cannot_fall_below_what_is_allocated(client, province_admin, make_project, county_quota):
-    allocate(province_admin, make_project(), "provincial_general_bond", "600.00", 2026)
+    allocate(
+        province_admin, project=make_project(), source="provincial_general_bond", amount="600.00", year=2026
+    )
     client.force_login(province_admin)
     prefilled = client.get("/funding/quotas/set/", {"region": SHUANGYANG, "year": 2026}).content.decode()
     assert 'value="1000.00"' in prefilled and 'value="800.00"' in prefilled
@@ -450,7 +480,7 @@ def test_allocation_list_query_count_does_not_grow_with_rows(
 ):
     bulk_allocations(make_project(), count, province_admin)
     client.force_login(province_admin)
-    # session, user, count, rows, totals, cities, counties, task areas, 2 × years, the navbar's unread notices
+    # session, user, count, rows, totals, cities, counties, task areas, 2 × years, the navbar's unread notifications
     with django_assert_num_queries(11):
         response = client.get("/funding/allocations/", {"year": 2026})
     assert len(table(response, "allocation-table")) == min(count, 50)

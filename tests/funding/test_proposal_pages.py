@@ -29,7 +29,13 @@ def county_town(jilin):
 def ranked(make_project, county_town, province_admin):
     """双阳区 2026 general quota 2,000: four general-bond projects whose priority differs, and one project
     that takes no bond."""
-    set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "2000.00", "0")
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="2000.00",
+        special_amount="0",
+    )
     projects = {
         # county-level town, 储备: readiness only, last
         "planned": set_status(
@@ -90,11 +96,37 @@ def test_proposal_shows_the_remaining_quota_and_fills_it_up_to_what_is_left(
     client, province_admin, city_official, ranked
 ):
     # 1,050 allocated, then the quota lowered to 1,150: 100 left, all to the only project still short.
-    allocate(province_admin, ranked["key"], "provincial_general_bond", "500.00", 2026)
-    allocate(province_admin, ranked["provincial"], "provincial_general_bond", "300.00", 2026)
-    allocate(province_admin, ranked["building"], "provincial_general_bond", "100.00", 2026)
-    allocate(province_admin, ranked["planned"], "provincial_general_bond", "150.00", 2026)
-    set_quota(province_admin, Region.objects.get(code=SHUANGYANG), 2026, "1150.00", "0")
+    allocate(
+        province_admin, project=ranked["key"], source="provincial_general_bond", amount="500.00", year=2026
+    )
+    allocate(
+        province_admin,
+        project=ranked["provincial"],
+        source="provincial_general_bond",
+        amount="300.00",
+        year=2026,
+    )
+    allocate(
+        province_admin,
+        project=ranked["building"],
+        source="provincial_general_bond",
+        amount="100.00",
+        year=2026,
+    )
+    allocate(
+        province_admin,
+        project=ranked["planned"],
+        source="provincial_general_bond",
+        amount="150.00",
+        year=2026,
+    )
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=SHUANGYANG),
+        year=2026,
+        general_amount="1150.00",
+        special_amount="0",
+    )
     client.force_login(city_official)
     response = proposal_page(client)
     assert 'data-field="remaining">100.00</td>' in response.content.decode()
@@ -132,7 +164,9 @@ def test_accepting_creates_the_allocations_in_one_step(client, province_admin, r
 def test_a_proposal_that_changed_since_it_was_shown_is_not_accepted(client, province_admin, ranked):
     client.force_login(province_admin)
     page = proposal_page(client)
-    allocate(province_admin, ranked["key"], "provincial_general_bond", "100.00", 2026)
+    allocate(
+        province_admin, project=ranked["key"], source="provincial_general_bond", amount="100.00", year=2026
+    )
     response = accept(client, page)
     assert any("资金安排建议方案已发生变化" in message for message in messages_of(response))
     assert Allocation.objects.count() == 1

@@ -39,7 +39,7 @@ def test_an_admin_correction_is_held_to_the_rules_and_moves_the_version(
     client, province_admin, make_project, county_quota
 ):
     project = make_project()
-    allocate(province_admin, project, "provincial_general_bond", "600.00", 2026)
+    allocate(province_admin, project=project, source="provincial_general_bond", amount="600.00", year=2026)
     client.force_login(province_admin)
     url = f"/admin/projects/project/{project.pk}/change/"
     lowered = client.post(url, admin_data(project, investment="599.99"))
@@ -58,7 +58,9 @@ def test_an_admin_correction_is_held_to_the_rules_and_moves_the_version(
 def test_an_admin_quota_correction_stays_above_its_bond_allocations(
     client, province_admin, make_project, county_quota
 ):
-    allocate(province_admin, make_project(), "provincial_general_bond", "600.00", 2026)
+    allocate(
+        province_admin, project=make_project(), source="provincial_general_bond", amount="600.00", year=2026
+    )
     client.force_login(province_admin)
     url = f"/admin/funding/debtquota/{county_quota.pk}/change/"
     data = {

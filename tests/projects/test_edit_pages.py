@@ -40,9 +40,9 @@ def edit_data(**overrides):
 
 
 def building(official, project):
-    update_project(official, project, APPROVALS)
-    change_status(official, project, "approved")
-    return change_status(official, project, "under_construction")
+    update_project(official, project=project, data=APPROVALS)
+    change_status(official, project=project, status="approved")
+    return change_status(official, project=project, status="under_construction")
 
 
 def test_the_edit_form_carries_its_version_and_a_stale_one_saves_nothing(
@@ -52,7 +52,8 @@ def test_the_edit_form_carries_its_version_and_a_stale_one_saves_nothing(
     client.force_login(county_official)
     form = client.get(f"/projects/{project.pk}/edit/")
     assert '<input type="hidden" name="version" value="1"' in html(form)
-    update_project(county_official, project, {"name": "他人已改的名称"})  # someone else, meanwhile
+    # someone else, meanwhile
+    update_project(county_official, project=project, data={"name": "他人已改的名称"})
     response = client.post(f"/projects/{project.pk}/edit/", edit_data(investment="900.00"))
     assert response.status_code == 200
     assert "该项目在您打开后已被修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。" in message_texts(
@@ -74,7 +75,7 @@ def test_an_edit_page_refuses_an_investment_below_the_allocations(
     client, county_official, province_admin, make_project, county_quota
 ):
     project = make_project()
-    allocate(province_admin, project, "provincial_general_bond", "600.00", 2026)
+    allocate(province_admin, project=project, source="provincial_general_bond", amount="600.00", year=2026)
     client.force_login(county_official)
     response = client.post(f"/projects/{project.pk}/edit/", edit_data(investment="599.99"))
     assert response.status_code == 200
@@ -103,7 +104,15 @@ def test_completion_from_the_page_needs_a_note_when_short_of_100_percent(
     client, county_official, make_project
 ):
     project = building(county_official, make_project())
-    submit_report(county_official, project, "month", 2025, 5, "900.00", "80")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=5,
+        cumulative_investment="900.00",
+        percent_complete="80",
+    )
     client.force_login(county_official)
     page = client.get(f"/projects/{project.pk}/")
     assert "2025年5月）的形象进度为 80.00%" in text_of(page, "completion-note-field")
@@ -132,7 +141,15 @@ def test_a_full_report_needs_no_note_and_a_stale_status_button_is_refused(
     client, county_official, make_project
 ):
     project = building(county_official, make_project())
-    submit_report(county_official, project, "month", 2025, 6, "1200.00", "100")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=6,
+        cumulative_investment="1200.00",
+        percent_complete="100",
+    )
     client.force_login(county_official)
     page = client.get(f"/projects/{project.pk}/")
     assert "completion-note-field" not in html(page)
@@ -153,8 +170,10 @@ def test_the_funding_table_says_which_quota_each_allocation_draws_on(
     client, county_official, province_admin, make_project, county_quota
 ):
     project = make_project()
-    allocate(province_admin, project, "provincial_general_bond", "600.00", 2026)
-    allocate(province_admin, project, "county_budget", "50.00", 2026, note="县级配套")
+    allocate(province_admin, project=project, source="provincial_general_bond", amount="600.00", year=2026)
+    allocate(
+        province_admin, project=project, source="county_budget", amount="50.00", year=2026, note="县级配套"
+    )
     client.force_login(county_official)
     table = text_of(client.get(f"/projects/{project.pk}/"), "allocation-table")
     assert "2026 省级一般债券 600.00 双阳区 2026 年 —" in table
@@ -165,7 +184,7 @@ def test_the_project_export_carries_the_completion_note(client, county_official,
     from .page_helpers import open_export, sheet_rows
 
     project = building(county_official, make_project())
-    change_status(county_official, project, "completed", completion_note="主体工程已竣工验收")
+    change_status(county_official, project=project, status="completed", completion_note="主体工程已竣工验收")
     client.force_login(county_official)
     sheet = open_export(client.get("/projects/export.xlsx"))
     assert [cell.value for cell in sheet[3]][-1] == "完工说明"

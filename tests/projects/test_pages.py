@@ -46,7 +46,7 @@ def foreign_project(make_user, jilin):
     town = town_in(JIAOHE)
     designate(town, "provincial", 2022, doc_no="吉示范镇办〔2022〕9号")
     official = make_user("county_official", JIAOHE, username="jiaohe_filer")
-    return create_project(official, town, {**PROJECT_DATA, "name": "蛟河外县项目"})
+    return create_project(official, town=town, data={**PROJECT_DATA, "name": "蛟河外县项目"})
 
 
 # --- the county's form --------------------------------------------------------------------------------
@@ -345,8 +345,8 @@ def test_status_buttons_follow_the_flow_and_need_both_approvals(client, county_o
 
     update_project(
         county_official,
-        project,
-        {
+        project=project,
+        data={
             "planning_approval_date": "2025-03-01",
             "planning_approval_doc_no": "双规批〔2025〕3号",
             "design_approval_date": "2025-04-01",
@@ -366,7 +366,7 @@ def test_status_buttons_follow_the_flow_and_need_both_approvals(client, county_o
 
 def test_a_finished_project_offers_no_edit(client, county_official, make_project):
     project = make_project()
-    change_status(county_official, project, "cancelled")
+    change_status(county_official, project=project, status="cancelled")
     client.force_login(county_official)
     page = client.get(f"/projects/{project.pk}/")
     assert "project-edit-link" not in html(page) and "status-buttons" not in html(page)

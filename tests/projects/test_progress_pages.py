@@ -34,7 +34,7 @@ def last_month():
 @pytest.fixture
 def approved_project(make_project, county_official):
     project = make_project()
-    change_status(county_official, project, "approved")
+    change_status(county_official, project=project, status="approved")
     return project
 
 
@@ -81,7 +81,15 @@ def test_a_report_below_the_previous_one_is_refused_with_the_reason(
     client, county_official, approved_project
 ):
     year, month = last_month()
-    submit_report(county_official, approved_project, "month", year, month, "300.00", "20")
+    submit_report(
+        county_official,
+        project=approved_project,
+        period_type="month",
+        year=year,
+        number=month,
+        cumulative_investment="300.00",
+        percent_complete="20",
+    )
     client.force_login(county_official)
     response = client.post(
         f"/projects/{approved_project.pk}/reports/", report_data(cumulative_investment="299.99")
@@ -142,7 +150,16 @@ def test_city_official_reads_reports_but_cannot_file_one(
     client, city_official, county_official, approved_project
 ):
     year, month = last_month()
-    submit_report(county_official, approved_project, "month", year, month, "300.00", "20", "土方完成")
+    submit_report(
+        county_official,
+        project=approved_project,
+        period_type="month",
+        year=year,
+        number=month,
+        cumulative_investment="300.00",
+        percent_complete="20",
+        narrative="土方完成",
+    )
     client.force_login(city_official)
     page = client.get(f"/projects/{approved_project.pk}/")
     assert "土方完成" in text_of(page, "report-table")
@@ -152,8 +169,15 @@ def test_city_official_reads_reports_but_cannot_file_one(
 
 
 def test_the_project_page_shows_its_funding(client, province_admin, approved_project):
-    allocate(province_admin, approved_project, "county_budget", "200.00", 2026, note="县级配套")
-    allocate(province_admin, approved_project, "social_capital", "150.50", 2026)
+    allocate(
+        province_admin,
+        project=approved_project,
+        source="county_budget",
+        amount="200.00",
+        year=2026,
+        note="县级配套",
+    )
+    allocate(province_admin, project=approved_project, source="social_capital", amount="150.50", year=2026)
     client.force_login(province_admin)
     page = client.get(f"/projects/{approved_project.pk}/")
     allocations = text_of(page, "allocation-table")

@@ -53,38 +53,98 @@ def test_bad_money_and_codes_are_refused(make_project, field, value, message):
 
 def test_under_construction_needs_both_approvals(make_project, county_official):
     project = make_project()
-    change_status(county_official, project, "approved")
+    change_status(county_official, project=project, status="approved")
     with pytest.raises(DomainError, match="尚未登记规划批复和设计批复"):
-        change_status(county_official, project, "under_construction")
+        change_status(county_official, project=project, status="under_construction")
     update_project(
         county_official,
-        project,
-        {"planning_approval_date": "2025-03-01", "planning_approval_doc_no": "双规批〔2025〕3号"},
+        project=project,
+        data={"planning_approval_date": "2025-03-01", "planning_approval_doc_no": "双规批〔2025〕3号"},
     )
     with pytest.raises(DomainError, match="尚未登记设计批复"):
-        change_status(county_official, project, "under_construction")
+        change_status(county_official, project=project, status="under_construction")
     update_project(
         county_official,
-        project,
-        {"design_approval_date": "2025-04-01", "design_approval_doc_no": "双设批〔2025〕7号"},
+        project=project,
+        data={"design_approval_date": "2025-04-01", "design_approval_doc_no": "双设批〔2025〕7号"},
     )
-    assert change_status(county_official, project, "under_construction").status == "under_construction"
+    assert (
+        change_status(county_official, project=project, status="under_construction").status
+        == "under_construction"
+    )
 
 
 def test_progress_is_monotone_and_the_project_follows_its_latest_report(make_project, county_official):
     project = make_project()
-    change_status(county_official, project, "approved")
-    submit_report(county_official, project, "month", 2026, 3, "100.00", "10", "开工准备")
-    submit_report(county_official, project, "month", 2026, 5, "300.00", "25")
+    change_status(county_official, project=project, status="approved")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2026,
+        number=3,
+        cumulative_investment="100.00",
+        percent_complete="10",
+        narrative="开工准备",
+    )
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2026,
+        number=5,
+        cumulative_investment="300.00",
+        percent_complete="25",
+    )
     with pytest.raises(DomainError, match=r"不能少于上一期报送的 300\.00 万元"):
-        submit_report(county_official, project, "month", 2026, 6, "299.99", "30")
+        submit_report(
+            county_official,
+            project=project,
+            period_type="month",
+            year=2026,
+            number=6,
+            cumulative_investment="299.99",
+            percent_complete="30",
+        )
     with pytest.raises(DomainError, match="超过项目总投资"):
-        submit_report(county_official, project, "month", 2026, 6, "1200.01", "30")
+        submit_report(
+            county_official,
+            project=project,
+            period_type="month",
+            year=2026,
+            number=6,
+            cumulative_investment="1200.01",
+            percent_complete="30",
+        )
     with pytest.raises(DomainError, match=r"不能多于之后一期已报送的 300\.00 万元"):
-        submit_report(county_official, project, "month", 2026, 4, "300.01", "20")
+        submit_report(
+            county_official,
+            project=project,
+            period_type="month",
+            year=2026,
+            number=4,
+            cumulative_investment="300.01",
+            percent_complete="20",
+        )
     with pytest.raises(DomainError, match="已报送过进度"):
-        submit_report(county_official, project, "month", 2026, 5, "300.00", "25")
-    submit_report(county_official, project, "month", 2026, 4, "200.00", "20")
+        submit_report(
+            county_official,
+            project=project,
+            period_type="month",
+            year=2026,
+            number=5,
+            cumulative_investment="300.00",
+            percent_complete="25",
+        )
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2026,
+        number=4,
+        cumulative_investment="200.00",
+        percent_complete="20",
+    )
     project.refresh_from_db()
     assert (project.completed_investment, project.percent_complete, project.last_reported_period) == (
         Decimal("300.00"),

@@ -347,10 +347,32 @@ def foreign(province_admin, other_county_official):
     county quota and a city quota."""
     project = jiaohe_project(other_county_official)
     approve(other_county_official, project)
-    report = submit_report(other_county_official, project, "month", 2025, 5, "100.00", "10")
-    quota = set_quota(province_admin, Region.objects.get(code=JIAOHE), 2026, "500", "500")
-    set_quota(province_admin, Region.objects.get(code=JILIN_CITY), 2026, "300", "300")
-    allocation = allocate(province_admin, project, "provincial_general_bond", "100.00", 2026)
+    report = submit_report(
+        other_county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=5,
+        cumulative_investment="100.00",
+        percent_complete="10",
+    )
+    quota = set_quota(
+        province_admin,
+        region=Region.objects.get(code=JIAOHE),
+        year=2026,
+        general_amount="500",
+        special_amount="500",
+    )
+    set_quota(
+        province_admin,
+        region=Region.objects.get(code=JILIN_CITY),
+        year=2026,
+        general_amount="300",
+        special_amount="300",
+    )
+    allocation = allocate(
+        province_admin, project=project, source="provincial_general_bond", amount="100.00", year=2026
+    )
     return {
         "city": JILIN_CITY,
         "county": JIAOHE,

@@ -250,7 +250,7 @@ def foreign(make_draft, other_county_official, open_round):
     candidate with its two documents."""
     designated = designate(town_in(JIAOHE, 0), "provincial", 2022, doc_no="吉示范镇办〔2022〕9号")
     submission = make_draft(town=town_in(JIAOHE, 1), user=other_county_official)
-    transition(other_county_official, submission.pk, "submit")
+    transition(other_county_official, submission_id=submission.pk, action="submit")
     return {
         "city": JIAOHE[:4],
         "county": JIAOHE,

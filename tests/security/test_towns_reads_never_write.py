@@ -83,8 +83,8 @@ def world(make_draft, county_official, other_county_official, city_official, ope
     designation = designate(town_in(SHUANGYANG, 0), "provincial", 2022, doc_no="吉示范镇办〔2022〕1号")
     designate(town_in(JIAOHE, 0), "city", 2023, doc_no="吉市〔2023〕1号")
     submission = make_draft(town=town_in(SHUANGYANG, 1))
-    transition(county_official, submission.pk, "submit", comment="请审核")
-    transition(city_official, submission.pk, "return", comment="请补充")
+    transition(county_official, submission_id=submission.pk, action="submit", comment="请审核")
+    transition(city_official, submission_id=submission.pk, action="return", comment="请补充")
     make_draft(town=town_in(JIAOHE, 1), user=other_county_official)
     return {
         "town": designation.town_id,

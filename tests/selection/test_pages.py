@@ -152,7 +152,7 @@ def test_round_list_counts_submissions_within_the_users_scope(
     as_user, make_draft, county_official, other_county_official, city_official, province_admin, open_round
 ):
     draft = make_draft()
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     make_draft(town=town_in(SHUANGYANG, 1))
     make_draft(town=town_in(JIAOHE), user=other_county_official)
 
@@ -273,7 +273,7 @@ def test_county_edits_its_draft_and_no_longer_after_submitting(as_user, county_o
     draft.refresh_from_db()
     assert draft.gdp == 400123.5 and draft.border_area
 
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     response = client.get(f"/towns/submissions/{draft.pk}/edit/", follow=True)
     assert "当前状态为“已上报”，不能修改。" in page_messages(response)
     assert "修改基本信息" not in html_of(response)
@@ -370,7 +370,7 @@ def test_each_role_sees_the_buttons_of_its_own_step(
     assert action_buttons(html_of(as_user(city_official).get(detail))) == []
     assert 'id="upload-form"' not in html_of(as_user(city_official).get(detail))
 
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     assert action_buttons(html_of(as_user(county_official).get(detail))) == []
     html = html_of(as_user(city_official).get(detail))
     assert action_buttons(html) == ["recommend", "return"]
@@ -378,7 +378,7 @@ def test_each_role_sees_the_buttons_of_its_own_step(
     assert 'name="doc_no"' not in html
     assert action_buttons(html_of(as_user(province_admin).get(detail))) == []
 
-    transition(city_official, draft.pk, "recommend")
+    transition(city_official, submission_id=draft.pk, action="recommend")
     html = html_of(as_user(province_admin).get(detail))
     assert action_buttons(html) == ["select", "reject"]
     assert 'name="doc_no"' in html and 'name="comment"' in html
@@ -389,7 +389,7 @@ def test_a_forbidden_action_shows_the_refusal_and_changes_nothing(
     as_user, make_draft, county_official, province_admin
 ):
     draft = make_draft()
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     client = as_user(county_official)
     response = client.post(f"/towns/submissions/{draft.pk}/recommend/", {"comment": "我推荐"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/towns/submissions/{draft.pk}/"
@@ -457,12 +457,12 @@ def three_steps(make_draft, county_official, city_official, other_county_officia
     """A 双阳 draft, a 双阳 submission waiting for 长春, one waiting for the province; a 蛟河 one for 吉林市."""
     draft = make_draft(town=town_in(SHUANGYANG, 0))
     submitted = make_draft(town=town_in(SHUANGYANG, 1))
-    transition(county_official, submitted.pk, "submit")
+    transition(county_official, submission_id=submitted.pk, action="submit")
     recommended = make_draft(town=town_in(SHUANGYANG, 2))
-    transition(county_official, recommended.pk, "submit")
-    transition(city_official, recommended.pk, "recommend")
+    transition(county_official, submission_id=recommended.pk, action="submit")
+    transition(city_official, submission_id=recommended.pk, action="recommend")
     foreign = make_draft(town=town_in(JIAOHE), user=other_county_official)
-    transition(other_county_official, foreign.pk, "submit")
+    transition(other_county_official, submission_id=foreign.pk, action="submit")
     return draft, submitted, recommended, foreign
 
 
@@ -522,8 +522,8 @@ def test_county_deletes_a_mistaken_draft_but_not_a_submitted_one(
     assert not SubmissionDocument.objects.exists() and stored_files() == []
 
     returned = make_draft(town=town_in(SHUANGYANG, 1))
-    transition(county_official, returned.pk, "submit")
-    transition(city_official, returned.pk, "return", comment="请修改")
+    transition(county_official, submission_id=returned.pk, action="submit")
+    transition(city_official, submission_id=returned.pk, action="return", comment="请修改")
     assert 'id="submission-delete-form"' not in html_of(client.get(f"/towns/submissions/{returned.pk}/"))
     response = client.post(f"/towns/submissions/{returned.pk}/delete/", follow=True)
     assert "该申报已上报过，流转记录需保留，不能删除；可修改后重新上报。" in page_messages(response)

@@ -41,14 +41,14 @@ def candidates(make_draft, county_official, other_county_official, city_official
         for index, gdp in enumerate(gdps)
     ]
     for draft in drafts:
-        transition(county_official, draft.pk, "submit")
-    transition(city_official, drafts[1].pk, "recommend")
+        transition(county_official, submission_id=draft.pk, action="submit")
+    transition(city_official, submission_id=drafts[1].pk, action="recommend")
     foreign = make_draft(
         town=town_in(JIAOHE),
         user=other_county_official,
         information={**COMPLETE_INFORMATION, "gdp": "5000000.00", "in_changchun_metro": False},
     )
-    transition(other_county_official, foreign.pk, "submit")
+    transition(other_county_official, submission_id=foreign.pk, action="submit")
     return drafts, foreign
 
 

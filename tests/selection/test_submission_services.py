@@ -9,7 +9,8 @@ from django.conf import settings
 
 from core.errors import DomainError, NotVisible
 from selection.models import Submission, SubmissionDocument
-from selection.services import attach_document, create_submission, document_for, save_round, update_submission
+from selection.selectors import document_for
+from selection.services import attach_document, create_submission, save_round, update_submission
 from towns.models import Designation
 from towns.services import change_tier, designate
 
@@ -21,7 +22,12 @@ def stored_files():
 
 
 def test_round_needs_an_admin_valid_tiers_and_a_date(province_admin, county_official):
-    created = save_round(province_admin, "第一批", ["city", "provincial", "city"], datetime.date(2022, 4, 30))
+    created = save_round(
+        province_admin,
+        name="第一批",
+        tiers=["city", "provincial", "city"],
+        deadline=datetime.date(2022, 4, 30),
+    )
     assert (created.tiers, created.year, created.is_open(datetime.date(2022, 4, 30))) == (
         ["provincial", "city"],
         2022,
@@ -29,22 +35,30 @@ def test_round_needs_an_admin_valid_tiers_and_a_date(province_admin, county_offi
     )
     assert not created.is_open(datetime.date(2022, 5, 1))
     with pytest.raises(DomainError, match="只有省级管理员"):
-        save_round(county_official, "x", ["city"], datetime.date(2030, 1, 1))
+        save_round(county_official, name="x", tiers=["city"], deadline=datetime.date(2030, 1, 1))
     with pytest.raises(DomainError, match="请选择评选层级"):
-        save_round(province_admin, "x", ["national"], datetime.date(2030, 1, 1))
+        save_round(province_admin, name="x", tiers=["national"], deadline=datetime.date(2030, 1, 1))
     with pytest.raises(DomainError, match="名称"):
-        save_round(province_admin, "第一批", ["city"], datetime.date(2030, 1, 1))
+        save_round(province_admin, name="第一批", tiers=["city"], deadline=datetime.date(2030, 1, 1))
 
 
 def test_county_creates_a_draft_for_its_town_only(county_official, open_round):
     draft = create_submission(
-        county_official, open_round, town_in(SHUANGYANG), "county", COMPLETE_INFORMATION
+        county_official,
+        selection_round=open_round,
+        town=town_in(SHUANGYANG),
+        tier="county",
+        information=COMPLETE_INFORMATION,
     )
     assert (draft.status, draft.created_by, str(draft.gdp)) == ("draft", county_official, "356000.00")
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
-        create_submission(county_official, open_round, town_in(JIAOHE), "county", {})
+        create_submission(
+            county_official, selection_round=open_round, town=town_in(JIAOHE), tier="county", information={}
+        )
     with pytest.raises(DomainError, match="已有申报"):
-        create_submission(county_official, open_round, town_in(SHUANGYANG), "city", {})
+        create_submission(
+            county_official, selection_round=open_round, town=town_in(SHUANGYANG), tier="city", information={}
+        )
     assert Submission.objects.count() == 1
 
 
@@ -52,10 +66,10 @@ def test_absurd_figures_are_refused_with_their_labels(county_official, open_roun
     with pytest.raises(DomainError) as caught:
         create_submission(
             county_official,
-            open_round,
-            town_in(SHUANGYANG),
-            "county",
-            {"gdp": "-5", "fiscal_revenue": "20000000", "area_km2": "abc"},
+            selection_round=open_round,
+            town=town_in(SHUANGYANG),
+            tier="county",
+            information={"gdp": "-5", "fiscal_revenue": "20000000", "area_km2": "abc"},
         )
     text = caught.value.message
     assert (
@@ -68,31 +82,49 @@ def test_subdistrict_and_designated_towns_are_not_candidates(county_official, op
     from towns.models import Town
 
     with pytest.raises(DomainError, match="只有建制镇可以申报"):
-        create_submission(county_official, open_round, Town.objects.get(code="220112001"), "county", {})
+        create_submission(
+            county_official,
+            selection_round=open_round,
+            town=Town.objects.get(code="220112001"),
+            tier="county",
+            information={},
+        )
     designate(town_in(SHUANGYANG), "city", 2022)
     with pytest.raises(DomainError, match="同级或更高层级"):
-        create_submission(county_official, open_round, town_in(SHUANGYANG), "county", {})
+        create_submission(
+            county_official,
+            selection_round=open_round,
+            town=town_in(SHUANGYANG),
+            tier="county",
+            information={},
+        )
 
 
 def test_closed_round_takes_no_new_drafts_and_no_edits(county_official, closed_round, make_draft):
     with pytest.raises(DomainError, match="截止"):
-        create_submission(county_official, closed_round, town_in(SHUANGYANG, 1), "city", {})
+        create_submission(
+            county_official,
+            selection_round=closed_round,
+            town=town_in(SHUANGYANG, 1),
+            tier="city",
+            information={},
+        )
     draft = make_draft()
     draft.round.deadline = datetime.date(2022, 4, 30)
     draft.round.save()
     with pytest.raises(DomainError, match="截止"):
-        update_submission(county_official, draft, {"gdp": "1.00"})
+        update_submission(county_official, submission=draft, information={"gdp": "1.00"})
 
 
 def test_update_only_while_draft_and_by_the_owner(make_draft, county_official, other_county_official):
     draft = make_draft(documents=False)
-    update_submission(county_official, draft, {"characteristic_industry": "人参"})
+    update_submission(county_official, submission=draft, information={"characteristic_industry": "人参"})
     draft.refresh_from_db()
     assert draft.characteristic_industry == "人参"
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
-        update_submission(other_county_official, draft, {"gdp": "1.00"})
+        update_submission(other_county_official, submission=draft, information={"gdp": "1.00"})
     with pytest.raises(DomainError, match="不能填写的字段"):
-        update_submission(county_official, draft, {"status": "selected"})
+        update_submission(county_official, submission=draft, information={"status": "selected"})
     assert draft.status == "draft"
 
 
@@ -107,7 +139,7 @@ def test_update_only_while_draft_and_by_the_owner(make_draft, county_official, o
 )
 def test_accepted_document_types(make_draft, county_official, name, data):
     draft = make_draft(documents=False)
-    document = attach_document(county_official, draft, "work_plan", upload(name, data))
+    document = attach_document(county_official, submission=draft, kind="work_plan", upload=upload(name, data))
     assert document.file_type == name.rsplit(".", 1)[1]
     assert document.size == len(data)
     with document.file.open("rb") as handle:
@@ -129,7 +161,7 @@ def test_accepted_document_types(make_draft, county_official, name, data):
 def test_refused_documents_store_nothing(make_draft, county_official, name, data, message):
     draft = make_draft(documents=False)
     with pytest.raises(DomainError, match=message):
-        attach_document(county_official, draft, "work_plan", upload(name, data))
+        attach_document(county_official, submission=draft, kind="work_plan", upload=upload(name, data))
     assert not SubmissionDocument.objects.exists()
     assert stored_files() == []
 
@@ -138,7 +170,7 @@ def test_oversize_document_is_refused_before_reading(make_draft, county_official
     draft = make_draft(documents=False)
     big = upload("plan.pdf", PDF_BYTES + b"0" * (20 * 1024 * 1024))
     with pytest.raises(DomainError, match="超过 20 MB"):
-        attach_document(county_official, draft, "work_plan", big)
+        attach_document(county_official, submission=draft, kind="work_plan", upload=big)
     assert stored_files() == []
 
 
@@ -146,9 +178,11 @@ def test_replacing_a_document_removes_the_old_file_once_committed(
     make_draft, county_official, django_capture_on_commit_callbacks
 ):
     draft = make_draft(documents=False)
-    attach_document(county_official, draft, "work_plan", upload("v1.pdf", PDF_BYTES))
+    attach_document(county_official, submission=draft, kind="work_plan", upload=upload("v1.pdf", PDF_BYTES))
     with django_capture_on_commit_callbacks(execute=True):
-        attach_document(county_official, draft, "work_plan", upload("v2.pdf", PDF_BYTES + b"%v2"))
+        attach_document(
+            county_official, submission=draft, kind="work_plan", upload=upload("v2.pdf", PDF_BYTES + b"%v2")
+        )
     assert list(SubmissionDocument.objects.values_list("original_name", flat=True)) == ["v2.pdf"]
     assert len(stored_files()) == 1
 
@@ -158,11 +192,14 @@ def test_documents_are_served_only_within_scope(
 ):
     draft = make_draft()
     for user in (county_official, city_official, auditor):
-        assert document_for(user, draft.pk, "work_plan").original_name == "十四五建设工作方案.pdf"
+        assert (
+            document_for(user, submission_id=draft.pk, kind="work_plan").original_name
+            == "十四五建设工作方案.pdf"
+        )
     with pytest.raises(NotVisible):
-        document_for(other_county_official, draft.pk, "work_plan")
+        document_for(other_county_official, submission_id=draft.pk, kind="work_plan")
     with pytest.raises(NotVisible):
-        document_for(county_official, draft.pk + 1000, "work_plan")
+        document_for(county_official, submission_id=draft.pk + 1000, kind="work_plan")
 
 
 def test_submission_writes_are_audited(make_draft, county_official):
@@ -174,9 +211,18 @@ def test_submission_writes_are_audited(make_draft, county_official):
 def test_province_admin_promotes_changes_and_withdraws(province_admin):
     town = town_in(SHUANGYANG)
     designate(town, "county", 2022, doc_no="双政发〔2022〕1号")
-    change_tier(province_admin, town, "promote", 2024, "吉示范镇办〔2024〕3号", new_tier="provincial")
-    change_tier(province_admin, town, "change", 2025, "吉示范镇办〔2025〕1号", new_tier="city")
-    change_tier(province_admin, town, "withdraw", 2026, "吉示范镇办〔2026〕9号")
+    change_tier(
+        province_admin,
+        town=town,
+        change="promote",
+        year=2024,
+        doc_no="吉示范镇办〔2024〕3号",
+        new_tier="provincial",
+    )
+    change_tier(
+        province_admin, town=town, change="change", year=2025, doc_no="吉示范镇办〔2025〕1号", new_tier="city"
+    )
+    change_tier(province_admin, town=town, change="withdraw", year=2026, doc_no="吉示范镇办〔2026〕9号")
     history = list(
         town.designations.order_by("from_year", "id").values_list(
             "tier", "from_year", "to_year", "began", "ended", "end_doc_no"
@@ -193,13 +239,22 @@ def test_province_admin_promotes_changes_and_withdraws(province_admin):
 def test_city_official_changes_city_level_towns_of_its_city_only(city_official, make_user):
     town = town_in(SHUANGYANG)
     designate(town, "county", 2022)
-    change_tier(city_official, town, "promote", 2024, "长府办〔2024〕1号", new_tier="city")
+    change_tier(
+        city_official, town=town, change="promote", year=2024, doc_no="长府办〔2024〕1号", new_tier="city"
+    )
     assert town.active_designation().tier == "city"
     with pytest.raises(DomainError, match="由省级管理员办理"):
-        change_tier(city_official, town, "promote", 2025, "长府办〔2025〕1号", new_tier="provincial")
+        change_tier(
+            city_official,
+            town=town,
+            change="promote",
+            year=2025,
+            doc_no="长府办〔2025〕1号",
+            new_tier="provincial",
+        )
     other_city = make_user("city_official", region=JIAOHE[:4])
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
-        change_tier(other_city, town, "withdraw", 2025, "吉市府〔2025〕1号")
+        change_tier(other_city, town=town, change="withdraw", year=2025, doc_no="吉市府〔2025〕1号")
     with pytest.raises(DomainError, match="早于"):
-        change_tier(city_official, town, "withdraw", 2020, "长府办〔2020〕1号")
+        change_tier(city_official, town=town, change="withdraw", year=2020, doc_no="长府办〔2020〕1号")
     assert town.active_designation().tier == "city"

@@ -72,7 +72,7 @@ def test_import_with_one_bad_row_imports_nothing_and_lists_it(jilin):
         f"{QIJIA_TOWN},city,2022,,industry",
     )
     with pytest.raises(DomainError) as caught:
-        import_designations("d.csv", data)
+        import_designations(None, file_name="d.csv", data=data)
     assert caught.value.details == [f"第 3 行：云山街道（{SUBDISTRICT}）是街道，只有建制镇可以认定为示范镇"]
     assert not Designation.objects.exists()
 
@@ -83,7 +83,7 @@ def test_good_import_creates_designations_and_a_second_run_changes_nothing(jilin
         f"{SHUANGYANG_TOWN},省级,2022,吉示范镇办〔2022〕1号,都市卫星型",
         f"{QIJIA_TOWN},city,2022,,industry",
     )
-    summary = import_designations("d.csv", data)
+    summary = import_designations(None, file_name="d.csv", data=data)
     assert (summary.created, summary.unchanged) == (2, 0)
     town = Town.objects.get(code=SHUANGYANG_TOWN)
     designation = town.active_designation()
@@ -92,7 +92,7 @@ def test_good_import_creates_designations_and_a_second_run_changes_nothing(jilin
         "吉示范镇办〔2022〕1号",
         "metro_satellite",
     )
-    again = import_designations("d.csv", data)
+    again = import_designations(None, file_name="d.csv", data=data)
     assert (again.created, again.unchanged) == (0, 2)
     assert Designation.objects.count() == 2
 
@@ -104,7 +104,7 @@ def test_xlsx_import_reads_numbers_typed_as_numbers(jilin):
     sheet.append([int(QIJIA_TOWN), "县级", 2023])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    import_designations("d.xlsx", buffer.getvalue())
+    import_designations(None, file_name="d.xlsx", data=buffer.getvalue())
     assert Town.objects.get(code=QIJIA_TOWN).active_designation().from_year == 2023
 
 
@@ -119,7 +119,7 @@ def test_xlsx_import_reads_numbers_typed_as_numbers(jilin):
 )
 def test_unreadable_files_get_a_clear_message(jilin, name, data, message):
     with pytest.raises(DomainError, match=message):
-        import_designations(name, data)
+        import_designations(None, file_name=name, data=data)
 
 
 def test_import_command_lists_every_bad_row_and_imports_nothing(jilin, tmp_path):

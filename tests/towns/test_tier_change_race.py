@@ -32,7 +32,7 @@ def test_two_promotions_of_one_town_at_once_promote_it_once(require_services, ji
 
         try:
             barrier.wait(timeout=10)
-            change_tier(admin, town, "promote", 2024, doc_no, new_tier="provincial")
+            change_tier(admin, town=town, change="promote", year=2024, doc_no=doc_no, new_tier="provincial")
             outcomes.append("ok")
         except DomainError as exc:
             outcomes.append(exc.message)

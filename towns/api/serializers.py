@@ -2,22 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import LabelField
+from core.roles import RegionLevel
+from core.years import YEAR_MAX, YEAR_MESSAGES, YEAR_MIN
 
-from ..choices import (
-    Began,
-    DevType,
-    Ended,
-    Tier,
-    TierChange,
-)
-from ..models import (
-    Designation,
-    Region,
-    RegionLevel,
-    Town,
-    TownKind,
-)
-from ..rules import YEAR_MESSAGES, YEAR_RANGE
+from ..choices import Began, DevType, Ended, Tier, TierChange, TownKind
+from ..models import Designation, Region, Town
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -154,8 +143,8 @@ class TierChangeSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "层级“{input}”无效，应为 provincial、city、county。"},
     )
     year = serializers.IntegerField(
-        min_value=YEAR_RANGE[0],
-        max_value=YEAR_RANGE[1],
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         label="年度",
         help_text="新认定的起始年度，也是原认定的终止年度",
         error_messages=YEAR_MESSAGES,

@@ -1,4 +1,3 @@
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -10,13 +9,11 @@ from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
 from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
 from core.api.values_list import ValuesListMixin
-from core.scoping import restrict
 
-from ..choices import Began, DevType, Ended, Tier, TierChange
+from .. import selectors
+from ..choices import Began, DevType, Ended, Tier, TierChange, TownKind
 from ..filtersets import DesignationFilterSet, RegionFilterSet, TownFilterSet
-from ..models import Designation, Region, Town, TownKind
-from ..selectors import designation_history, quota_report
-from ..services.designations import change_tier
+from ..services import change_tier
 from .serializers import (
     DesignationSerializer,
     QuotaQuerySerializer,
@@ -49,7 +46,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        return restrict(Region.objects.all(), self.request.user)
+        return selectors.visible_regions(self.request.user)
 
 
 class TierChangeWrites(RoleWrites):
@@ -95,12 +92,7 @@ class TownViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        queryset = Town.objects.with_active_designation().select_related("county", "city")
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("designations", queryset=Designation.objects.order_by("-from_year", "-id"))
-            )
-        return restrict(queryset, self.request.user)
+        return selectors.directory_towns(self.request.user, with_history=self.action == "retrieve")
 
     def get_serializer_class(self):
         if self.action == "tier_change":
@@ -147,11 +139,19 @@ class TownViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
         data = serializer.validated_data
         change = data["change"]
         new_tier = None if change == TierChange.WITHDRAW else (data.get("tier") or None)
-        designation = change_tier(request.user, town, change, data["year"], data["doc_no"], new_tier=new_tier)
-        designation = Designation.objects.select_related("town", "town__county", "town__city").get(
-            pk=designation.pk
+        designation = change_tier(
+            request.user,
+            town=town,
+            change=change,
+            year=data["year"],
+            doc_no=data["doc_no"],
+            new_tier=new_tier,
         )
-        context = {**self.get_serializer_context(), "history": designation_history(designation.town)}
+        designation = selectors.designation_with_town(designation.pk)
+        context = {
+            **self.get_serializer_context(),
+            "history": selectors.designation_history(designation.town),
+        }
         return Response(
             TierChangeResultSerializer(designation, context=context).data,
             status=status.HTTP_200_OK if change == TierChange.WITHDRAW else status.HTTP_201_CREATED,
@@ -194,13 +194,10 @@ class DesignationViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_list_queryset(self, queryset):
-        return queryset.annotate(
-            active_flag=ExpressionWrapper(Q(to_year__isnull=True), output_field=BooleanField())
-        )
+        return selectors.with_active_flag(queryset)
 
     def get_queryset(self):
-        queryset = Designation.objects.select_related("town", "town__county", "town__city")
-        return restrict(queryset, self.request.user)
+        return selectors.visible_designations(self.request.user)
 
 
 @extend_schema(tags=["quotas"])
@@ -213,7 +210,7 @@ class QuotaViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         # The regions whose rows the user sees; the rows themselves come from quota_report(). Only the
         # browsable API asks for it.
-        return restrict(Region.objects.all(), self.request.user)
+        return selectors.visible_regions(self.request.user)
 
     @extend_schema(
         summary="示范镇数量达标情况",
@@ -228,7 +225,7 @@ class QuotaViewSet(viewsets.GenericViewSet):
         query = QuotaQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        province, cities, counties = quota_report(request.user)
+        province, cities, counties = selectors.quota_report(request.user)
         quotas = [*([province] if province is not None else []), *cities, *counties]
         rows = [
             quota_row(quota)

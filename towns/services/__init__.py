@@ -8,6 +8,7 @@ from .designations import (
     change_tier,
     designate,
     import_designations,
+    may_change_tiers,
 )
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "change_tier",
     "designate",
     "import_designations",
+    "may_change_tiers",
 ]

@@ -4,6 +4,7 @@ from django import template
 
 from core.vocabulary import label
 
+from .. import rules
 from ..choices import DevType, Tier
 
 register = template.Library()
@@ -30,8 +31,7 @@ def dev_type_label(value):
 @register.filter
 def shortfall_text(quota):
     """省级缺 1 个、市级缺 2 个 for a RegionQuota that misses its minimums."""
-    parts = [f"{label(Tier, line.tier)}缺 {line.shortfall} 个" for line in quota.lines if line.shortfall]
-    return "、".join(parts)
+    return rules.shortfall_text(quota)
 
 
 @register.filter

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role
 from accounts.services import create_user
-from core.audit import audit_context
+from core.audit import Via, audit_context
 from core.errors import DomainError
 
 
@@ -19,10 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            with audit_context(via="command"):
+            with audit_context(via=Via.COMMAND):
                 user, generated = create_user(
                     options["username"],
-                    options["role"],
+                    role=options["role"],
                     region_code=options["region"],
                     password=options["password"],
                     update=options["update"],

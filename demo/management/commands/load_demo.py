@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import user_by_username
+from assessment.choices import ResultStatus
 from assessment.demo import load_demo_assessments
 from assessment.models import Elimination
 from core.errors import DomainError
@@ -45,10 +46,10 @@ class Command(BaseCommand):
             )
         if years:
             self.stdout.write(
-                f"生成并发布 {'、'.join(map(str, years))} 年度评价（淘汰 {Elimination.objects.filter(status='published').count()} 个并递补，2025 年度更正后重新发布）。"
+                f"生成并发布 {'、'.join(map(str, years))} 年度评价（淘汰 {Elimination.objects.filter(status=ResultStatus.PUBLISHED).count()} 个并递补，2025 年度更正后重新发布）。"
             )
 
-        province, cities, counties = quota_report(User.objects.get(username="demo_admin"))
+        province, cities, counties = quota_report(user_by_username("demo_admin"))
         counts = {line.tier: line.count for line in province.lines}
         self.stdout.write(
             f"全省有效认定：省级 {counts['provincial']}，市级 {counts['city']}，县级 {counts['county']}；"

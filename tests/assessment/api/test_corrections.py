@@ -155,9 +155,8 @@ def test_a_correction_reverses_an_elimination_and_revokes_a_substitute_under_the
 
     reopen_api(admin_api, 2025, "蛟河市两镇得分录入有误")
     # P5 was entered 30 points too low; the city-level town of 农安 10 points too high (no longer 优秀).
-    assert admin_api.post(
-        "/api/v1/scores/", {"town": p5.code, "year": 2025, "indicator": "T01", "points": "10"}, format="json"
-    ).status_code in (200, 201)
+    body = {"town": p5.code, "year": 2025, "indicator": "T01", "points": "10"}
+    assert admin_api.post("/api/v1/scores/", body, format="json").status_code == 200  # entered: corrected
     save_scores(province_admin, year=2025, town=p5, points_by_code=points_for("90"))
     save_scores(province_admin, year=2025, town=city_level, points_by_code=points_for("85"))
     run(admin_api, 2025, django_capture_on_commit_callbacks)
@@ -259,7 +258,9 @@ def test_a_withdrawn_town_is_never_a_substitute(
     compute_round(ensure_round(2024).pk)
     publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     score_year(province_admin, 2025, towns)
-    change_tier(province_admin, towns.city_level, "withdraw", 2025, "长春市住建发〔2025〕9号")
+    change_tier(
+        province_admin, town=towns.city_level, change="withdraw", year=2025, doc_no="长春市住建发〔2025〕9号"
+    )
     run(admin_api, 2025, django_capture_on_commit_callbacks)
     substitutes = Elimination.objects.filter(round__year=2025, status="proposed").values_list(
         "substitute_id", flat=True

@@ -1,5 +1,5 @@
 """The assessment endpoints in the OpenAPI schema: the published paths and field names, tag "assessment",
-Chinese summaries. (tests/test_schema.py checks that the whole schema generates without warnings.)"""
+Chinese summaries. (tests/core/test_schema.py checks that the whole schema generates without warnings.)"""
 
 import re
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from assessment.choices import Grade
 from assessment.rules import (
     DEFAULT_INDICATORS,
-    GRADE_LABELS,
     Candidate,
     Entry,
     Thresholds,
@@ -99,7 +99,7 @@ def test_grade_thresholds(score, expected):
 
 @pytest.mark.parametrize("score", ["100", "90", "75", "0"])
 def test_a_vetoed_town_is_not_qualified_whatever_its_score(score):
-    assert GRADE_LABELS[grade(D(score), True, DEFAULT)] == "不合格"
+    assert Grade(grade(D(score), True, DEFAULT)).label == "不合格"
 
 
 def test_thresholds_are_the_rounds_settings():
@@ -111,7 +111,7 @@ def test_thresholds_are_the_rounds_settings():
 
 
 def test_grade_labels_are_chinese():
-    assert GRADE_LABELS == {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+    assert Grade.choices == [("excellent", "优秀"), ("good", "良好"), ("pass", "合格"), ("fail", "不合格")]
 
 
 # --- R8 ranking ----------------------------------------------------------------------------------------

@@ -146,10 +146,14 @@ def test_reads_are_scoped_and_filtered(
     county_quota,
 ):
     ours = make_project(task_area="T03")
-    bond = allocate(province_admin, ours, "provincial_general_bond", "100.00", 2026)
-    budget = allocate(province_admin, ours, "county_budget", "50.00", 2025)
+    bond = allocate(
+        province_admin, project=ours, source="provincial_general_bond", amount="100.00", year=2026
+    )
+    budget = allocate(province_admin, project=ours, source="county_budget", amount="50.00", year=2025)
     theirs_project = jiaohe_project(other_county_official)
-    theirs = allocate(province_admin, theirs_project, "social_capital", "10.00", 2026)
+    theirs = allocate(
+        province_admin, project=theirs_project, source="social_capital", amount="10.00", year=2026
+    )
 
     def listed(user, **params):
         return {item["id"] for item in api_as(user).get(URL, params).json()["results"]}
@@ -174,8 +178,15 @@ def test_reads_are_scoped_and_filtered(
 
 def test_list_items_equal_the_serializer(api_as, province_viewer, province_admin, make_project, county_quota):
     project = make_project()
-    allocate(province_admin, project, "provincial_general_bond", "100.00", 2026, note="按计划")
-    allocate(province_admin, project, "county_budget", "0.01", 2025)
+    allocate(
+        province_admin,
+        project=project,
+        source="provincial_general_bond",
+        amount="100.00",
+        year=2026,
+        note="按计划",
+    )
+    allocate(province_admin, project=project, source="county_budget", amount="0.01", year=2025)
     body = api_as(province_viewer).get(URL).json()
     allocations = visible_allocations(province_viewer).in_bulk()
     assert body["count"] == 2

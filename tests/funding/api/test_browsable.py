@@ -11,7 +11,9 @@ def test_browsable_api_renders(
     client, province_admin, county_official, city_official, make_project, county_quota
 ):
     project = make_project()
-    allocation = allocate(province_admin, project, "provincial_general_bond", "100.00", 2026)
+    allocation = allocate(
+        province_admin, project=project, source="provincial_general_bond", amount="100.00", year=2026
+    )
     pages = [
         (county_official, "/api/v1/task-areas/"),
         (county_official, "/api/v1/task-areas/T05/"),

@@ -32,7 +32,13 @@ def city_town(jilin):
 @pytest.fixture
 def city_quota(province_admin, jilin):
     """长春市's own 2026 quota: 500 万元 general, 300 万元 special."""
-    return set_quota(province_admin, Region.objects.get(code=CHANGCHUN), 2026, "500.00", "300.00")
+    return set_quota(
+        province_admin,
+        region=Region.objects.get(code=CHANGCHUN),
+        year=2026,
+        general_amount="500.00",
+        special_amount="300.00",
+    )
 
 
 def bond(project, amount, year=2026, source="provincial_general_bond"):
@@ -107,9 +113,15 @@ def test_the_allocation_list_says_and_filters_by_the_quota_drawn(
     api_as, province_admin, province_viewer, make_project, city_town, county_quota, city_quota
 ):
     city_bond = allocate(
-        province_admin, make_project(town=city_town), "provincial_general_bond", "50.00", 2026
+        province_admin,
+        project=make_project(town=city_town),
+        source="provincial_general_bond",
+        amount="50.00",
+        year=2026,
     )
-    county_bond = allocate(province_admin, make_project(), "provincial_general_bond", "60.00", 2026)
+    county_bond = allocate(
+        province_admin, project=make_project(), source="provincial_general_bond", amount="60.00", year=2026
+    )
     client = api_as(province_viewer)
     listed = {item["id"]: item for item in client.get(ALLOCATIONS).json()["results"]}
     assert (listed[city_bond.pk]["quota_region"], listed[city_bond.pk]["quota_region_name"]) == (
@@ -129,7 +141,13 @@ def test_the_allocation_list_says_and_filters_by_the_quota_drawn(
 def test_a_city_quota_cannot_fall_below_its_city_level_allocations(
     api_as, province_admin, make_project, city_town, city_quota
 ):
-    allocate(province_admin, make_project(town=city_town), "provincial_general_bond", "450.00", 2026)
+    allocate(
+        province_admin,
+        project=make_project(town=city_town),
+        source="provincial_general_bond",
+        amount="450.00",
+        year=2026,
+    )
     response = api_as(province_admin).patch(
         f"{QUOTAS}{city_quota.pk}/", {"general_amount": "449.99"}, format="json"
     )

@@ -72,10 +72,7 @@ def test_only_the_province_sets_quotas(api_as, request, county_quota, role):
         403,
         {"detail": "只有省级管理员可以下达新增债务限额。"},
     )
-    assert client.patch(f"{URL}{county_quota.pk}/", {"general_amount": "1"}, format="json").status_code in (
-        403,
-        404,
-    )
+    assert client.patch(f"{URL}{county_quota.pk}/", {"general_amount": "1"}, format="json").status_code == 403
     assert DebtQuota.objects.count() == 1
     county_quota.refresh_from_db()
     assert str(county_quota.general_amount) == "1000.00"
@@ -86,9 +83,10 @@ def test_remaining_follows_the_bond_allocations(
 ):
     general = make_project(investment="700.00")
     special = make_project(special_bond_field=True, annual_revenue="90.00", annual_debt_service="80.00")
-    allocate(province_admin, general, "provincial_general_bond", "600.10", 2026)
-    allocate(province_admin, general, "county_budget", "99.90", 2026)  # no quota drawn
-    allocate(province_admin, special, "provincial_special_bond", "799.99", 2026)
+    allocate(province_admin, project=general, source="provincial_general_bond", amount="600.10", year=2026)
+    # no quota drawn
+    allocate(province_admin, project=general, source="county_budget", amount="99.90", year=2026)
+    allocate(province_admin, project=special, source="provincial_special_bond", amount="799.99", year=2026)
     client = api_as(county_official)
     with django_assert_num_queries(2):  # count + page with both sums
         (item,) = client.get(URL).json()["results"]
@@ -117,7 +115,13 @@ def test_reads_are_scoped_and_filtered(
         (CHANGCHUN, 2026),
         (JIAOHE, 2026),
     ):
-        set_quota(province_admin, Region.objects.get(code=code), year, "100", "100")
+        set_quota(
+            province_admin,
+            region=Region.objects.get(code=code),
+            year=year,
+            general_amount="100",
+            special_amount="100",
+        )
     quotas = {(q.region_id, q.year): q.pk for q in DebtQuota.objects.all()}
 
     def listed(user, **params):

@@ -75,7 +75,7 @@ def test_the_proposal_puts_key_support_first_and_fits_the_quota(
 
 def test_the_proposal_counts_what_is_already_allocated(api_as, province_admin, projects, county_quota):
     small, large, _special = projects
-    allocate(province_admin, large, "provincial_general_bond", "850.00", 2026)
+    allocate(province_admin, project=large, source="provincial_general_bond", amount="850.00", year=2026)
     body = api_as(province_admin).get(URL, {"county": SHUANGYANG, "year": 2026}).json()
     assert body["remaining"] == {"general": "150.00", "special": "800.00"}
     assert [(line["project"], line["amount"]) for line in body["lines"][:2]] == [

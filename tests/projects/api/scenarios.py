@@ -19,11 +19,11 @@ def jiaohe_project(official, **overrides):
     town = town_in(JIAOHE)
     if not town.designations.filter(to_year__isnull=True).exists():
         designate(town, "provincial", 2022, doc_no="吉示范镇办〔2022〕1号")
-    return create_project(official, town, {**PROJECT_DATA, "name": "蛟河镇区道路改造", **overrides})
+    return create_project(official, town=town, data={**PROJECT_DATA, "name": "蛟河镇区道路改造", **overrides})
 
 
 def approve(official, project):
-    return change_status(official, project, "approved")
+    return change_status(official, project=project, status="approved")
 
 
 def bulk_projects(town, created_by, count):

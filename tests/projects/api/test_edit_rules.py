@@ -34,9 +34,9 @@ def set_status(client, project, status, **extra):
 
 
 def under_construction(official, project):
-    update_project(official, project, APPROVALS)
+    update_project(official, project=project, data=APPROVALS)
     approve(official, project)
-    return change_status(official, project, "under_construction")
+    return change_status(official, project=project, status="under_construction")
 
 
 def updates_of(project):
@@ -50,8 +50,8 @@ def test_the_investment_cannot_be_lowered_below_what_is_allocated(
     api_as, county_official, province_admin, make_project, county_quota
 ):
     project = make_project()  # 1,200.00 万元, general bond
-    allocate(province_admin, project, "provincial_general_bond", "600.00", 2026)
-    allocate(province_admin, project, "county_budget", "100.50", 2026)
+    allocate(province_admin, project=project, source="provincial_general_bond", amount="600.00", year=2026)
+    allocate(province_admin, project=project, source="county_budget", amount="100.50", year=2026)
     client = api_as(county_official)
     audited = updates_of(project)
     refused = patch(client, project, investment="700.49")
@@ -90,9 +90,17 @@ def test_a_bond_type_change_is_refused_while_bond_allocations_exist(
     api_as, county_official, province_admin, make_project, county_quota, change
 ):
     project = make_project()
-    allocate(province_admin, project, "provincial_general_bond", "600.00", 2026)
-    allocate(province_admin, project, "provincial_general_bond", "100.00", 2026, note="第二批")
-    allocate(province_admin, project, "county_budget", "50.00", 2026)  # not a bond: not named
+    allocate(province_admin, project=project, source="provincial_general_bond", amount="600.00", year=2026)
+    allocate(
+        province_admin,
+        project=project,
+        source="provincial_general_bond",
+        amount="100.00",
+        year=2026,
+        note="第二批",
+    )
+    # not a bond: not named
+    allocate(province_admin, project=project, source="county_budget", amount="50.00", year=2026)
     response = patch(api_as(county_official), project, **change)
     assert response.status_code == 400
     assert response.json()["detail"].startswith("该修改会使推荐债券类型由“一般债券”变为")
@@ -110,12 +118,12 @@ def test_a_change_keeping_the_bond_type_or_without_bond_money_is_accepted(
     api_as, county_official, province_admin, make_project, county_quota
 ):
     bonded = make_project()
-    allocate(province_admin, bonded, "provincial_general_bond", "600.00", 2026)
+    allocate(province_admin, project=bonded, source="provincial_general_bond", amount="600.00", year=2026)
     client = api_as(county_official)
     kept = patch(client, bonded, special_bond_field=True, name="污水管网（一期）")  # still general
     assert (kept.status_code, kept.json()["recommended_bond_type"]) == (200, "general")
     budget_only = make_project(name="镇区绿化")
-    allocate(province_admin, budget_only, "county_budget", "300.00", 2026)
+    allocate(province_admin, project=budget_only, source="county_budget", amount="300.00", year=2026)
     changed = patch(client, budget_only, public_welfare=False, annual_revenue="30.00")
     assert (changed.status_code, changed.json()["recommended_bond_type"]) == (200, "none")
 
@@ -151,7 +159,7 @@ def test_approvals_may_be_corrected_when_built_and_erased_before(api_as, county_
     corrected = patch(client, built, design_approval_doc_no="双设批〔2025〕8号")
     assert (corrected.status_code, corrected.json()["design_approval_doc_no"]) == (200, "双设批〔2025〕8号")
     approved = make_project(name="镇区公厕")
-    update_project(county_official, approved, APPROVALS)
+    update_project(county_official, project=approved, data=APPROVALS)
     approve(county_official, approved)
     erased = patch(client, approved, planning_approval_date=None)  # 已批复, not yet built
     assert (erased.status_code, erased.json()["planning_approval_date"]) == (200, None)
@@ -159,7 +167,15 @@ def test_approvals_may_be_corrected_when_built_and_erased_before(api_as, county_
 
 def test_a_completed_project_is_not_edited_at_all(api_as, county_official, make_project):
     project = under_construction(county_official, make_project())
-    submit_report(county_official, project, "month", 2025, 6, "1200.00", "100")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=6,
+        cumulative_investment="1200.00",
+        percent_complete="100",
+    )
     assert set_status(api_as(county_official), project, "completed").status_code == 200
     response = patch(api_as(county_official), project, planning_approval_doc_no="")
     assert (response.status_code, response.json()) == (400, {"detail": "项目状态为“已完工”，不能再修改。"})
@@ -179,7 +195,15 @@ def test_completion_needs_the_latest_report_at_100_percent(api_as, county_offici
             "或填写未达 100% 即完工的说明。"
         },
     )
-    submit_report(county_official, project, "month", 2025, 5, "900.00", "80")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=5,
+        cumulative_investment="900.00",
+        percent_complete="80",
+    )
     short = set_status(client, project, "completed", completion_note="   ")
     assert (short.status_code, short.json()) == (
         400,
@@ -188,14 +212,30 @@ def test_completion_needs_the_latest_report_at_100_percent(api_as, county_offici
             "或填写未达 100% 即完工的说明。"
         },
     )
-    submit_report(county_official, project, "month", 2025, 6, "1200.00", "100")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=6,
+        cumulative_investment="1200.00",
+        percent_complete="100",
+    )
     done = set_status(client, project, "completed")
     assert (done.status_code, done.json()["status"], done.json()["completion_note"]) == (200, "completed", "")
 
 
 def test_completion_with_a_reason_records_it_visibly_and_audited(api_as, county_official, make_project):
     project = under_construction(county_official, make_project())
-    submit_report(county_official, project, "month", 2025, 5, "900.00", "80")
+    submit_report(
+        county_official,
+        project=project,
+        period_type="month",
+        year=2025,
+        number=5,
+        cumulative_investment="900.00",
+        percent_complete="80",
+    )
     reason = "剩余绿化工程因季节原因调整至下一年度单独立项，主体工程已于 2025 年 6 月竣工验收"
     response = set_status(api_as(county_official), project, "completed", completion_note=f"  {reason} ")
     assert response.status_code == 200, response.content

@@ -24,10 +24,19 @@ def test_project_list_items_equal_the_serializer(
     approve(county_official, special)
     update_project(
         county_official,
-        special,
-        {"planning_approval_date": "2025-03-01", "planning_approval_doc_no": "双规批〔2025〕3号"},
+        project=special,
+        data={"planning_approval_date": "2025-03-01", "planning_approval_doc_no": "双规批〔2025〕3号"},
     )
-    submit_report(county_official, special, "quarter", 2025, 2, "250.50", "20.25", "管网铺设")
+    submit_report(
+        county_official,
+        project=special,
+        period_type="quarter",
+        year=2025,
+        number=2,
+        cumulative_investment="250.50",
+        percent_complete="20.25",
+        narrative="管网铺设",
+    )
     jiaohe_project(other_county_official, investment="500.00")
 
     body = api_as(province_viewer).get("/api/v1/projects/", {"page_size": 1000}).json()

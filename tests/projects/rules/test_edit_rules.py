@@ -150,7 +150,6 @@ allocations = st.tuples(
     st.just("allocate"),
     st.tuples(st.sampled_from(FundingSource.values), money.map(lambda m: (m / 2).quantize(D("0.01")))),
 )
-LABELS = dict(FundingSource.choices)
 
 
 @settings(max_examples=300, deadline=None)
@@ -175,7 +174,7 @@ def test_allocated_never_exceeds_investment_and_bonds_always_match_the_bond_type
         if kind_of_step == "edit":
             after = replace(terms, **value)
             bonds = tuple(
-                BondAllocation(2026, LABELS[source], amount)
+                BondAllocation(2026, FundingSource(source).label, amount)
                 for source, amount in made
                 if source in BOND_KIND_OF_SOURCE
             )

@@ -202,7 +202,7 @@ def test_a_missing_document_is_named(api_as, make_draft, county_official):
     from ...conftest import PDF_BYTES, upload
 
     draft = make_draft(documents=False)
-    attach_document(county_official, draft, "work_plan", upload("方案.pdf", PDF_BYTES))
+    attach_document(county_official, submission=draft, kind="work_plan", upload=upload("方案.pdf", PDF_BYTES))
     before = snapshot(draft)
     response = step(api_as(county_official), draft, "submit")
     assert (response.status_code, response.json()) == (400, {"detail": "缺少申报材料：实施方案。"})

@@ -115,7 +115,7 @@ def test_only_the_owning_county_uploads_and_only_to_a_draft(
         {"detail": "只有县（市、区）工作人员可以填报候选镇。"},
     )
     assert post(api_as(province_viewer), draft, "work_plan", "方案.pdf", PDF_BYTES).status_code == 403
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     response = post(api_as(county_official), draft, "work_plan", "方案.pdf", PDF_BYTES)
     assert (response.status_code, response.json()) == (400, {"detail": "当前状态为“已上报”，不能修改。"})
     assert (
@@ -153,7 +153,7 @@ def test_download_outside_the_scope_or_missing_is_404(
     draft = make_draft(documents=False)
     from selection.services import attach_document
 
-    attach_document(county_official, draft, "work_plan", upload("方案.pdf", PDF_BYTES))
+    attach_document(county_official, submission=draft, kind="work_plan", upload=upload("方案.pdf", PDF_BYTES))
     for user in (other_county_official, make_user("city_official", JIAOHE[:4], username="jilin_city")):
         response = api_as(user).get(f"{URL}{draft.pk}/documents/work_plan/")
         assert (response.status_code, response.json()) == (404, {"detail": "未找到。"})

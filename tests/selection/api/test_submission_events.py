@@ -27,13 +27,13 @@ def test_the_detail_lists_every_step_and_refusal_in_order(
     api_as, make_draft, county_official, city_official, province_admin
 ):
     draft = make_draft(tier="city")
-    transition(county_official, draft.pk, "submit", comment="请审核")
-    transition(city_official, draft.pk, "return", comment="请补充园区情况")
-    transition(county_official, draft.pk, "submit", comment="已补充")
-    transition(city_official, draft.pk, "recommend")
+    transition(county_official, submission_id=draft.pk, action="submit", comment="请审核")
+    transition(city_official, submission_id=draft.pk, action="return", comment="请补充园区情况")
+    transition(county_official, submission_id=draft.pk, action="submit", comment="已补充")
+    transition(city_official, submission_id=draft.pk, action="recommend")
     with pytest.raises(DomainError, match="须填写决定文号"):
-        transition(province_admin, draft.pk, "select")
-    transition(province_admin, draft.pk, "select", doc_no="吉示范镇办〔2026〕5号")
+        transition(province_admin, submission_id=draft.pk, action="select")
+    transition(province_admin, submission_id=draft.pk, action="select", doc_no="吉示范镇办〔2026〕5号")
     events = list(SubmissionEvent.objects.filter(submission=draft).order_by("at", "id"))
 
     body = api_as(county_official).get(f"{URL}{draft.pk}/").json()
@@ -141,8 +141,8 @@ def test_a_step_answers_with_the_events_including_itself(api_as, make_draft, cou
 def test_the_role_is_the_one_held_at_the_time(api_as, make_draft, make_user, county_official, province_admin):
     draft = make_draft()
     official = make_user("city_official", "2201", username="zhang")
-    transition(county_official, draft.pk, "submit")
-    transition(official, draft.pk, "recommend", comment="同意")
+    transition(county_official, submission_id=draft.pk, action="submit")
+    transition(official, submission_id=draft.pk, action="recommend", comment="同意")
     official.role, official.region_id = "province_viewer", None
     official.save()
     events = api_as(province_admin).get(f"{URL}{draft.pk}/").json()["events"]
@@ -158,7 +158,7 @@ def test_the_role_is_the_one_held_at_the_time(api_as, make_draft, make_user, cou
 
 def test_an_unknown_role_is_null(api_as, make_draft, county_official):
     draft = make_draft()
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     SubmissionEvent.objects.filter(submission=draft).update(actor=None, actor_role="")
     (event,) = api_as(county_official).get(f"{URL}{draft.pk}/").json()["events"]
     assert (event["actor"], event["role"], event["role_label"]) == (None, None, None)
@@ -185,10 +185,10 @@ def test_detail_queries_do_not_grow_with_events(
     api_as, make_draft, county_official, city_official, django_assert_num_queries, steps
 ):
     draft = make_draft()
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     for _ in range(steps - 1):
-        transition(city_official, draft.pk, "return", comment="补充")
-        transition(county_official, draft.pk, "submit")
+        transition(city_official, submission_id=draft.pk, action="return", comment="补充")
+        transition(county_official, submission_id=draft.pk, action="submit")
     client = api_as(city_official)
     # submission (round, town, county, city joined; return comment), documents, events with their actors;
     # available_actions: the documents' kinds and the town's active designation
@@ -199,8 +199,8 @@ def test_detail_queries_do_not_grow_with_events(
 
 def test_the_migration_fills_in_the_current_role_of_known_actors(make_draft, county_official, city_official):
     draft = make_draft()
-    transition(county_official, draft.pk, "submit")
-    transition(city_official, draft.pk, "recommend")
+    transition(county_official, submission_id=draft.pk, action="submit")
+    transition(city_official, submission_id=draft.pk, action="recommend")
     SubmissionEvent.objects.filter(submission=draft, action="submit").update(actor_role="")
     SubmissionEvent.objects.filter(submission=draft, action="recommend").update(actor=None, actor_role="")
     migration = importlib.import_module("towns.migrations.0005_backfill_submission_event_actor_role")

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from selection.models import Submission, SubmissionDocument
-from selection.services import returned_comment, transition
+from selection.selectors import returned_comment
+from selection.services import transition
 from towns.models import Town
 from towns.services import designate
 
@@ -253,7 +254,7 @@ def test_only_the_owner_edits_and_only_a_draft(
     response = api_as(city_official).patch(f"{URL}{draft.pk}/", {"gdp": "1"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"detail": "只有县（市、区）工作人员可以填报候选镇。"}
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     response = api_as(county_official).patch(f"{URL}{draft.pk}/", {"gdp": "1"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"detail": "当前状态为“已上报”，不能修改。"}
@@ -389,9 +390,9 @@ def test_available_actions_per_role(
 ):
     draft = make_draft()
     if status in ("submitted", "recommended"):
-        transition(county_official, draft.pk, "submit")
+        transition(county_official, submission_id=draft.pk, action="submit")
     if status == "recommended":
-        transition(city_official, draft.pk, "recommend")
+        transition(city_official, submission_id=draft.pk, action="recommend")
     for role, expected in actions.items():
         detail = api_as(request.getfixturevalue(role)).get(f"{URL}{draft.pk}/").json()
         assert detail["status"] == status
@@ -401,14 +402,14 @@ def test_available_actions_per_role(
 def test_returned_comment_matches_the_service(api_as, make_draft, county_official, city_official):
     draft = make_draft()
     client = api_as(county_official)
-    transition(county_official, draft.pk, "submit")
-    transition(city_official, draft.pk, "return", comment="请补充园区情况")
-    transition(county_official, draft.pk, "submit")
-    transition(city_official, draft.pk, "return", comment="人口数据有误")
+    transition(county_official, submission_id=draft.pk, action="submit")
+    transition(city_official, submission_id=draft.pk, action="return", comment="请补充园区情况")
+    transition(county_official, submission_id=draft.pk, action="submit")
+    transition(city_official, submission_id=draft.pk, action="return", comment="人口数据有误")
     (item,) = client.get(URL).json()["results"]
     draft.refresh_from_db()
     assert item["returned_comment"] == returned_comment(draft) == "人口数据有误"
-    transition(county_official, draft.pk, "submit")
+    transition(county_official, submission_id=draft.pk, action="submit")
     (item,) = client.get(URL).json()["results"]
     draft.refresh_from_db()
     assert item["returned_comment"] is returned_comment(draft) is None

@@ -127,6 +127,17 @@ def town(kind="town", active_tier=None):
     )
 
 
+def candidate(town_facts, tier, round_tiers, round_open, deadline_text, already_submitted):
+    return candidate_refusal(
+        town_facts,
+        tier,
+        round_tiers=round_tiers,
+        round_open=round_open,
+        deadline_text=deadline_text,
+        already_submitted=already_submitted,
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -139,11 +150,11 @@ def town(kind="town", active_tier=None):
     ],
 )
 def test_candidate_refusals(args, message):
-    assert message in candidate_refusal(*args)
+    assert message in candidate(*args)
 
 
 def test_candidate_with_a_lower_designation_is_welcome():
-    assert candidate_refusal(town(active_tier="county"), "city", ["city"], True, "", False) is None
+    assert candidate(town(active_tier="county"), "city", ["city"], True, "", False) is None
 
 
 @pytest.mark.parametrize(
@@ -167,7 +178,15 @@ def test_candidate_with_a_lower_designation_is_welcome():
     ],
 )
 def test_tier_change_permissions(actor, change, old, new, refused):
-    result = tier_change_refusal(actor, change, "2201", "鹿乡镇", old, new, "吉示范镇办〔2024〕2号")
+    result = tier_change_refusal(
+        actor,
+        change=change,
+        town_city_code="2201",
+        town_name="鹿乡镇",
+        old_tier=old,
+        new_tier=new,
+        doc_no="吉示范镇办〔2024〕2号",
+    )
     if refused is None:
         assert result is None
     else:
@@ -177,14 +196,30 @@ def test_tier_change_permissions(actor, change, old, new, refused):
 @pytest.mark.parametrize("change", ["promote", "change"])
 def test_tier_change_needs_the_new_tier(change):
     assert (
-        tier_change_refusal(PROVINCE, change, "2201", "鹿乡镇", "county", None, "吉〔2024〕1号")
+        tier_change_refusal(
+            PROVINCE,
+            change=change,
+            town_city_code="2201",
+            town_name="鹿乡镇",
+            old_tier="county",
+            new_tier=None,
+            doc_no="吉〔2024〕1号",
+        )
         == "请选择新的层级。"
     )
 
 
 def test_tier_change_needs_a_document_number():
     assert (
-        tier_change_refusal(PROVINCE, "withdraw", "2201", "鹿乡镇", "city", None, " ")
+        tier_change_refusal(
+            PROVINCE,
+            change="withdraw",
+            town_city_code="2201",
+            town_name="鹿乡镇",
+            old_tier="city",
+            new_tier=None,
+            doc_no=" ",
+        )
         == "层级调整须填写文号。"
     )
 

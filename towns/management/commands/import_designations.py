@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import Via
 from core.errors import DomainError
 from towns.services import import_designations
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
         try:
-            summary = import_designations(path.name, path.read_bytes(), via="command")
+            summary = import_designations(None, file_name=path.name, data=path.read_bytes(), via=Via.COMMAND)
         except DomainError as exc:
             for detail in exc.details:
                 self.stderr.write(detail)

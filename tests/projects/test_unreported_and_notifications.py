@@ -1,5 +1,5 @@
 """Which projects have not reported this period (per city and county, scoped), the reminder as an in-app
-notice with the navbar bell, the notice list, and the county's card on the home page."""
+notification (站内通知) with the navbar bell, the notification list, and the county's card on the home page."""
 
 import pytest
 from django.utils import timezone
@@ -34,7 +34,7 @@ def listed(response):
 @pytest.fixture
 def due(make_project, county_official):
     project = make_project(name="双阳待报项目")
-    change_status(county_official, project, "approved")
+    change_status(county_official, project=project, status="approved")
     return project
 
 
@@ -42,8 +42,8 @@ def due(make_project, county_official):
 def foreign_due(make_user, other_county_official):
     town = town_in(JIAOHE)
     designate(town, "provincial", 2022)
-    project = create_project(other_county_official, town, {**PROJECT_DATA, "name": "蛟河待报项目"})
-    change_status(other_county_official, project, "approved")
+    project = create_project(other_county_official, town=town, data={**PROJECT_DATA, "name": "蛟河待报项目"})
+    change_status(other_county_official, project=project, status="approved")
     return project
 
 
@@ -97,7 +97,15 @@ def test_the_page_is_scoped_and_grouped_by_city_and_county(
 
 def test_other_periods_can_be_looked_at(client, county_official, due):
     current = this_month()
-    submit_report(county_official, due, "month", current.year, current.number, "100.00", "10")
+    submit_report(
+        county_official,
+        project=due,
+        period_type="month",
+        year=current.year,
+        number=current.number,
+        cumulative_investment="100.00",
+        percent_complete="10",
+    )
     client.force_login(county_official)
     assert listed(client.get("/projects/unreported/")) == set()
     year, month = (current.year - 1, 12) if current.number == 1 else (current.year, current.number - 1)
@@ -132,10 +140,10 @@ def test_the_export_is_scoped(client, other_county_official, due, foreign_due):
     assert [row[3] for row in rows] == [foreign_due.pk]
 
 
-# --- reminders, notices and the bell -----------------------------------------------------------------
+# --- reminders, notifications and the bell -----------------------------------------------------------
 
 
-def test_the_reminder_shows_on_the_notice_page_and_in_the_bell(client, county_official, due):
+def test_the_reminder_shows_on_the_notification_page_and_in_the_bell(client, county_official, due):
     client.force_login(county_official)
     assert "notice-count" not in html(client.get("/"))
     remind_unreported(timezone.localdate().replace(day=1))
@@ -143,19 +151,19 @@ def test_the_reminder_shows_on_the_notice_page_and_in_the_bell(client, county_of
     assert text_of(home, "notice-count") == "1 条未读"
 
     page = client.get("/notices/")
-    notice = Notification.objects.get(user=county_official)
+    notification = Notification.objects.get(user=county_official)
     assert f"请报送{this_month().label}项目进度" in text_of(page, "notice-list")
-    item = html(page).split(f'data-notice="{notice.pk}"')[0].rsplit("<a ", 1)[1]
+    item = html(page).split(f'data-notice="{notification.pk}"')[0].rsplit("<a ", 1)[1]
     assert "notice-unread" in item
-    assert f"<strong>{notice.title}</strong>" in html(page)
+    assert f"<strong>{notification.title}</strong>" in html(page)
     assert text_of(page, "notice-unread") == "1"
 
-    # Clicking the notice marks it read and leads to the unreported projects.
-    response = client.get(f"/notices/{notice.pk}/")
+    # Clicking the notification marks it read and leads to the unreported projects.
+    response = client.get(f"/notices/{notification.pk}/")
     assert response.status_code == 302 and response["Location"] == "/projects/unreported/"
     page = client.get("/notices/")
     assert "notice-count" not in html(page)
-    assert f"<strong>{notice.title}</strong>" not in html(page)
+    assert f"<strong>{notification.title}</strong>" not in html(page)
     assert text_of(page, "notice-unread") == "0"
 
 
@@ -170,7 +178,7 @@ def test_mark_all_read_clears_the_count(client, county_official):
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_notices_are_personal_and_links_stay_inside_the_portal(client, county_official, city_official):
+def test_notifications_are_personal_and_links_stay_inside_the_portal(client, county_official, city_official):
     mine = Notification.objects.create(user=county_official, title="外链", link="//evil.example/x")
     theirs = Notification.objects.create(user=city_official, title="市里的通知", link="/projects/")
     client.force_login(county_official)
@@ -189,7 +197,7 @@ def test_the_county_sees_its_unreported_count_on_the_home_page(
     client, county_official, city_official, due, make_project
 ):
     other = make_project(name="第二个")
-    change_status(county_official, other, "approved")
+    change_status(county_official, project=other, status="approved")
     client.force_login(county_official)
     home = client.get("/")
     card = text_of(home, "home-unreported")
