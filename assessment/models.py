@@ -350,6 +350,12 @@ class TalkFollowUp(TimeStampedModel):
     status = models.CharField("状态", max_length=16, choices=TalkStatus.choices, default=TalkStatus.PENDING)
     held_on = models.DateField("约谈日期", null=True, blank=True)
     note = models.TextField("约谈情况", blank=True)
+    due_on = models.DateField(
+        "约谈期限",
+        null=True,
+        blank=True,
+        help_text="发布时按 TALK_DUE_DAYS（默认 30 天）确定；逾期仍待约谈的，提醒所在市（州）和县（市、区）",
+    )
 
     scope_lookups = {"city": "town__city_id", "county": "town__county_id"}
 

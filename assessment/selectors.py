@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
@@ -1148,6 +1148,39 @@ def round_talks(user: User, assessment_round: AssessmentRound) -> list[TalkFollo
         .filter(round__year=assessment_round.year)
         .select_related("town__county")
         .order_by("status", "town_id")
+    )
+
+
+def pending_talks(user: User) -> list[TalkFollowUp]:
+    """The pending 约谈 of the user's scope with their round, town, county and city, the earliest due first;
+    one query."""
+    return list(
+        visible_talks(user)
+        .filter(status=TalkStatus.PENDING)
+        .select_related("town__county")
+        .order_by("due_on", "round__year", "town_id")
+    )
+
+
+def unfinished_rounds() -> list[AssessmentRound]:
+    """The years still to finish: open for scoring, or computed and awaiting publication; by year, with
+    their indicator system; one query."""
+    return list(
+        AssessmentRound.objects.filter(state__in=[RoundState.OPEN, RoundState.COMPUTED])
+        .select_related("system")
+        .order_by("year")
+    )
+
+
+def due_talks(today: date, *, default_days: int) -> list[TalkFollowUp]:
+    """The pending 约谈 due by today (one without a due date: created default_days ago or more), with their
+    round, town, county and city, by due date and town code; one query."""
+    cutoff = today - timedelta(days=default_days)
+    return list(
+        TalkFollowUp.objects.filter(status=TalkStatus.PENDING)
+        .filter(Q(due_on__lte=today) | Q(due_on__isnull=True, created_at__date__lte=cutoff))
+        .select_related("round", "town__county", "town__city")
+        .order_by("due_on", "town_id")
     )
 
 

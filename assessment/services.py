@@ -13,19 +13,25 @@ import logging
 import threading
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.choices import NotificationKind
 from core.errors import DomainError, checked_year
+from core.formats import chinese_date
+from core.formats import points as shown_points
+from core.notifications import audience, notify
 from core.numbering import take_number
 from core.tabular import read_table
 from projects.models import TaskArea
@@ -631,6 +637,7 @@ def _compute(round_id: int, token: uuid.UUID) -> RunSummary:
             job_finished_at=timezone.now(),
             job_token=None,
         )
+        _tell_computed(locked, token, assessed, unassessed, outcome)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Result._meta.db_table}")
@@ -641,6 +648,25 @@ def _compute(round_id: int, token: uuid.UUID) -> RunSummary:
         praised=len(outcome.praised),
         criticised=len(outcome.criticised),
         eliminated=len(outcome.substitutions),
+    )
+
+
+def _tell_computed(
+    locked: AssessmentRound, token: uuid.UUID, assessed: int, unassessed: int, outcome: rules.YearOutcome
+) -> None:
+    """Issue 10, point 4: the end of the job tells the province_admins the draft awaits their review (in the
+    transaction that writes it; once per run)."""
+    year = locked.year
+    notify(
+        audience(province=[Role.PROVINCE_ADMIN]),
+        kind=NotificationKind.ASSESSMENT_COMPUTED,
+        title=f"{year}年度示范镇评价已计算，待审核发布",
+        body=(
+            f"参评 {assessed} 个镇，未评 {unassessed} 个；拟通报表扬 {len(outcome.praised)} 个、"
+            f"通报批评 {len(outcome.criticised)} 个，淘汰 {len(outcome.substitutions)} 个。请审核后发布。"
+        ),
+        link=reverse("assessment-round", args=[year]),
+        dedupe_key=f"assessment-computed:{locked.pk}:{token}",
     )
 
 
@@ -758,14 +784,16 @@ def publish(user: User | None, *, year: int | str, doc_prefix: str) -> Assessmen
         )
         issued = _publish_notices(locked, plan, publication, doc_prefix, today)
         _publish_results(locked)
-        doc_no = issued.get(NoticeKind.CRITICISM, "")
+        criticism = issued.get(NoticeKind.CRITICISM)
+        doc_no = criticism.doc_no if criticism is not None else ""
         if not plan.first and plan.reconciliation:
             doc_no = take_number(
                 doc_prefix, today.year, "correction", f"关于更正{year}年度示范镇评价结果的通知"
             )
             publication.correction_doc_no = doc_no
         _reconcile_designations(locked, publication, plan, doc_no)
-        _reconcile_talks(locked, plan)
+        _reconcile_talks(locked, plan, publication, user=user, doc_no=doc_no, today=today)
+        _tell_listed_regions(locked, list(issued.values()), user=user)
         publication.summary = _summary(plan)[:500]
         publication.save()
         locked.state, locked.published_at, locked.published_by = RoundState.PUBLISHED, now, user
@@ -780,7 +808,8 @@ def _publish_notices(
     publication: Publication,
     doc_prefix: str,
     today: date,
-) -> dict[str, str]:
+) -> dict[str, Notice]:
+    """Number and publish each notice the plan (re)issues; returns kind → the notice issued."""
     issued = {}
     drafts = {r.town_id: r for r in locked.results.filter(status=ResultStatus.PROPOSED)}
     for notice_plan in plan.notices:
@@ -805,8 +834,49 @@ def _publish_notices(
             publication,
         )
         draft.save()
-        issued[notice_plan.kind] = doc_no
+        issued[notice_plan.kind] = draft
     return issued
+
+
+def _listing(results: Sequence[Result]) -> str:
+    return "、".join(f"{r.town.name}（第 {r.rank} 名，{shown_points(r.score)} 分）" for r in results)
+
+
+def _tell_listed_regions(locked: AssessmentRound, notices: Sequence[Notice], *, user: User | None) -> None:
+    """Issue 10, point 4: a notice issued tells the county and city officials of the towns it lists, each
+    of the towns of their own region (a notice left unchanged by a re-publication tells nobody again)."""
+    year = locked.year
+    for notice in notices:
+        label = NoticeKind(notice.kind).label
+        results = list(
+            notice.results.select_related("town__county", "town__city").order_by("rank", "town_id")
+        )
+        by_county: defaultdict[str | None, list[Result]] = defaultdict(list)
+        by_city: defaultdict[str | None, list[Result]] = defaultdict(list)
+        for result in results:
+            by_county[result.town.county_id].append(result)
+            by_city[result.town.city_id].append(result)
+        document = f"《{year}年度示范镇{label}》（{notice.doc_no}）"
+        message = {
+            "kind": NotificationKind.NOTICE_PUBLISHED,
+            "title": f"{year}年度示范镇{label}已发布",
+            "link": reverse("assessment-notice", kwargs={"year": year, "kind": notice.kind}),
+            "exclude": user,
+        }
+        for county, listed in by_county.items():
+            notify(
+                audience(counties=[county]),
+                body=f"{document}列入本县（市、区）：{_listing(listed)}。",
+                dedupe_key=f"notice:{notice.pk}:county:{county}",
+                **message,
+            )
+        for city, listed in by_city.items():
+            notify(
+                audience(cities=[city]),
+                body=f"{document}列入本市（州）：{_listing(listed)}。",
+                dedupe_key=f"notice:{notice.pk}:city:{city}",
+                **message,
+            )
 
 
 def _publish_results(locked: AssessmentRound) -> None:
@@ -900,12 +970,39 @@ def _reconcile_designations(
         _record(publication, promoted, ChangeEffect.BEGAN, ChangeCause.SUBSTITUTION, doc_no)
 
 
-def _reconcile_talks(locked: AssessmentRound, plan: selectors.PublicationPlan) -> None:
+def _reconcile_talks(
+    locked: AssessmentRound,
+    plan: selectors.PublicationPlan,
+    publication: Publication,
+    *,
+    user: User | None,
+    doc_no: str,
+    today: date,
+) -> None:
+    """The 约谈 of the towns criticised (R8), each due settings.TALK_DUE_DAYS from today, told to the town's
+    city and county (issue 10, point 4); those no longer criticised after a correction are cancelled."""
+    due = today + timedelta(days=settings.TALK_DUE_DAYS)
+    towns = Town.objects.select_related("county", "city").in_bulk(list(plan.talks_added))
     for code in plan.talks_added:
-        talk, created = TalkFollowUp.objects.get_or_create(round=locked, town_id=code)
+        talk, created = TalkFollowUp.objects.get_or_create(
+            round=locked, town_id=code, defaults={"due_on": due}
+        )
         if not created:
-            talk.status, talk.note = TalkStatus.PENDING, ""
-            talk.save(update_fields=["status", "note", "updated_at"])
+            talk.status, talk.note, talk.due_on = TalkStatus.PENDING, "", due
+            talk.save(update_fields=["status", "note", "due_on", "updated_at"])
+        town = towns[code]
+        notify(
+            audience(counties=[town.county_id], cities=[town.city_id]),
+            kind=NotificationKind.TALK_CREATED,
+            title=f"约谈已安排：{_place(town)}",
+            body=(
+                f"{town.name}列入{locked.year}年度示范镇通报批评（{doc_no}），其主要负责同志须接受约谈，"
+                f"请于 {chinese_date(due)} 前配合落实。"
+            ),
+            link=reverse("assessment-talks", args=[locked.year]),
+            dedupe_key=f"talk:{talk.pk}:created:{publication.number}",
+            exclude=user,
+        )
     for talk in locked.talks.filter(town_id__in=plan.talks_cancelled, status=TalkStatus.PENDING):
         talk.status, talk.note = TalkStatus.CANCELLED, "结果更正后不再列入通报批评，约谈撤销。"
         talk.save(update_fields=["status", "note", "updated_at"])
@@ -956,6 +1053,38 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
         locked.job_progress, locked.job_message, locked.job_token = 0, "", None
         locked.save()
     return locked
+
+
+def _place(town: Town) -> str:
+    return f"{town.county.name if town.county_id else ''}{town.name}"
+
+
+def remind_due_talks(today: date | None = None) -> int:
+    """For Celery beat, every morning (issue 10, point 4): each pending 约谈 whose due date has come is told to
+    the town's city and county officials, once per talk and due date (a run repeated the same day, or the
+    next, tells nobody twice). Returns how many notifications were created."""
+    today = today or timezone.localdate()
+    told = 0
+    for talk in selectors.due_talks(today, default_days=settings.TALK_DUE_DAYS):
+        town = talk.town
+        due = talk.due_on or timezone.localdate(talk.created_at) + timedelta(days=settings.TALK_DUE_DAYS)
+        late = (today - due).days
+        when = f"已逾期 {late} 天" if late > 0 else "今日到期"
+        with transaction.atomic():
+            told += len(
+                notify(
+                    audience(counties=[town.county_id], cities=[town.city_id]),
+                    kind=NotificationKind.TALK_DUE,
+                    title=f"约谈待落实：{_place(town)}",
+                    body=(
+                        f"{town.name}（{talk.round.year}年度通报批评）的约谈期限为 {chinese_date(due)}，"
+                        f"{when}，尚未登记约谈情况。请督促落实。"
+                    ),
+                    link=reverse("assessment-talks", args=[talk.round.year]),
+                    dedupe_key=f"talk:{talk.pk}:due:{due.isoformat()}",
+                )
+            )
+    return told
 
 
 def mark_talk_held(user: User, *, talk: TalkFollowUp, held_on: date | None, note: str = "") -> TalkFollowUp:

@@ -37,3 +37,11 @@ def fail_stale_runs():
     from .services import fail_stale_runs as fail
 
     return {"failed": fail()}
+
+
+@shared_task(name="assessment.remind_due_talks")
+def remind_due_talks():
+    """For Celery beat, every morning: tell the city and county of each pending 约谈 whose due date has come."""
+    from .services import remind_due_talks as remind
+
+    return {"notifications": remind()}

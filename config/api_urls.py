@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import ObtainTokenView
 from assessment.api.urls import router as assessment_router
 from core.api.urls import router as core_router
+from dashboard.api.urls import router as dashboard_router
 from funding.api.urls import router as funding_router
 from projects.api.urls import router as projects_router
 from selection.api.urls import router as selection_router
@@ -18,6 +19,7 @@ APP_ROUTERS = [
     projects_router,
     funding_router,
     assessment_router,
+    dashboard_router,
 ]
 
 
@@ -32,6 +34,6 @@ for app_router in APP_ROUTERS:
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("", include("dashboard.api.urls")),
+    path("", include("dashboard.api.urls")),  # a town's summary, the global search and the dashboard
     path("", include(router.urls)),
 ]

@@ -215,6 +215,21 @@ CELERY_BEAT_SCHEDULE["notification-outbox"] = {
     "task": "core.deliver_outbox",
     "schedule": crontab(minute="*/2"),
 }
+# Overdue items (issue 10, point 4), checked every morning; each item is told once (dedupe keys), so a run
+# repeated the same day tells nobody twice. A period's unreported progress goes to the county the day after
+# the period ends, and to its city once it is PROGRESS_ESCALATION_DAYS overdue. A 约谈 is due
+# TALK_DUE_DAYS after the publication that calls for it; a pending one past its date is told to the town's
+# city and county.
+PROGRESS_ESCALATION_DAYS = int(os.environ.get("PROGRESS_ESCALATION_DAYS", "5"))
+TALK_DUE_DAYS = int(os.environ.get("TALK_DUE_DAYS", "30"))
+CELERY_BEAT_SCHEDULE["progress-overdue"] = {
+    "task": "projects.remind_overdue_progress",
+    "schedule": crontab(minute=30, hour=8),
+}
+CELERY_BEAT_SCHEDULE["talks-due"] = {
+    "task": "assessment.remind_due_talks",
+    "schedule": crontab(minute=40, hour=8),
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Notifications: every copy outside the portal goes through one outbox (core.notifications), one adapter per

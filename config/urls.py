@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("towns/", include("selection.urls")),
     path("towns/", include("towns.urls")),
+    path("towns/", include("dashboard.town_urls")),  # a town's page: after every fixed path under towns/
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),
     path("assessment/", include("assessment.urls")),

@@ -6,6 +6,7 @@ urlpatterns = [
     path("notices/", views.notification_list, name="notice-list"),
     path("notices/read-all/", views.notification_read_all, name="notice-read-all"),
     path("notices/<int:pk>/", views.notification_open, name="notice-open"),
+    path("notices/<int:pk>/read/", views.notification_read, name="notice-read"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit_display, notifications
 from .exports import Column, xlsx_response
-from .filtersets import LogEntryFilterSet, audit_entries
+from .filtersets import LogEntryFilterSet, NotificationFilterSet, audit_entries
 from .scoping import can_read_audit_log
 
 AUDIT_PAGE_SIZE = 50
@@ -26,12 +26,22 @@ AUDIT_EXPORT_MAX_ROWS = 100_000
 
 @login_required
 def notification_list(request):
-    """The user's notifications, newest first; unread ones stand out."""
-    page = Paginator(notifications.notifications_of(request.user), NOTIFICATION_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """The user's notifications, newest first, filtered by unread and kind; unread ones stand out."""
+    filterset = NotificationFilterSet(request.GET, queryset=notifications.notifications_of(request.user))
+    shown = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(shown, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     unread = notifications.unread_count(request.user)
-    return render(request, "core/notifications.html", {"page": page, "unread": unread})
+    return render(
+        request, "core/notifications.html", {"page": page, "unread": unread, "filterset": filterset}
+    )
+
+
+def _back_to_list(request):
+    """Back to the notification list the form was posted from (its filters and page kept)."""
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
+    return redirect("notice-list")  # URL names stay as published
 
 
 @login_required
@@ -49,11 +59,22 @@ def notification_open(request, pk):
 
 @login_required
 @require_POST
+def notification_read(request, pk):
+    """Mark one of the user's notifications read without following its link."""
+    notification = notifications.notification_of(request.user, pk)
+    if notification is None:
+        raise Http404
+    notifications.mark_read(request.user, notification=notification)
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
 def notification_read_all(request):
     marked = notifications.mark_all_read(request.user)
     if marked:
         messages.success(request, f"已将 {marked} 条通知标为已读。")
-    return redirect("notice-list")  # URL names stay as published
+    return _back_to_list(request)
 
 
 def _audit_filterset(request):

@@ -1,6 +1,7 @@
-"""The home page (首页): the designations and quotas in the user's scope, the to-do list (待办事项) of
-candidate submissions awaiting the user, a county's projects not yet reported this period, and the role's
-dashboard (issue 10); a region's page (/regions/<code>/) and the .xlsx export of the charts shown.
+"""The home page (首页): the designations and quotas in the user's scope, the first lines of the user's to-do
+list (待办事项), a county's projects not yet reported this period, and the role's dashboard (charts, the map,
+the measures table); a region's page (/regions/<code>/) and the .xlsx export of the charts shown; the whole
+to-do list's page; a town's page, composed of every app's record of it; the global search's results page.
 
 The top floor: it reads from every app below it, and nothing below imports it.
 """
@@ -8,25 +9,33 @@ The top floor: it reads from every app below it, and nothing below imports it.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from core.audit import history_for
 from core.charts import charts_workbook
+from core.errors import DomainError
 from core.exports import XLSX_CONTENT_TYPE
 from core.roles import RegionLevel
 from core.scoping import covers
-from dashboard.rules import MEASURES
 from projects.rules import period_of
-from selection.views import INBOX_TITLES
 from towns import selectors as town_selectors
-from towns.choices import Tier
+from towns.choices import Tier, TierChange
+from towns.forms import TierChangeForm
+from towns.services import change_tier, may_change_tiers
 
-from . import selectors
+from . import selectors, todo
+from .rules import MEASURES
+from .search import PAGE_LIMIT, search
+from .town_summary import town_summary
 
 
 @login_required
@@ -54,13 +63,13 @@ def home(request):
 
 
 def home_inbox(user):
-    """The first rows of the user's inbox and their total, for the home page's 待办事项 card."""
-    rows, total = selectors.inbox_preview(user)
+    """The first lines of the user's to-do list and how many there are, for the home page's 待办事项 card."""
+    rows, total = todo.todo_preview(user)
     return {
-        "awaiting": rows,
-        "awaiting_total": total,
-        "awaiting_more": total - len(rows),
-        "inbox_title": INBOX_TITLES.get(user.role),
+        "todo_rows": rows,
+        "todo_total": total,
+        "todo_more": total - len(rows),
+        "inbox_title": todo.todo_title(user),
     }
 
 
@@ -117,3 +126,106 @@ def dashboard_export(request):
     filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+@login_required
+def inbox(request):
+    """The user's whole to-do list (待办事项), overdue items first; each line links to where it is done."""
+    items = todo.todo_items(request.user)
+    context = {
+        "items": items,
+        "overdue": sum(1 for item in items if item.overdue),
+        "inbox_title": todo.todo_title(request.user),
+    }
+    return render(request, "dashboard/todo.html", context)
+
+
+# --- a town's page (issue 10, point 6) ------------------------------------------------------------------
+
+
+def _town_summary(request, code):
+    # Outside the user's scope a town is treated exactly as if it did not exist.
+    summary = town_summary(request.user, code)
+    if summary is None:
+        raise Http404
+    return summary
+
+
+def _town_page(request, summary, tier_form=None):
+    town = summary.town
+    offers_tier_change = town.is_town and may_change_tiers(request.user, town)
+    context = {
+        "town": town,
+        "summary": summary,
+        "designations": summary.designations,
+        "history": history_for(town, *summary.designations),
+        "tier_form": (tier_form or TierChangeForm()) if offers_tier_change else None,
+        "score_chart": summary.score_chart(),
+        "rank_chart": summary.rank_chart(),
+    }
+    return render(request, "towns/town_detail.html", context)
+
+
+@login_required
+def town_detail(request, code):
+    """Everything of one town the user's scope allows, in one place (the same as its summary in the API)."""
+    return _town_page(request, _town_summary(request, code))
+
+
+@login_required
+@require_POST
+def town_tier_change(request, code):
+    """Promote, change or withdraw the town's designation outside a round, with a document number (R2)."""
+    if not may_change_tiers(request.user):
+        raise PermissionDenied("只有省级管理员或市（州）工作人员可以调整示范镇层级。")
+    town = town_selectors.visible_town(request.user, code)
+    if town is None:
+        raise Http404
+    form = TierChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change_tier(
+                request.user,
+                town=town,
+                change=data["change"],
+                year=data["year"],
+                doc_no=data["doc_no"],
+                new_tier=data["new_tier"] or None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if data["change"] == TierChange.WITHDRAW:
+                done = f"已撤销{town.name}的示范镇认定（{data['doc_no'].strip()}）。"
+            else:
+                done = (
+                    f"已将{town.name}调整为{Tier(data['new_tier']).label}示范镇（{data['doc_no'].strip()}）。"
+                )
+            messages.success(request, done)
+            return redirect("town-detail", code=town.code)
+    else:
+        messages.error(request, "层级调整未执行，请修改标出的内容。")
+    return _town_page(request, _town_summary(request, code), tier_form=form)
+
+
+# --- find anything (issue 10, point 7) ------------------------------------------------------------------
+
+
+@login_required
+def search_page(request):
+    """Every group of the global search, more rows each than the header's list."""
+    q = request.GET.get("q", "")
+    groups, problem = [], None
+    try:
+        groups = search(request.user, q, limit=PAGE_LIMIT)
+    except DomainError as exc:
+        problem = exc.message if q.strip() else None
+    context = {
+        "q": q.strip(),
+        "groups": groups,
+        "found": sum(len(group.hits) for group in groups),
+        "problem": problem,
+        "page_limit": PAGE_LIMIT,
+    }
+    return render(request, "dashboard/search.html", context)

@@ -13,13 +13,19 @@ and sums the allocations too) sees the edited investment, or the edit sees the a
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import Role
+from core.choices import NotificationKind
 from core.errors import Conflict, DomainError, checked_year
+from core.formats import money
 from core.money import parse_money
+from core.notifications import audience, notify
 from projects.models import Project
 from projects.rules import recommended_bond_type, stale_version_refusal
 from towns.models import Region, RegionLevel
@@ -30,8 +36,6 @@ from .rules import allocation_refusal
 from .selectors import allocated_to, proposal, quota_region_of, remaining_of
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from accounts.models import User
 
 ALLOCATING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
@@ -124,7 +128,9 @@ def allocate(
     if source not in FundingSource.values:
         raise DomainError(f"未知的资金来源“{source}”。")
     with transaction.atomic():
-        return _allocate_locked(user, project.pk, source, amount, year, note)
+        allocation = _allocate_locked(user, project.pk, source, amount, year, note)
+        _tell_counties(user, [allocation])
+    return allocation
 
 
 def _allocate_locked(
@@ -177,9 +183,51 @@ def accept_proposal(user: User, *, region: Region, year: int | str) -> list[Allo
         _quota, lines = proposal(region, year)
         if not lines:
             raise DomainError("没有可安排的项目，或限额已全部安排。")
-        return [
+        allocations = [
             _allocate_locked(
                 user, line.project_id, line.source, line.amount, year, f"按优先顺序安排：{line.reason}"
             )
             for line in lines
         ]
+        _tell_counties(user, allocations)
+    return allocations
+
+
+def _tell_counties(user: User, allocations: list[Allocation]) -> None:
+    """Issue 10, point 4: allocations made tell the county officials of each project's town, in the
+    allocation's transaction; one message per county (a proposal accepted names every project)."""
+    by_county: defaultdict[str | None, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        by_county[allocation.project.town.county_id].append(allocation)
+    for county, made in by_county.items():
+        first = made[0]
+        if len(made) == 1:
+            project = first.project
+            title = f"资金已安排：{project.town.name}“{project.name}”"
+            body = (
+                f"{project.town.name}的项目“{project.name}”安排{first.year}年"
+                f"{FundingSource(first.source).label} {money(first.amount)} 万元。"
+            )
+            if first.note:
+                body += f"备注：{first.note}"
+            link = reverse("project-detail", args=[project.pk]) + "#funding"
+        else:
+            total = sum((allocation.amount for allocation in made), Decimal("0.00"))
+            lines = "；".join(
+                f"{a.project.town.name}“{a.project.name}” {FundingSource(a.source).label} {money(a.amount)} 万元"
+                for a in made
+            )
+            title = f"资金已安排：{len(made)} 个项目"
+            body = (
+                f"{first.year}年为本县（市、区）{len(made)} 个项目安排资金共 {money(total)} 万元：{lines}。"
+            )
+            link = f"{reverse('funding-allocations')}?county={county}&year={first.year}"
+        notify(
+            audience(counties=[county]),
+            kind=NotificationKind.ALLOCATION_MADE,
+            title=title,
+            body=body,
+            link=link,
+            dedupe_key=f"allocation:{first.pk}:{len(made)}",
+            exclude=user,
+        )

@@ -136,6 +136,12 @@ def period_of(day: datetime.date, kind: str) -> Period:
     return period(kind, day.year, number)
 
 
+def previous_period(day: datetime.date, kind: str) -> Period:
+    """The latest period that ended before the day: the one whose report is overdue once it is unfiled."""
+    first_month = day.month if kind == PeriodType.MONTH else (day.month - 1) // 3 * 3 + 1
+    return period_of(datetime.date(day.year, first_month, 1) - datetime.timedelta(days=1), kind)
+
+
 @dataclass(frozen=True)
 class ReportFigures:
     period_end: datetime.date

@@ -9,11 +9,10 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, Model, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role, User
-from core.models import Notification
+from accounts.models import User
 from core.money import quantize
 from core.scoping import restrict
-from towns.models import Designation, Town
+from towns.models import Designation, Region, Town
 from towns.selectors import town_lookup, within_region
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
@@ -147,12 +146,15 @@ def allocations_of(project: Project) -> tuple[Decimal, tuple[BondAllocation, ...
 
 
 class UnreportedProjects:
-    """Projects due to report (已批复 or 在建) with no report for the period."""
+    """Projects due to report (已批复 or 在建) with no report for the period (filed_by_end: only those filed by
+    the period's end, what is overdue once it has ended)."""
 
-    def __init__(self, user: User | None, period: Period) -> None:
+    def __init__(self, user: User | None, period: Period, *, filed_by_end: bool = False) -> None:
         due = Project.objects.filter(status__in=REPORT_DUE_STATUSES)
         if user is not None:
             due = restrict(due, user)
+        if filed_by_end:
+            due = due.filter(created_at__date__lte=period.end)
         reported = ProgressReport.objects.filter(
             project=OuterRef("pk"), period_type=period.kind, year=period.year, number=period.number
         )
@@ -173,23 +175,18 @@ class UnreportedProjects:
         return [(row["town__county_id"], row["n"]) for row in rows]
 
 
-def unreported_projects(user: User | None, period: Period) -> UnreportedProjects:
-    """Projects inside the user's scope (everyone's when user is None, for jobs) not reported for period."""
-    return UnreportedProjects(user, period)
+def unreported_projects(
+    user: User | None, period: Period, *, filed_by_end: bool = False
+) -> UnreportedProjects:
+    """Projects inside the user's scope (everyone's when user is None, for jobs) not reported for period
+    (filed_by_end: those filed by the period's end only, for an ended period)."""
+    return UnreportedProjects(user, period, filed_by_end=filed_by_end)
 
 
-def active_county_officials(county_codes: Iterable[str]) -> QuerySet[User]:
-    """The active county officials of those counties: whom a progress reminder goes to."""
-    return User.objects.filter(role=Role.COUNTY_OFFICIAL, is_active=True, region_id__in=list(county_codes))
-
-
-def reminded_user_ids(kind: str, dedupe_prefix: str) -> set[int]:
-    """The users who already hold a notification of that kind whose dedupe key starts with the prefix."""
-    return set(
-        Notification.objects.filter(kind=kind, dedupe_key__startswith=dedupe_prefix).values_list(
-            "user_id", flat=True
-        )
-    )
+def counties_with_cities(codes: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """county code → (name, city code) for those counties; one query."""
+    rows = Region.objects.filter(code__in=list(codes)).values_list("code", "name", "parent_id")
+    return {code: (name, city) for code, name, city in rows}
 
 
 def project_towns(user: User) -> QuerySet[Town]:

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.choices import NotificationKind
 from core.errors import Conflict, DomainError, from_validation_error
-from core.models import Notification
 from core.money import parse_money
+from core.notifications import audience, notify
 from towns.models import TownKind
 
 from .choices import ProjectStatus
@@ -27,18 +29,18 @@ from .rules import (
     parse_percent,
     period,
     period_of,
+    previous_period,
     progress_refusal,
     stale_version_refusal,
     status_change_refusal,
 )
 from .selectors import (
-    active_county_officials,
     allocations_of,
+    counties_with_cities,
     is_designated,
     latest_report,
     neighbour_reports,
     project_terms,
-    reminded_user_ids,
     task_area_by_code,
     unreported_projects,
 )
@@ -66,7 +68,6 @@ EDITABLE_FIELDS = (
 REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
 FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 COMPLETION_NOTE_MAX = 500
-REMINDER_KIND = "progress_reminder"
 
 
 def may_file_projects(user: User) -> bool:
@@ -297,19 +298,77 @@ def remind_unreported(today: datetime.date | None = None) -> ReminderSummary:
     today = today or timezone.localdate()
     current = period_of(today, settings.PROGRESS_PERIOD)
     pending = dict(unreported_projects(None, current).county_counts())
-    existing = reminded_user_ids(REMINDER_KIND, f"progress:{current.key}:")
-    notifications = [
-        Notification(
-            user=official,
-            kind=REMINDER_KIND,
-            title=f"请报送{current.label}项目进度",
-            body=f"本县（市、区）有 {pending[official.region_id]} 个在建或已批复项目尚未报送{current.label}进度。",
-            link="/projects/unreported/",
-            dedupe_key=f"progress:{current.key}:{official.region_id}",
+    told = 0
+    for county, count in pending.items():
+        with transaction.atomic():
+            told += len(
+                notify(
+                    audience(counties=[county]),
+                    kind=NotificationKind.PROGRESS_REMINDER,
+                    title=f"请报送{current.label}项目进度",
+                    body=f"本县（市、区）有 {count} 个在建或已批复项目尚未报送{current.label}进度。",
+                    link=reverse("project-unreported"),
+                    dedupe_key=f"progress:{current.key}:{county}",
+                )
+            )
+    return ReminderSummary(current.label, len(pending), told)
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    period_label: str
+    days_overdue: int
+    counties: int
+    county_notices: int
+    city_notices: int
+
+
+def remind_overdue(today: datetime.date | None = None) -> OverdueSummary:
+    """For Celery beat, every morning (issue 10, point 4): the projects filed by the end of the period that
+    ended last and still not reported for it are overdue. Their county officials are told the first day;
+    once settings.PROGRESS_ESCALATION_DAYS have passed, the officials of the county's city are told too
+    (one message per city naming its counties). Each once per period (dedupe keys): a run repeated, on the
+    same day or the next, tells nobody twice."""
+    today = today or timezone.localdate()
+    ended = previous_period(today, settings.PROGRESS_PERIOD)
+    late = (today - ended.end).days
+    counts = dict(unreported_projects(None, ended, filed_by_end=True).county_counts())
+    link = f"{reverse('project-unreported')}?period_type={ended.kind}&year={ended.year}&number={ended.number}"
+    escalate = late >= settings.PROGRESS_ESCALATION_DAYS
+    county_notices = city_notices = 0
+    for county, count in counts.items():
+        warning = (
+            "" if escalate else f"逾期 {settings.PROGRESS_ESCALATION_DAYS} 天仍未报送的，将提醒所在市（州）。"
         )
-        for official in active_county_officials(pending)
-        if official.pk not in existing
-    ]
-    # ignore_conflicts: a second worker running the same reminder at the same moment adds nothing either.
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    return ReminderSummary(current.label, len(pending), len(notifications))
+        with transaction.atomic():
+            county_notices += len(
+                notify(
+                    audience(counties=[county]),
+                    kind=NotificationKind.PROGRESS_OVERDUE,
+                    title=f"进度报送逾期：{ended.label}",
+                    body=f"本县（市、区）有 {count} 个项目未报送{ended.label}进度，已逾期 {late} 天，请尽快报送。{warning}",
+                    link=link,
+                    dedupe_key=f"progress-overdue:{ended.key}:{county}",
+                )
+            )
+    if escalate:
+        by_city: dict[str | None, list[tuple[str, int]]] = {}
+        for county, (name, city) in sorted(counties_with_cities(counts).items()):
+            by_city.setdefault(city, []).append((name, counts[county]))
+        for city, counties in by_city.items():
+            listed = "、".join(f"{name} {count} 个" for name, count in counties)
+            with transaction.atomic():
+                city_notices += len(
+                    notify(
+                        audience(cities=[city]),
+                        kind=NotificationKind.PROGRESS_OVERDUE,
+                        title=f"进度报送逾期 {late} 天：{ended.label}",
+                        body=(
+                            f"所辖县（市、区）有项目逾期 {late} 天未报送{ended.label}进度：{listed}。"
+                            "请督促报送。"
+                        ),
+                        link=link,
+                        dedupe_key=f"progress-escalated:{ended.key}:{city}",
+                    )
+                )
+    return OverdueSummary(ended.label, late, len(counts), county_notices, city_notices)

@@ -128,13 +128,17 @@ def ordered_events(submission: Submission) -> list[SubmissionEvent]:
     return events
 
 
+def shown_events(user: User) -> QuerySet[SubmissionEvent]:
+    """Workflow steps as the user is shown them, oldest first, with who took them: refused attempts only to
+    those who read the audit log (a Prefetch of a list of submissions, or one submission's)."""
+    events = SubmissionEvent.objects.select_related("actor", "actor__region").order_by("at", "id")
+    return events if can_read_audit_log(user) else events.filter(accepted=True)
+
+
 def events_shown_to(user: User, *, submission: Submission) -> list[SubmissionEvent]:
     """The submission's workflow oldest first, as its page shows it: refused attempts only to those who read
     the audit log."""
-    events = submission.events.select_related("actor", "actor__region").order_by("at", "id")
-    if not can_read_audit_log(user):
-        events = events.filter(accepted=True)
-    return list(events)
+    return list(shown_events(user).filter(submission=submission))
 
 
 def was_ever_submitted(submission: Submission) -> bool:
@@ -182,6 +186,13 @@ def awaiting_action(user: User) -> QuerySet[Submission]:
     if user.role == Role.PROVINCE_ADMIN:
         return submissions.filter(status=SubmissionStatus.RECOMMENDED)
     return submissions.none()
+
+
+def awaiting_with_return_comment(user: User) -> QuerySet[Submission]:
+    """awaiting_action(user), each with the city's latest return comment (`latest_return_comment`; None for
+    a submission never returned: for a county's draft, whether it came back from the city); one query."""
+    latest_return = _accepted_returns().filter(submission=OuterRef("pk"))
+    return awaiting_action(user).annotate(latest_return_comment=Subquery(latest_return.values("comment")[:1]))
 
 
 def candidate_towns(user: User, *, selection_round: SelectionRound) -> QuerySet[Town]:

@@ -10,10 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import Role, User
+from core.choices import NotificationKind
 from core.errors import DomainError, NotVisible, from_validation_error
 from core.files import MAX_DOCUMENT_BYTES, check_document
+from core.formats import chinese_date
+from core.notifications import Audience, audience, notify
 from core.scoping import covers
 from towns.choices import Began, Ended, Tier
 from towns.models import Town
@@ -275,7 +279,7 @@ def transition(
             elif action == SubmissionAction.REJECT:
                 submission.decision_doc_no = doc_no
             submission.save()
-            SubmissionEvent.objects.create(
+            event = SubmissionEvent.objects.create(
                 submission=submission,
                 action=action,
                 from_status=from_status,
@@ -285,12 +289,62 @@ def transition(
                 comment=comment,
                 doc_no=doc_no,
             )
+            _tell_next_actor(user, submission, event)
     except _Refused as refused:
         _record_refusal(user, refused, comment, doc_no)
         if not refused.visible:
             raise NotVisible() from None
         raise DomainError(refused.message) from None
     return submission
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("。", "！", "？", ".", "!", "?")) else f"{text}。"
+
+
+def _tell_next_actor(user: User, submission: Submission, event: SubmissionEvent) -> None:
+    """The in-app notification of a workflow step (issue 10, point 4), in the step's transaction: submitted →
+    the town's city, recommended → the province, returned → the county with the comment, selected or
+    rejected → the county and the city. The actor is never told of their own step."""
+    town, selection_round = submission.town, submission.round
+    place = f"{town.county.name}{town.name}"
+    tier = Tier(submission.tier).label
+    called = f"“{selection_round.name}”{tier}示范镇评选"
+    said = f"意见：{_sentence(event.comment)}" if event.comment else ""
+    recipients: Audience
+    if event.action == SubmissionAction.SUBMIT:
+        kind, recipients = NotificationKind.SUBMISSION_SUBMITTED, audience(cities=[town.city_id])
+        title = f"待审核：{place}申报{tier}示范镇"
+        body = f"{town.county.name}已上报{town.name}参加{called}，请审核后推荐或退回。{said}"
+    elif event.action == SubmissionAction.RECOMMEND:
+        kind, recipients = NotificationKind.SUBMISSION_RECOMMENDED, audience(province=[Role.PROVINCE_ADMIN])
+        title = f"待审定：{town.city.name}推荐{place}为{tier}示范镇候选"
+        body = f"{town.city.name}已推荐{place}参加{called}，请审定入选或不予入选。{said and '推荐' + said}"
+    elif event.action == SubmissionAction.RETURN:
+        kind, recipients = NotificationKind.SUBMISSION_RETURNED, audience(counties=[town.county_id])
+        title = f"已退回：{town.name}的候选镇申报"
+        body = (
+            f"{town.city.name}退回了{town.name}参加{called}的申报。退回意见：{_sentence(event.comment)}"
+            f"请修改后于 {chinese_date(selection_round.deadline)} 前重新上报。"
+        )
+    else:
+        kind = NotificationKind.SUBMISSION_DECIDED
+        recipients = audience(counties=[town.county_id], cities=[town.city_id])
+        if event.action == SubmissionAction.SELECT:
+            title = f"已入选：{place}认定为{tier}示范镇"
+            body = f"省级审定{place}入选{tier}示范镇（{event.doc_no}），参加{called}。{said}"
+        else:
+            title = f"未入选：{place}的{tier}示范镇申报"
+            body = f"省级审定{place}未入选{called}（{event.doc_no or '无文号'}）。{said}"
+    notify(
+        recipients,
+        kind=kind,
+        title=title,
+        body=body.strip(),
+        link=reverse("submission-detail", args=[submission.pk]),
+        dedupe_key=f"submission-event:{event.pk}",
+        exclude=user,
+    )
 
 
 __all__ = [

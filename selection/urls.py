@@ -25,5 +25,4 @@ urlpatterns = [
         views.submission_transition,
         name="submission-transition",
     ),
-    path("inbox/", views.inbox, name="inbox"),
 ]

@@ -1,5 +1,5 @@
-"""Pages of candidate selection (R3): rounds, submissions with their documents and workflow, the inbox and
-the reviewers' comparison table. Thin: the services decide and write, the selectors read."""
+"""Pages of candidate selection (R3): rounds, submissions with their documents and workflow, and the
+reviewers' comparison table (what awaits each user is on the to-do list, dashboard.todo). Thin: the services decide and write, the selectors read."""
 
 from collections import Counter
 
@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core.audit import history_for
 from core.errors import DomainError, NotVisible
 from core.exports import xlsx_response
@@ -44,12 +43,6 @@ from .services import (
     transition,
     update_submission,
 )
-
-INBOX_TITLES = {
-    Role.COUNTY_OFFICIAL: "待填报、待上报的候选镇（草稿，含被退回的）",
-    Role.CITY_OFFICIAL: "待审核推荐的候选镇（县级已上报）",
-    Role.PROVINCE_ADMIN: "待审定的候选镇（市级已推荐）",
-}
 
 
 def _status_counts(counts):
@@ -307,16 +300,6 @@ def submission_transition(request, pk, action):
     else:
         messages.success(request, f"已{TRANSITIONS[action].label}。")
     return redirect("submission-detail", pk=pk)
-
-
-# --- what awaits the user ------------------------------------------------------------------------------
-
-
-@login_required
-def inbox(request):
-    submissions = list(selectors.awaiting_action(request.user))
-    context = {"submissions": submissions, "inbox_title": INBOX_TITLES.get(request.user.role)}
-    return render(request, "selection/inbox.html", context)
 
 
 # --- review ------------------------------------------------------------------------------------------

@@ -13,7 +13,5 @@ urlpatterns = [
         views.designation_import_template,
         name="designation-import-template",
     ),
-    # R2 tier changes outside a round
-    path("<str:code>/tier-change/", views.town_tier_change, name="town-tier-change"),
-    path("<str:code>/", views.town_detail, name="town-detail"),
+    # A town's page and its tier changes (R2): dashboard/town_urls.py, included after these.
 ]

@@ -1,27 +1,26 @@
-"""Pages of the town directory, a town's record and its tier changes, the R1 quota report and the designation
-import."""
+"""Pages of the town directory, the R1 quota report and the designation import. A town's own page (and its
+tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
 
-from core.audit import Via, history_for
+from core.audit import Via
 from core.errors import DomainError
 from core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from core.scoping import is_province_admin
 
 from . import exports, selectors
-from .choices import Tier, TierChange
+from .choices import Tier
 from .filtersets import TownFilterSet
-from .forms import DesignationImportForm, TierChangeForm
+from .forms import DesignationImportForm
 from .rules import PROVINCE_TARGETS
-from .services import change_tier, import_designations, may_change_tiers
+from .services import import_designations
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -78,66 +77,6 @@ def town_export(request):
         exports.town_rows(towns.iterator(chunk_size=2000)),
         unit_note=f"共 {towns.count()} 个乡镇",
     )
-
-
-def _visible_town(request, code):
-    # Outside the user's scope a town is treated exactly as if it did not exist.
-    town = selectors.visible_town(request.user, code)
-    if town is None:
-        raise Http404
-    return town
-
-
-def _town_page(request, town, tier_form=None):
-    designations = selectors.designation_history(town)
-    offers_tier_change = town.is_town and may_change_tiers(request.user, town)
-    context = {
-        "town": town,
-        "designations": designations,
-        "history": history_for(town, *designations),
-        "tier_form": (tier_form or TierChangeForm()) if offers_tier_change else None,
-    }
-    return render(request, "towns/town_detail.html", context)
-
-
-@login_required
-def town_detail(request, code):
-    return _town_page(request, _visible_town(request, code))
-
-
-@login_required
-@require_POST
-def town_tier_change(request, code):
-    """Promote, change or withdraw the town's designation outside a round, with a document number (R2)."""
-    if not may_change_tiers(request.user):
-        raise PermissionDenied("只有省级管理员或市（州）工作人员可以调整示范镇层级。")
-    town = _visible_town(request, code)
-    form = TierChangeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            change_tier(
-                request.user,
-                town=town,
-                change=data["change"],
-                year=data["year"],
-                doc_no=data["doc_no"],
-                new_tier=data["new_tier"] or None,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            if data["change"] == TierChange.WITHDRAW:
-                done = f"已撤销{town.name}的示范镇认定（{data['doc_no'].strip()}）。"
-            else:
-                done = (
-                    f"已将{town.name}调整为{Tier(data['new_tier']).label}示范镇（{data['doc_no'].strip()}）。"
-                )
-            messages.success(request, done)
-            return redirect("town-detail", code=town.code)
-    else:
-        messages.error(request, "层级调整未执行，请修改标出的内容。")
-    return _town_page(request, town, tier_form=form)
 
 
 def _quota_context(request):

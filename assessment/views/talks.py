@@ -37,6 +37,7 @@ def talk_list(request, year):
         "pending": sum(1 for talk in talks if talk.status == TalkStatus.PENDING),
         "may_mark": is_province_admin(request.user),
         "form": TalkHeldForm(initial={"held_on": timezone.localdate()}),
+        "today": timezone.localdate(),
     }
     return render(request, "assessment/talks.html", context)
 

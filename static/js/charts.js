@@ -32,6 +32,10 @@
     if (!horizontal && spec.categories.length > 6) {
       categoryAxis.axisLabel.rotate = 30;
     }
+    if (spec.extra && spec.extra.inverse) {
+      // A rank: the first on top, whole numbers only.
+      Object.assign(valueAxis, { inverse: true, minInterval: 1, min: 1 });
+    }
     var series = spec.series.map(function (s) {
       var type = s.kind === "line" || spec.kind === "line" ? "line" : "bar";
       var item = { name: s.name, type: type, data: s.values, emphasis: { focus: "series" } };
