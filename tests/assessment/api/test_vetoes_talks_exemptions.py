@@ -295,6 +295,7 @@ def test_talks_are_listed_with_their_status_and_filtered(api_as, province_viewer
         "city": p[5].city_id,
         "status": "cancelled",
         "status_label": "已撤销（结果更正）",
+        "due_on": cancelled.due_on.isoformat(),
         "held_on": None,
         "note": "结果更正后不再列入通报批评，约谈撤销。",
     }
