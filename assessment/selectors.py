@@ -11,7 +11,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Model, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import NullIf
 from django.utils import timezone
 
@@ -23,6 +37,7 @@ from projects.models import TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
 from towns.rules import TIER_DISPLAY_ORDER
+from towns.selectors import town_lookup, within_region
 
 from . import rules
 from .choices import ChangeKind, Grade, ReconcileAction
@@ -1196,3 +1211,67 @@ def unassessed_counts(years: Sequence[int]) -> dict[int, int]:
         held = {town for town, start, end in designations if start <= year and (end is None or end >= year)}
         counts[year] = sum(1 for town in held if (year, town) not in scored)
     return counts
+
+
+# --- dashboards (issue 10): published results grouped in SQL, one query each whatever the number of towns --
+
+
+def _published_results(user: User, region: str | None) -> QuerySet[Result]:
+    """The published results inside the user's scope and the region: the figures a dashboard shows every
+    role alike (a draft awaiting publication stays on the assessment pages)."""
+    return within_region(restrict(Result.objects.filter(status=ResultStatus.PUBLISHED), user), region)
+
+
+def published_averages(
+    user: User, *, by: str, region: str | None = None
+) -> dict[tuple[int, str], tuple[Decimal, int]]:
+    """(year, tier or code of the city / county / town) → (average composite score, towns scored) over the
+    published results with a score (vetoed towns included, R7), inside the user's scope and the region."""
+    key = "tier" if by == "tier" else town_lookup(by)
+    rows = (
+        _published_results(user, region)
+        .filter(score__isnull=False)
+        .order_by()
+        .values("round__year", key)
+        .annotate(average=Avg("score"), n=Count("id"))
+    )
+    return {(row["round__year"], row[key]): (Decimal(str(row["average"])), row["n"]) for row in rows}
+
+
+def published_grades(user: User, *, region: str | None = None) -> dict[tuple[int, str, str], int]:
+    """(year, tier, grade) → towns of that tier graded so in that year's published results (未评 and 免评
+    towns carry no grade and are left out), inside the user's scope and the region."""
+    rows = (
+        _published_results(user, region)
+        .exclude(grade="")
+        .order_by()
+        .values("round__year", "tier", "grade")
+        .annotate(n=Count("id"))
+    )
+    return {(row["round__year"], row["tier"], row["grade"]): row["n"] for row in rows}
+
+
+def published_town_scores(user: User, *, region: str | None = None) -> list[dict[str, object]]:
+    """The scored towns of the latest published year inside the user's scope and the region, best first:
+    round__year, town_id, town__name, town__county__name, tier, score, grade, rank. One query (the latest
+    year is a subquery)."""
+    results = _published_results(user, region).filter(score__isnull=False)
+    latest = results.order_by("-round__year").values("round__year")[:1]
+    return list(
+        results.filter(round__year=Subquery(latest))
+        .order_by("-score", "town_id")
+        .values(
+            "round__year", "town_id", "town__name", "town__county__name", "tier", "score", "grade", "rank"
+        )
+    )
+
+
+def pending_assessment_decisions(user: User) -> dict[str, int]:
+    """What awaits a decision of the provincial office: computed years not yet published (R9: the job
+    proposes, a province_admin publishes), and talks (约谈, R8) not yet held inside the user's scope."""
+    return {
+        "rounds": AssessmentRound.objects.filter(state=RoundState.COMPUTED).count()
+        if sees_proposed(user)
+        else 0,
+        "talks": restrict(TalkFollowUp.objects.filter(status=TalkStatus.PENDING), user).count(),
+    }

@@ -34,6 +34,6 @@ for app_router in APP_ROUTERS:
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("", include("dashboard.api.urls")),  # a town's summary and the global search
+    path("", include("dashboard.api.urls")),  # a town's summary, the global search and the dashboard
     path("", include(router.urls)),
 ]

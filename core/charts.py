@@ -54,6 +54,8 @@ class Chart:
 
     @property
     def empty(self) -> bool:
+        if self.kind == "map":
+            return not self.categories  # a map always has its outlines to draw: 0 is a colour too
         return not self.categories or all(value in (None, 0) for s in self.series for value in s.values)
 
     def spec(self) -> dict:

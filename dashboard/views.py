@@ -1,22 +1,31 @@
 """The home page (首页): the designations and quotas in the user's scope, the first lines of the user's to-do
-list (待办事项), and a county's projects not yet reported this period; the whole to-do list's page; a town's
-page, composed of every app's record of it; the global search's results page.
+list (待办事项), a county's projects not yet reported this period, and the role's dashboard (charts, the map,
+the measures table); a region's page (/regions/<code>/) and the .xlsx export of the charts shown; the whole
+to-do list's page; a town's page, composed of every app's record of it; the global search's results page.
 
 The top floor: it reads from every app below it, and nothing below imports it.
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.audit import history_for
+from core.charts import charts_workbook
 from core.errors import DomainError
+from core.exports import XLSX_CONTENT_TYPE
+from core.roles import RegionLevel
+from core.scoping import covers
 from projects.rules import period_of
 from towns import selectors as town_selectors
 from towns.choices import Tier, TierChange
@@ -25,6 +34,7 @@ from towns.forms import TierChangeForm
 from towns.services import change_tier, may_change_tiers
 
 from . import selectors, todo
+from .rules import MEASURES
 from .search import PAGE_LIMIT, search
 from .town_summary import town_summary
 
@@ -44,6 +54,7 @@ def home(request):
         "city_count": len(cities),
         "county_count": len(counties),
         **home_inbox(user),
+        **dashboard_context(request),
     }
     if user.role == Role.COUNTY_OFFICIAL:
         current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
@@ -61,6 +72,61 @@ def home_inbox(user):
         "todo_more": total - len(rows),
         "inbox_title": todo.todo_title(user),
     }
+
+
+# --- dashboards (issue 10): the role's charts on the home page, a region's page, the charts' workbook ------
+
+
+def dashboard_context(request, region=None):
+    """The dashboard of the user's scope (or of a region inside it) and what its page links to: the map's
+    measures and the .xlsx export of exactly the charts shown."""
+    dashboard = selectors.dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    return {"dashboard": dashboard, **dashboard_links(request, dashboard)}
+
+
+def dashboard_links(request, dashboard):
+    """Where the page's parts lead: the enclosing city (when the user may see it), the map's measures on this
+    page, and the export of the charts shown."""
+    query = {}
+    if dashboard.level in (RegionLevel.CITY, RegionLevel.COUNTY):
+        query["region"] = dashboard.region_code
+    if dashboard.measure is not None:
+        query["measure"] = dashboard.measure.key
+    export_url = reverse("dashboard-export")
+    if query:
+        export_url += f"?{urlencode(query)}"
+    parent_link = ""
+    if dashboard.parent_code and covers(request.user, dashboard.parent_code):
+        parent_link = reverse("dashboard-region", args=[dashboard.parent_code])
+    measures = [(measure, f"{request.path}?{urlencode({'measure': measure.key})}") for measure in MEASURES]
+    return {"parent_link": parent_link, "measures": measures, "export_url": export_url}
+
+
+@login_required
+def region_page(request, code):
+    """/regions/<code>/: a city's dashboard with its counties, a county's with its towns; a region outside the
+    user's scope answers exactly like one that does not exist."""
+    region = selectors.region_in_scope(request.user, code)
+    if region is None:
+        raise Http404("地区不存在")
+    return render(request, "dashboard/region.html", dashboard_context(request, region))
+
+
+@login_required
+def dashboard_export(request):
+    """The charts of the home page (no region) or of a region's page as .xlsx, one sheet per chart, the same
+    numbers as the charts' data tables."""
+    code = request.GET.get("region", "")
+    region = selectors.region_in_scope(request.user, code) if code else None
+    if code and region is None:
+        raise Http404("地区不存在")
+    dashboard = selectors.dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
+    title = f"{dashboard.title}示范镇建设工作台" if dashboard.level else "示范镇建设工作台"
+    content = charts_workbook(title, dashboard.charts, scope_note=dashboard.scope_note)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 @login_required

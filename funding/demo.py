@@ -1,10 +1,12 @@
 """Funding's part of the demo: this year's new-debt quotas of the demo projects' counties and of 长春市 (市本级),
-and R6's proposed allocations accepted for half of those counties and for the city.
+R6's proposed allocations accepted for half of those counties and for the city, and a share of every third
+project from the other sources (budgets, social capital, bank credit).
 
 Run by `demo` right after `projects.demo.load_demo_projects` created the projects, in the same transaction.
 """
 
 import contextlib
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,8 @@ from core.errors import DomainError
 from projects.models import Project
 from towns.models import Region
 
-from .services import accept_proposal, set_quota
+from .choices import FundingSource
+from .services import accept_proposal, allocate, set_quota
 
 
 def load_demo_funding():
@@ -43,4 +46,32 @@ def load_demo_funding():
         set_quota(admin, region=city, year=today.year, general_amount="600.00", special_amount="900.00")
         with contextlib.suppress(DomainError):  # no city-level town's project there can take bond money
             accept_proposal(admin, region=city, year=today.year)
+        _other_sources(admin, today.year)
     return len(counties) + 1
+
+
+# The sources other than bonds, in turn: budgets, social capital and bank credit (R6), so that the demo's
+# dashboard shows where the money comes from.
+OTHER_SOURCES = [
+    FundingSource.COUNTY_BUDGET,
+    FundingSource.SOCIAL_CAPITAL,
+    FundingSource.POLICY_BANK,
+    FundingSource.CITY_BUDGET,
+    FundingSource.COMMERCIAL_CREDIT,
+    FundingSource.OTHER,
+]
+
+
+def _other_sources(admin, year):
+    """A tenth of every third project's investment from one of the other sources, through the service."""
+    for index, project in enumerate(Project.objects.order_by("pk")[::3]):
+        amount = (project.investment / 10).quantize(Decimal("0.01"))
+        with contextlib.suppress(DomainError):  # a project with nothing left to fund is skipped
+            allocate(
+                admin,
+                project=project,
+                source=OTHER_SOURCES[index % len(OTHER_SOURCES)],
+                amount=amount,
+                year=year,
+                note="演示",
+            )

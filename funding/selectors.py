@@ -17,6 +17,7 @@ from projects.choices import ProjectStatus
 from projects.models import Project, TaskArea
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
+from towns.selectors import within_region
 
 from .choices import BOND_KIND_OF_SOURCE
 from .models import Allocation, DebtQuota
@@ -308,3 +309,14 @@ def project_funding(project: Project, year: int) -> dict[str, object]:
         "quota": quota,
         "remaining": {kind: remaining_of(quota, kind) for kind in KINDS} if quota is not None else None,
     }
+
+
+# --- dashboards (issue 10) ----------------------------------------------------------------------------------
+
+
+def allocations_by_source(user: User, *, region: str | None = None) -> dict[str, Decimal]:
+    """funding source → the sum allocated from it (every year), inside the user's scope and the region; one
+    query grouped in SQL."""
+    allocations = within_region(restrict(Allocation.objects.all(), user), region, via="project__town")
+    rows = allocations.order_by().values_list("source").annotate(total=Sum("amount"))
+    return {source: quantize(total) for source, total in rows}

@@ -1,8 +1,9 @@
 """Demo projects on the demo's provincial towns and 农安县: every status and reports (quotas and funding:
 `funding.demo`).
 
-Deterministic; skipped when projects already exist. Written through the services where a role exists in the
-demo (农安县's county official, the provincial office), and row by row (audited) for the other counties.
+Deterministic (which projects report follows their order, not their ids); skipped when projects already
+exist. Written through the services where a role exists in the demo (农安县's county official, the provincial
+office), and row by row (audited) for the other counties.
 """
 
 import datetime
@@ -85,6 +86,7 @@ def load_demo_projects():
                     (index + offset * 3) % len(TEMPLATES)
                 ]
                 status = STATUS_CYCLE[(index + offset) % len(STATUS_CYCLE)]
+                ordinal = created + 1  # the project's place in the demo: which ones report, whatever the ids
                 data = {
                     "name": f"{town.name}{name}",
                     "task_area": area,
@@ -105,7 +107,13 @@ def load_demo_projects():
                     for step in steps:
                         if step != ProjectStatus.COMPLETED:
                             project = change_status(county_user, project=project, status=step)
-                    full = _report(county_user, project, today, completing=status == ProjectStatus.COMPLETED)
+                    full = _report(
+                        county_user,
+                        project,
+                        today,
+                        completing=status == ProjectStatus.COMPLETED,
+                        ordinal=ordinal,
+                    )
                     if status == ProjectStatus.COMPLETED:
                         # R5: 已完工 follows a 100% report, or says why it is complete without one.
                         project = change_status(
@@ -132,7 +140,10 @@ def load_demo_projects():
                     if status != ProjectStatus.PLANNED:
                         _approved(project, project.start_year)
                         project.save()
-                    if not _report_rows(project, today) and status == ProjectStatus.COMPLETED:
+                    if (
+                        not _report_rows(project, today, ordinal=ordinal)
+                        and status == ProjectStatus.COMPLETED
+                    ):
                         project.completion_note = COMPLETION_NOTE
                         project.save()
                 created += 1
@@ -140,30 +151,30 @@ def load_demo_projects():
     return created
 
 
-def _months_reported(project, today, completing=False):
+def _months_reported(project, today, completing=False, *, ordinal):
     if project.status not in (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED) and not completing:
         return []
-    last = today.month - 1 if project.pk % 3 else today.month  # some have not reported this month yet
+    last = today.month - 1 if ordinal % 3 else today.month  # some have not reported this month yet
     return list(range(max(1, last - 3), last + 1)) if last >= 1 else []
 
 
 COMPLETION_NOTE = "主体工程已竣工验收并投入使用，剩余绿化配套工程另行立项。"
 
 
-def _share(step, count, completing, project):
+def _share(step, count, completing, ordinal):
     """The share of the work done at the step-th of count reports; a completing project's last report is
     100%, except every fourth one, completed with a note instead (R5)."""
-    if completing and step == count and project.pk % 4:
+    if completing and step == count and ordinal % 4:
         return Decimal(1)
     return Decimal(step) / Decimal(count + 2)
 
 
-def _report(user, project, today, completing=False):
+def _report(user, project, today, completing=False, *, ordinal):
     """Monthly reports through the service; True when the last one says 100%."""
-    months = _months_reported(project, today, completing)
+    months = _months_reported(project, today, completing, ordinal=ordinal)
     share = Decimal(0)
     for step, month in enumerate(months, start=1):
-        share = _share(step, len(months), completing, project)
+        share = _share(step, len(months), completing, ordinal)
         submit_report(
             user,
             project=project,
@@ -177,13 +188,13 @@ def _report(user, project, today, completing=False):
     return share == 1
 
 
-def _report_rows(project, today):
+def _report_rows(project, today, *, ordinal):
     """The same reports written row by row; True when the last one says 100%."""
     completing = project.status == ProjectStatus.COMPLETED
-    months = _months_reported(project, today, completing)
+    months = _months_reported(project, today, completing, ordinal=ordinal)
     share = Decimal(0)
     for step, month in enumerate(months, start=1):
-        share = _share(step, len(months), completing, project)
+        share = _share(step, len(months), completing, ordinal)
         when = period("month", today.year, month)
         ProgressReport.objects.create(
             project=project,

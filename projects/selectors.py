@@ -10,8 +10,10 @@ from django.db.models import Count, DecimalField, Exists, Model, OuterRef, Q, Qu
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.money import quantize
 from core.scoping import restrict
 from towns.models import Designation, Region, Town
+from towns.selectors import town_lookup, within_region
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
 from .models import ProgressReport, Project, TaskArea
@@ -220,3 +222,37 @@ def task_area_totals(user: User, year: int | None = None) -> dict[str, tuple[int
         .annotate(n=Count("id"), investment=Sum("investment"), key=Count("id", filter=Q(key_support=True)))
     )
     return {row["task_area_id"]: (row["n"], row["investment"], row["key"]) for row in rows}
+
+
+# --- dashboards (issue 10): grouped in SQL, one query each whatever the number of towns and projects --------
+
+
+def investment_by(user: User, *, by: str, region: str | None = None) -> dict[str, tuple[int, Decimal]]:
+    """code of each city, county or town (by) → (projects, their total investment in 万元), inside the user's
+    scope and the region. Every project counts, whatever its status, as on the task-area summary."""
+    key = town_lookup(by)
+    projects = within_region(restrict(Project.objects.all(), user), region)
+    rows = projects.order_by().values(key).annotate(n=Count("id"), investment=Sum("investment"))
+    return {row[key]: (row["n"], quantize(row["investment"] or 0)) for row in rows}
+
+
+def status_counts(user: User, *, region: str | None = None) -> dict[str, int]:
+    """status → projects inside the user's scope and the region."""
+    projects = within_region(restrict(Project.objects.all(), user), region)
+    return dict(projects.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def reporting_by(
+    user: User, period: Period, *, by: str, region: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """code of each city, county or town (by) → (projects due to report for the period, those of them that
+    reported): due as unreported_projects() counts it (已批复 or 在建), inside the user's scope and the region."""
+    key = town_lookup(by)
+    reported = ProgressReport.objects.filter(
+        project=OuterRef("pk"), period_type=period.kind, year=period.year, number=period.number
+    )
+    due = within_region(restrict(Project.objects.filter(status__in=REPORT_DUE_STATUSES), user), region)
+    rows = (
+        due.order_by().values(key).annotate(due=Count("id"), reported=Count("id", filter=Q(Exists(reported))))
+    )
+    return {row[key]: (row["due"], row["reported"]) for row in rows}

@@ -11,7 +11,7 @@ from core.formats import chinese_date
 from core.scoping import can_read_audit_log, covers, restrict
 from towns.models import Town
 from towns.rules import TIER_SENIORITY
-from towns.selectors import town_fact
+from towns.selectors import town_fact, town_lookup, within_region
 from towns.services.designations import actor_of
 
 from .choices import SubmissionAction, SubmissionStatus
@@ -214,3 +214,24 @@ def candidate_towns(user: User, *, selection_round: SelectionRound) -> QuerySet[
         .filter(Q(active_tier__isnull=True) | ~Q(active_tier__in=blocked))
         .order_by("code")
     )
+
+
+# --- dashboards (issue 10) ----------------------------------------------------------------------------------
+
+
+def submission_counts(user: User, *, by: str, region: str | None = None) -> dict[str, dict[str, int]]:
+    """key → status → submissions inside the user's scope and the region, in one query grouped in SQL. The
+    key is the code of the city, county or town (by), or, for by="round", the round's name (rounds by
+    deadline)."""
+    key = "round__name" if by == "round" else town_lookup(by)
+    order = ("round__deadline", key) if by == "round" else (key,)
+    rows = (
+        within_region(restrict(Submission.objects.all(), user), region)
+        .order_by(*order)
+        .values(*order, "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row[key], {})[row["status"]] = row["n"]
+    return counts

@@ -4,17 +4,17 @@ number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Prefetch, Q, QuerySet
 
 from core.roles import RegionLevel
 from core.scoping import restrict, scope_of
 from core.vocabulary import label
 
-from .choices import TownKind
+from .choices import Tier, TownKind
 from .models import Designation, Region, Town
 from .rules import RegionCounts, RegionQuota, TownFacts, region_quota
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 QuotaReport = tuple[RegionQuota | None, list[RegionQuota], list[RegionQuota]]
+_M = TypeVar("_M", bound=Model)
 
 
 def town_facts(codes: Iterable[str]) -> dict[str, TownFacts]:
@@ -183,3 +184,66 @@ def eligible_town_count(user: User) -> int:
 def region_names(codes: Iterable[str | None]) -> dict[str, str]:
     """code → name for the given region codes."""
     return dict(Region.objects.filter(code__in={code for code in codes if code}).values_list("code", "name"))
+
+
+# --- dashboards (issue 10): aggregates grouped in SQL, a fixed number of queries whatever the number of towns
+
+
+def region_level(code: str | None) -> str | None:
+    """province, city or county from the length of an official code (a code is its children's prefix)."""
+    return {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel.COUNTY}.get(len(code or ""))
+
+
+def town_lookup(by: str, *, via: str = "town") -> str:
+    """The lookup of the code of a row's city, county or town (by: "city" | "county" | "town"), for a row
+    reaching its town through `via` ("town" for designations, projects, results; "project__town" for
+    allocations and reports)."""
+    if by == "town":
+        return f"{via}_id"
+    return f"{via}__{by}_id"
+
+
+def within_region(queryset: QuerySet[_M], region_code: str | None, *, via: str = "town") -> QuerySet[_M]:
+    """The rows whose town lies in the city or county of that code; every row for None or the province. It
+    narrows a scoped queryset, never widens it: callers restrict() first."""
+    level = region_level(region_code)
+    if level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+        return queryset
+    return queryset.filter(**{town_lookup(level, via=via): region_code})
+
+
+def dashboard_region(user: User, code: str) -> Region | None:
+    """The city or county of the program province with that code, with its parent, if the user may see it;
+    None otherwise (an unknown code and one outside the scope answer alike). One query."""
+    regions = Region.objects.filter(
+        level__in=[RegionLevel.CITY, RegionLevel.COUNTY], code__startswith=settings.PROGRAM_PROVINCE_CODE
+    ).select_related("parent")
+    return restrict(regions, user).filter(code=code).first()
+
+
+def county_towns(user: User, county_code: str) -> list[dict[str, str | None]]:
+    """The 镇 of the county inside the user's scope, by code: code, name and active_tier (None when not
+    designated). One query."""
+    towns = Town.objects.towns_only().filter(county_id=county_code).with_active_designation()
+    return list(restrict(towns, user).order_by("code").values("code", "name", "active_tier"))
+
+
+def _in_force(year: int) -> Q:
+    """DesignationQuerySet.in_year as a condition: in force at some point of the calendar year."""
+    return Q(from_year__lte=year) & (Q(to_year__isnull=True) | Q(to_year__gte=year))
+
+
+def designations_in_force(
+    user: User, years: Sequence[int], *, region: str | None = None
+) -> dict[int, dict[str, int]]:
+    """year → tier → designations in force at some point of that year, inside the user's scope and the
+    region (R2: the history is kept, so earlier years count what held then). One query."""
+    designations = within_region(restrict(Designation.objects.all(), user), region)
+    counts = designations.aggregate(
+        **{
+            f"{tier}_{year}": Count("id", filter=Q(tier=tier) & _in_force(year))
+            for year in years
+            for tier in Tier.values
+        }
+    )
+    return {year: {tier: counts[f"{tier}_{year}"] for tier in Tier.values} for year in years}

@@ -651,7 +651,18 @@ class TalkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TalkFollowUp
-        fields = ["id", "year", "town", "town_name", "city", "status", "status_label", "due_on", "held_on", "note"]
+        fields = [
+            "id",
+            "year",
+            "town",
+            "town_name",
+            "city",
+            "status",
+            "status_label",
+            "due_on",
+            "held_on",
+            "note",
+        ]
         read_only_fields = fields
 
 

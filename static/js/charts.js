@@ -28,6 +28,7 @@
     var show = formatter(spec.places, spec.unit);
     var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, hideOverlap: true } };
     var valueAxis = { type: "value", name: spec.unit, axisLabel: { formatter: formatter(spec.places, "") } };
+    if (spec.places === 0) { valueAxis.minInterval = 1; }  // counts: no 0.2-town ticks printed as 0, 0, 1, 1
     if (!horizontal && spec.categories.length > 6) {
       categoryAxis.axisLabel.rotate = 30;
     }
@@ -39,7 +40,7 @@
       var type = s.kind === "line" || spec.kind === "line" ? "line" : "bar";
       var item = { name: s.name, type: type, data: s.values, emphasis: { focus: "series" } };
       if (s.stack) { item.stack = s.stack; }
-      if (type === "line" && spec.kind !== "line") { item.symbol = "none"; item.lineStyle = { type: "dashed" }; }
+      if (type === "line" && spec.kind !== "line") { item.symbolSize = 8; item.lineStyle = { type: "dashed" }; }
       if (type === "bar") { item.barMaxWidth = 36; }
       return item;
     });
