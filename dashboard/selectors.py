@@ -42,25 +42,14 @@ from .rules import Measure
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from selection.models import Submission
     from towns.models import Region
 
-HOME_INBOX_ROWS = 8
 ZERO = Decimal("0.00")
 MAP_NOTE = "示意图：市（州）轮廓仅为示意，不作为标准地图使用；点击市（州）查看其所辖县（市、区）。"
 PUBLISHED_NOTE = "已发布的年度评价结果。"
 
 
-# --- the home page's to-do list and unreported count -------------------------------------------------------
-
-
-def inbox_preview(user: User, *, rows: int = HOME_INBOX_ROWS) -> tuple[list[Submission], int]:
-    """The first rows of the submissions awaiting the user (earliest deadline first) and how many there
-    are: one query, two when the first rows do not hold them all."""
-    awaiting = selection_selectors.awaiting_action(user).order_by("round__deadline", "town_id")
-    first = list(awaiting[:rows])
-    total = len(first) if len(first) < rows else awaiting.count()
-    return first, total
+# --- the home page's unreported count -------------------------------------------------------
 
 
 def unreported_count(user: User, period: Period) -> int:

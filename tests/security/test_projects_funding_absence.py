@@ -400,7 +400,8 @@ def normalized(text, identifier):
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', text)
     if identifier is None:
         return text
-    return re.sub(rf"(?<![0-9]){re.escape(identifier)}(?![0-9])", "<ID>", text)
+    # Only the identifier itself: not digits inside a longer number or a code such as task area "T11".
+    return re.sub(rf"(?<![0-9A-Za-z]){re.escape(identifier)}(?![0-9A-Za-z])", "<ID>", text)
 
 
 def answer(response, identifier, case):
