@@ -219,7 +219,7 @@ def _province(user: User, measure: Measure, today: datetime.date) -> Dashboard:
     names = tuple(row.name for row in rows)
     links = tuple(row.link for row in rows)
     charts = (
-        _quota_chart("tiers", "示范镇数量与全省目标（R1）", province, target_name="全省目标"),
+        _quota_chart("tiers", "示范镇数量与全省目标", province, target_name="全省目标"),
         Chart(
             key="map",
             title=f"各市（州）{measure.label}",
@@ -237,7 +237,7 @@ def _province(user: User, measure: Measure, today: datetime.date) -> Dashboard:
         _tiers_by_region("city_tiers", "各市（州）示范镇数量", rows, "市（州）"),
         Chart(
             key="gaps",
-            title="各市（州）最低名额完成情况与缺口（R1）",
+            title="各市（州）最低名额完成情况与缺口",
             kind="bar",
             categories=names,
             series=(
@@ -381,7 +381,7 @@ def _city(user: User, city: Region, today: datetime.date) -> Dashboard:
     charts = (
         _quota_chart(
             "tiers",
-            f"{city.name}示范镇数量与最低名额（R1）",
+            f"{city.name}示范镇数量与最低名额",
             city_quota,
             target_name="最低名额",
             county_minimum=applicable,
@@ -389,7 +389,7 @@ def _city(user: User, city: Region, today: datetime.date) -> Dashboard:
         _tiers_by_region("county_tiers", "各县（市、区）示范镇数量", rows, "县（市、区）"),
         Chart(
             key="county_gaps",
-            title="各县（市、区）县级最低名额完成情况与缺口（R1）",
+            title="各县（市、区）县级最低名额完成情况与缺口",
             kind="bar",
             categories=names,
             series=(
@@ -493,7 +493,7 @@ def _county(user: User, county: Region, today: datetime.date) -> Dashboard:
     names = tuple(row.name for row in rows)
     links = tuple(row.link for row in rows)
     charts = (
-        _quota_chart("tiers", f"{county.name}示范镇数量与最低名额（R1）", quota, target_name="最低名额"),
+        _quota_chart("tiers", f"{county.name}示范镇数量与最低名额", quota, target_name="最低名额"),
         Chart(
             key="town_investment",
             title="各镇项目总投资",
