@@ -171,8 +171,17 @@ def _town_page(request, summary, tier_form=None):
 
 @login_required
 def town_detail(request, code):
-    """Everything of one town the user's scope allows, in one place (the same as its summary in the API)."""
-    return _town_page(request, _town_summary(request, code))
+    """Everything of one town the user's scope allows, in one place (the same as its summary in the API);
+    `?export=xlsx` gives its charts' numbers, one sheet per chart."""
+    summary = _town_summary(request, code)
+    if request.GET.get("export") == "xlsx":
+        title = f"{summary.town.name}（{summary.town.code}）"
+        content = charts_workbook(title, [summary.score_chart(), summary.rank_chart()])
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        filename = f"{summary.town.name}_评价图表_{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+    return _town_page(request, summary)
 
 
 @login_required

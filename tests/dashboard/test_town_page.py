@@ -1,9 +1,11 @@
 """A town's page (issue 10, point 6): every app's record of the town in one place, as far as the user's scope
 allows; out of scope exactly like a town that does not exist; a constant number of queries."""
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from accounts.models import Role
 
@@ -143,3 +145,19 @@ def test_a_town_without_any_record_says_so(client, county_official):
     ):
         assert empty in text
     assert "js/charts.js" not in html(response)
+
+
+def test_the_town_charts_export_carries_the_charts_numbers(client, province_admin, county_official, record):
+    response = page(client, province_admin, record.town)
+    assert 'id="town-charts-export" href="?export=xlsx"' in html(response)
+    export = client.get(f"/towns/{record.town.code}/", {"export": "xlsx"})
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(export.content))
+    assert len(workbook.sheetnames) == 2
+    scores = workbook[workbook.sheetnames[0]]
+    assert [cell.value for cell in scores["A"]][3:] == ["2024年", "2025年"]
+    assert 61.5 in [cell.value for row in scores.iter_rows(min_row=4) for cell in row]
+
+    client.force_login(county_official)
+    assert client.get(f"/towns/{record.other.code}/", {"export": "xlsx"}).status_code == 404
