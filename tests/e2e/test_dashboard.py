@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import CHANGCHUN
+from ..conftest import CHANGCHUN, SHUANGYANG
 from ..dashboard.data import small_program
 from .conftest import log_in
 
@@ -20,15 +20,17 @@ def program(live_server, make_user):
     """Set up before the browser starts: Playwright's greenlet would give ORM calls a connection of their own."""
     small_program()
     make_user("province_viewer", username="viewer")
+    make_user("city_official", CHANGCHUN, username="changchun")
+    make_user("county_official", SHUANGYANG, username="shuangyang")
 
 
-def watched_page(browser, live_server):
+def watched_page(browser, live_server, username="viewer"):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.errors, page.hosts = [], set()
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("request", lambda request: page.hosts.add(urlsplit(request.url).netloc))
-    log_in(page, live_server.url, "viewer")
+    log_in(page, live_server.url, username)
     return page
 
 
@@ -61,6 +63,18 @@ def test_the_province_dashboard_draws_every_chart(live_server, program, browser)
     wait_for_charts(page)
     assert "项目总投资" in page.inner_text("#figure-map")
     assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize(("username", "charts"), [("changchun", 8), ("shuangyang", 6)])
+def test_the_city_and_county_dashboards_draw_every_chart(live_server, program, browser, username, charts):
+    page = watched_page(browser, live_server, username)
+    page.goto(f"{live_server.url}/")
+    assert wait_for_charts(page) == page.locator("script[id^=spec-]").count() == charts
+    assert page.locator("#figure-map").count() == 0  # the map is the province's
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+    assert page.hosts == {urlsplit(live_server.url).netloc}
     page.close()
 
 
