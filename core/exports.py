@@ -81,7 +81,11 @@ def build_workbook(title, columns, rows, unit_note="", sheet_title=None):
 
 
 def xlsx_response(filename, title, columns, rows, unit_note=""):
-    content = build_workbook(title, columns, rows, unit_note=unit_note)
+    return workbook_response(build_workbook(title, columns, rows, unit_note=unit_note), filename)
+
+
+def workbook_response(content, filename):
+    """An .xlsx already built (a list's sheet, a page's charts) as a download named `filename`."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

@@ -12,18 +12,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.audit import history_for
 from core.charts import charts_workbook
 from core.errors import DomainError
-from core.exports import XLSX_CONTENT_TYPE
+from core.exports import workbook_response
 from core.roles import RegionLevel
 from core.scoping import covers
 from projects.rules import period_of
@@ -123,10 +122,7 @@ def dashboard_export(request):
     dashboard = selectors.dashboard_for(request.user, region=region, measure=request.GET.get("measure"))
     title = f"{dashboard.title}示范镇建设工作台" if dashboard.level else "示范镇建设工作台"
     content = charts_workbook(title, dashboard.charts, scope_note=dashboard.scope_note)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return workbook_response(content, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -177,10 +173,7 @@ def town_detail(request, code):
     if request.GET.get("export") == "xlsx":
         title = f"{summary.town.name}（{summary.town.code}）"
         content = charts_workbook(title, [summary.score_chart(), summary.rank_chart()])
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        filename = f"{summary.town.name}_评价图表_{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
+        return workbook_response(content, f"{summary.town.name}_评价图表_{timezone.localdate():%Y%m%d}.xlsx")
     return _town_page(request, summary)
 
 

@@ -5,14 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from core.audit import Via
 from core.errors import DomainError
-from core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from core.exports import workbook_response, xlsx_response
 from core.scoping import is_province_admin
 
 from . import exports, selectors
@@ -160,8 +158,4 @@ def designation_import(request):
 @login_required
 def designation_import_template(request):
     _require_province_admin(request)
-    response = HttpResponse(exports.designation_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="示范镇认定导入模板.xlsx"
-    )
-    return response
+    return workbook_response(exports.designation_template(), "示范镇认定导入模板.xlsx")
