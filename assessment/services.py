@@ -994,7 +994,7 @@ def _reconcile_talks(
         notify(
             audience(counties=[town.county_id], cities=[town.city_id]),
             kind=NotificationKind.TALK_CREATED,
-            title=f"约谈已安排：{_place(town)}",
+            title=f"约谈已安排：{town.place_name}",
             body=(
                 f"{town.name}列入{locked.year}年度示范镇通报批评（{doc_no}），其主要负责同志须接受约谈，"
                 f"请于 {chinese_date(due)} 前配合落实。"
@@ -1055,10 +1055,6 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
     return locked
 
 
-def _place(town: Town) -> str:
-    return f"{town.county.name if town.county_id else ''}{town.name}"
-
-
 def remind_due_talks(today: date | None = None) -> int:
     """For Celery beat, every morning (issue 10, point 4): each pending 约谈 whose due date has come is told to
     the town's city and county officials, once per talk and due date (a run repeated the same day, or the
@@ -1075,7 +1071,7 @@ def remind_due_talks(today: date | None = None) -> int:
                 notify(
                     audience(counties=[town.county_id], cities=[town.city_id]),
                     kind=NotificationKind.TALK_DUE,
-                    title=f"约谈待落实：{_place(town)}",
+                    title=f"约谈待落实：{town.place_name}",
                     body=(
                         f"{town.name}（{talk.round.year}年度通报批评）的约谈期限为 {chinese_date(due)}，"
                         f"{when}，尚未登记约谈情况。请督促落实。"

@@ -52,8 +52,9 @@ def local_time(entry):
 
 
 BOOLEAN_LABELS = {"True": "是", "False": "否"}
-# Fields that mean nothing to a reader: content hashes, optimistic-locking counters, search keys, job tokens.
-HIDDEN_FIELD_NAMES = frozenset({"sha256", "version", "initials", "dedupe_key", "job_token"})
+# Fields that mean nothing to a reader: content hashes, optimistic-locking counters, dedupe keys, job tokens
+# (fields not editable, such as the pinyin initials, are left out by `not field.editable` below).
+HIDDEN_FIELD_NAMES = frozenset({"sha256", "version", "dedupe_key", "job_token"})
 SURROGATE_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 

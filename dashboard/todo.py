@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from assessment.selectors import TownToScore
     from projects.models import Project
     from selection.models import Submission
-    from towns.models import Town
 
 HOME_TODO_ROWS = 8
 TOWNS_NAMED = 5  # how many towns a province-wide line names before "等"
@@ -111,10 +110,6 @@ def _order(item: TodoItem) -> tuple[bool, bool, datetime.date]:
     return (not item.overdue, item.due is None, item.due or datetime.date.max)
 
 
-def _place(town: Town) -> str:
-    return f"{town.county.name if town.county_id else ''}{town.name}"
-
-
 # --- candidate submissions (R3) --------------------------------------------------------------------------
 
 
@@ -147,14 +142,14 @@ def _submission_item(submission: Submission, role: str) -> TodoItem:
     if role == Role.CITY_OFFICIAL:
         return TodoItem(
             TodoKind.REVIEW,
-            f"审核推荐：{_place(town)}（{tier}）",
+            f"审核推荐：{town.place_name}（{tier}）",
             f"“{selection_round.name}”，县级已上报，申报{deadline}截止",
             link,
             ref=ref,
         )
     return TodoItem(
         TodoKind.DECISION,
-        f"审定：{town.city.name}{_place(town)}（{tier}）",
+        f"审定：{town.city.name}{town.place_name}（{tier}）",
         f"“{selection_round.name}”，市级已推荐",
         link,
         ref=ref,
@@ -222,7 +217,7 @@ def _round_items(user: User, role: str, assessment_round: AssessmentRound) -> li
         (TodoKind.INCOMPLETE, incomplete, "评分不完整"),
     ):
         if towns:
-            named = "、".join(_place(gap.town) for gap in towns[:TOWNS_NAMED])
+            named = "、".join(gap.town.place_name for gap in towns[:TOWNS_NAMED])
             more = f"等 {len(towns)} 个" if len(towns) > TOWNS_NAMED else ""
             lines.append(
                 TodoItem(
@@ -244,7 +239,7 @@ def _town_to_score(year: int, gap: TownToScore, kind: str) -> TodoItem:
         detail = f"{Tier(gap.tier).label}示范镇，已录入 {gap.scored} 项，缺 {'、'.join(gap.missing)}"
     return TodoItem(
         kind,
-        f"录入{year}年度得分：{_place(town)}",
+        f"录入{year}年度得分：{town.place_name}",
         detail,
         reverse("assessment-score-town", args=[year, town.code]),
         ref=f"town:{town.code}",
@@ -261,7 +256,7 @@ def _talk_item(talk: TalkFollowUp, today: datetime.date) -> TodoItem:
     due = f"，{chinese_date(talk.due_on)}前约谈" if talk.due_on else ""
     return TodoItem(
         TodoKind.TALK,
-        f"落实约谈：{_place(town)}",
+        f"落实约谈：{town.place_name}",
         f"列入{year}年度通报批评{due}",
         reverse("assessment-talks", args=[year]),
         due=talk.due_on,

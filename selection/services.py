@@ -307,7 +307,7 @@ def _tell_next_actor(user: User, submission: Submission, event: SubmissionEvent)
     the town's city, recommended → the province, returned → the county with the comment, selected or
     rejected → the county and the city. The actor is never told of their own step."""
     town, selection_round = submission.town, submission.round
-    place = f"{town.county.name}{town.name}"
+    place = town.place_name
     tier = Tier(submission.tier).label
     called = f"“{selection_round.name}”{tier}示范镇评选"
     said = f"意见：{_sentence(event.comment)}" if event.comment else ""

@@ -85,6 +85,11 @@ class Town(models.Model):
     def is_town(self):
         return self.kind == TownKind.TOWN
 
+    @property
+    def place_name(self):
+        """The town as messages and to-do lines name it, after its county: 双阳区奢岭街道 (load the county)."""
+        return f"{self.county.name if self.county_id else ''}{self.name}"
+
     def active_designation(self):
         return self.designations.filter(to_year__isnull=True).first()
 
