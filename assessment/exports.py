@@ -1,8 +1,7 @@
-"""What the assessment pages export: the spreadsheets of their tables (through core.exports.xlsx_response) and
-the content of a notice (通报, R8), shared by its printable page and its PDF (assessment.pdf)."""
+"""What the assessment pages export: the spreadsheets of their tables (through core.exports.xlsx_response).
+A notice (通报, R8) as a document is `assessment.notice`."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -11,13 +10,9 @@ from core.vocabulary import label
 from towns.choices import Tier
 
 from .choices import Grade
-from .models import NoticeKind
 
 YES_NO = {True: "是", False: "否"}
 UNASSESSED = "未评"
-ISSUER = "吉林省示范镇建设工作协调机制办公室"
-PENDING = "（待发布）"
-PLAN = "《关于开展示范镇建设助推乡村振兴的实施方案》"
 
 
 def grade_text(result):
@@ -277,103 +272,3 @@ def talk_rows(talks):
             talk.held_on.strftime("%Y-%m-%d") if talk.held_on else "",
             talk.note,
         )
-
-
-# --- the notice (通报) ---------------------------------------------------------------------------------
-
-
-def chinese_date(value):
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-@dataclass(frozen=True)
-class NoticeLine:
-    rank: int | None
-    town: str
-    town_code: str
-    county: str
-    city: str
-    score: Decimal | None
-    grade: str
-
-
-@dataclass(frozen=True)
-class NoticeContent:
-    """Everything the printable notice and its PDF show, in the order they show it."""
-
-    year: int
-    kind: str
-    kind_label: str
-    title: str
-    doc_no: str
-    date_text: str
-    published: bool
-    salutation: str
-    paragraphs: tuple
-    lines: tuple
-    issuer: str
-    partial: bool  # a regional user: only the towns of their scope are listed
-    superseded_by: str = ""  # the number of the notice that replaced this one after a correction
-
-    @property
-    def filename(self):
-        return f"{self.year}年度示范镇建设评价{self.kind_label}.pdf"
-
-
-def _paragraphs(year, kind, listed, count):
-    opening = f"按照{PLAN}要求，省示范镇建设工作协调机制办公室组织开展了{year}年度示范镇建设评价。"
-    if not listed:
-        return (opening + f"{year}年度没有应予{NoticeKind(kind).label}的省级示范镇。",)
-    tie = "（得分并列的示范镇一并列入）" if listed > count else ""
-    if kind == NoticeKind.PRAISE:
-        return (
-            opening
-            + f"经综合评价，以下 {listed} 个省级示范镇综合得分位列全省前 {count} 名{tie}，现予以通报表扬。",
-            "希望受到表扬的示范镇珍惜荣誉、再接再厉，充分发挥示范引领作用；"
-            "各地要认真学习借鉴其经验做法，推动示范镇建设取得新成效。",
-        )
-    return (
-        opening
-        + f"经综合评价，以下 {listed} 个省级示范镇综合得分排名靠后（后 {count} 名）{tie}，"
-        + "现予以通报批评，并约谈其主要负责同志。",
-        "被通报批评的示范镇要认真查找问题、深刻剖析原因，限期整改到位。"
-        "连续两年评价排名靠后的省级示范镇，按规定予以淘汰。",
-    )
-
-
-def notice_content(notice, results, count, listed=None, partial=False):
-    """The notice of a round with the results it lists (town, county and city selected), in rank order.
-
-    count: the round's top or bottom N; listed: how many towns the whole notice names (ties included),
-    when `results` holds only those of a regional user's scope.
-    """
-    year = notice.round.year
-    published = bool(notice.doc_no)
-    lines = tuple(
-        NoticeLine(
-            rank=result.rank,
-            town=result.town.name,
-            town_code=result.town_id,
-            county=result.town.county.name,
-            city=result.town.city.name,
-            score=result.score,
-            grade=grade_text(result) + ("（一票否决）" if result.vetoed else ""),
-        )
-        for result in results
-    )
-    listed = len(lines) if listed is None else listed
-    return NoticeContent(
-        year=year,
-        kind=notice.kind,
-        kind_label=notice.get_kind_display(),
-        title=f"关于{year}年度示范镇建设评价结果的通报",
-        doc_no=notice.doc_no or PENDING,
-        date_text=chinese_date(notice.date) if notice.date else PENDING,
-        published=published,
-        salutation="各市（州）、县（市、区）示范镇建设工作协调机制办公室：",
-        paragraphs=_paragraphs(year, notice.kind, listed, count),
-        lines=lines,
-        issuer=ISSUER,
-        partial=partial,
-        superseded_by=notice.superseded_by.doc_no if notice.superseded_by_id else "",
-    )

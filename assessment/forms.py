@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django import forms
+from django.utils import timezone
 
 from core import formats
 from core.errors import DomainError
@@ -14,6 +15,7 @@ from projects.forms import date_input, money_input, task_area_choices
 from towns.choices import Tier
 from towns.forms import IMPORT_MAX_BYTES, IMPORT_SUFFIXES
 
+from . import rules
 from .choices import Grade
 
 DEFAULT_DOC_PREFIX = "吉示范镇办"
@@ -195,14 +197,61 @@ class VetoForm(forms.Form):
         return upload
 
 
+def _notice_text(name, *, required=True, rows=None, help_text=""):
+    """A text of the notice's publication parameters (rules.NoticeParameters), its default shown."""
+    label = rules.NOTICE_LABELS[name]
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=rules.NOTICE_TEXT_LIMITS[name],
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages={
+            "required": f"请填写{label}。",
+            "max_length": f"{label}不能超过 %(limit_value)d 个字（现有 %(show_value)d 个字）。",
+        },
+        help_text=help_text,
+    )
+
+
 class PublishForm(forms.Form):
+    """The prefix of the numbers and what the notices issued show (GB/T 9704-2012), defaults filled in."""
+
     doc_prefix = forms.CharField(
         label="发文字号前缀",
         max_length=40,
         initial=DEFAULT_DOC_PREFIX,
         error_messages={"required": "请填写发文字号前缀，如 吉示范镇办。"},
-        help_text="文号按发布年度顺序编号，如 吉示范镇办〔2025〕1号。",
+        help_text="文号按成文年度顺序编号，如 吉示范镇办〔2025〕1号。",
     )
+    issuer = _notice_text("issuer", help_text="红头（发文机关标志）与落款署名。")
+    signed_on = forms.DateField(
+        label="成文日期",
+        widget=date_input(),
+        error_messages={"required": "请填写成文日期。", "invalid": "成文日期格式不正确，如 2025-01-20。"},
+        help_text="不晚于今天；文号的年份按成文日期。",
+    )
+    recipients = _notice_text("recipients", rows=2)
+    copied_to = _notice_text("copied_to", required=False, rows=2, help_text="多个机关以逗号分隔；可留空。")
+    printer = _notice_text("printer")
+    printed_on = forms.DateField(
+        label="印发日期",
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": "印发日期格式不正确，如 2025-01-20。"},
+        help_text="留空则与成文日期相同。",
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = rules.notice_parameters(today=today or timezone.localdate())
+        for name in ("issuer", "signed_on", "recipients", "copied_to", "printer"):
+            self.fields[name].initial = getattr(defaults, name)
+
+    def parameters(self):
+        """The service's keyword arguments (publish): a cleared 印发日期 means the 成文日期."""
+        data = self.cleaned_data
+        names = ("issuer", "signed_on", "recipients", "copied_to", "printer", "printed_on")
+        return {name: data[name] for name in names}
 
 
 class ReopenForm(forms.Form):

@@ -258,7 +258,7 @@ class Notice(models.Model):
     )
     kind = models.CharField("类别", max_length=16, choices=NoticeKind.choices)
     doc_no = models.CharField("文号", max_length=100, null=True, blank=True, unique=True)
-    date = models.DateField("发布日期", null=True, blank=True)
+    date = models.DateField("成文日期", null=True, blank=True, help_text="发布时设定，默认发布当日")
     status = models.CharField(
         "状态", max_length=16, choices=ResultStatus.choices, default=ResultStatus.PROPOSED
     )
@@ -429,6 +429,14 @@ class Publication(models.Model):
     )
     reason = models.CharField("更正原因", max_length=300, blank=True)
     summary = models.CharField("变更摘要", max_length=500, blank=True)
+    # What the notices it issues show (R8, GB/T 9704-2012), set at publication (rules.NoticeParameters);
+    # a notice it leaves unchanged keeps the parameters of the publication that issued it.
+    issuer = models.CharField("发文机关", max_length=100, blank=True)
+    signed_on = models.DateField("成文日期", null=True, blank=True)
+    recipients = models.CharField("主送机关", max_length=300, blank=True)
+    copied_to = models.CharField("抄送机关", max_length=500, blank=True)
+    printer = models.CharField("印发机关", max_length=100, blank=True)
+    printed_on = models.DateField("印发日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "评价结果发布记录"

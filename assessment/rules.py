@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from core import formats
@@ -809,4 +809,93 @@ def stale_job_reason(
     ):
         minutes = max(1, queue_timeout_seconds // 60)
         return f"计算任务排队超过 {minutes} 分钟仍未开始（没有可用的计算进程或任务已丢失），可重新运行。"
+    return None
+
+
+# --- R8 a notice's publication parameters (GB/T 9704-2012: 发文机关, 成文日期, 主送, 抄送, 印发) ----------------
+
+DEFAULT_ISSUER = "吉林省示范镇建设工作协调机制办公室"
+DEFAULT_RECIPIENTS = "各市（州）、县（市、区）示范镇建设工作协调机制办公室"
+# The office is housed in 省住房和城乡建设厅; the member departments read every notice (DOMAIN, users).
+DEFAULT_COPIED_TO = "省住房和城乡建设厅，省发展和改革委员会，省财政厅，省自然资源厅，省农业农村厅"
+# The longest text each may have: the 发文机关标志 is one line of the text block (28 characters of 3号 at
+# the smallest mark size), the 印发机关 shares its line of the 版记 with the 印发日期.
+NOTICE_TEXT_LIMITS = {"issuer": 28, "recipients": 200, "copied_to": 300, "printer": 24}
+NOTICE_LABELS = {
+    "issuer": "发文机关",
+    "signed_on": "成文日期",
+    "recipients": "主送机关",
+    "copied_to": "抄送机关",
+    "printer": "印发机关",
+    "printed_on": "印发日期",
+}
+
+
+@dataclass(frozen=True)
+class NoticeParameters:
+    """What a publication sets on the notices it issues (R8): the issuing authority (发文机关, shown as the
+    red mark and the signature), the date signed (成文日期), the addressees (主送), the copies (抄送, may be
+    empty), and who printed it when (印发机关, 印发日期) in the 版记."""
+
+    issuer: str
+    signed_on: date
+    recipients: str
+    copied_to: str
+    printer: str
+    printed_on: date
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def notice_parameters(
+    *,
+    today: date,
+    issuer: str | None = None,
+    signed_on: date | None = None,
+    recipients: str | None = None,
+    copied_to: str | None = None,
+    printer: str | None = None,
+    printed_on: date | None = None,
+) -> NoticeParameters:
+    """The parameters with their defaults filled in: None means the default (the office, today, every city
+    and county office, the member departments, the office, the date signed); text is taken as one line,
+    and the 抄送's closing 。 is left to the 版记, which adds it."""
+    issuer = DEFAULT_ISSUER if issuer is None else _one_line(issuer)
+    signed_on = today if signed_on is None else signed_on
+    return NoticeParameters(
+        issuer=issuer,
+        signed_on=signed_on,
+        recipients=DEFAULT_RECIPIENTS if recipients is None else _one_line(recipients).rstrip("：:"),
+        copied_to=DEFAULT_COPIED_TO if copied_to is None else _one_line(copied_to).rstrip("。.，,"),
+        printer=issuer if printer is None else _one_line(printer),
+        printed_on=signed_on if printed_on is None else printed_on,
+    )
+
+
+def notice_parameters_refusal(parameters: NoticeParameters, *, year: int, today: date) -> str | None:
+    """Why these parameters cannot be published for the assessment of `year`, or None (R8).
+
+    The 发文机关, 主送机关 and 印发机关 are required, each within its length; the 抄送 may be empty. The
+    成文日期 lies in the assessment year or after it and not after today; the 印发日期 not before the
+    成文日期 and not after today."""
+    for name in ("issuer", "recipients", "printer", "copied_to"):
+        value = getattr(parameters, name)
+        if not value and name != "copied_to":
+            return f"请填写{NOTICE_LABELS[name]}。"
+        limit = NOTICE_TEXT_LIMITS[name]
+        if len(value) > limit:
+            return f"{NOTICE_LABELS[name]}不能超过 {limit} 个字（现有 {len(value)} 个字）。"
+    signed_on, printed_on = parameters.signed_on, parameters.printed_on
+    if signed_on > today:
+        return f"成文日期（{formats.chinese_date(signed_on)}）不能晚于今天（{formats.chinese_date(today)}）。"
+    if signed_on.year < year:
+        return f"成文日期（{formats.chinese_date(signed_on)}）不能早于{year}年度评价所在的{year}年。"
+    if printed_on < signed_on:
+        return f"印发日期（{formats.chinese_date(printed_on)}）不能早于成文日期（{formats.chinese_date(signed_on)}）。"
+    if printed_on > today:
+        return (
+            f"印发日期（{formats.chinese_date(printed_on)}）不能晚于今天（{formats.chinese_date(today)}）。"
+        )
     return None

@@ -998,9 +998,13 @@ def notice_shown(
     user: User, assessment_round: AssessmentRound, kind: str, notice_id: str = ""
 ) -> tuple[Notice, list[Result], int | None] | None:
     """The notice a page shows (R8): the one in force (or the draft, to province roles), or a superseded one
-    by its id; with its towns as the user may see them. (notice, results, listed) or None."""
+    by its id; with its towns as the user may see them and the publication that issued it (its parameters).
+    (notice, results, listed) or None."""
     notices = (
-        visible_notices(user).prefetch_related(None).filter(round__year=assessment_round.year, kind=kind)
+        visible_notices(user)
+        .prefetch_related(None)
+        .select_related("publication")
+        .filter(round__year=assessment_round.year, kind=kind)
     )
     if notice_id:
         notice = notices.filter(pk=notice_id).first() if str(notice_id).isdigit() else None

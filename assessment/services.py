@@ -738,12 +738,26 @@ def fail_stale_runs() -> list[int]:
 # --- publication ---------------------------------------------------------------------------------------
 
 
-def publish(user: User | None, *, year: int | str, doc_prefix: str) -> AssessmentRound:
+def publish(
+    user: User | None,
+    *,
+    year: int | str,
+    doc_prefix: str,
+    issuer: str | None = None,
+    signed_on: date | None = None,
+    recipients: str | None = None,
+    copied_to: str | None = None,
+    printer: str | None = None,
+    printed_on: date | None = None,
+) -> AssessmentRound:
     """Publish the year's computed results (R8, R9), or re-publish a corrected year, in one transaction:
     notices numbered (a changed notice re-issued under a new number, the old one kept as superseded; an
     unchanged one stays as it is), the designations reconciled with the result (eliminations, substitutes,
     and after a correction their reversals under the correction's number), the 约谈 follow-ups, the round
-    frozen. Re-publishing an unchanged result changes no designation and issues no document."""
+    frozen. Re-publishing an unchanged result changes no designation and issues no document.
+
+    issuer … printed_on: what the notices issued show (rules.notice_parameters; None takes the default),
+    stored on the publication; the numbers are of the year of the 成文日期."""
     if user is not None:
         _require_admin(user)
     doc_prefix = (doc_prefix or "").strip()
@@ -751,6 +765,18 @@ def publish(user: User | None, *, year: int | str, doc_prefix: str) -> Assessmen
         raise DomainError("请填写发文字号前缀，如 吉示范镇办。")
     year = checked_year(year)
     today, now = timezone.localdate(), timezone.now()
+    parameters = rules.notice_parameters(
+        today=today,
+        issuer=issuer,
+        signed_on=signed_on,
+        recipients=recipients,
+        copied_to=copied_to,
+        printer=printer,
+        printed_on=printed_on,
+    )
+    refusal = rules.notice_parameters_refusal(parameters, year=year, today=today)
+    if refusal:
+        raise DomainError(refusal)
     with transaction.atomic():
         locked = (
             AssessmentRound.objects.select_for_update().select_related("system").filter(year=year).first()
@@ -781,14 +807,23 @@ def publish(user: User | None, *, year: int | str, doc_prefix: str) -> Assessmen
             published_by=user,
             doc_prefix=doc_prefix,
             reason=locked.reopened_reason if not plan.first else "",
+            issuer=parameters.issuer,
+            signed_on=parameters.signed_on,
+            recipients=parameters.recipients,
+            copied_to=parameters.copied_to,
+            printer=parameters.printer,
+            printed_on=parameters.printed_on,
         )
-        issued = _publish_notices(locked, plan, publication, doc_prefix, today)
+        issued = _publish_notices(locked, plan, publication, doc_prefix, parameters.signed_on)
         _publish_results(locked)
         criticism = issued.get(NoticeKind.CRITICISM)
         doc_no = criticism.doc_no if criticism is not None else ""
         if not plan.first and plan.reconciliation:
             doc_no = take_number(
-                doc_prefix, today.year, "correction", f"关于更正{year}年度示范镇评价结果的通知"
+                doc_prefix,
+                parameters.signed_on.year,
+                "correction",
+                f"关于更正{year}年度示范镇评价结果的通知",
             )
             publication.correction_doc_no = doc_no
         _reconcile_designations(locked, publication, plan, doc_no)
@@ -807,9 +842,10 @@ def _publish_notices(
     plan: selectors.PublicationPlan,
     publication: Publication,
     doc_prefix: str,
-    today: date,
+    signed_on: date,
 ) -> dict[str, Notice]:
-    """Number and publish each notice the plan (re)issues; returns kind → the notice issued."""
+    """Number and publish each notice the plan (re)issues, dated and numbered in the year it is signed;
+    returns kind → the notice issued."""
     issued = {}
     drafts = {r.town_id: r for r in locked.results.filter(status=ResultStatus.PROPOSED)}
     for notice_plan in plan.notices:
@@ -822,14 +858,14 @@ def _publish_notices(
             continue
         label = NoticeKind(notice_plan.kind).label
         doc_no = take_number(
-            doc_prefix, today.year, f"notice_{notice_plan.kind}", f"{locked.year}年度示范镇{label}"
+            doc_prefix, signed_on.year, f"notice_{notice_plan.kind}", f"{locked.year}年度示范镇{label}"
         )
         if current is not None:
             current.status, current.superseded_by = ResultStatus.SUPERSEDED, draft
             current.save(update_fields=["status", "superseded_by"])
         draft.doc_no, draft.date, draft.status, draft.publication = (
             doc_no,
-            today,
+            signed_on,
             ResultStatus.PUBLISHED,
             publication,
         )

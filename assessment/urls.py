@@ -31,6 +31,9 @@ urlpatterns = [
     path("<int:year>/rankings/export.xlsx", views.rankings_export, name="assessment-rankings-export"),
     re_path(rf"^{YEAR}/notices/(?P<kind>{KINDS})/$", views.notice_page, name="assessment-notice"),
     re_path(rf"^{YEAR}/notices/(?P<kind>{KINDS})\.pdf$", views.notice_pdf_view, name="assessment-notice-pdf"),
+    re_path(
+        rf"^{YEAR}/notices/(?P<kind>{KINDS})\.docx$", views.notice_docx_view, name="assessment-notice-docx"
+    ),
     path("<int:year>/eliminations/", views.eliminations, name="assessment-eliminations"),
     path(
         "<int:year>/eliminations/export.xlsx",

@@ -201,6 +201,26 @@ ASSESSMENT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ASSESSMENT_JOB_HEARTBEA
 ASSESSMENT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("ASSESSMENT_QUEUE_TIMEOUT_SECONDS", "1800"))
 # A pause between the job's steps, for crash drills (kill the worker mid-run); 0 in production.
 ASSESSMENT_JOB_STEP_PAUSE_SECONDS = float(os.environ.get("ASSESSMENT_JOB_STEP_PAUSE_SECONDS", "0"))
+
+# The notice's (通报) fonts, one CSS family list per role of GB/T 9704-2012 (ADR 9): the licensed face an office
+# may install first, then the free face that covers GB 2312 and that the portal installs
+# (scripts/system-packages.sh: Noto CJK SC) or ships (static/fonts/FandolFang-Regular.otf, as "FandolFang").
+# The PDF embeds a subset of whichever is found first; the .docx names the first of each list.
+# NOTICE_FONT_<ROLE>="方正小标宋简体,Noto Serif CJK SC" (comma-separated) overrides a role.
+NOTICE_FONT_DEFAULTS = {
+    "xiaobiaosong": "方正小标宋简体,FZXiaoBiaoSong-B05S,Noto Serif CJK SC",  # 发文机关标志, titles (bold)
+    "fangsong": "仿宋_GB2312,FangSong_GB2312,仿宋,FandolFang",  # 文号, body, 版记 (3号 / 4号仿宋)
+    "heiti": "黑体,SimHei,Noto Sans CJK SC",  # 附件 label, table headings
+    "songti": "宋体,SimSun,Noto Serif CJK SC",  # page numbers (4号宋体)
+}
+NOTICE_FONTS = {
+    role: [
+        name.strip()
+        for name in os.environ.get(f"NOTICE_FONT_{role.upper()}", default).split(",")
+        if name.strip()
+    ]
+    for role, default in NOTICE_FONT_DEFAULTS.items()
+}
 CELERY_BEAT_SCHEDULE["assessment-stale-runs"] = {
     "task": "assessment.fail_stale_runs",
     "schedule": crontab(minute="*/5"),
@@ -318,5 +338,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO and fontTools each subset: warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from core.api.fields import BlankAsNullChoiceField, LabelField
 from towns.choices import Tier
 
+from .. import rules
 from ..choices import Grade
 from ..models import (
     POINTS,
@@ -216,6 +217,12 @@ class PublicationSerializer(serializers.ModelSerializer):
             "correction_doc_no",
             "reason",
             "summary",
+            "issuer",
+            "signed_on",
+            "recipients",
+            "copied_to",
+            "printer",
+            "printed_on",
         ]
         read_only_fields = fields
 
@@ -304,15 +311,59 @@ class AssessmentRoundStartedSerializer(AssessmentRoundSerializer):
         read_only_fields = fields
 
 
+def _notice_text(name, help_text, *, allow_blank=False):
+    """A publication parameter (rules.NoticeParameters); omitted, the default; checked by the service."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=allow_blank,
+        trim_whitespace=True,
+        label=rules.NOTICE_LABELS[name],
+        help_text=help_text,
+    )
+
+
+def _notice_date(name, help_text):
+    return serializers.DateField(
+        required=False,
+        allow_null=True,
+        label=rules.NOTICE_LABELS[name],
+        help_text=help_text,
+        error_messages={
+            "invalid": f"{rules.NOTICE_LABELS[name]}格式不正确，应为 YYYY-MM-DD，如 2025-01-20。"
+        },
+    )
+
+
 class PublishSerializer(serializers.Serializer):
+    """The prefix of the numbers and what the notices issued show (GB/T 9704-2012); each omitted field takes
+    its default."""
+
     doc_prefix = serializers.CharField(
         max_length=40,
         required=False,
         allow_blank=True,
         default="",
         label="发文字号前缀",
-        help_text="如 吉示范镇办；通报文号为 前缀〔年〕序号号",
+        help_text="如 吉示范镇办；通报文号为 前缀〔年〕序号号，年为成文日期的年份",
     )
+    issuer = _notice_text(
+        "issuer",
+        f"红头（发文机关标志）与落款署名，至多 {rules.NOTICE_TEXT_LIMITS['issuer']} 字；默认 {rules.DEFAULT_ISSUER}",
+    )
+    signed_on = _notice_date("signed_on", "不晚于今天、不早于评价年度；默认今天")
+    recipients = _notice_text("recipients", f"默认 {rules.DEFAULT_RECIPIENTS}")
+    copied_to = _notice_text(
+        "copied_to",
+        f"多个机关以逗号分隔，空字符串表示不抄送；默认 {rules.DEFAULT_COPIED_TO}",
+        allow_blank=True,
+    )
+    printer = _notice_text("printer", "版记的印发机关；默认与发文机关相同")
+    printed_on = _notice_date("printed_on", "不早于成文日期、不晚于今天；默认与成文日期相同")
+
+    def parameters(self):
+        """The service's keyword arguments: the fields given (an omitted one takes its default)."""
+        names = ("issuer", "signed_on", "recipients", "copied_to", "printer", "printed_on")
+        return {name: self.validated_data[name] for name in names if name in self.validated_data}
 
 
 class ReopenSerializer(serializers.Serializer):

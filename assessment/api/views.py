@@ -271,7 +271,9 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         summary="发布年度评价结果",
         description=(
             "仅省级管理员，计算完成（state=computed）后。生成通报文号（前缀〔年〕序号号），一次性执行全部淘汰与递补"
-            "的认定变更，建立约谈跟踪，结果冻结。尚未计算、已发布或未填写 doc_prefix 时返回 400。"
+            "的认定变更，建立约谈跟踪，结果冻结。可设定本次发布的通报的发文机关（issuer）、成文日期（signed_on）、"
+            "主送（recipients）、抄送（copied_to）、印发机关（printer）和印发日期（printed_on），未给出的取默认值。"
+            "尚未计算、已发布、未填写 doc_prefix，或成文日期晚于今天等参数不合规时返回 400。"
         ),
         parameters=[year_parameter("年度，如 2024")],
         request=PublishSerializer,
@@ -288,7 +290,10 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment_round = publish(
-            request.user, year=year, doc_prefix=serializer.validated_data["doc_prefix"]
+            request.user,
+            year=year,
+            doc_prefix=serializer.validated_data["doc_prefix"],
+            **serializer.parameters(),
         )
         return self.round_response(assessment_round.year)
 

@@ -4,7 +4,7 @@ services decide and write, the selectors read (what a role may see of proposed a
 forms collect."""
 
 from .eliminations import eliminations, eliminations_export, under_minimum_export
-from .notices import notice_page, notice_pdf_view
+from .notices import notice_docx_view, notice_page, notice_pdf_view
 from .rankings import rankings, rankings_export
 from .rounds import (
     assessment_index,
@@ -31,6 +31,7 @@ __all__ = [
     "exemption_list",
     "indicator_edit",
     "indicator_export",
+    "notice_docx_view",
     "notice_page",
     "notice_pdf_view",
     "rankings",

@@ -1,18 +1,18 @@
-"""The notices (通报) of praise and criticism, printable and as PDF (R8)."""
+"""The notices (通报) of praise and criticism: the printable page, its PDF and its .docx (R8, ADR 9), all three
+from the same content (assessment.notice.content) and scope."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from .. import exports, selectors
-from ..models import (
-    NoticeKind,
-)
-from ..pdf import notice_pdf
+from .. import selectors
+from ..models import NoticeKind
+from ..notice.content import notice_content
+from ..notice.layout import notice_style
 from ._common import _round
 
-# --- notices -------------------------------------------------------------------------------------------
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _notice(request, year, kind):
@@ -25,22 +25,33 @@ def _notice(request, year, kind):
     notice, results, listed = shown
     partial = listed is not None
     count = assessment_round.top_count if kind == NoticeKind.PRAISE else assessment_round.bottom_count
-    return assessment_round, exports.notice_content(notice, results, count, listed=listed, partial=partial)
+    return assessment_round, notice_content(notice, results, count, listed=listed, partial=partial)
 
 
 @login_required
 def notice_page(request, year, kind):
     assessment_round, content = _notice(request, year, kind)
-    return render(
-        request, "assessment/notice.html", {"assessment_round": assessment_round, "notice": content}
-    )
+    context = {"assessment_round": assessment_round, "notice": content, "style": notice_style(content)}
+    return render(request, "assessment/notice.html", context)
+
+
+def _download(data, content_type, filename):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+    return response
 
 
 @login_required
 def notice_pdf_view(request, year, kind):
+    from ..notice.pdf import notice_pdf  # WeasyPrint loads Pango: only when a PDF is asked for
+
     _assessment_round, content = _notice(request, year, kind)
-    response = HttpResponse(notice_pdf(content), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=content.filename
-    )
-    return response
+    return _download(notice_pdf(content), "application/pdf", content.filename)
+
+
+@login_required
+def notice_docx_view(request, year, kind):
+    from ..notice.word import notice_docx
+
+    _assessment_round, content = _notice(request, year, kind)
+    return _download(notice_docx(content), DOCX, content.docx_filename)

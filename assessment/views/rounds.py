@@ -297,7 +297,9 @@ def round_publish(request, year):
         messages.error(request, "未发布，请修改标出的内容。")
         return _round_page(request, assessment_round, publish_form=form)
     try:
-        published = services.publish(request.user, year=year, doc_prefix=form.cleaned_data["doc_prefix"])
+        published = services.publish(
+            request.user, year=year, doc_prefix=form.cleaned_data["doc_prefix"], **form.parameters()
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
