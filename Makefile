@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the machines here have two cores; each worker gets its own test database.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format check install migrate worker beat clean vendor
+.PHONY: run test lint format check install migrate worker beat clean vendor system-packages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Fresh machine → .venv, packages, SQLite database, Jilin divisions, demo, server on 127.0.0.1:8000.
-run: migrate
+# The Debian packages beyond Python (WeasyPrint's libraries, the notice fonts, chromium): installed when
+# missing as root; otherwise the apt-get command is printed and the run goes on if WeasyPrint loads.
+system-packages: install
+	PYTHON=$(PY) bash scripts/system-packages.sh
+
+# Fresh machine → .venv, packages, Debian packages, SQLite database, Jilin divisions, demo, server on 127.0.0.1:8000.
+run: system-packages migrate
 	$(PY) manage.py load_divisions
 	$(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

@@ -819,8 +819,8 @@ DEFAULT_RECIPIENTS = "各市（州）、县（市、区）示范镇建设工作�
 # The office is housed in 省住房和城乡建设厅; the member departments read every notice (DOMAIN, users).
 DEFAULT_COPIED_TO = "省住房和城乡建设厅，省发展和改革委员会，省财政厅，省自然资源厅，省农业农村厅"
 # The longest text each may have: the 发文机关标志 is one line of the text block (28 characters of 3号 at
-# the smallest mark size), the 印发机关 shares its line of the 版记 with the 印发日期.
-NOTICE_TEXT_LIMITS = {"issuer": 28, "recipients": 200, "copied_to": 300, "printer": 24}
+# the smallest mark size); the 印发机关 defaults to the issuer.
+NOTICE_TEXT_LIMITS = {"issuer": 28, "recipients": 200, "copied_to": 300, "printer": 28}
 NOTICE_LABELS = {
     "issuer": "发文机关",
     "signed_on": "成文日期",

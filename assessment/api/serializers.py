@@ -311,11 +311,12 @@ class AssessmentRoundStartedSerializer(AssessmentRoundSerializer):
         read_only_fields = fields
 
 
-def _notice_text(name, help_text, *, allow_blank=False):
-    """A publication parameter (rules.NoticeParameters); omitted, the default; checked by the service."""
+def _notice_text(name, help_text):
+    """A publication parameter (rules.NoticeParameters); omitted, the default; checked by the service (a
+    blank 发文机关 is refused there, in the words the page uses)."""
     return serializers.CharField(
         required=False,
-        allow_blank=allow_blank,
+        allow_blank=True,
         trim_whitespace=True,
         label=rules.NOTICE_LABELS[name],
         help_text=help_text,
@@ -355,7 +356,6 @@ class PublishSerializer(serializers.Serializer):
     copied_to = _notice_text(
         "copied_to",
         f"多个机关以逗号分隔，空字符串表示不抄送；默认 {rules.DEFAULT_COPIED_TO}",
-        allow_blank=True,
     )
     printer = _notice_text("printer", "版记的印发机关；默认与发文机关相同")
     printed_on = _notice_date("printed_on", "不早于成文日期、不晚于今天；默认与成文日期相同")

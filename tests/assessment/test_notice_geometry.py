@@ -228,12 +228,26 @@ def test_fonts_are_embedded_subsets(long_notice):
     assert len(data) < 600_000
 
 
-def test_a_draft_is_marked_above_the_text_block_of_every_page():
-    draft = content(published=False, doc_no="（待发布）", paragraphs=("示范镇",), lines=content().lines[:3])
-    data = notice_pdf(draft)
-    for _w, _h, lines, _r, _c in pdf_pages(data):
-        mark = [line for line in lines if line.text.startswith("草稿")]
-        assert len(mark) == 1 and mark[0].bottom < TOP and all(is_red(c) for c in mark[0].colours)
+@pytest.mark.parametrize(
+    ("changes", "note"),
+    [
+        ({"published": False, "doc_no": "（待发布）"}, "草稿：计算结果，发布后编发文号"),
+        ({"superseded_by": "吉示范镇办〔2025〕9号"}, "本通报已被 吉示范镇办〔2025〕9号 替代，原文号保留备查"),
+    ],
+)
+def test_a_draft_or_a_superseded_notice_is_marked_above_the_text_block_of_every_page(changes, note):
+    data = notice_pdf(content(paragraphs=("示范镇",), lines=content().lines[:3], **changes))
+    pages = pdf_pages(data)
+    assert len(pages) >= 2
+    for _w, _h, lines, _r, _c in pages:
+        mark = [line for line in lines if line.bottom < TOP]
+        assert [line.text for line in mark] == [note]
+        assert all(is_red(c) for c in mark[0].colours)
+
+
+def test_a_notice_in_force_has_nothing_above_its_text_block(long_notice):
+    _notice, _data, pages = long_notice
+    assert all(line.top >= TOP - TOLERANCE for _w, _h, lines, _r, _c in pages for line in lines)
 
 
 def test_without_copies_the_imprint_has_no_copies_line():

@@ -1,14 +1,14 @@
 """The notices (通报, R8): the printable page with its document number once published, and the PDF in Chinese
-with its font embedded; proposed notices for province roles only."""
-
-import io
+(GB/T 9704-2012, ADR 9) with its fonts embedded; proposed notices for province roles only. The PDF's geometry
+is measured in test_notice_geometry, the .docx in test_notice_docx."""
 
 import pytest
-from pypdf import PdfReader
 
 from assessment.models import Notice
+from assessment.rules import DEFAULT_COPIED_TO, DEFAULT_RECIPIENTS
 from assessment.services import publish
 
+from .notice_helpers import embedded_fonts, folio, pdf_pages, pdf_table_rows, pdf_text
 from .page_helpers import Scenario, compute, html, page_text, text_of, town_rows
 
 # The geography must be there even after a transactional test elsewhere flushed the database.
@@ -27,22 +27,6 @@ def computed(province_admin):
     return scenario
 
 
-def pdf_text(data):
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def embedded_fonts(data):
-    """(base font name, has /FontFile2) of every font the PDF's pages use."""
-    fonts = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            fonts.append((str(font["/BaseFont"]), "/FontFile2" in descriptor))
-    return fonts
-
-
 def test_the_printable_notice_shows_pending_then_the_document_number(client, province_admin, computed):
     s = computed
     client.force_login(province_admin)
@@ -58,6 +42,15 @@ def test_the_printable_notice_shows_pending_then_the_document_number(client, pro
     ]
     assert "得分并列的示范镇一并列入" in page_text(page)
     assert "/static/css/assessment.css" in html(page) and "data-print" in html(page)
+    assert 'href="/assessment/2024/notices/praise.pdf"' in html(page)
+    assert 'href="/assessment/2024/notices/praise.docx"' in html(page)
+    # The 公文's parts: 主送, the attachment with its title, the 版记 with the default copies.
+    assert text_of(page, "notice-recipients") == f"{DEFAULT_RECIPIENTS}："
+    assert text_of(page, "notice-attachment-note") == "附件：2024年度示范镇建设评价通报表扬名单"
+    assert text_of(page, "notice-attachment-title") == "2024年度示范镇建设评价通报表扬名单"
+    assert text_of(page, "notice-copies") == f"抄送：{DEFAULT_COPIED_TO}。"
+    assert text_of(page, "notice-printed") == f"{ISSUER}（待发布）"
+    assert "@page" in html(page) and "@font-face" not in html(page)
 
     publish(province_admin, year=2024, doc_prefix="吉示范镇办")
     notice = Notice.objects.get(round__year=2024, kind="praise")
@@ -84,19 +77,29 @@ def test_the_notice_pdf_embeds_the_chinese_font_and_names_the_towns(client, prov
     assert ".pdf" in response["Content-Disposition"]
     data = response.content
     assert data.startswith(b"%PDF-")
-    assert b"/FontFile2" in data and b"WenQuanYiMicroHei" in data
     fonts = embedded_fonts(data)
     assert fonts and all(embedded for _name, embedded in fonts)
-    # A subset (tag "ABCDEF+"), not the 5 MB collection.
-    assert all(name.split("+", 1)[-1] == "WenQuanYiMicroHei" and "+" in name for name, _embedded in fonts)
-    assert len(data) < 300_000
+    # Subsets (tag "ABCDEF+") of the free faces, not the whole 7 MB 仿宋 or the 20 MB collections.
+    assert all("+" in name for name, _embedded in fonts)
+    assert {"FandolFang", "Noto-Serif-CJK-SC-Bold"} <= {name.split("+", 1)[1] for name, _e in fonts}
+    assert len(data) < 400_000
     text = pdf_text(data)
-    for expected in (TITLE, notice.doc_no, ISSUER, s.d.name, s.e.name, "通报批评"):
+    date = notice.date
+    for expected in (TITLE, notice.doc_no, ISSUER, "通报批评", f"{date.year}年{date.month}月{date.day}日"):
         assert expected in text
+    rows = pdf_table_rows(data)
+    assert [row[1] for row in rows[1:]] == [s.d.name, s.e.name]
+    assert rows[2][5] == "不合格（一票否决）"
     assert s.b.name not in text  # praised, not criticised
+    pages = pdf_pages(data)
+    numbers = [folio(lines).text.replace(" ", "") for _w, _h, lines, _r, _c in pages]
+    assert numbers == [f"—{n}—" for n in range(1, len(pages) + 1)]
+    # The notice's pages, then the attachment's last one with the 版记.
+    last = "".join(line.text for line in pages[-1][2])
+    assert last.startswith("附件") and "印发" in last and "抄送：" in last
 
-    praise = pdf_text(client.get("/assessment/2024/notices/praise.pdf").content)
-    assert all(town.name in praise for town in (s.a, s.b, s.c))
+    praise = client.get("/assessment/2024/notices/praise.pdf").content
+    assert [row[1] for row in pdf_table_rows(praise)[1:]] == [s.b.name, s.a.name, s.c.name]
 
 
 def test_proposed_notices_are_for_province_roles_only(
@@ -116,6 +119,8 @@ def test_proposed_notices_are_for_province_roles_only(
     assert page.status_code == 200
     assert [code for code, _cells in town_rows(page, "notice-towns")] == [computed.a.code]
     assert "仅列出您查看范围内的示范镇" in page_text(page)
-    text = pdf_text(client.get("/assessment/2024/notices/praise.pdf").content)
-    assert computed.a.name in text and computed.b.name not in text
+    data = client.get("/assessment/2024/notices/praise.pdf").content
+    assert [row[1] for row in pdf_table_rows(data)[1:]] == [computed.a.name]
+    text = pdf_text(data)
+    assert computed.b.name not in text and "本附件仅列出您查看范围内的示范镇" in text
     assert client.get("/assessment/2024/notices/unknown/").status_code == 404

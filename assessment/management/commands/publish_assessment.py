@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +13,7 @@ PARAMETERS = ("issuer", "signed_on", "recipients", "copied_to", "printer", "prin
 def _date(name):
     def parse(text):
         try:
-            return date.fromisoformat(text)
+            return datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise CommandError(
                 f"{rules.NOTICE_LABELS[name]}格式不正确：{text}（应为 YYYY-MM-DD，如 2025-01-20）。"
