@@ -197,18 +197,16 @@ class VetoForm(forms.Form):
         return upload
 
 
-def _notice_text(name, *, required=True, rows=None, help_text=""):
-    """A text of the notice's publication parameters (rules.NoticeParameters), its default shown."""
+def _notice_text(name, *, rows=None, help_text=""):
+    """A text of the notice's publication parameters (rules.NoticeParameters), its default shown; left
+    blank, the default (the 抄送 alone may be cleared: no copies)."""
     label = rules.NOTICE_LABELS[name]
     return forms.CharField(
         label=label,
-        required=required,
+        required=False,
         max_length=rules.NOTICE_TEXT_LIMITS[name],
         widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
-        error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过 %(limit_value)d 个字（现有 %(show_value)d 个字）。",
-        },
+        error_messages={"max_length": f"{label}不能超过 %(limit_value)d 个字（现有 %(show_value)d 个字）。"},
         help_text=help_text,
     )
 
@@ -226,13 +224,14 @@ class PublishForm(forms.Form):
     issuer = _notice_text("issuer", help_text="红头（发文机关标志）与落款署名。")
     signed_on = forms.DateField(
         label="成文日期",
+        required=False,
         widget=date_input(),
-        error_messages={"required": "请填写成文日期。", "invalid": "成文日期格式不正确，如 2025-01-20。"},
-        help_text="不晚于今天；文号的年份按成文日期。",
+        error_messages={"invalid": "成文日期格式不正确，如 2025-01-20。"},
+        help_text="不晚于今天，留空为今天；文号的年份按成文日期。",
     )
     recipients = _notice_text("recipients", rows=2)
-    copied_to = _notice_text("copied_to", required=False, rows=2, help_text="多个机关以逗号分隔；可留空。")
-    printer = _notice_text("printer")
+    copied_to = _notice_text("copied_to", rows=2, help_text="多个机关以逗号分隔；清空则不抄送。")
+    printer = _notice_text("printer", help_text="留空则与发文机关相同。")
     printed_on = forms.DateField(
         label="印发日期",
         required=False,
@@ -248,10 +247,13 @@ class PublishForm(forms.Form):
             self.fields[name].initial = getattr(defaults, name)
 
     def parameters(self):
-        """The service's keyword arguments (publish): a cleared 印发日期 means the 成文日期."""
+        """The service's keyword arguments (publish): a blank field takes its default (None), but a cleared
+        抄送 means none; a form posted without the 抄送 field at all takes the default."""
         data = self.cleaned_data
-        names = ("issuer", "signed_on", "recipients", "copied_to", "printer", "printed_on")
-        return {name: data[name] for name in names}
+        names = ("issuer", "signed_on", "recipients", "printer", "printed_on")
+        given = {name: data[name] or None for name in names}
+        given["copied_to"] = data["copied_to"] if "copied_to" in self.data else None
+        return given
 
 
 class ReopenForm(forms.Form):

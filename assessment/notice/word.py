@@ -1,12 +1,14 @@
 """A notice as a .docx (python-docx), for offices that edit it in WPS or Word: the sections of the PDF in the
 same order (red mark, 文号, red rule, title, 主送, body, 附件说明, seal area, signature and date, the
-attachment on a page of its own with its table, 版记), A4 with the same margins and the same 22 × 28 grid
-(Word's document grid), the fonts by the first configured name of each role (settings.NOTICE_FONTS).
+attachment on a page of its own with its table, 版记), A4 with the same margins and the same 22 lines of 28
+characters (Word's line grid, condensed characters), the fonts by the first configured name of each role
+(settings.NOTICE_FONTS).
 
 Word places a paragraph where the text flows: the 版记 follows the attachment (WPS and Word keep it there
 while the notice is edited) rather than being pinned to the foot of the last page as in the PDF."""
 
 import io
+import math
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -79,15 +81,26 @@ def _border(paragraph, side, size_mm, color="000000", space_pt=0):
 
 
 def _grid(section):
-    """Word's document grid: 22 lines a page, 28 characters a line (w:docGrid linesAndChars; charSpace is
-    the difference from the 16 pt em in 4096ths of a point)."""
+    """22 lines a page: Word's line grid (w:docGrid, the pitch in twentieths of a point). The 28 characters a
+    line come from the character spacing of the Normal style (_setup), not from a character grid: a grid cell
+    narrower than the 16 pt em makes LibreOffice give each character two cells."""
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(layout.LINE_MM / layout.MM_PER_PT * 20)))
-    grid.set(qn("w:charSpace"), str(round((layout.PITCH_MM / layout.MM_PER_PT - layout.SIZE_3) * 4096)))
+
+
+# Condensed so that 28 characters of 16 pt fill 156 mm: the pitch less the em, in twentieths of a point,
+# rounded down (−0.25 pt) so that the 28th never wraps.
+CHARACTER_SPACING = math.floor((layout.PITCH_MM / layout.MM_PER_PT - layout.SIZE_3) * 20)
+
+
+def _condensed(style):
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHARACTER_SPACING))
+    style.element.get_or_add_rPr().append(spacing)
 
 
 def _page_number(paragraph):
@@ -110,6 +123,28 @@ def _page_number(paragraph):
     _set_font(paragraph.add_run(" —"), "songti", layout.SIZE_4)
 
 
+def _defaults(document):
+    """The document defaults: 3号仿宋, Chinese, no spacing after paragraphs. Word and WPS measure the grid's
+    characters from the default size, so it must be the body's 16 pt."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = run.find(qn("w:rFonts"))
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    name = font_name("fangsong")
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    for tag in ("w:sz", "w:szCs"):
+        run.find(qn(tag)).set(qn("w:val"), str(layout.SIZE_3 * 2))
+    language = run.find(qn("w:lang"))
+    language.set(qn("w:val"), "zh-CN")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), str(round(layout.LINE_MM / layout.MM_PER_PT * 20)))
+    spacing.set(qn("w:lineRule"), "exact")
+
+
 def _setup(document):
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
@@ -120,11 +155,13 @@ def _setup(document):
     section.footer_distance = Mm(layout.BOTTOM_MM - layout.FOLIO_GAP_MM - layout.SIZE_4 * layout.MM_PER_PT)
     section.header_distance = Mm(15)
     _grid(section)
+    _defaults(document)
     normal = document.styles["Normal"]
     _set_font(normal, "fangsong", layout.SIZE_3)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = LINE
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+    _condensed(normal)
     # Odd pages number on the right, even ones on the left, one character in (§7.5).
     document.settings.odd_and_even_pages_header_footer = True
     odd = section.footer.paragraphs[0]
@@ -205,6 +242,9 @@ def _attachment(document, content):
         table = document.add_table(rows=1, cols=len(COLUMNS))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for column, (_heading, width) in zip(table.columns, COLUMNS, strict=True):
+            column.width = Mm(width)
         for cell, (heading, width) in zip(table.rows[0].cells, COLUMNS, strict=True):
             cell.width = Mm(width)
             _cell(cell, heading, role="heiti", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -230,7 +270,6 @@ def _attachment(document, content):
 def _imprint(document, content):
     """版记 (§7.4): 抄送 and 印发 in 4号仿宋 between a thick rule, a thin one and a thick one."""
     one = Mm(layout.SIZE_4 * layout.MM_PER_PT)
-    _paragraph(document)
     first = None
     if content.copies_text:
         first = _paragraph(document, content.copies_text, size=layout.SIZE_4)
@@ -240,12 +279,13 @@ def _imprint(document, content):
         _border(first, "bottom", layout.THIN_RULE_MM)
     printed = _paragraph(document, size=layout.SIZE_4)
     printed.paragraph_format.left_indent = printed.paragraph_format.right_indent = one
-    printed.paragraph_format.tab_stops.add_tab_stop(
-        Mm(layout.BLOCK_WIDTH_MM) - 2 * one, WD_TAB_ALIGNMENT.RIGHT
-    )
+    printed.paragraph_format.tab_stops.add_tab_stop(Mm(layout.BLOCK_WIDTH_MM) - one, WD_TAB_ALIGNMENT.RIGHT)
     _set_font(printed.add_run(f"{content.printer}\t{content.printed_line}"), "fangsong", layout.SIZE_4)
+    (first or printed).paragraph_format.space_before = 2 * LINE
     _border(first or printed, "top", layout.THICK_RULE_MM)
     _border(printed, "bottom", layout.THICK_RULE_MM)
+    if first is not None:
+        first.paragraph_format.keep_with_next = True
 
 
 def notice_docx(content):

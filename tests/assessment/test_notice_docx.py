@@ -47,8 +47,12 @@ def test_the_docx_has_the_pdf_s_page_and_sections(client, province_admin, publis
     assert round(section.top_margin.mm, 1) == 37 and round(section.left_margin.mm, 1) == 28
     assert round(section.right_margin.mm, 1) == 26 and round(section.bottom_margin.mm, 1) == 35
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     assert abs(int(grid.get(qn("w:linePitch"))) / 20 * 25.4 / 72 - 225 / 22) < 0.05  # 22 lines a page
+    # 28 characters a line: 16 pt condensed so that 28 of them fit 156 mm, and no less than 155 mm.
+    normal = document.styles["Normal"]
+    condensed = int(normal.element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert normal.font.size.pt == 16 and 155 <= 28 * (16 + condensed) * 25.4 / 72 <= 156
 
     paragraphs = [p for p in document.paragraphs if p.text]
     texts = [p.text for p in paragraphs]
