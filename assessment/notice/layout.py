@@ -67,8 +67,13 @@ def font_names(role):
     return list(settings.NOTICE_FONTS.get(role) or [FREE_FACES[role]])
 
 
+CSS_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": " ", "<": "\\3c ", ">": "\\3e "}
+
+
 def _css_string(text):
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A CSS string of any text: quotes and backslashes escaped, and < > too, so that nothing in it can close
+    the <style> element it is written into (a 文号 shown in the status note is typed by users)."""
+    return '"' + "".join(CSS_ESCAPES.get(char, char) for char in str(text)) + '"'
 
 
 def css_family(role):

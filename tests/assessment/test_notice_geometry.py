@@ -254,3 +254,12 @@ def test_without_copies_the_imprint_has_no_copies_line():
     data = notice_pdf(content(copied_to="", paragraphs=("示范镇",), lines=(), attachment_title=""))
     text = pdf_text(data)
     assert "抄送" not in text and "印发" in text and "附件" not in text
+
+
+def test_a_number_typed_by_a_user_cannot_close_the_style_element():
+    """The status note is written into the <style> element as a CSS string: < and > are escaped."""
+    from assessment.notice.pdf import notice_html
+
+    text = notice_html(content(superseded_by="吉〔2025〕1号</style><script>alert(1)</script>"), pdf=True)
+    assert "<script>" not in text and "</style><script>" not in text
+    assert r"吉〔2025〕1号\3c /style\3e \3c script\3e alert(1)" in text

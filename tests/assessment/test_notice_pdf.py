@@ -124,3 +124,20 @@ def test_proposed_notices_are_for_province_roles_only(
     text = pdf_text(data)
     assert computed.b.name not in text and "本附件仅列出您查看范围内的示范镇" in text
     assert client.get("/assessment/2024/notices/unknown/").status_code == 404
+
+
+def test_the_notice_page_reads_a_constant_number_of_queries(client, province_admin, computed):
+    """Praise lists three towns, criticism two: the same queries (the towns are read with their county and
+    city, the notice with the publication whose parameters it shows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(province_admin, year=2024, doc_prefix="吉示范镇办")
+    client.force_login(province_admin)
+    client.get("/assessment/2024/notices/praise/")  # the session and the caches warmed
+    counts = []
+    for kind in ("praise", "criticism"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/assessment/2024/notices/{kind}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
