@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "公共"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Every app registers its lists' exports in its own exports.py (core.exports.register_export); core
+        # finds them by name and never imports a domain app.
+        autodiscover_modules("exports")
