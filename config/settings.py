@@ -230,6 +230,22 @@ CELERY_BEAT_SCHEDULE["talks-due"] = {
     "task": "assessment.remind_due_talks",
     "schedule": crontab(minute=40, hour=8),
 }
+# Tracked jobs (core.jobs): a running job renews its heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_LEASE_SECONDS is taken as dead and recorded failed by the sweep, as is one queued for
+# JOB_QUEUE_TIMEOUT_SECONDS that no worker took. Result files are kept JOB_RESULT_RETENTION_DAYS.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "20"))
+JOB_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "1800"))
+JOB_RESULTS_DIR = Path(os.environ.get("JOB_RESULTS_DIR", VAR_DIR / "jobs"))
+JOB_RESULT_RETENTION_DAYS = int(os.environ.get("JOB_RESULT_RETENTION_DAYS", "7"))
+# Above this many rows an export runs as a tracked job and the page shows its progress; at or below it the
+# sheet is answered inline. National exports always exceed it.
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
+CELERY_BEAT_SCHEDULE["jobs-stale"] = {"task": "core.fail_stale_jobs", "schedule": crontab(minute="*/5")}
+CELERY_BEAT_SCHEDULE["jobs-purge-results"] = {
+    "task": "core.purge_job_results",
+    "schedule": crontab(minute=15, hour=3),
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Notifications: every copy outside the portal goes through one outbox (core.notifications), one adapter per

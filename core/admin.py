@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DocumentNumber
+from .models import DocumentNumber, Job
 
 
 @admin.register(DocumentNumber)
@@ -10,6 +10,25 @@ class DocumentNumberAdmin(admin.ModelAdmin):
     list_display = ["doc_no", "kind", "subject", "issued_at"]
     list_filter = ["prefix", "year", "kind"]
     search_fields = ["doc_no", "subject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Tracked jobs, read-only: they are started by the pages, the API and beat, and end by themselves."""
+
+    list_display = ["id", "title", "kind", "state", "progress", "started_by", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "kind", "started_by__username"]
+    readonly_fields = [field.name for field in Job._meta.fields]
 
     def has_add_permission(self, request):
         return False

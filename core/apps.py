@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
+        from . import export_job, jobs  # noqa: F401 - export_job registers the export job's handler
+
+        # Every app's jobs.py registers the handlers of its kinds of tracked job (core imports none of them).
+        jobs.autodiscover()
         # Every app registers its lists' exports in its own exports.py (core.exports.register_export); core
         # finds them by name and never imports a domain app.
         autodiscover_modules("exports")

@@ -1,4 +1,5 @@
-"""Vocabularies core owns: what an in-app notification is about, and how its copies travel."""
+"""Vocabularies core owns: what an in-app notification is about, how its copies travel, and the states of a
+tracked job."""
 
 from django.db import models
 
@@ -17,9 +18,24 @@ class NotificationKind(models.TextChoices):
     PROGRESS_REMINDER = "progress_reminder", "进度报送提醒"
     PROGRESS_OVERDUE = "progress_overdue", "进度报送逾期"
     ALLOCATION_MADE = "allocation_made", "资金已下达"
+    JOB_FINISHED = "job_finished", "后台任务已结束"
 
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "待发送"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
+
+
+class JobState(models.TextChoices):
+    """A tracked job (core.jobs): queued until a worker claims it, then running until it ends one of three
+    ways. A worker that dies leaves it running only until its lease expires; the sweep records it failed."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    CANCELLED = "cancelled", "已取消"
+
+
+ACTIVE_JOB_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})

@@ -1,4 +1,4 @@
-"""The audit log's filters, shared by the page and its export."""
+"""The filters of core's lists (audit log, notifications, jobs), shared by each page, its API and its export."""
 
 import django_filters
 from auditlog.models import LogEntry
@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Value, When
 
 from .audit import ACTION_LABELS, Via
-from .choices import NotificationKind
-from .models import Notification
+from .choices import JobState, NotificationKind
+from .models import Job, Notification
 from .sorting import Sorts, by
 
 
@@ -89,6 +89,36 @@ NOTIFICATION_SORTS = Sorts(
         "unread": by(expressions=[_UNREAD_FIRST]),
         "kind": by("kind", ranked=NotificationKind.values),
         "title": "title",
+    },
+    default="-time",
+    tiebreak=("-created_at", "-id"),
+)
+
+
+class JobFilterSet(django_filters.FilterSet):
+    """Tracked jobs (我的任务 and GET /api/v1/jobs/): by state, by kind, and the caller's own or all they may see."""
+
+    state = django_filters.ChoiceFilter(label="状态", choices=JobState.choices, empty_label="全部")
+    kind = django_filters.CharFilter(label="类型", field_name="kind")
+    mine = django_filters.BooleanFilter(label="仅本人发起", method="filter_mine")
+
+    class Meta:
+        model = Job
+        fields = ["state", "kind", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        return queryset.filter(started_by=user) if value else queryset.exclude(started_by=user)
+
+
+JOB_SORTS = Sorts(
+    {
+        "time": by("created_at", "id"),
+        "state": by("state", ranked=JobState.values),
+        "title": "title",
+        "finished": by("finished_at", "id"),
     },
     default="-time",
     tiebreak=("-created_at", "-id"),

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .choices import DeliveryStatus, NotificationKind
+from .choices import ACTIVE_JOB_STATES, DeliveryStatus, JobState, NotificationKind
 from .money import MAX_MONEY
 from .years import YEAR_MAX, YEAR_MIN
 
@@ -128,3 +129,64 @@ class DocumentNumber(models.Model):
 
     def __str__(self):
         return self.doc_no
+
+
+class Job(models.Model):
+    """A tracked job (core.jobs): work that takes longer than a page load — the assessment run, a large
+    import or export, a reminder sweep — with its progress, its outcome and its result file.
+
+    `scope_code` is the region whose data the job read ("" for the whole province): its result file is
+    downloadable only by users whose scope covers it (core.scoping), whoever started it."""
+
+    kind = models.CharField("类型", max_length=60)
+    title = models.CharField("名称", max_length=200)
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    scope_code = models.CharField("数据范围", max_length=12, blank=True)
+    state = models.CharField("状态", max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0, validators=[MaxValueValidator(100)])
+    message = models.CharField("进度说明", max_length=300, blank=True)
+    cancellable = models.BooleanField("可取消", default=False)
+    cancel_requested_at = models.DateTimeField("请求取消时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    result = models.JSONField("结果摘要", default=dict, blank=True)
+    result_name = models.CharField("结果文件", max_length=200, blank=True)
+    result_size = models.PositiveBigIntegerField("结果文件大小（字节）", default=0)
+    result_expired_at = models.DateTimeField("结果文件删除时间", null=True, blank=True)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    # The lease of the worker running it: claimed with a token, renewed by a heartbeat (core.lease).
+    lease_token = models.UUIDField("任务令牌", null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["started_by", "-created_at"], name="job_owner_recent"),
+            models.Index(fields=["state", "created_at"], name="job_state_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="job_state_valid", condition=models.Q(state__in=JobState.values)),
+            models.CheckConstraint(name="job_progress_percent", condition=models.Q(progress__lte=100)),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_JOB_STATES
+
+    @property
+    def has_result_file(self):
+        return bool(self.result_name) and self.result_expired_at is None

@@ -13,3 +13,27 @@ def deliver_outbox(message_ids=None):
     from .notifications import deliver
 
     return deliver(message_ids)
+
+
+@shared_task(name="core.run_job")
+def run_job(job_id):
+    """Run one tracked job (core.jobs): started by core.jobs.start_job after its transaction commits."""
+    from .jobs import execute_job
+
+    return {"job": job_id, "state": execute_job(job_id)}
+
+
+@shared_task(name="core.fail_stale_jobs")
+def fail_stale_jobs():
+    """For Celery beat: a job whose worker died (its lease expired) is recorded failed, with the reason."""
+    from .jobs import fail_stale_jobs as fail
+
+    return {"failed": fail()}
+
+
+@shared_task(name="core.purge_job_results")
+def purge_job_results():
+    """For Celery beat, nightly: result files older than JOB_RESULT_RETENTION_DAYS are deleted."""
+    from .jobs import purge_expired_results
+
+    return {"purged": purge_expired_results()}

@@ -7,6 +7,11 @@ urlpatterns = [
     path("notices/read-all/", views.notification_read_all, name="notice-read-all"),
     path("notices/<int:pk>/", views.notification_open, name="notice-open"),
     path("notices/<int:pk>/read/", views.notification_read, name="notice-read"),
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/export.xlsx", views.job_export, name="job-export"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/cancel/", views.job_cancel, name="job-cancel"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

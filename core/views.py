@@ -1,29 +1,37 @@
-"""The in-app notifications (站内通知), the audit log page and the error pages."""
+"""The in-app notifications (站内通知), the tracked jobs (我的任务), the audit log page and the error pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError
+from django.http import FileResponse, Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import audit_display, notifications
+from . import audit_display, jobs, notifications
+from .choices import JobState
+from .errors import DomainError
 from .exports import Column, xlsx_response
 from .filtersets import (
     AUDIT_SORTS,
+    JOB_SORTS,
     NOTIFICATION_SORTS,
+    JobFilterSet,
     LogEntryFilterSet,
     NotificationFilterSet,
     audit_entries,
 )
+from .formats import chinese_datetime
 from .scoping import can_read_audit_log
+from .vocabulary import label
 
 AUDIT_PAGE_SIZE = 50
 NOTIFICATION_PAGE_SIZE = 50
+JOB_PAGE_SIZE = 30
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
@@ -82,6 +90,121 @@ def notification_read_all(request):
     if marked:
         messages.success(request, f"已将 {marked} 条通知标为已读。")
     return _back_to_list(request)
+
+
+# --- tracked jobs (我的任务) ----------------------------------------------------------------------------
+
+
+def _job_filterset(request):
+    """The page lists the user's own jobs unless asked for all they may see (mine=false)."""
+    data = request.GET.copy()
+    data.setdefault("mine", "true")
+    return JobFilterSet(data, queryset=jobs.jobs_visible_to(request.user), request=request)
+
+
+def _filtered_jobs(request):
+    filterset = _job_filterset(request)
+    sorting = JOB_SORTS.sorting(request)
+    shown = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
+    return filterset, sorting, shown
+
+
+@login_required
+def job_list(request):
+    """我的任务: the user's tracked jobs, newest first; running ones update themselves on the page."""
+    filterset, sorting, shown = _filtered_jobs(request)
+    page = Paginator(shown, JOB_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filterset": filterset,
+        "sorting": sorting,
+        "states": JobState,
+        "mine": filterset.form.cleaned_data.get("mine") if filterset.is_valid() else True,
+        "retention_days": settings.JOB_RESULT_RETENTION_DAYS,
+    }
+    return render(request, "core/jobs.html", context)
+
+
+JOB_COLUMNS = (
+    Column("编号", 8, "int"),
+    Column("名称", 40),
+    Column("类型", 24),
+    Column("发起人", 16),
+    Column("状态", 10),
+    Column("进度（%）", 10, "int"),
+    Column("说明", 40),
+    Column("提交时间", 20),
+    Column("结束时间", 20),
+    Column("失败原因", 40),
+)
+
+
+@login_required
+def job_export(request):
+    filterset, _sorting, shown = _filtered_jobs(request)
+    if not filterset.is_valid():
+        messages.error(request, "筛选条件有误，未导出。")
+        return redirect("job-list")
+    rows = (
+        (
+            job.pk,
+            job.title,
+            job.kind,
+            job.started_by.username if job.started_by_id else "系统",
+            label(JobState, job.state),
+            job.progress,
+            job.message,
+            chinese_datetime(job.created_at),
+            chinese_datetime(job.finished_at) if job.finished_at else "",
+            job.error,
+        )
+        for job in shown.iterator(chunk_size=1000)
+    )
+    filename = f"后台任务-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, "后台任务", JOB_COLUMNS, rows)
+
+
+def _job_or_404(request, pk):
+    job = jobs.job_for(request.user, pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def job_detail(request, pk):
+    """One job: its progress (live while it runs), its outcome, its result file, and cancel where safe."""
+    job = _job_or_404(request, pk)
+    context = {
+        "job": job,
+        "stale": jobs.staleness(job),
+        "may_cancel": jobs.may_cancel(request.user, job),
+        "has_file": jobs.result_path(job) is not None,
+    }
+    return render(request, "core/job_detail.html", context)
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    job = _job_or_404(request, pk)
+    try:
+        job = jobs.cancel_job(request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "任务已取消。" if job.state == JobState.CANCELLED else "已请求取消任务。")
+    return redirect("job-detail", pk=job.pk)
+
+
+@login_required
+def job_download(request, pk):
+    """The job's result file, for users whose scope covers its data (others: 404, as for no job at all)."""
+    job = _job_or_404(request, pk)
+    path = jobs.result_path(job)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
 
 
 def _audit_filterset(request):

@@ -167,8 +167,9 @@ COMPLETE_INFORMATION = {
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path_factory):
-    """Uploaded documents go to a fresh directory per test, never into var/."""
+    """Uploaded documents and job result files go to fresh directories per test, never into var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
+    settings.JOB_RESULTS_DIR = tmp_path_factory.mktemp("jobs")
 
 
 @pytest.fixture

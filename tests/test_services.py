@@ -341,3 +341,46 @@ def test_two_concurrent_status_changes_of_a_project_cannot_both_succeed(require_
         if "status" in (entry.changes_dict or {})
     ]
     assert changes[-1] == ["under_construction", won] and len(changes) == 4  # create + 3 moves, no more
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_a_tracked_job_from_redis(require_services, jilin):
+    """Issue 11, point 4: start_job queues core.run_job on Redis at commit; a real worker claims the job,
+    reports its progress, stores its result file and records it done."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from accounts.models import User
+    from config.celery import app
+    from core import jobs
+    from core.models import Job
+
+    @jobs.job_handler("tests.worker_count")
+    def count(ctx):
+        for step in range(1, 4):
+            ctx.progress(step * 30, f"第 {step} 步")
+        ctx.save_result("结果.txt", "完成".encode())
+        return {"steps": 3}
+
+    user = User.objects.create(username="job_county", role="county_official", region_id="220112")
+    redis_url = os.environ["REDIS_URL"]
+    app.conf.update(
+        broker_url=redis_url, result_backend=redis_url, task_always_eager=False, broker_connection_retry=False
+    )
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            job = jobs.start_job(user, kind="tests.worker_count", title="真实任务")  # commits: goes to Redis
+            deadline = time.monotonic() + 60
+            while True:
+                job.refresh_from_db()
+                if job.state in ("done", "failed") or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://", result_backend="cache+memory://")
+        connection.close()
+
+    assert (job.state, job.progress, job.result) == ("done", 100, {"steps": 3})
+    assert jobs.result_path(job).read_text() == "完成"
+    assert Job.objects.get(pk=job.pk).lease_token is None

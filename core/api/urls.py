@@ -2,9 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .jobs import JobViewSet
 from .notifications import NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="api-notification")
+router.register("jobs", JobViewSet, basename="api-job")
 
 urlpatterns = router.urls
