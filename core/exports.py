@@ -401,7 +401,7 @@ def export_spec(
 
 
 def inline_max_rows() -> int:
-    return int(getattr(settings, "EXPORT_INLINE_MAX_ROWS", 5000))
+    return int(settings.EXPORT_INLINE_MAX_ROWS)
 
 
 def spec_response(spec: ExportSpec) -> FileResponse:
@@ -427,10 +427,13 @@ def export_response(request: HttpRequest, kind: str, **kwargs: Any) -> HttpRespo
         back = reverse(entry.page, kwargs=kwargs or None)
         query = request.GET.urlencode()
         return redirect(f"{back}?{query}" if query else back)
-    if spec.count > inline_max_rows():
-        from . import export_job  # the tracked jobs are loaded only where a job starts
+    from .jobs import should_run_as_job
 
-        job = export_job.start_export_job(request.user, kind, request.GET, kwargs, spec)
+    if should_run_as_job(spec.count, setting="EXPORT_INLINE_MAX_ROWS"):
+        from .export_job import start_export_job  # (it imports this module)
+
+
+        job = start_export_job(request.user, kind, request.GET, kwargs, spec)
         messages.info(
             request,
             f"共 {spec.count} 行，超过 {inline_max_rows()} 行，已转为后台任务导出；完成后可在本页下载。",
