@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import export_job, jobs  # noqa: F401 - export_job registers the export job's handler
+        from . import export_job, jobs, list_exports  # noqa: F401 - they register the export job and lists
 
         # Every app's jobs.py registers the handlers of its kinds of tracked job (core imports none of them).
         jobs.autodiscover()
