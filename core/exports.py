@@ -432,7 +432,6 @@ def export_response(request: HttpRequest, kind: str, **kwargs: Any) -> HttpRespo
     if should_run_as_job(spec.count, setting="EXPORT_INLINE_MAX_ROWS"):
         from .export_job import start_export_job  # (it imports this module)
 
-
         job = start_export_job(request.user, kind, request.GET, kwargs, spec)
         messages.info(
             request,

@@ -35,7 +35,13 @@ _PLACE_SORTS = {
     "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
     "status": by("status", ranked=SubmissionStatus.values),
 }
-_PLACE_LABELS = {"town": "镇", "county": "县（市、区）", "city": "市（州）", "tier": "申报层级", "status": "状态"}
+_PLACE_LABELS = {
+    "town": "镇",
+    "county": "县（市、区）",
+    "city": "市（州）",
+    "tier": "申报层级",
+    "status": "状态",
+}
 
 
 def _field_label(name):
