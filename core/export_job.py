@@ -8,7 +8,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
@@ -16,11 +15,13 @@ from django.http import Http404, QueryDict
 from .errors import DomainError
 from .exports import EXPORT_JOB, PROGRESS_EVERY, ExportSpec, export_spec, write_workbook
 from .jobs import JobContext, job_handler, start_job
+from .models import Job
+from .scoping import PortalUser
 
 
 def start_export_job(
-    user: Any, kind: str, query: QueryDict, kwargs: Mapping[str, Any], spec: ExportSpec
-) -> Any:
+    user: PortalUser, kind: str, query: QueryDict, kwargs: Mapping[str, object], spec: ExportSpec
+) -> Job:
     """Queue the export of a registered list (the Job row); it runs after the request's transaction commits."""
     return start_job(
         user,

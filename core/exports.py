@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO
 
 from django import forms
 from django.conf import settings
@@ -35,15 +35,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django_filters import FilterSet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .errors import DomainError
 from .formats import chinese_date, chinese_datetime
+from .scoping import PortalUser
 from .sorting import Sorting
+
+FilterSource = forms.Form | FilterSet | None  # a list page's FilterSet, or its plain filter form
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -102,7 +107,7 @@ def safe_sheet_title(title: object, default: str = SHEET_TITLE_DEFAULT) -> str:
 
 
 def text_cell(
-    sheet: Any,
+    sheet: WriteOnlyWorksheet,
     value: object,
     *,
     font: Font | None = None,
@@ -125,7 +130,7 @@ def text_cell(
     return cell
 
 
-def _value_cell(sheet: Any, value: object, column: Column) -> WriteOnlyCell:
+def _value_cell(sheet: WriteOnlyWorksheet, value: object, column: Column) -> WriteOnlyCell:
     if value is None or value == "":
         cell = WriteOnlyCell(sheet, value=None)
     elif column.kind == "money":
@@ -281,7 +286,10 @@ def _named_label(label: str) -> str:
 
 
 def chosen_filters(
-    source: Any, *, values: Mapping[str, str | tuple[str, str]] | None = None, skip: Iterable[str] = ()
+    source: FilterSource,
+    *,
+    values: Mapping[str, str | tuple[str, str]] | None = None,
+    skip: Iterable[str] = (),
 ) -> list[tuple[str, str]]:
     """(label, chosen value's display) of each filter set in a FilterSet (or a plain Form), in its order;
     `values` gives the display of a value the form cannot name itself (a region's name for its code), or
@@ -315,7 +323,7 @@ def chosen_filters(
 
 
 def filter_note(
-    source: Any = None,
+    source: FilterSource = None,
     *sortings: Sorting | None,
     values: Mapping[str, str | tuple[str, str]] | None = None,
     extra: Iterable[tuple[str, str]] = (),
@@ -390,7 +398,7 @@ def registered_exports() -> dict[str, ListExport]:
 
 
 def export_spec(
-    kind: str, user: Any, query: QueryDict, kwargs: Mapping[str, Any] | None = None
+    kind: str, user: PortalUser | None, query: QueryDict, kwargs: Mapping[str, object] | None = None
 ) -> ExportSpec:
     """The sheet of a registered list for this user and query string (URL arguments in kwargs)."""
     try:
@@ -416,7 +424,7 @@ def spec_response(spec: ExportSpec) -> FileResponse:
     )
 
 
-def export_response(request: HttpRequest, kind: str, **kwargs: Any) -> HttpResponse:
+def export_response(request: HttpRequest, kind: str, **kwargs: object) -> HttpResponse:
     """The export view of every list: its sheet inline, or above EXPORT_INLINE_MAX_ROWS rows a tracked job
     (redirect to the job's page). A refused filter goes back to the list page, which shows why."""
     entry = _EXPORTS[kind]

@@ -3,10 +3,12 @@ every app registers its lists' (core.exports.register_export); imported by core.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
-from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -24,7 +26,9 @@ from .filtersets import (
     audit_entries,
 )
 from .formats import chinese_datetime
-from .scoping import can_read_audit_log
+from .models import Job, Notification
+from .scoping import PortalUser, can_read_audit_log
+from .sorting import Sorting
 from .vocabulary import label
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
@@ -38,7 +42,7 @@ def _today() -> str:
 # --- the audit log -------------------------------------------------------------------------------------
 
 
-def audit_filterset(user: Any, query: QueryDict) -> LogEntryFilterSet:
+def audit_filterset(user: PortalUser, query: QueryDict) -> LogEntryFilterSet:
     if not can_read_audit_log(user):
         raise PermissionDenied(AUDIT_READERS_ONLY)
     return LogEntryFilterSet(query, queryset=audit_entries())
@@ -57,7 +61,7 @@ AUDIT_COLUMNS = (
 )
 
 
-def audit_rows(entries: Any) -> Any:
+def audit_rows(entries: Iterable[LogEntry]) -> Iterator[tuple]:
     for entry in entries:
         yield (
             audit_display.local_time(entry),
@@ -73,7 +77,7 @@ def audit_rows(entries: Any) -> Any:
 
 
 @register_export("core.audit", page="audit-log")
-def audit_export(user: Any, query: QueryDict) -> ExportSpec:
+def audit_export(user: PortalUser, query: QueryDict) -> ExportSpec:
     filterset = audit_filterset(user, query)
     if not filterset.is_valid():
         raise DomainError(FILTERS_REFUSED)
@@ -100,7 +104,9 @@ def audit_export(user: Any, query: QueryDict) -> ExportSpec:
 # --- the user's notifications (站内通知) ------------------------------------------------------------------
 
 
-def filtered_notifications(user: Any, query: QueryDict) -> tuple[NotificationFilterSet, Any, Any]:
+def filtered_notifications(
+    user: PortalUser, query: QueryDict
+) -> tuple[NotificationFilterSet, Sorting, QuerySet[Notification]]:
     """The user's own notifications as the page lists them: its FilterSet, its sort, the rows in that order."""
     filterset = NotificationFilterSet(query, queryset=notifications.notifications_of(user))
     sorting = NOTIFICATION_SORTS.sorting(query=query)
@@ -118,7 +124,7 @@ NOTIFICATION_COLUMNS = (
 )
 
 
-def notification_rows(shown: Any) -> Any:
+def notification_rows(shown: Iterable[Notification]) -> Iterator[tuple]:
     for notice in shown:
         yield (
             chinese_datetime(notice.created_at),
@@ -131,7 +137,7 @@ def notification_rows(shown: Any) -> Any:
 
 
 @register_export("core.notifications", page="notice-list")
-def notification_export(user: Any, query: QueryDict) -> ExportSpec:
+def notification_export(user: PortalUser, query: QueryDict) -> ExportSpec:
     filterset, sorting, shown = filtered_notifications(user, query)
     if not filterset.is_valid():
         raise DomainError(FILTERS_REFUSED)
@@ -152,7 +158,7 @@ def notification_export(user: Any, query: QueryDict) -> ExportSpec:
 # --- tracked jobs (我的任务) ----------------------------------------------------------------------------
 
 
-def filtered_jobs(user: Any, query: QueryDict) -> tuple[JobFilterSet, Any, Any]:
+def filtered_jobs(user: PortalUser, query: QueryDict) -> tuple[JobFilterSet, Sorting, QuerySet[Job]]:
     """The jobs as 我的任务 lists them: the user's own unless asked for all they may see (mine=false)."""
     data = query.copy()
     data.setdefault("mine", "true")
@@ -176,7 +182,7 @@ JOB_COLUMNS = (
 )
 
 
-def job_rows(shown: Any) -> Any:
+def job_rows(shown: Iterable[Job]) -> Iterator[tuple]:
     for job in shown:
         yield (
             job.pk,
@@ -193,7 +199,7 @@ def job_rows(shown: Any) -> Any:
 
 
 @register_export("core.jobs", page="job-list")
-def job_export(user: Any, query: QueryDict) -> ExportSpec:
+def job_export(user: PortalUser, query: QueryDict) -> ExportSpec:
     filterset, sorting, shown = filtered_jobs(user, query)
     if not filterset.is_valid():
         raise DomainError(FILTERS_REFUSED)
