@@ -1,18 +1,41 @@
-"""What the assessment pages export: the spreadsheets of their tables (through core.exports.xlsx_response).
+"""What the assessment pages export: the spreadsheets of their tables (each list registers its export,
+core.exports: the page's filters and sort over the user's scope, read by the page and by its export alike).
 A notice (通报, R8) as a document is `assessment.notice`."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
-from core.exports import Column
+from core import formats
+from core.errors import DomainError, checked_year
+from core.exports import FILTERS_REFUSED, Column, ExportSpec, filter_note, register_export
 from core.vocabulary import label
+from towns import selectors as town_selectors
 from towns.choices import Tier
+from towns.models import Town
 
-from .choices import Grade
+from . import selectors, services
+from .choices import Grade, TalkStatus
+from .filtersets import (
+    EXEMPTION_SORTS,
+    ROUND_SORTS,
+    SCORE_SORTS,
+    TALK_SORTS,
+    VETO_SORTS,
+    ranking_sorts,
+)
+from .forms import RankingFilterForm
+from .models import ResultStatus
+from .rules import PROVINCIAL_CITY_MINIMUM
 
 YES_NO = {True: "是", False: "否"}
 UNASSESSED = "未评"
+ISSUER = "吉林省示范镇建设工作协调机制办公室"
+PENDING = "（待发布）"
+PLAN = "《关于开展示范镇建设助推乡村振兴的实施方案》"
 
 
 def grade_text(result):
@@ -272,3 +295,332 @@ def talk_rows(talks):
             talk.held_on.strftime("%Y-%m-%d") if talk.held_on else "",
             talk.note,
         )
+
+
+# --- the lists' exports ---------------------------------------------------------------------------------
+
+
+def year_round(year):
+    """The year's round, or its defaults until the first write creates it (a page visit never does); a
+    year outside 2000–2100 is a page that does not exist."""
+    try:
+        year = checked_year(year)
+    except DomainError:
+        raise Http404("未找到。") from None
+    return selectors.round_or_default(year)
+
+
+def _year_filter(year):
+    return [("年度", f"{year}年")]
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+# The years' rounds.
+
+ROUND_COLUMNS = (
+    Column("年度", 8, kind="int"),
+    Column("评价指标体系", 28),
+    Column("状态", 10),
+    Column("计算任务", 10),
+    Column("发布时间", 18),
+)
+
+
+def round_list(query):
+    """The years' rounds in the order asked for (the index page and its export)."""
+    sorting = ROUND_SORTS.sorting(query=query)
+    return sorting.apply(selectors.rounds_by_year()), sorting
+
+
+def round_rows(rounds):
+    for assessment_round in rounds:
+        yield (
+            assessment_round.year,
+            assessment_round.system.name if assessment_round.system_id else "",
+            assessment_round.get_state_display(),
+            assessment_round.get_job_state_display(),
+            _local(assessment_round.published_at),
+        )
+
+
+@register_export("assessment.rounds", page="assessment-index")
+def rounds_export(user, query):
+    rounds, sorting = round_list(query)
+    rounds = list(rounds)
+    return ExportSpec(
+        title="示范镇年度评价",
+        filename=f"示范镇年度评价-{timezone.localdate():%Y%m%d}.xlsx",
+        columns=ROUND_COLUMNS,
+        rows=round_rows(rounds),
+        count=len(rounds),
+        unit_note=f"共 {len(rounds)} 个年度",
+        filters=filter_note(None, sorting),
+    )
+
+
+@register_export("assessment.indicators", page="assessment-round")
+def indicator_export(user, query, year):
+    assessment_round = year_round(year)
+    indicators = selectors.round_indicators(assessment_round)
+    total = sum((indicator.max_points for indicator in indicators), Decimal("0"))
+    return ExportSpec(
+        title=assessment_round.system.name,
+        filename=f"{assessment_round.year}年度示范镇评价指标体系.xlsx",
+        columns=INDICATOR_COLUMNS,
+        rows=indicator_rows(indicators),
+        count=len(indicators),
+        unit_note=f"共 {len(indicators)} 项指标，满分合计 {formats.points(total)} 分",
+        filters=filter_note(extra=_year_filter(assessment_round.year)),
+    )
+
+
+UNASSESSED_READERS = "只有省级用户可以查看未录入得分的示范镇。"
+
+
+@register_export("assessment.unassessed", page="assessment-round")
+def unassessed_export(user, query, year):
+    if not selectors.sees_proposed(user):
+        raise PermissionDenied(UNASSESSED_READERS)
+    assessment_round = year_round(year)
+    _incomplete, gaps = selectors.scoring_gaps(user, assessment_round)
+    tiers = {gap.town.code: gap.tier for gap in gaps}
+    towns = [gap.town for gap in gaps]
+    return ExportSpec(
+        title=f"{assessment_round.year}年度未录入得分的示范镇",
+        filename=f"{assessment_round.year}年度未录入得分的示范镇.xlsx",
+        columns=UNASSESSED_COLUMNS,
+        rows=unassessed_rows(towns, tiers),
+        count=len(towns),
+        unit_note=f"共 {len(towns)} 个镇",
+        filters=filter_note(extra=_year_filter(assessment_round.year)),
+    )
+
+
+# Scores.
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    town: Town
+    tier: str
+    points: dict
+    may_enter: bool
+
+    @property
+    def filled(self):
+        return len(self.points)
+
+    @property
+    def composite(self):
+        return sum(self.points.values(), Decimal("0")) if self.points else None
+
+
+def score_lines(user, assessment_round, sorting):
+    """The score sheet's lines in the order asked for (the page and its export alike)."""
+    scoring = services.scoring_open(assessment_round)
+    return sorting.apply(
+        ScoreLine(town, tier, points, scoring and services.may_score(user, town))
+        for town, tier, points in selectors.scoring_sheet(user, assessment_round)
+    )
+
+
+@register_export("assessment.scores", page="assessment-scores")
+def score_export(user, query, year):
+    assessment_round = year_round(year)
+    indicators = selectors.round_indicators(assessment_round)
+    sorting = SCORE_SORTS.sorting(query=query)
+    lines = score_lines(user, assessment_round, sorting)
+    scored = sum(1 for line in lines if line.points)
+    return ExportSpec(
+        title=f"{assessment_round.year}年度示范镇评价得分",
+        filename=f"{assessment_round.year}年度示范镇评价得分.xlsx",
+        columns=score_columns(indicators),
+        rows=score_rows(lines, indicators),
+        count=len(lines),
+        unit_note=f"单位：分　共 {len(lines)} 个示范镇，已录入得分 {scored} 个",
+        filters=filter_note(None, sorting, extra=_year_filter(assessment_round.year)),
+    )
+
+
+# Vetoes and exemptions.
+
+
+def round_vetoes(user, query, assessment_round):
+    sorting = VETO_SORTS.sorting(query=query)
+    return sorting.apply(selectors.round_vetoes(user, assessment_round)), sorting
+
+
+@register_export("assessment.vetoes", page="assessment-vetoes")
+def veto_export(user, query, year):
+    assessment_round = year_round(year)
+    vetoes, sorting = round_vetoes(user, query, assessment_round)
+    return ExportSpec(
+        title=f"{assessment_round.year}年度示范镇一票否决事项",
+        filename=f"{assessment_round.year}年度一票否决事项.xlsx",
+        columns=VETO_COLUMNS,
+        rows=veto_rows(vetoes),
+        count=len(vetoes),
+        unit_note=f"共 {len(vetoes)} 项",
+        filters=filter_note(None, sorting, extra=_year_filter(assessment_round.year)),
+    )
+
+
+def round_exemptions(user, query, assessment_round):
+    sorting = EXEMPTION_SORTS.sorting(query=query)
+    return sorting.apply(selectors.round_exemptions(user, assessment_round)), sorting
+
+
+EXEMPTION_COLUMNS = (
+    Column("镇区划代码", 12),
+    Column("镇", 14),
+    Column("县（市、区）", 14),
+    Column("市（州）", 12),
+    Column("免评原因", 36),
+    Column("文号", 22),
+    Column("登记人", 14),
+    Column("登记时间", 18),
+)
+
+
+def exemption_rows(exemptions):
+    for exemption in exemptions:
+        recorder = exemption.recorded_by
+        yield (
+            exemption.town_id,
+            exemption.town.name,
+            exemption.town.county.name,
+            exemption.town.city.name,
+            exemption.reason,
+            exemption.doc_no,
+            recorder.username if recorder else "",
+            _local(exemption.created_at),
+        )
+
+
+@register_export("assessment.exemptions", page="assessment-exemptions")
+def exemption_export(user, query, year):
+    assessment_round = year_round(year)
+    exemptions, sorting = round_exemptions(user, query, assessment_round)
+    return ExportSpec(
+        title=f"{assessment_round.year}年度免评的示范镇",
+        filename=f"{assessment_round.year}年度免评.xlsx",
+        columns=EXEMPTION_COLUMNS,
+        rows=exemption_rows(exemptions),
+        count=len(exemptions),
+        unit_note=f"共 {len(exemptions)} 个镇",
+        filters=filter_note(None, sorting, extra=_year_filter(assessment_round.year)),
+    )
+
+
+# Rankings (R8).
+
+
+def ranking_context(user, query, assessment_round):
+    """The ranking table as a user asked for it: the tier (provincial by default), city and grade of its
+    form, the results with their earlier years' ranks, in the order asked for."""
+    cities, _counties = town_selectors.directory_regions(user)
+    form = RankingFilterForm(query, cities=cities)
+    valid = form.is_valid()
+    tier = form.cleaned_data["tier"] if valid else Tier.PROVINCIAL
+    city = form.cleaned_data["city"] if valid else ""
+    grade = form.cleaned_data["grade"] if valid else ""
+    results = selectors.ranking_results(user, assessment_round, tier, city, grade) if valid else []
+    history = selectors.earlier_ranks(user, [result.town_id for result in results], assessment_round.year)
+    years = sorted({entry[0] for entries in history.values() for entry in entries}, reverse=True)
+    sorting = ranking_sorts(years).sorting(query=query)
+    rows = sorting.apply(ranking_rows(results, history, years, tier))
+    return {
+        "assessment_round": assessment_round,
+        "form": form,
+        "tier": tier,
+        "tier_label": Tier(tier).label,
+        "cities": cities,
+        "selected_city": city,
+        "selected_grade": grade,
+        "rows": rows,
+        "sorting": sorting,
+        "years": years,
+        "ranked": sum(1 for row in rows if row.result.assessed),
+        "proposed": any(row.result.status == ResultStatus.PROPOSED for row in rows),
+    }
+
+
+@register_export("assessment.rankings", page="assessment-rankings")
+def rankings_export(user, query, year):
+    assessment_round = year_round(year)
+    context = ranking_context(user, query, assessment_round)
+    if not context["form"].is_valid():
+        raise DomainError(FILTERS_REFUSED)
+    rows = context["rows"]
+    title = f"{assessment_round.year}年度{context['tier_label']}示范镇评价排名"
+    return ExportSpec(
+        title=title,
+        filename=f"{title}.xlsx",
+        columns=ranking_columns(context["years"]),
+        rows=ranking_export_rows(rows),
+        count=len(rows),
+        unit_note=f"单位：分　参评 {context['ranked']} 个，未评 {len(rows) - context['ranked']} 个",
+        filters=filter_note(context["form"], context["sorting"], extra=_year_filter(assessment_round.year)),
+    )
+
+
+# Eliminations and substitutes (R9).
+
+
+@register_export("assessment.eliminations", page="assessment-eliminations")
+def eliminations_export(user, query, year):
+    assessment_round = year_round(year)
+    review = selectors.elimination_review(user, assessment_round)
+    rows = list(elimination_rows(review.eliminations, review.results, review.hidden))
+    return ExportSpec(
+        title=f"{assessment_round.year}年度省级示范镇淘汰与递补",
+        filename=f"{assessment_round.year}年度省级示范镇淘汰与递补.xlsx",
+        columns=ELIMINATION_COLUMNS,
+        rows=rows,
+        count=len(rows),
+        unit_note=f"单位：分　淘汰 {len(rows)} 个",
+        filters=filter_note(extra=_year_filter(assessment_round.year)),
+    )
+
+
+@register_export("assessment.under_minimum", page="assessment-eliminations")
+def under_minimum_export(user, query, year):
+    assessment_round = year_round(year)
+    cities = selectors.elimination_review(user, assessment_round).cities
+    title = f"{assessment_round.year}年度省级示范镇不足{PROVINCIAL_CITY_MINIMUM}个的市（州）"
+    return ExportSpec(
+        title=title,
+        filename=f"{title}.xlsx",
+        columns=UNDER_MINIMUM_COLUMNS,
+        rows=under_minimum_rows(cities),
+        count=len(cities),
+        unit_note=f"共 {len(cities)} 个市（州）",
+        filters=filter_note(extra=_year_filter(assessment_round.year)),
+    )
+
+
+# Talks (约谈, R8).
+
+
+def round_talks(user, query, assessment_round):
+    sorting = TALK_SORTS.sorting(query=query)
+    return sorting.apply(selectors.round_talks(user, assessment_round)), sorting
+
+
+@register_export("assessment.talks", page="assessment-talks")
+def talk_export(user, query, year):
+    assessment_round = year_round(year)
+    talks, sorting = round_talks(user, query, assessment_round)
+    pending = sum(1 for talk in talks if talk.status == TalkStatus.PENDING)
+    return ExportSpec(
+        title=f"{assessment_round.year}年度通报批评示范镇约谈情况",
+        filename=f"{assessment_round.year}年度约谈情况.xlsx",
+        columns=TALK_COLUMNS,
+        rows=talk_rows(talks),
+        count=len(talks),
+        unit_note=f"共 {len(talks)} 个镇，待约谈 {pending} 个",
+        filters=filter_note(None, sorting, extra=_year_filter(assessment_round.year)),
+    )

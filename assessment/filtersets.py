@@ -65,6 +65,7 @@ class EliminationFilterSet(django_filters.FilterSet):
 # official code order --------------------------------------------------------------------------------------
 
 _TOWN_KEYS = {"town": "town__code", "county": "town__county_id", "city": "town__city_id"}
+_TOWN_LABELS = {"town": "镇", "county": "县（市、区）", "city": "市（州）"}
 
 # The score sheet: ScoreLine rows (town, tier, points, composite).
 SCORE_SORTS = Sorts(
@@ -76,6 +77,7 @@ SCORE_SORTS = Sorts(
     },
     default="town",
     tiebreak=("town__code",),
+    labels={**_TOWN_LABELS, "tier": "层级", "filled": "已录入指标数", "composite": "综合得分"},
 )
 
 _RANKING_KEYS = {
@@ -103,7 +105,15 @@ def _earlier_rank(index: int):
 def ranking_sorts(years) -> Sorts:
     """The ranking table's sort keys: its columns, and one per earlier year shown (earlier_2024 …)."""
     earlier = {f"earlier_{year}": by(value=_earlier_rank(index)) for index, year in enumerate(years)}
-    return Sorts({**_RANKING_KEYS, **earlier}, default="rank", tiebreak=("result__town_id",))
+    labels = {
+        "rank": "排名",
+        **_TOWN_LABELS,
+        "score": "综合得分",
+        "grade": "等次",
+        "veto": "一票否决",
+        **{f"earlier_{year}": f"{year}年排名" for year in years},
+    }
+    return Sorts({**_RANKING_KEYS, **earlier}, default="rank", tiebreak=("result__town_id",), labels=labels)
 
 
 VETO_SORTS = Sorts(
@@ -116,6 +126,13 @@ VETO_SORTS = Sorts(
     },
     default="town",
     tiebreak=("town__code", "pk"),
+    labels={
+        **_TOWN_LABELS,
+        "reason": "否决事项",
+        "doc_no": "证明文件文号",
+        "document": "证明文件",
+        "created": "登记时间",
+    },
 )
 
 EXEMPTION_SORTS = Sorts(
@@ -128,6 +145,13 @@ EXEMPTION_SORTS = Sorts(
     },
     default="town",
     tiebreak=("town__code", "pk"),
+    labels={
+        **_TOWN_LABELS,
+        "reason": "免评原因",
+        "doc_no": "文号",
+        "recorded_by": "登记人",
+        "created": "登记时间",
+    },
 )
 
 # Talks: 待约谈 first by default.
@@ -140,6 +164,7 @@ TALK_SORTS = Sorts(
     },
     default="status",
     tiebreak=("town__code",),
+    labels={**_TOWN_LABELS, "status": "状态", "held_on": "约谈日期", "note": "约谈情况"},
 )
 
 # The years' rounds (a QuerySet of AssessmentRound): latest year first.
@@ -153,4 +178,11 @@ ROUND_SORTS = Sorts(
     },
     default="-year",
     tiebreak=("pk",),
+    labels={
+        "year": "年度",
+        "system": "评价指标体系",
+        "state": "状态",
+        "job": "计算任务",
+        "published": "发布时间",
+    },
 )

@@ -8,6 +8,7 @@ YEAR = r"(?P<year>[0-9]{4})"
 
 urlpatterns = [
     path("", views.assessment_index, name="assessment-index"),
+    path("export.xlsx", views.round_list_export, name="assessment-index-export"),
     path("<int:year>/", views.round_detail, name="assessment-round"),
     path("<int:year>/progress.json", views.round_progress, name="assessment-progress"),
     path("<int:year>/settings/", views.round_settings, name="assessment-settings"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("<int:year>/vetoes/export.xlsx", views.veto_export, name="assessment-vetoes-export"),
     path("<int:year>/vetoes/<int:pk>/document/", views.veto_document, name="assessment-veto-document"),
     path("<int:year>/exemptions/", views.exemption_list, name="assessment-exemptions"),
+    path("<int:year>/exemptions/export.xlsx", views.exemption_export, name="assessment-exemptions-export"),
     path("<int:year>/simulate/", views.simulate, name="assessment-simulate"),
     path("<int:year>/rankings/", views.rankings, name="assessment-rankings"),
     path("<int:year>/rankings/export.xlsx", views.rankings_export, name="assessment-rankings-export"),

@@ -258,8 +258,8 @@ JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "20"))
 JOB_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "1800"))
 JOB_RESULTS_DIR = Path(os.environ.get("JOB_RESULTS_DIR", VAR_DIR / "jobs"))
 JOB_RESULT_RETENTION_DAYS = int(os.environ.get("JOB_RESULT_RETENTION_DAYS", "7"))
-# Above this many rows an export runs as a tracked job and the page shows its progress; at or below it the
-# sheet is answered inline. National exports always exceed it.
+# Above this many rows a list's export (core.exports.export_response) runs as a tracked job (core.export_job)
+# and the page redirects to the job's progress; at or below it the sheet is streamed inline.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
 CELERY_BEAT_SCHEDULE["jobs-stale"] = {"task": "core.fail_stale_jobs", "schedule": crontab(minute="*/5")}
 CELERY_BEAT_SCHEDULE["jobs-purge-results"] = {

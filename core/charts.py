@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .exports import HEADER_FILL, HEADER_FONT, TITLE_FONT, safe_sheet_title, text_cell
 from .formats import chinese_datetime, figure
 
 KINDS = frozenset({"bar", "hbar", "line", "pie", "funnel", "map"})
@@ -109,7 +110,6 @@ def charts_workbook(title: str, charts: Iterable[Chart], *, scope_note: str = ""
     """One sheet per chart, the same numbers as its data table (numbers stay numbers in Excel)."""
     workbook = Workbook(write_only=True)
     generated = chinese_datetime(timezone.now())
-    header_fill = PatternFill("solid", fgColor="DDE7F3")
     used: set[str] = set()
     for chart in charts:
         name = _sheet_name(chart.title, used)
@@ -117,15 +117,16 @@ def charts_workbook(title: str, charts: Iterable[Chart], *, scope_note: str = ""
         headers = chart.headers()
         for index in range(1, len(headers) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 22 if index == 1 else 16
-        sheet.append([_styled(sheet, f"{title}：{chart.title}", font=Font(bold=True, size=14))])
-        sheet.append(["　".join(part for part in (scope_note, chart.note, f"导出时间：{generated}") if part)])
+        sheet.append([_styled(sheet, f"{title}：{chart.title}", font=TITLE_FONT)])
+        note = "　".join(part for part in (scope_note, chart.note, f"导出时间：{generated}") if part)
+        sheet.append([text_cell(sheet, note)])
         sheet.append(
             [
                 _styled(
                     sheet,
                     header,
-                    font=Font(bold=True),
-                    fill=header_fill,
+                    font=HEADER_FONT,
+                    fill=HEADER_FILL,
                     align=Alignment(horizontal="center"),
                 )
                 for header in headers
@@ -165,9 +166,10 @@ def _styled(
     align: Alignment | None = None,
     number_format: str | None = None,
 ) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        # never a formula, whatever the text starts with (core.exports.text_cell)
+        return text_cell(sheet, value, font=font, fill=fill, alignment=align, number_format=number_format)
+    cell = WriteOnlyCell(sheet, value=value)
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -180,7 +182,7 @@ def _styled(
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "图表"
+    base = safe_sheet_title(title, default="图表")[:28].rstrip("'")
     name, n = base, 2
     while name in used:
         name, n = f"{base[:26]}({n})", n + 1

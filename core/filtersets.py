@@ -80,6 +80,14 @@ AUDIT_SORTS = Sorts(
     },
     default="-time",
     tiebreak=("-id",),
+    labels={
+        "time": "时间",
+        "actor": "操作人",
+        "via": "渠道",
+        "action": "操作",
+        "type": "对象类型",
+        "object": "对象",
+    },
 )
 
 _UNREAD_FIRST = Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -92,6 +100,7 @@ NOTIFICATION_SORTS = Sorts(
     },
     default="-time",
     tiebreak=("-created_at", "-id"),
+    labels={"time": "时间", "unread": "阅读状态", "kind": "类别", "title": "标题"},
 )
 
 
@@ -122,4 +131,5 @@ JOB_SORTS = Sorts(
     },
     default="-time",
     tiebreak=("-created_at", "-id"),
+    labels={"time": "提交时间", "state": "状态", "title": "任务", "finished": "结束时间"},
 )

@@ -93,6 +93,12 @@ class Sorting:
     def name(self) -> str:
         return self.sorts.param
 
+    @property
+    def description(self) -> str:
+        """The sort as a sheet's title rows say it: 综合得分（降序）; the key itself where it has no label."""
+        label = self.sorts.labels.get(self.sort.key, self.sort.key)
+        return f"{label}（{'降序' if self.sort.descending else '升序'}）"
+
     def apply(self, rows: QuerySet | Iterable[object]) -> QuerySet | list[object]:
         """The rows in this order: a QuerySet stays a QuerySet (ordered in SQL), anything else becomes a list."""
         return self.sorts.apply(rows, self.sort)
@@ -130,7 +136,9 @@ def _stable_sort(rows: list, getter: Callable[[Any], Any], descending: bool) -> 
 
 class Sorts:
     """A list's declared sort keys: key → `by(...)` (or a plain field path), its default sort and its
-    tiebreak (field paths, a leading "-" for descending, applied after the key in every direction)."""
+    tiebreak (field paths, a leading "-" for descending, applied after the key in every direction).
+    `labels` names each key as its column header does (the export's title rows say which sort produced the
+    sheet); `caption` is what that line calls the sort ("排序", "市（州）排序" where a page sorts two tables)."""
 
     def __init__(
         self,
@@ -139,6 +147,8 @@ class Sorts:
         default: str,
         tiebreak: Sequence[str] = ("pk",),
         param: str = "sort",
+        labels: Mapping[str, str] | None = None,
+        caption: str = "排序",
     ) -> None:
         self.keys: dict[str, By] = {
             name: spec if isinstance(spec, By) else by(spec) for name, spec in keys.items()
@@ -148,6 +158,11 @@ class Sorts:
             raise ValueError(f"default sort {default!r} is not one of the keys")
         self.tiebreak = tuple(tiebreak)
         self.param = param
+        self.labels: dict[str, str] = dict(labels or {})
+        unknown = set(self.labels) - set(self.keys)
+        if unknown:
+            raise ValueError(f"labels for undeclared sort keys: {sorted(unknown)}")
+        self.caption = caption
 
     def parse_strict(self, raw: str | None) -> Sort | None:
         text = (raw or "").strip()
@@ -219,9 +234,13 @@ class Sorts:
             )
         return links
 
-    def sorting(self, request: HttpRequest | None = None, raw: str | None = None) -> Sorting:
-        """The sort a request asks for (its `?sort=`, or raw), with the header links for its page."""
-        query = request.GET if request is not None else None
+    def sorting(
+        self, request: HttpRequest | None = None, raw: str | None = None, *, query: QueryDict | None = None
+    ) -> Sorting:
+        """The sort a request (or a query string: an export job rebuilding its sheet) asks for — its `?sort=`,
+        or raw —, with the header links for its page."""
+        if query is None and request is not None:
+            query = request.GET
         if raw is None and query is not None:
             raw = query.get(self.param)
         asked = self.parse_strict(raw)

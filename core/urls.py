@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("notices/", views.notification_list, name="notice-list"),
+    path("notices/export.xlsx", views.notification_export, name="notice-export"),
     path("notices/read-all/", views.notification_read_all, name="notice-read-all"),
     path("notices/<int:pk>/", views.notification_open, name="notice-open"),
     path("notices/<int:pk>/read/", views.notification_read, name="notice-read"),

@@ -3,36 +3,22 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import audit_display, jobs, notifications
+from . import jobs, list_exports, notifications
 from .choices import JobState
 from .errors import DomainError
-from .exports import Column, xlsx_response
-from .filtersets import (
-    AUDIT_SORTS,
-    JOB_SORTS,
-    NOTIFICATION_SORTS,
-    JobFilterSet,
-    LogEntryFilterSet,
-    NotificationFilterSet,
-    audit_entries,
-)
-from .formats import chinese_datetime
-from .scoping import can_read_audit_log
-from .vocabulary import label
+from .exports import export_response
+from .filtersets import AUDIT_SORTS
 
 AUDIT_PAGE_SIZE = 50
 NOTIFICATION_PAGE_SIZE = 50
 JOB_PAGE_SIZE = 30
-AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
 # --- in-app notifications (站内通知, not the 通报 of the assessment) ------------------------------------
@@ -42,13 +28,16 @@ AUDIT_EXPORT_MAX_ROWS = 100_000
 def notification_list(request):
     """The user's notifications, newest first unless the user sorts them, filtered by unread and kind; unread
     ones stand out."""
-    filterset = NotificationFilterSet(request.GET, queryset=notifications.notifications_of(request.user))
-    sorting = NOTIFICATION_SORTS.sorting(request)
-    shown = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
+    filterset, sorting, shown = list_exports.filtered_notifications(request.user, request.GET)
     page = Paginator(shown, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     unread = notifications.unread_count(request.user)
     context = {"page": page, "unread": unread, "filterset": filterset, "sorting": sorting}
     return render(request, "core/notifications.html", context)
+
+
+@login_required
+def notification_export(request):
+    return export_response(request, "core.notifications")
 
 
 def _back_to_list(request):
@@ -95,18 +84,8 @@ def notification_read_all(request):
 # --- tracked jobs (我的任务) ----------------------------------------------------------------------------
 
 
-def _job_filterset(request):
-    """The page lists the user's own jobs unless asked for all they may see (mine=false)."""
-    data = request.GET.copy()
-    data.setdefault("mine", "true")
-    return JobFilterSet(data, queryset=jobs.jobs_visible_to(request.user), request=request)
-
-
 def _filtered_jobs(request):
-    filterset = _job_filterset(request)
-    sorting = JOB_SORTS.sorting(request)
-    shown = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
-    return filterset, sorting, shown
+    return list_exports.filtered_jobs(request.user, request.GET)
 
 
 @login_required
@@ -125,43 +104,9 @@ def job_list(request):
     return render(request, "core/jobs.html", context)
 
 
-JOB_COLUMNS = (
-    Column("编号", 8, "int"),
-    Column("名称", 40),
-    Column("类型", 24),
-    Column("发起人", 16),
-    Column("状态", 10),
-    Column("进度（%）", 10, "int"),
-    Column("说明", 40),
-    Column("提交时间", 20),
-    Column("结束时间", 20),
-    Column("失败原因", 40),
-)
-
-
 @login_required
 def job_export(request):
-    filterset, _sorting, shown = _filtered_jobs(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("job-list")
-    rows = (
-        (
-            job.pk,
-            job.title,
-            job.kind,
-            job.started_by.username if job.started_by_id else "系统",
-            label(JobState, job.state),
-            job.progress,
-            job.message,
-            chinese_datetime(job.created_at),
-            chinese_datetime(job.finished_at) if job.finished_at else "",
-            job.error,
-        )
-        for job in shown.iterator(chunk_size=1000)
-    )
-    filename = f"后台任务-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, "后台任务", JOB_COLUMNS, rows)
+    return export_response(request, "core.jobs")
 
 
 def _job_or_404(request, pk):
@@ -208,9 +153,7 @@ def job_download(request, pk):
 
 
 def _audit_filterset(request):
-    if not can_read_audit_log(request.user):
-        raise PermissionDenied("只有省级管理员和内部审计可以查看审计日志。")
-    return LogEntryFilterSet(request.GET, queryset=audit_entries())
+    return list_exports.audit_filterset(request.user, request.GET)
 
 
 @login_required
@@ -222,48 +165,9 @@ def audit_log(request):
     return render(request, "core/audit_log.html", {"filterset": filterset, "page": page, "sorting": sorting})
 
 
-AUDIT_COLUMNS = (
-    Column("时间", 20),
-    Column("操作人", 22),
-    Column("渠道", 10),
-    Column("操作", 8),
-    Column("对象类型", 14),
-    Column("对象", 36),
-    Column("对象主键", 14),
-    Column("变更内容", 80),
-    Column("IP 地址", 16),
-)
-
-
 @login_required
 def audit_log_export(request):
-    filterset = _audit_filterset(request)
-    if not filterset.is_valid():
-        return render(request, "core/audit_log.html", {"filterset": filterset, "page": None}, status=400)
-    sorting = AUDIT_SORTS.sorting(request)
-    entries = list(sorting.apply(filterset.qs)[: AUDIT_EXPORT_MAX_ROWS + 1])
-    newest_first = sorting.sort == AUDIT_SORTS.default
-    note = "按时间倒序" if newest_first else "按所选列排序"
-    if len(entries) > AUDIT_EXPORT_MAX_ROWS:
-        entries = entries[:AUDIT_EXPORT_MAX_ROWS]
-        first = "最新" if newest_first else "前"
-        note = f"仅导出{first} {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
-    rows = (
-        (
-            audit_display.local_time(entry),
-            audit_display.actor_label(entry),
-            audit_display.via_label(entry),
-            audit_display.action_label(entry),
-            audit_display.object_type_label(entry),
-            entry.object_repr,
-            entry.object_pk,
-            audit_display.changes_text(entry),
-            entry.remote_addr or "",
-        )
-        for entry in entries
-    )
-    filename = f"审计日志-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, "示范镇建设工作平台审计日志", AUDIT_COLUMNS, rows, unit_note=note)
+    return export_response(request, "core.audit")
 
 
 def page_not_found(request, exception=None):

@@ -22,7 +22,7 @@ from accounts.models import Role
 from core.audit import history_for
 from core.charts import charts_workbook
 from core.errors import DomainError
-from core.exports import workbook_response
+from core.exports import export_response, workbook_response
 from core.roles import RegionLevel
 from core.scoping import covers
 from projects.rules import period_of
@@ -135,6 +135,12 @@ def inbox(request):
         "inbox_title": todo.todo_title(request.user),
     }
     return render(request, "dashboard/todo.html", context)
+
+
+@login_required
+def inbox_export(request):
+    """The whole to-do list as .xlsx, the page's items in the page's order."""
+    return export_response(request, "dashboard.todo")
 
 
 # --- a town's page (issue 10, point 6) ------------------------------------------------------------------

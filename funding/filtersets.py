@@ -85,6 +85,18 @@ QUOTA_SORTS = Sorts(
     },
     default="-year",
     tiebreak=("region_id", "pk"),
+    labels={
+        "year": "年度",
+        "code": "区划代码",
+        "region": "地区",
+        "parent": "所属市（州）",
+        "general_amount": "一般债券限额",
+        "general_allocated": "一般债券已安排",
+        "general_remaining": "一般债券剩余",
+        "special_amount": "专项债券限额",
+        "special_allocated": "专项债券已安排",
+        "special_remaining": "专项债券剩余",
+    },
 )
 
 # The allocations; latest year first, as Allocation.Meta.ordering.
@@ -105,4 +117,18 @@ ALLOCATION_SORTS = Sorts(
     },
     default="-year",
     tiebreak=("project_id", "pk"),
+    labels={
+        "year": "年度",
+        "project": "项目",
+        "town": "镇",
+        "county": "县（市、区）",
+        "city": "市（州）",
+        "task_area": "任务领域",
+        "source": "资金来源",
+        "amount": "金额",
+        "quota": "占用限额",
+        "note": "备注",
+        "created_by": "安排人",
+        "created": "安排时间",
+    },
 )

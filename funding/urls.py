@@ -13,5 +13,6 @@ urlpatterns = [
     path("allocations/export.xlsx", views.allocation_export, name="funding-allocation-export"),
     path("allocations/new/", views.allocation_create, name="funding-allocation-create"),
     path("proposals/", views.proposal_page, name="funding-proposal"),
+    path("proposals/export.xlsx", views.proposal_export, name="funding-proposal-export"),
     path("proposals/accept/", views.proposal_accept, name="funding-proposal-accept"),
 ]

@@ -16,17 +16,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, checked_year
-from core.exports import xlsx_response
-from core.scoping import is_province_admin, sees_province_totals
+from core.errors import DomainError
+from core.exports import export_response
+from core.scoping import is_province_admin
 from projects import selectors as project_selectors
 from projects.choices import BondType
 from towns.models import RegionLevel
-from towns.selectors import directory_regions, region_names
+from towns.selectors import directory_regions
 
 from . import exports, selectors
-from .choices import BOND_KIND_OF_SOURCE
-from .filtersets import ALLOCATION_SORTS, QUOTA_SORTS, AllocationFilterSet, DebtQuotaFilterSet
 from .forms import AllocationForm, QuotaForm
 from .services import accept_proposal, allocate, may_allocate, set_quota
 
@@ -37,21 +35,12 @@ def _today_year():
     return timezone.localdate().year
 
 
-def _year(raw):
-    """The year asked for, or the current year: (year, message about a bad value or None)."""
-    current = _today_year()
-    raw = (raw or "").strip()
-    if not raw:
-        return current, None
-    try:
-        return checked_year(raw), None
-    except DomainError:
-        return current, f"年度“{raw}”无效，已显示 {current} 年。"
+_year = exports.year_asked
 
 
 def _require_allocator(request):
     if not may_allocate(request.user):
-        raise PermissionDenied("只有省级管理员或市（州）工作人员可以安排资金。")
+        raise PermissionDenied(exports.ALLOCATORS_ONLY)
 
 
 def _with_query(url_name, **params):
@@ -62,17 +51,11 @@ def _with_query(url_name, **params):
 # --- summary per region and per task area ---------------------------------------------------------------
 
 
-def _region_summary(request):
-    year, problem = _year(request.GET.get("year"))
-    cities, counties = selectors.quota_usage(request.user, year)
-    province = exports.province_total(cities) if sees_province_totals(request.user) else None
-    parent_names = region_names(county["parent_id"] for county in counties)
-    return year, problem, province, cities, counties, parent_names
-
-
 @login_required
 def summary(request):
-    year, problem, province, cities, counties, parent_names = _region_summary(request)
+    year, problem, province, cities, counties, parent_names = exports.region_summary(
+        request.user, request.GET
+    )
     if problem:
         messages.warning(request, problem)
     task_areas = selectors.task_area_summary(request.user, year)
@@ -93,43 +76,20 @@ def summary(request):
 
 @login_required
 def summary_export(request):
-    year, _problem, province, cities, counties, parent_names = _region_summary(request)
-    regions = [*([province] if province else []), *cities, *counties]
-    return xlsx_response(
-        f"新增债务限额使用情况-{year}年-{timezone.localdate():%Y%m%d}.xlsx",
-        f"{year}年新增债务限额使用情况",
-        exports.REGION_COLUMNS,
-        exports.region_rows(regions, parent_names),
-        unit_note=exports.MONEY_UNIT,
-    )
+    return export_response(request, "funding.summary")
 
 
 @login_required
 def task_area_export(request):
-    year, _problem = _year(request.GET.get("year"))
-    rows = selectors.task_area_summary(request.user, year)
-    return xlsx_response(
-        f"资金安排情况-按任务领域-{year}年-{timezone.localdate():%Y%m%d}.xlsx",
-        f"{year}年资金安排情况（按任务领域）",
-        exports.TASK_AREA_COLUMNS,
-        exports.task_area_rows([*rows, exports.task_area_total(rows)]),
-        unit_note=f"{exports.MONEY_UNIT}；项目数、总投资为建设期含 {year} 年的项目",
-    )
+    return export_response(request, "funding.task_areas")
 
 
 # --- quotas ------------------------------------------------------------------------------------------
 
 
-def _filtered_quotas(request):
-    filterset = DebtQuotaFilterSet(request.GET, queryset=selectors.quotas_with_usage(request.user))
-    quotas = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    sorting = QUOTA_SORTS.sorting(request)
-    return filterset, sorting.apply(quotas), sorting
-
-
 @login_required
 def quota_list(request):
-    filterset, quotas, sorting = _filtered_quotas(request)
+    filterset, quotas, sorting = exports.filtered_quotas(request.user, request.GET)
     page = Paginator(quotas, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     context = {
@@ -147,18 +107,7 @@ def quota_list(request):
 
 @login_required
 def quota_export(request):
-    filterset, quotas, _sorting = _filtered_quotas(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("funding-quotas")
-    rows = list(quotas)
-    return xlsx_response(
-        f"新增债务限额-{timezone.localdate():%Y%m%d}.xlsx",
-        "新增债务限额",
-        exports.QUOTA_COLUMNS,
-        exports.quota_rows(rows),
-        unit_note=f"{exports.MONEY_UNIT}；共 {len(rows)} 条",
-    )
+    return export_response(request, "funding.quotas")
 
 
 @login_required
@@ -214,16 +163,9 @@ def _quota_initial(request):
 # --- allocations -------------------------------------------------------------------------------------
 
 
-def _filtered_allocations(request):
-    filterset = AllocationFilterSet(request.GET, queryset=selectors.listed_allocations(request.user))
-    allocations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    sorting = ALLOCATION_SORTS.sorting(request)
-    return filterset, sorting.apply(allocations), sorting
-
-
 @login_required
 def allocation_list(request):
-    filterset, allocations, sorting = _filtered_allocations(request)
+    filterset, allocations, sorting = exports.filtered_allocations(request.user, request.GET)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     task_areas = list(project_selectors.task_areas())
@@ -256,19 +198,7 @@ def _filtered_quota_region(request, filterset, cities, counties):
 
 @login_required
 def allocation_export(request):
-    filterset, allocations, _sorting = _filtered_allocations(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("funding-allocations")
-    totals = selectors.allocation_totals(allocations)
-    task_area_names = project_selectors.task_area_names()
-    return xlsx_response(
-        f"资金安排明细-{timezone.localdate():%Y%m%d}.xlsx",
-        "资金安排明细",
-        exports.ALLOCATION_COLUMNS,
-        exports.allocation_rows(allocations.iterator(chunk_size=2000), task_area_names),
-        unit_note=f"{exports.MONEY_UNIT}；共 {totals['count']} 条，合计 {totals['total']:,.2f} 万元",
-    )
+    return export_response(request, "funding.allocations")
 
 
 def _requested_project(request):
@@ -325,27 +255,11 @@ def allocation_create(request):
 # --- the proposed allocation of a county's (or a city's own) remaining quota --------------------------------
 
 
-def _requested_region(params):
-    """(code, level) of the quota asked for: ?county= (a county's), ?city= (a city's own, for its city-level
-    towns), or the page's chooser ?region= (either, by the length of the code); (None, None) for none."""
-    for name, level in (("county", RegionLevel.COUNTY), ("city", RegionLevel.CITY)):
-        code = (params.get(name) or "").strip()
-        if code:
-            return code, level
-    code = (params.get("region") or "").strip()
-    if not code:
-        return None, None
-    return code, RegionLevel.CITY if len(code) == 4 else RegionLevel.COUNTY
+_requested_region = exports.requested_region
 
 
 def _region_in_scope(request, code, level):
-    """One of the user's counties (or cities); any other code is treated as if it did not exist."""
-    cities, counties = directory_regions(request.user)
-    pool = cities if level == RegionLevel.CITY else counties
-    region = next((region for region in pool if region.code == code), None)
-    if region is None:
-        raise Http404("未找到。")
-    return region, cities, counties
+    return exports.region_in_scope(request.user, code, level)
 
 
 def _proposal_url(region, year):
@@ -394,32 +308,18 @@ def proposal_page(request):
     )
     if quota is not None:
         projects = project_selectors.visible_projects_by_id(request.user, [line.project_id for line in lines])
-        proposed = {
-            kind: sum(
-                (line.amount for line in lines if BOND_KIND_OF_SOURCE.get(line.source) == kind), Decimal("0")
-            )
-            for kind in selectors.KINDS
-        }
-        kinds = []
-        for kind in selectors.KINDS:
-            remaining = selectors.remaining_of(quota, kind)
-            kinds.append(
-                {
-                    "label": BondType(kind).label,
-                    "quota": quota.amount_for(kind),
-                    "allocated": quota.amount_for(kind) - remaining,
-                    "remaining": remaining,
-                    "proposed": proposed[kind],
-                    "left": remaining - proposed[kind],
-                }
-            )
         context.update(
-            kinds=kinds,
+            kinds=exports.proposal_kinds(quota, lines),
             rows=[(line, projects.get(line.project_id)) for line in lines],
             total=sum((line.amount for line in lines), Decimal("0")),
             digest=_digest(lines),
         )
     return render(request, "funding/proposal.html", context)
+
+
+@login_required
+def proposal_export(request):
+    return export_response(request, "funding.proposal")
 
 
 @login_required

@@ -95,13 +95,57 @@ _PROJECT_KEYS = {
     "percent": "percent_complete",
     "reported": by("last_reported_period", text=True),
 }
+_PROJECT_LABELS = {
+    "name": "项目名称",
+    "town": "镇",
+    "county": "县（市、区）",
+    "city": "市（州）",
+    "task_area": "任务领域",
+    "public_welfare": "公益性",
+    "investment": "总投资",
+    "status": "状态",
+    "key_support": "省级重点支持",
+    "bond_type": "推荐债券类型",
+    "completed": "累计完成投资",
+    "percent": "形象进度",
+    "reported": "最近报送",
+}
 # The project list and its export (over visible_projects(): key_support and bond_type are annotations); by
 # default by town and task area, as Project.Meta.ordering.
 PROJECT_SORTS = Sorts(
     {**_PROJECT_KEYS, "town": by("town_id", "task_area_id")},
     default="town",
     tiebreak=("pk",),
+    labels=_PROJECT_LABELS,
 )
 # The projects that have not reported a period: grouped by city and county on the page and in the export,
 # sorted by the key inside each county.
-UNREPORTED_SORTS = Sorts(_PROJECT_KEYS, default="town", tiebreak=("pk",))
+UNREPORTED_SORTS = Sorts(_PROJECT_KEYS, default="town", tiebreak=("pk",), labels=_PROJECT_LABELS)
+
+# The progress reports across projects (the page, its export): the latest period first.
+REPORT_SORTS = Sorts(
+    {
+        "project": "project__name",
+        "town": "project__town_id",
+        "county": "project__town__county_id",
+        "city": "project__town__city_id",
+        "period": by("period_end", "number"),
+        "investment": "cumulative_investment",
+        "percent": "percent_complete",
+        "reported_by": "reported_by__username",
+        "reported": "created_at",
+    },
+    default="-period",
+    tiebreak=("project_id", "-pk"),
+    labels={
+        "project": "项目名称",
+        "town": "镇",
+        "county": "县（市、区）",
+        "city": "市（州）",
+        "period": "周期",
+        "investment": "累计完成投资",
+        "percent": "形象进度",
+        "reported_by": "报送人",
+        "reported": "报送时间",
+    },
+)

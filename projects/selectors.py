@@ -116,6 +116,15 @@ def visible_reports(user: User) -> QuerySet[ProgressReport]:
     return restrict(ProgressReport.objects.select_related("project", "project__town"), user)
 
 
+def listed_reports(user: User) -> QuerySet[ProgressReport]:
+    """The progress reports the user may see, with what their list shows: the project, its town, county, city
+    and who filed each (one query for any number of rows)."""
+    reports = ProgressReport.objects.select_related(
+        "project", "project__town", "project__town__county", "project__town__city", "reported_by"
+    )
+    return restrict(reports, user)
+
+
 def project_terms(project: Project) -> ProjectTerms:
     """What projects.rules.edit_refusals compares of the project before and after an edit."""
     return ProjectTerms(

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.project_list, name="project-list"),
     path("export.xlsx", views.project_export, name="project-export"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/export.xlsx", views.report_export, name="report-export"),
     path("new/", views.project_create, name="project-create"),
     path("unreported/", views.unreported, name="project-unreported"),
     path("unreported/export.xlsx", views.unreported_export, name="project-unreported-export"),

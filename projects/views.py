@@ -11,28 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.audit import history_for
 from core.errors import DomainError
-from core.exports import xlsx_response
-from core.formats import money
+from core.exports import export_response
 from towns import selectors as town_selectors
 
 from . import display, exports, selectors
-from .choices import TASK_AREAS, TASK_GROUPS, ProjectStatus
-from .filtersets import PROJECT_SORTS, UNREPORTED_SORTS, ProjectFilterSet
+from .choices import ProjectStatus
 from .forms import (
-    GROUP_NUMERALS,
-    PeriodForm,
     ProjectForm,
     ReportForm,
     StatusForm,
-    YearForm,
     task_area_choices,
 )
-from .rules import STATUS_FLOW, period_of
+from .rules import STATUS_FLOW
 from .services import (
     FINAL_STATUSES,
     REPORTING_STATUSES,
@@ -47,7 +41,6 @@ from .services import (
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-PERIOD_FIELDS = ("period_type", "year", "number")
 
 
 def _page_size(request):
@@ -71,15 +64,6 @@ def _visible_project(request, pk):
 # --- list and export ---------------------------------------------------------------------------------
 
 
-def _filtered_projects(request):
-    """The list's FilterSet over the user's projects, its sort, and its rows in that order (none while a filter
-    is invalid)."""
-    filterset = ProjectFilterSet(request.GET, queryset=selectors.visible_projects(request.user))
-    projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    sorting = PROJECT_SORTS.sorting(request)
-    return filterset, sorting.apply(projects), sorting
-
-
 def _offer_all(form, *names):
     """Selects of the filter bar start with 全部 (no filter) rather than a dashed line."""
     for name in names:
@@ -90,7 +74,7 @@ def _offer_all(form, *names):
 
 @login_required
 def project_list(request):
-    filterset, projects, sorting = _filtered_projects(request)
+    filterset, projects, sorting = exports.filtered_projects(request.user, request.GET)
     _offer_all(filterset.form, "tier", "status", "bond_type")
     page = Paginator(projects, _page_size(request)).get_page(request.GET.get("page"))
     totals = selectors.project_totals(projects)
@@ -122,18 +106,37 @@ def project_list(request):
 
 @login_required
 def project_export(request):
-    filterset, projects, _sorting = _filtered_projects(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("project-list")
-    totals = selectors.project_totals(projects)
-    return xlsx_response(
-        f"示范镇建设项目-{timezone.localdate():%Y%m%d}.xlsx",
-        "吉林省示范镇建设项目",
-        exports.PROJECT_COLUMNS,
-        exports.project_rows(projects.iterator(chunk_size=2000)),
-        unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {money(totals['investment'])} 万元",
-    )
+    return export_response(request, "projects.projects")
+
+
+# --- progress reports across projects --------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    """Every progress report of the user's projects (R5 调度), filtered and sorted as the API lists them."""
+    filterset, reports, sorting = exports.filtered_reports(request.user, request.GET)
+    _offer_all(filterset.form, "period_type")
+    page = Paginator(reports, _page_size(request)).get_page(request.GET.get("page"))
+    cities, counties = town_selectors.directory_regions(request.user)
+    selected_city = request.GET.get("city", "")
+    if selected_city:
+        counties = [county for county in counties if county.parent_id == selected_city]
+    context = {
+        "filterset": filterset,
+        "sorting": sorting,
+        "page": page,
+        "cities": cities,
+        "counties": counties,
+        "selected_city": selected_city,
+        "selected_county": request.GET.get("county", ""),
+    }
+    return render(request, "projects/report_list.html", context)
+
+
+@login_required
+def report_export(request):
+    return export_response(request, "projects.reports")
 
 
 # --- a project's page ------------------------------------------------------------------------------------
@@ -294,112 +297,24 @@ def project_edit(request, pk):
 # --- unreported projects -----------------------------------------------------------------------------
 
 
-def _unreported_context(request):
-    current = period_of(timezone.localdate(), settings.PROGRESS_PERIOD)
-    asked = any(name in request.GET for name in PERIOD_FIELDS)
-    form = PeriodForm(
-        request.GET if asked else None,
-        initial={"period_type": current.kind, "year": current.year, "number": current.number},
-    )
-    chosen = form.cleaned_data["period"] if asked and form.is_valid() else current
-    sorting = UNREPORTED_SORTS.sorting(request)
-    # Grouped by city and county (in code order), the chosen sort inside each county; the export alike.
-    projects = sorted(
-        sorting.apply(selectors.unreported_projects(request.user, chosen).projects()),
-        key=lambda project: (project.town.city_id, project.town.county_id),
-    )
-    cities = {}
-    for project in projects:
-        town = project.town
-        city = cities.setdefault(town.city_id, {"region": town.city, "count": 0, "counties": {}})
-        county = city["counties"].setdefault(town.county_id, {"region": town.county, "projects": []})
-        city["count"] += 1
-        county["projects"].append(project)
-    return {
-        "form": form,
-        "period": chosen,
-        "is_current": chosen == current,
-        "current": current,
-        "projects": projects,
-        "sorting": sorting,
-        "cities": [{**city, "counties": list(city["counties"].values())} for city in cities.values()],
-    }
-
-
 @login_required
 def unreported(request):
-    return render(request, "projects/unreported.html", _unreported_context(request))
+    return render(request, "projects/unreported.html", exports.unreported_context(request.user, request.GET))
 
 
 @login_required
 def unreported_export(request):
-    context = _unreported_context(request)
-    chosen = context["period"]
-    return xlsx_response(
-        f"未报送进度项目-{chosen.key}.xlsx",
-        f"{chosen.label}未报送进度的示范镇建设项目",
-        exports.UNREPORTED_COLUMNS,
-        exports.unreported_rows(context["projects"]),
-        unit_note=f"金额单位：万元　共 {len(context['projects'])} 个项目（已批复、在建）",
-    )
+    return export_response(request, "projects.unreported")
 
 
 # --- task areas --------------------------------------------------------------------------------------
 
 
-def _task_area_context(request):
-    form = YearForm(request.GET or None)
-    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else None
-    totals = selectors.task_area_totals(request.user, year)
-    groups = []
-    for group, group_name in TASK_GROUPS.items():
-        areas = []
-        for code, area_group, name in TASK_AREAS:
-            if area_group != group:
-                continue
-            count, investment, key = totals.get(code, (0, None, 0))
-            areas.append(
-                {
-                    "code": code,
-                    "name": name,
-                    "projects": count,
-                    "investment": investment or Decimal("0.00"),
-                    "key_support": key,
-                }
-            )
-        groups.append(
-            {
-                "number": group,
-                "label": f"{GROUP_NUMERALS[group]}、{group_name}",
-                "areas": areas,
-                "projects": sum(area["projects"] for area in areas),
-                "investment": sum((area["investment"] for area in areas), Decimal("0.00")),
-                "key_support": sum(area["key_support"] for area in areas),
-            }
-        )
-    return {
-        "form": form,
-        "year": year,
-        "groups": groups,
-        "total_projects": sum(group["projects"] for group in groups),
-        "total_investment": sum((group["investment"] for group in groups), Decimal("0.00")),
-        "total_key_support": sum(group["key_support"] for group in groups),
-    }
-
-
 @login_required
 def task_area_summary(request):
-    return render(request, "projects/task_areas.html", _task_area_context(request))
+    return render(request, "projects/task_areas.html", exports.task_area_context(request.user, request.GET))
 
 
 @login_required
 def task_area_export(request):
-    context = _task_area_context(request)
-    scope = f"{context['year']}年在建设期内的项目" if context["year"] else "全部项目"
-    return xlsx_response(
-        f"任务领域项目汇总-{timezone.localdate():%Y%m%d}.xlsx",
-        "示范镇建设任务领域项目汇总",
-        exports.TASK_AREA_COLUMNS,
-        exports.task_area_rows(context["groups"]),
-        unit_note=f"金额单位：万元　{scope}",
-    )
+    return export_response(request, "projects.task_areas")

@@ -35,6 +35,19 @@ _PLACE_SORTS = {
     "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
     "status": by("status", ranked=SubmissionStatus.values),
 }
+_PLACE_LABELS = {
+    "town": "镇",
+    "county": "县（市、区）",
+    "city": "市（州）",
+    "tier": "申报层级",
+    "status": "状态",
+}
+
+
+def _field_label(name):
+    return str(Submission._meta.get_field(name).verbose_name)
+
+
 SUBMISSION_SORTS = Sorts(
     {
         **_PLACE_SORTS,
@@ -48,6 +61,16 @@ SUBMISSION_SORTS = Sorts(
     },
     default="town",
     tiebreak=("town_id",),
+    labels={
+        **_PLACE_LABELS,
+        "registered_population": _field_label("registered_population"),
+        "resident_population": _field_label("resident_population"),
+        "area": _field_label("area_km2"),
+        "gdp": _field_label("gdp"),
+        "fiscal_revenue": _field_label("fiscal_revenue"),
+        "distance_county": _field_label("distance_to_county_km"),
+        "distance_city": _field_label("distance_to_city_km"),
+    },
 )
 # The round's own page lists its candidates as read (documents prefetched): sorted as rows.
 ROUND_SUBMISSION_SORTS = Sorts(
@@ -58,6 +81,7 @@ ROUND_SUBMISSION_SORTS = Sorts(
     },
     default="town",
     tiebreak=("town_id",),
+    labels={**_PLACE_LABELS, "documents": "申报材料", "updated": "更新时间"},
 )
 # The rounds' list (rows of the page: the round, whether it is open, its counts by status): latest deadline
 # first by default.
@@ -77,4 +101,13 @@ ROUND_SORTS = Sorts(
     },
     default="-deadline",
     tiebreak=("-round__pk",),
+    labels={
+        "name": "批次名称",
+        "tiers": "评选层级",
+        "deadline": "申报截止日期",
+        "year": "认定年度",
+        "open": "状态",
+        **{f"status_{status.value}": status.short_label for status in SubmissionStatus},
+        "total": "合计",
+    },
 )

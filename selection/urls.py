@@ -9,8 +9,10 @@ ACTIONS = "|".join(TRANSITIONS)
 
 urlpatterns = [
     path("rounds/", views.round_list, name="round-list"),
+    path("rounds/export.xlsx", views.round_list_export, name="round-list-export"),
     path("rounds/new/", views.round_create, name="round-create"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/export.xlsx", views.round_detail_export, name="round-detail-export"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round-edit"),
     path("rounds/<int:pk>/review/", views.round_review, name="round-review"),
     path("rounds/<int:pk>/review/export.xlsx", views.round_review_export, name="round-review-export"),

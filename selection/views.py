@@ -8,12 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.audit import history_for
 from core.errors import DomainError, NotVisible
-from core.exports import xlsx_response
+from core.exports import export_response
 from core.formats import chinese_date
 from core.scoping import can_read_audit_log
 from towns import selectors as town_selectors
@@ -22,7 +21,6 @@ from towns.services.designations import actor_of
 
 from . import exports, selectors
 from .choices import DocumentKind, PriorityFactor, SubmissionAction, SubmissionStatus
-from .filtersets import ROUND_SORTS, ROUND_SUBMISSION_SORTS, SUBMISSION_SORTS, SubmissionFilterSet
 from .forms import DocumentUploadForm, RoundForm, SubmissionCreateForm, SubmissionForm
 from .models import Submission
 from .rules import (
@@ -58,33 +56,24 @@ def _closed_text(selection_round):
 
 
 def _selection_round(pk):
-    return get_object_or_404(selectors.rounds(), pk=pk)
+    return exports.selection_round(pk)
 
 
 @login_required
 def round_list(request):
-    counts = selectors.status_counts_by_round(request.user)
-    today = timezone.localdate()
-    rows = []
-    for selection_round in selectors.rounds():
-        by_status = counts.get(selection_round.pk, {})
-        rows.append(
-            {
-                "round": selection_round,
-                "is_open": selection_round.is_open(today),
-                "counts": _status_counts(by_status),
-                "by_status": {status.value: by_status.get(status, 0) for status in SubmissionStatus},
-                "total": sum(by_status.values()),
-            }
-        )
-    sorting = ROUND_SORTS.sorting(request)
+    rows, sorting = exports.round_rows(request.user, request.GET)
     context = {
-        "rows": sorting.apply(rows),
+        "rows": rows,
         "sorting": sorting,
         "statuses": [(status.value, status.short_label) for status in SubmissionStatus],
         "may_manage": may_set_rounds(actor_of(request.user)),
     }
     return render(request, "selection/round_list.html", context)
+
+
+@login_required
+def round_list_export(request):
+    return export_response(request, "selection.rounds")
 
 
 def _require_round_admin(request):
@@ -131,10 +120,7 @@ def round_edit(request, pk):
 @login_required
 def round_detail(request, pk):
     selection_round = _selection_round(pk)
-    sorting = ROUND_SUBMISSION_SORTS.sorting(request)
-    submissions = sorting.apply(
-        list(selectors.round_submissions(request.user, selection_round=selection_round))
-    )
+    submissions, sorting = exports.round_candidates(request.user, request.GET, selection_round)
     counts = Counter(submission.status for submission in submissions)
     is_open = selection_round.is_open()
     actor = actor_of(request.user)
@@ -150,6 +136,11 @@ def round_detail(request, pk):
         "may_review": may_review(actor),
     }
     return render(request, "selection/round_detail.html", context)
+
+
+@login_required
+def round_detail_export(request, pk):
+    return export_response(request, "selection.round", pk=pk)
 
 
 # --- submissions -------------------------------------------------------------------------------------
@@ -334,18 +325,9 @@ def submission_transition(request, pk, action):
 
 def _review(request, pk):
     if not may_review(actor_of(request.user)):
-        raise PermissionDenied("候选镇比选表供市（州）、省级和审计人员查看。")
+        raise PermissionDenied(exports.REVIEW_READERS)
     selection_round = _selection_round(pk)
-    queryset = selectors.round_submissions(request.user, selection_round=selection_round)
-    params = request.GET.copy()
-    params.pop("round", None)  # the round is the page's own
-    filterset = SubmissionFilterSet(params, queryset=queryset)
-    submissions = filterset.qs if filterset.is_valid() else queryset.none()
-    if not params.get("status"):
-        # A draft is still the county's: reviewers compare what has been submitted, unless they ask.
-        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-    sorting = SUBMISSION_SORTS.sorting(request)
-    return selection_round, filterset, sorting.apply(submissions), sorting
+    return selection_round, *exports.review_list(request.user, request.GET, selection_round)
 
 
 @login_required
@@ -376,16 +358,4 @@ def round_review(request, pk):
 
 @login_required
 def round_review_export(request, pk):
-    selection_round, filterset, submissions, _sorting = _review(request, pk)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("round-review", pk=pk)
-    rows = list(submissions)
-    filename = f"候选镇比选表-{selection_round.name}-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(
-        filename,
-        f"{selection_round.name} 候选镇比选表",
-        exports.REVIEW_COLUMNS,
-        exports.review_rows(rows),
-        unit_note=f"共 {len(rows)} 个候选镇；金额单位：万元；面积：平方公里；距离：公里",
-    )
+    return export_response(request, "selection.review", pk=pk)

@@ -1,17 +1,60 @@
-"""Spreadsheets of the towns pages: the directory, the quota report and the import template."""
+"""Spreadsheets of the towns pages: the directory, the quota report, the designations (a town's history and
+the list across towns) and the import template. Each list registers its export (core.exports): the page's
+FilterSet and sort over the user's scope, read by the page and by its export alike."""
 
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.exports import Column
+from core.errors import DomainError
+from core.exports import FILTERS_REFUSED, Column, ExportSpec, filter_note, register_export
 from core.roles import region_level_scope_label
 from core.vocabulary import label
 
-from .choices import Tier
+from . import selectors
+from .choices import Began, DevType, Ended, Tier
+from .filtersets import (
+    CITY_QUOTA_SORTS,
+    COUNTY_QUOTA_SORTS,
+    DESIGNATION_SORTS,
+    TOWN_SORTS,
+    DesignationFilterSet,
+    TownFilterSet,
+)
 from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, PROVINCE_TARGETS, shortfall_text
 from .services import DESIGNATION_COLUMNS, DESIGNATION_OPTIONAL_COLUMNS
+
+PLACE_FILTERS = ("city", "county", "town")
+
+
+def place_values(source, names=PLACE_FILTERS):
+    """The names of the places a FilterSet (or form) filters by, for core.exports.filter_note: {filter name:
+    region or town name}; at most two queries, none when no place is chosen."""
+    form = getattr(source, "form", source)
+    if form is None or not form.is_bound or not form.is_valid():
+        return {}
+    codes = {name: form.cleaned_data.get(name) for name in names if form.cleaned_data.get(name)}
+    found = selectors.place_names(codes.values()) if codes else {}
+    return {name: found[code] for name, code in codes.items() if code in found}
+
+
+def today():
+    return f"{timezone.localdate():%Y%m%d}"
+
+
+# --- the directory -------------------------------------------------------------------------------------
+
+
+def filtered_towns(user, query):
+    """The directory's FilterSet over the user's towns, its sort, and its rows in that order (none while a
+    filter is invalid): the page and its export alike."""
+    filterset = TownFilterSet(query, queryset=selectors.directory_towns(user))
+    towns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    sorting = TOWN_SORTS.sorting(query=query)
+    return filterset, sorting.apply(towns), sorting
+
 
 TOWN_COLUMNS = (
     Column("区划代码", 14),
@@ -40,6 +83,47 @@ def town_rows(towns):
             town.active_doc_no or "",
             town.get_dev_type_display() or "",
         )
+
+
+@register_export("towns.towns", page="town-list")
+def town_export(user, query):
+    filterset, towns, sorting = filtered_towns(user, query)
+    if not filterset.is_valid():
+        raise DomainError(FILTERS_REFUSED)
+    count = filterset.qs.count()
+    return ExportSpec(
+        title="吉林省示范镇名录",
+        filename=f"示范镇名录-{today()}.xlsx",
+        columns=TOWN_COLUMNS,
+        rows=town_rows(towns.iterator(chunk_size=2000)),
+        count=count,
+        unit_note=f"共 {count} 个乡镇",
+        filters=filter_note(filterset, sorting, values=place_values(filterset)),
+    )
+
+
+# --- the quota report (R1) -----------------------------------------------------------------------------
+
+
+def quota_lists(user, query):
+    """The quota report as a user asked for it: the province, its cities and counties (only those that miss a
+    minimum with ?unmet=1), each table in its own sort, and the names of their parents."""
+    province, cities, counties = selectors.quota_report(user)
+    unmet_only = query.get("unmet") == "1"
+    if unmet_only:
+        cities = [quota for quota in cities if not quota.met]
+        counties = [quota for quota in counties if not quota.met]
+    city_sorting = CITY_QUOTA_SORTS.sorting(query=query)
+    county_sorting = COUNTY_QUOTA_SORTS.sorting(query=query)
+    return {
+        "province": province,
+        "cities": city_sorting.apply(cities),
+        "counties": county_sorting.apply(counties),
+        "city_sorting": city_sorting,
+        "county_sorting": county_sorting,
+        "unmet_only": unmet_only,
+        "parent_names": selectors.region_names(quota.parent_code for quota in [*cities, *counties]),
+    }
 
 
 QUOTA_COLUMNS = (
@@ -88,6 +172,94 @@ QUOTA_UNIT_NOTE = (
     f"县级不少于 {PROVINCE_TARGETS[Tier.COUNTY]} 个；每个市（州）省级、市级各不少于 {CITY_MINIMUMS[Tier.PROVINCIAL]} 个；"
     f"每个县（市、区）县级不少于 {COUNTY_MINIMUMS[Tier.COUNTY]} 个。单位：个"
 )
+
+
+@register_export("towns.quotas", page="quota-page")
+def quota_export(user, query):
+    lists = quota_lists(user, query)
+    regions = [*([lists["province"]] if lists["province"] else []), *lists["cities"], *lists["counties"]]
+    return ExportSpec(
+        title="吉林省示范镇指标完成情况",
+        filename=f"示范镇名额完成情况-{today()}.xlsx",
+        columns=QUOTA_COLUMNS,
+        rows=quota_rows(regions, lists["parent_names"]),
+        count=len(regions),
+        unit_note=QUOTA_UNIT_NOTE,
+        filters=filter_note(
+            None,
+            lists["city_sorting"],
+            lists["county_sorting"],
+            extra=[("只看未达标", "是")] if lists["unmet_only"] else (),
+        ),
+    )
+
+
+# --- designations (R2): a town's history, and the list across towns ------------------------------------
+
+
+def filtered_designations(user, query):
+    """The designations' FilterSet over those of the user's towns, its sort, and the rows in that order (none
+    while a filter is invalid): the list page, a town's history (?town=) and their export."""
+    filterset = DesignationFilterSet(query, queryset=selectors.visible_designations(user))
+    designations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    sorting = DESIGNATION_SORTS.sorting(query=query)
+    return filterset, sorting.apply(designations), sorting
+
+
+DESIGNATION_LIST_COLUMNS = (
+    Column("镇区划代码", 12),
+    Column("镇", 14),
+    Column("县（市、区）", 14),
+    Column("市（州）", 12),
+    Column("层级", 8),
+    Column("起始年度", 10, kind="int"),
+    Column("终止年度", 10, kind="int"),
+    Column("认定方式", 12),
+    Column("终止方式", 12),
+    Column("认定文号", 26),
+    Column("终止文号", 26),
+    Column("发展类型", 12),
+    Column("是否有效", 8),
+)
+
+
+def designation_rows(designations):
+    for designation in designations:
+        town = designation.town
+        yield (
+            town.code,
+            town.name,
+            town.county.name,
+            town.city.name,
+            label(Tier, designation.tier),
+            designation.from_year,
+            designation.to_year,
+            label(Began, designation.began),
+            label(Ended, designation.ended, empty=""),
+            designation.doc_no,
+            designation.end_doc_no,
+            label(DevType, designation.dev_type, empty=""),
+            "有效" if designation.is_active else "已终止",
+        )
+
+
+@register_export("towns.designations", page="designation-list")
+def designation_export(user, query):
+    filterset, designations, sorting = filtered_designations(user, query)
+    if not filterset.is_valid():
+        raise DomainError(FILTERS_REFUSED)
+    count = filterset.qs.count()
+    values = place_values(filterset)
+    town = values.get("town")
+    return ExportSpec(
+        title=f"{town}示范镇认定历史" if town else "示范镇认定历史",
+        filename=f"{town or ''}示范镇认定历史-{today()}.xlsx",
+        columns=DESIGNATION_LIST_COLUMNS,
+        rows=designation_rows(designations.iterator(chunk_size=2000)),
+        count=count,
+        unit_note=f"共 {count} 条认定",
+        filters=filter_note(filterset, sorting, values=values),
+    )
 
 
 def designation_template():

@@ -106,10 +106,23 @@ TOWN_SORTS = Sorts(
     },
     default="code",
     tiebreak=("code",),
+    labels={
+        "code": "区划代码",
+        "name": "名称",
+        "city": "市（州）",
+        "county": "县（市、区）",
+        "tier": "示范镇层级",
+        "since": "认定起始年度",
+        "dev_type": "发展类型",
+    },
 )
 
+# A town's designation history (its page) and the designations across towns (their list): newest first.
 DESIGNATION_SORTS = Sorts(
     {
+        "town": "town_id",
+        "county": "town__county_id",
+        "city": "town__city_id",
         "tier": by("tier", ranked=TIER_DISPLAY_ORDER),
         "period": by("from_year", "to_year"),
         "began": by("began", ranked=Began.values),
@@ -120,6 +133,18 @@ DESIGNATION_SORTS = Sorts(
     },
     default="-period",
     tiebreak=("-pk",),
+    labels={
+        "town": "镇",
+        "county": "县（市、区）",
+        "city": "市（州）",
+        "tier": "层级",
+        "period": "起止年度",
+        "began": "认定方式",
+        "ended": "终止方式",
+        "doc_no": "认定文号",
+        "end_doc_no": "终止文号",
+        "dev_type": "发展类型",
+    },
 )
 
 
@@ -144,6 +169,7 @@ _QUOTA_KEYS = {
     "towns": "town_count",
     "met": by(value=_standing),
 }
+_QUOTA_LABELS = {"code": "区划代码", "name": "名称", "towns": "建制镇数", "met": "是否达标"}
 CITY_QUOTA_SORTS = Sorts(
     {
         **_QUOTA_KEYS,
@@ -155,6 +181,8 @@ CITY_QUOTA_SORTS = Sorts(
     default="code",
     tiebreak=("code",),
     param="city_sort",
+    labels={**_QUOTA_LABELS, "provincial": "省级", "city": "市级", "county": "县级", "shortfall": "缺口"},
+    caption="市（州）排序",
 )
 COUNTY_QUOTA_SORTS = Sorts(
     {
@@ -165,4 +193,6 @@ COUNTY_QUOTA_SORTS = Sorts(
     default="code",
     tiebreak=("code",),
     param="county_sort",
+    labels={**_QUOTA_LABELS, "parent": "所属市（州）", "county": "县级"},
+    caption="县（市、区）排序",
 )

@@ -186,6 +186,20 @@ def region_names(codes: Iterable[str | None]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in={code for code in codes if code}).values_list("code", "name"))
 
 
+TOWN_CODE_LENGTH = 9
+
+
+def place_names(codes: Iterable[str | None]) -> dict[str, str]:
+    """code → name of regions and towns alike (a 9-digit code is a town's): one query per kind asked for,
+    none for no code. What an export's title rows call the place a list was filtered by."""
+    wanted = {str(code).strip() for code in codes if code and str(code).strip()}
+    towns = {code for code in wanted if len(code) == TOWN_CODE_LENGTH}
+    names = region_names(wanted - towns) if wanted - towns else {}
+    if towns:
+        names.update(Town.objects.filter(code__in=towns).values_list("code", "name"))
+    return names
+
+
 # --- dashboards (issue 10): aggregates grouped in SQL, a fixed number of queries whatever the number of towns
 
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("export.xlsx", views.town_export, name="town-export"),
     path("quotas/", views.quota_page, name="quota-page"),
     path("quotas/export.xlsx", views.quota_export, name="quota-export"),
+    path("designations/", views.designation_list, name="designation-list"),
+    path("designations/export.xlsx", views.designation_export, name="designation-export"),
     path("designations/import/", views.designation_import, name="designation-import"),
     path(
         "designations/import/template.xlsx",

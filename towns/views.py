@@ -1,21 +1,20 @@
-"""Pages of the town directory, the R1 quota report and the designation import. A town's own page (and its
-tier changes) is composed on the top floor: dashboard.views.town_detail."""
+"""Pages of the town directory, the R1 quota report, the designations across towns and the designation
+import; each list's export is registered in towns.exports and answered by core.exports.export_response. A
+town's own page (and its tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from core.audit import Via
 from core.errors import DomainError
-from core.exports import workbook_response, xlsx_response
+from core.exports import export_response, workbook_response
 from core.scoping import is_province_admin
 
 from . import exports, selectors
 from .choices import Tier
-from .filtersets import CITY_QUOTA_SORTS, COUNTY_QUOTA_SORTS, TOWN_SORTS, TownFilterSet
 from .forms import DesignationImportForm
 from .rules import PROVINCE_TARGETS
 from .services import import_designations
@@ -33,18 +32,9 @@ def _page_size(request):
     return min(max(size, 1), MAX_PAGE_SIZE)
 
 
-def _filtered_towns(request):
-    """The directory's FilterSet over the user's towns, its sort, and its rows in that order (none while a
-    filter is invalid)."""
-    filterset = TownFilterSet(request.GET, queryset=selectors.directory_towns(request.user))
-    towns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    sorting = TOWN_SORTS.sorting(request)
-    return filterset, sorting.apply(towns), sorting
-
-
 @login_required
 def town_list(request):
-    filterset, towns, sorting = _filtered_towns(request)
+    filterset, towns, sorting = exports.filtered_towns(request.user, request.GET)
     page = Paginator(towns, _page_size(request)).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
@@ -66,42 +56,12 @@ def town_list(request):
 
 @login_required
 def town_export(request):
-    filterset, towns, _sorting = _filtered_towns(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，未导出。")
-        return redirect("town-list")
-    filename = f"示范镇名录-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(
-        filename,
-        "吉林省示范镇名录",
-        exports.TOWN_COLUMNS,
-        exports.town_rows(towns.iterator(chunk_size=2000)),
-        unit_note=f"共 {towns.count()} 个乡镇",
-    )
-
-
-def _quota_context(request):
-    province, cities, counties = selectors.quota_report(request.user)
-    unmet_only = request.GET.get("unmet") == "1"
-    if unmet_only:
-        cities = [quota for quota in cities if not quota.met]
-        counties = [quota for quota in counties if not quota.met]
-    city_sorting = CITY_QUOTA_SORTS.sorting(request)
-    county_sorting = COUNTY_QUOTA_SORTS.sorting(request)
-    return {
-        "province": province,
-        "cities": city_sorting.apply(cities),
-        "counties": county_sorting.apply(counties),
-        "city_sorting": city_sorting,
-        "county_sorting": county_sorting,
-        "unmet_only": unmet_only,
-        "parent_names": selectors.region_names(quota.parent_code for quota in [*cities, *counties]),
-    }
+    return export_response(request, "towns.towns")
 
 
 @login_required
 def quota_page(request):
-    context = _quota_context(request)
+    context = exports.quota_lists(request.user, request.GET)
     province = context["province"]
     context["province_lines"] = (
         [(line, PROVINCE_TARGETS[line.tier]) for line in province.lines] if province is not None else []
@@ -112,20 +72,36 @@ def quota_page(request):
 
 @login_required
 def quota_export(request):
-    context = _quota_context(request)
-    regions = [
-        *([context["province"]] if context["province"] else []),
-        *context["cities"],
-        *context["counties"],
-    ]
-    filename = f"示范镇名额完成情况-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(
-        filename,
-        "吉林省示范镇指标完成情况",
-        exports.QUOTA_COLUMNS,
-        exports.quota_rows(regions, context["parent_names"]),
-        unit_note=exports.QUOTA_UNIT_NOTE,
-    )
+    return export_response(request, "towns.quotas")
+
+
+# --- designations across towns (R2) ----------------------------------------------------------------------
+
+
+@login_required
+def designation_list(request):
+    """Every designation of the user's towns, ended ones too (R2: kept forever), filtered and sorted."""
+    filterset, designations, sorting = exports.filtered_designations(request.user, request.GET)
+    page = Paginator(designations, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
+    cities, counties = selectors.directory_regions(request.user)
+    selected_city = request.GET.get("city", "")
+    if selected_city:
+        counties = [county for county in counties if county.parent_id == selected_city]
+    context = {
+        "filterset": filterset,
+        "sorting": sorting,
+        "page": page,
+        "cities": cities,
+        "counties": counties,
+        "selected_city": selected_city,
+        "selected_county": request.GET.get("county", ""),
+    }
+    return render(request, "towns/designation_list.html", context)
+
+
+@login_required
+def designation_export(request):
+    return export_response(request, "towns.designations")
 
 
 def _require_province_admin(request):

@@ -12,6 +12,7 @@ from .rounds import (
     indicator_export,
     round_copy_system,
     round_detail,
+    round_list_export,
     round_progress,
     round_publish,
     round_reopen,
@@ -22,12 +23,13 @@ from .rounds import (
 from .scores import score_export, score_import, score_list, score_town
 from .simulate import simulate
 from .talks import talk_export, talk_held, talk_list
-from .vetoes import exemption_list, veto_document, veto_export, veto_list
+from .vetoes import exemption_export, exemption_list, veto_document, veto_export, veto_list
 
 __all__ = [
     "assessment_index",
     "eliminations",
     "eliminations_export",
+    "exemption_export",
     "exemption_list",
     "indicator_edit",
     "indicator_export",
@@ -38,6 +40,7 @@ __all__ = [
     "rankings_export",
     "round_copy_system",
     "round_detail",
+    "round_list_export",
     "round_progress",
     "round_publish",
     "round_reopen",

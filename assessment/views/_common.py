@@ -3,12 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from core.errors import DomainError, checked_year
 from core.scoping import is_province_admin
 
-from .. import selectors
+from .. import exports, selectors
 from ..models import (
     JobState,
 )
@@ -19,11 +17,7 @@ ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 def _round(year):
     """The year's round, or its defaults until the first write creates it (a page visit never does); a
     year outside 2000–2100 is a page that does not exist."""
-    try:
-        year = checked_year(year)
-    except DomainError:
-        raise Http404("未找到。") from None
-    return selectors.round_or_default(year)
+    return exports.year_round(year)
 
 
 def _require_admin(request, what):

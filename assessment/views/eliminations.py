@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from core.exports import xlsx_response
+from core.exports import export_response
 
-from .. import exports, selectors
+from .. import selectors
 from ..rules import PROVINCIAL_CITY_MINIMUM
 from ._common import (
     _round,
@@ -44,25 +44,9 @@ def eliminations(request, year):
 
 @login_required
 def eliminations_export(request, year):
-    context = _elimination_context(request, _round(year))
-    rows = list(exports.elimination_rows(context["eliminations"], context["results"], context["hidden"]))
-    return xlsx_response(
-        f"{year}年度省级示范镇淘汰与递补.xlsx",
-        f"{year}年度省级示范镇淘汰与递补",
-        exports.ELIMINATION_COLUMNS,
-        rows,
-        unit_note=f"单位：分　淘汰 {len(rows)} 个",
-    )
+    return export_response(request, "assessment.eliminations", year=year)
 
 
 @login_required
 def under_minimum_export(request, year):
-    context = _elimination_context(request, _round(year))
-    cities = context["cities"]
-    return xlsx_response(
-        f"{year}年度省级示范镇不足{PROVINCIAL_CITY_MINIMUM}个的市（州）.xlsx",
-        f"{year}年度省级示范镇不足{PROVINCIAL_CITY_MINIMUM}个的市（州）",
-        exports.UNDER_MINIMUM_COLUMNS,
-        exports.under_minimum_rows(cities),
-        unit_note=f"共 {len(cities)} 个市（州）",
-    )
+    return export_response(request, "assessment.under_minimum", year=year)

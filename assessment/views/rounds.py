@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from core import formats
 from core.errors import DomainError
-from core.exports import xlsx_response
+from core.exports import export_response
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
-from ..filtersets import ROUND_SORTS
 from ..forms import (
     AssessmentYearForm,
     CopySystemForm,
@@ -50,8 +48,7 @@ def assessment_index(request):
     if form.is_bound and form.is_valid():
         return redirect("assessment-round", year=form.cleaned_data["year"])
     current = _round(timezone.localdate().year)
-    sorting = ROUND_SORTS.sorting(request)
-    rounds = sorting.apply(selectors.rounds_by_year())
+    rounds, sorting = exports.round_list(request.GET)
     context = {"rounds": rounds, "sorting": sorting, "current": current, "form": form}
     return render(request, "assessment/index.html", context)
 
@@ -240,32 +237,17 @@ def indicator_edit(request, year):
 
 @login_required
 def indicator_export(request, year):
-    assessment_round = _round(year)
-    indicators = _indicators(assessment_round)
-    total = sum((indicator.max_points for indicator in indicators), Decimal("0"))
-    return xlsx_response(
-        f"{year}年度示范镇评价指标体系.xlsx",
-        assessment_round.system.name,
-        exports.INDICATOR_COLUMNS,
-        exports.indicator_rows(indicators),
-        unit_note=f"共 {len(indicators)} 项指标，满分合计 {formats.points(total)} 分",
-    )
+    return export_response(request, "assessment.indicators", year=year)
 
 
 @login_required
 def unassessed_export(request, year):
-    if not selectors.sees_proposed(request.user):
-        raise PermissionDenied("只有省级用户可以查看未录入得分的示范镇。")
-    _incomplete, gaps = selectors.scoring_gaps(request.user, _round(year))
-    tiers = {gap.town.code: gap.tier for gap in gaps}
-    towns = [gap.town for gap in gaps]
-    return xlsx_response(
-        f"{year}年度未录入得分的示范镇.xlsx",
-        f"{year}年度未录入得分的示范镇",
-        exports.UNASSESSED_COLUMNS,
-        exports.unassessed_rows(towns, tiers),
-        unit_note=f"共 {len(towns)} 个镇",
-    )
+    return export_response(request, "assessment.unassessed", year=year)
+
+
+@login_required
+def round_list_export(request):
+    return export_response(request, "assessment.rounds")
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Score entry and import (R7): entered by a town's city or the province, read by the others."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from core import formats
 from core.errors import DomainError
-from core.exports import xlsx_response
+from core.exports import export_response
 from core.scoping import is_province_admin
-from towns.models import Town
 
 from .. import exports, selectors, services
 from ..filtersets import SCORE_SORTS
@@ -32,29 +30,8 @@ from ._common import (
 # --- scores --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ScoreLine:
-    town: Town
-    tier: str
-    points: dict
-    may_enter: bool
-
-    @property
-    def filled(self):
-        return len(self.points)
-
-    @property
-    def composite(self):
-        return sum(self.points.values(), Decimal("0")) if self.points else None
-
-
 def _score_lines(request, assessment_round, sorting):
-    """The score sheet's lines in the order the request asks for (the page and its export alike)."""
-    scoring = services.scoring_open(assessment_round)
-    return sorting.apply(
-        ScoreLine(town, tier, points, scoring and services.may_score(request.user, town))
-        for town, tier, points in selectors.scoring_sheet(request.user, assessment_round)
-    )
+    return exports.score_lines(request.user, assessment_round, sorting)
 
 
 def _score_list_page(request, assessment_round, import_form=None, failure=None):
@@ -81,16 +58,7 @@ def score_list(request, year):
 
 @login_required
 def score_export(request, year):
-    assessment_round = _round(year)
-    indicators = _indicators(assessment_round)
-    lines = _score_lines(request, assessment_round, SCORE_SORTS.sorting(request))
-    return xlsx_response(
-        f"{year}年度示范镇评价得分.xlsx",
-        f"{year}年度示范镇评价得分",
-        exports.score_columns(indicators),
-        exports.score_rows(lines, indicators),
-        unit_note=f"单位：分　共 {len(lines)} 个示范镇，已录入得分 {sum(1 for line in lines if line.points)} 个",
-    )
+    return export_response(request, "assessment.scores", year=year)
 
 
 @login_required

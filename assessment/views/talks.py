@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.exports import xlsx_response
+from core.exports import export_response
 from core.formats import chinese_date
 from core.scoping import is_province_admin
 
@@ -26,7 +26,7 @@ from ._common import _require_admin, _round
 
 def _talks(request, assessment_round):
     """The year's talks in the order the request asks for (the page and its export alike)."""
-    return TALK_SORTS.sorting(request).apply(selectors.round_talks(request.user, assessment_round))
+    return exports.round_talks(request.user, request.GET, assessment_round)[0]
 
 
 @login_required
@@ -48,14 +48,7 @@ def talk_list(request, year):
 
 @login_required
 def talk_export(request, year):
-    talks = _talks(request, _round(year))
-    return xlsx_response(
-        f"{year}年度约谈情况.xlsx",
-        f"{year}年度通报批评示范镇约谈情况",
-        exports.TALK_COLUMNS,
-        exports.talk_rows(talks),
-        unit_note=f"共 {len(talks)} 个镇，待约谈 {sum(1 for t in talks if t.status == TalkStatus.PENDING)} 个",
-    )
+    return export_response(request, "assessment.talks", year=year)
 
 
 @login_required

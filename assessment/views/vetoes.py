@@ -8,11 +8,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.errors import DomainError
-from core.exports import xlsx_response
+from core.exports import export_response
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
-from ..filtersets import EXEMPTION_SORTS, VETO_SORTS
+from ..filtersets import VETO_SORTS
 from ..forms import (
     ExemptionForm,
     VetoForm,
@@ -24,7 +24,7 @@ from ._common import _refusals_as_messages, _require_admin, _round
 
 def _vetoes(request, assessment_round):
     """The year's vetoes in the order the request asks for (the page and its export alike)."""
-    return VETO_SORTS.sorting(request).apply(selectors.round_vetoes(request.user, assessment_round))
+    return exports.round_vetoes(request.user, request.GET, assessment_round)[0]
 
 
 @login_required
@@ -70,14 +70,7 @@ def veto_list(request, year):
 
 @login_required
 def veto_export(request, year):
-    vetoes = _vetoes(request, _round(year))
-    return xlsx_response(
-        f"{year}年度一票否决事项.xlsx",
-        f"{year}年度示范镇一票否决事项",
-        exports.VETO_COLUMNS,
-        exports.veto_rows(vetoes),
-        unit_note=f"共 {len(vetoes)} 项",
-    )
+    return export_response(request, "assessment.vetoes", year=year)
 
 
 @login_required
@@ -121,8 +114,7 @@ def exemption_list(request, year):
                     return redirect("assessment-exemptions", year=year)
     may_record = admin and services.scoring_open(assessment_round)
     _refusals_as_messages(request, form, may_record)
-    sorting = EXEMPTION_SORTS.sorting(request)
-    exemptions = sorting.apply(selectors.round_exemptions(request.user, assessment_round))
+    exemptions, sorting = exports.round_exemptions(request.user, request.GET, assessment_round)
     candidates = []
     if may_record:
         _incomplete, unassessed = selectors.scoring_gaps(request.user, assessment_round)
@@ -135,3 +127,8 @@ def exemption_list(request, year):
         "towns": candidates,
     }
     return render(request, "assessment/exemptions.html", context)
+
+
+@login_required
+def exemption_export(request, year):
+    return export_response(request, "assessment.exemptions", year=year)

@@ -1,13 +1,11 @@
 """Scenarios and readers of the assessment page tests: what a user sees on a page or in a spreadsheet."""
 
-import io
 from decimal import Decimal
-
-from openpyxl import load_workbook
 
 from assessment.models import AssessmentRound
 from assessment.rules import DEFAULT_INDICATORS
 from assessment.services import compute_round, ensure_round, record_exemption, record_veto, save_scores
+from tests.xlsx import workbook_of
 from towns.models import Town
 from towns.services import designate
 
@@ -85,11 +83,11 @@ def sheet_rows(response):
     """The data rows of an .xlsx export, under its title, unit and header rows."""
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     rows = ([cell.value for cell in row] for row in sheet.iter_rows(min_row=4))
     return [row for row in rows if any(value not in (None, "") for value in row)]
 
 
 def sheet_header(response):
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     return [cell.value for cell in sheet[3]]

@@ -1,18 +1,17 @@
 """The audit trail as people read it (issue 10, point 8): no surrogate ids, hashes or counters, no change that
 changes nothing, money and dates as every page writes them; and the audit log and the notifications sort."""
 
-import io
 import re
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from openpyxl import load_workbook
 
 from core.audit_display import changes, changes_text
 from core.notifications import notify
 from projects.models import Project
 from selection.models import SelectionRound, SubmissionDocument
+from tests.xlsx import workbook_of
 
 from ..conftest import SHUANGYANG, town_in
 from ..sorting import assert_sorts
@@ -105,8 +104,8 @@ def test_the_audit_log_sorts_by_its_columns_and_the_export_follows(client, audit
     by_object = [entry.pk for entry in sorted(logged, key=lambda entry: entry.object_repr)]
     assert_sorts(client, "/audit/", entries, "object", by_object, params=params)
     response = client.get("/audit/export.xlsx", {**params, "sort": "-object"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert "按所选列排序" in sheet["A2"].value
+    sheet = workbook_of(response).active
+    assert "排序：对象（降序）" in sheet["A2"].value  # the note names the sort that produced the sheet
     assert re.search(r"导出时间：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$", sheet["A2"].value)
     exported = [row[5].value for row in sheet.iter_rows(min_row=4) if row[0].value]
     assert (

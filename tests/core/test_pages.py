@@ -1,17 +1,16 @@
 """Navigation, error pages and the audit log page (the home page: tests/dashboard/test_home.py)."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.test import RequestFactory
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from accounts.models import Role
 from core.formats import chinese_datetime
 from core.views import server_error
+from tests.xlsx import workbook_of
 from towns.services import import_designations
 
 from ..conftest import CHANGCHUN, SHUANGYANG, town_in
@@ -157,7 +156,7 @@ def test_audit_log_exports_the_filtered_entries(client, auditor, imported):
     client.force_login(auditor)
     response = client.get("/audit/export.xlsx", {"via": "import", "page": "3"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     assert sheet["A1"].value == "示范镇建设工作平台审计日志"
     assert [cell.value for cell in sheet[3]][:4] == ["时间", "操作人", "渠道", "操作"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]

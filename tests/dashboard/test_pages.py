@@ -2,14 +2,13 @@
 page its counties or towns, the map's measure is a plain GET parameter, and the .xlsx export holds exactly the
 charts shown, with the numbers of their data tables."""
 
-import io
 import json
 import re
 
 import pytest
-from openpyxl import load_workbook
 
 from dashboard.selectors import dashboard_for, region_in_scope
+from tests.xlsx import workbook_of
 
 from ..conftest import CHANGCHUN, NONGAN, SHUANGYANG
 from ..pages import html, keyed_rows, marked, read, text_of
@@ -115,7 +114,7 @@ def test_the_workbook_holds_exactly_the_charts_shown_with_their_numbers(
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = workbook_of(response)
     dashboard = dashboard_for(user, region=region_in_scope(user, region) if region else None)
     assert len(workbook.worksheets) == len(dashboard.charts)
     for sheet, chart in zip(workbook.worksheets, dashboard.charts, strict=True):

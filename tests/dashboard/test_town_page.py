@@ -1,13 +1,12 @@
 """A town's page (issue 10, point 6): every app's record of the town in one place, as far as the user's scope
 allows; out of scope exactly like a town that does not exist; a constant number of queries."""
 
-import io
 import re
 
 import pytest
-from openpyxl import load_workbook
 
 from accounts.models import Role
+from tests.xlsx import workbook_of
 
 from ..pages import html, keyed_rows, page_text, text_of
 
@@ -153,7 +152,7 @@ def test_the_town_charts_export_carries_the_charts_numbers(client, province_admi
     export = client.get(f"/towns/{record.town.code}/", {"export": "xlsx"})
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(io.BytesIO(export.content))
+    workbook = workbook_of(export)
     assert len(workbook.sheetnames) == 2
     scores = workbook[workbook.sheetnames[0]]
     assert [cell.value for cell in scores["A"]][3:] == ["2024年", "2025年"]

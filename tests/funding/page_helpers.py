@@ -1,11 +1,9 @@
 """What the funding page tests read off a page or a spreadsheet, as a user would."""
 
-import io
 from decimal import Decimal
 
-from openpyxl import load_workbook
-
 from projects.models import Project
+from tests.xlsx import workbook_of
 
 from ..pages import keyed_rows
 
@@ -25,7 +23,7 @@ def table_order(response, table_id):
 def open_export(response):
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return load_workbook(io.BytesIO(response.content)).active
+    return workbook_of(response).active
 
 
 def sheet_rows(sheet):

@@ -245,3 +245,70 @@ def test_accepted_allocations_reach_the_summary_and_its_export(client, province_
         row[1]: row for row in sheet_rows(open_export(client.get("/funding/export.xlsx", {"year": 2026})))
     }
     assert [Decimal(str(value)) for value in exported[SHUANGYANG][4:7]] == [2000, 1150, 850]
+
+
+# --- its export (issue 11, point 3) ------------------------------------------------------------------------
+
+
+def test_the_proposal_exports_its_lines_in_priority_order(client, province_admin, ranked):
+    client.force_login(province_admin)
+    page = proposal_page(client)
+    assert 'id="proposal-export-link"' in page.content.decode()
+    sheet = open_export(client.get("/funding/proposals/export.xlsx", {"county": SHUANGYANG, "year": 2026}))
+    rows = sheet_rows(sheet)
+    assert [row[1] for row in rows] == [
+        ranked[name].pk for name in ("key", "provincial", "building", "planned")
+    ]
+    assert [row[0] for row in rows] == [1, 2, 3, 4]
+    assert [Decimal(str(row[7])) for row in rows] == [line.amount for line in page.context["lines"]]
+    assert rows[0][3] == ranked["key"].town_id and sheet.cell(row=4, column=4).data_type == "s"
+    assert sheet["A1"].value == "双阳区2026年债券资金安排建议方案"
+    assert sheet["A2"].value.startswith("筛选条件：限额：双阳区；年度：2026年；排序：按优先安排顺序（R6）")
+    assert "一般债券剩余 2,000.00 万元" in sheet["A2"].value
+
+
+def test_the_proposal_export_needs_a_region_and_a_good_year(client, province_admin, ranked):
+    client.force_login(province_admin)
+    response = client.get("/funding/proposals/export.xlsx", follow=True)
+    assert "请先选择县（市、区）或市（州），再导出资金安排建议方案。" in messages_of(response)
+    response = client.get(
+        "/funding/proposals/export.xlsx", {"county": SHUANGYANG, "year": "20x6"}, follow=True
+    )
+    assert "年度“20x6”无效，未导出。" in messages_of(response)
+
+
+def test_a_region_outside_the_scope_has_no_proposal_export(client, make_user, ranked):
+    client.force_login(make_user(Role.CITY_OFFICIAL, JILIN_CITY))
+    assert (
+        client.get("/funding/proposals/export.xlsx", {"county": SHUANGYANG, "year": 2026}).status_code == 404
+    )
+    client.force_login(make_user(Role.COUNTY_OFFICIAL, SHUANGYANG))
+    assert (
+        client.get("/funding/proposals/export.xlsx", {"county": SHUANGYANG, "year": 2026}).status_code == 403
+    )
+
+
+def test_a_region_without_a_quota_exports_an_empty_proposal_saying_so(client, province_admin, ranked):
+    client.force_login(province_admin)
+    sheet = open_export(client.get("/funding/proposals/export.xlsx", {"county": NONGAN, "year": 2026}))
+    assert sheet_rows(sheet) == [] and "尚未下达新增债务限额" in sheet["A2"].value
+
+
+def test_the_proposal_export_costs_constant_queries(
+    client, province_admin, ranked, make_project, django_assert_num_queries
+):
+    from tests.xlsx import assert_constant_queries
+
+    client.force_login(province_admin)
+
+    def grow():
+        for index in range(3):
+            set_status(make_project(name=f"补充项目{index}", investment="50.00"), ProjectStatus.APPROVED)
+
+    assert_constant_queries(
+        client,
+        "/funding/proposals/export.xlsx",
+        grow,
+        django_assert_num_queries,
+        params={"county": SHUANGYANG, "year": 2026},
+    )

@@ -1,8 +1,6 @@
 """What the project page tests read off a page or a spreadsheet, as a user would see it."""
 
-import io
-
-from openpyxl import load_workbook
+from tests.xlsx import workbook_of
 
 from ..pages import html, keyed_rows, page_text, text_of  # noqa: F401 - the page tests import them from here
 
@@ -20,7 +18,7 @@ def message_texts(response):
 def open_export(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return load_workbook(io.BytesIO(response.content)).active
+    return workbook_of(response).active
 
 
 def sheet_rows(sheet):

@@ -1,11 +1,10 @@
 """A user never sees a town outside their region: not on its page, not in the directory, not in an export."""
 
-import io
 import re
 
 import pytest
-from openpyxl import load_workbook
 
+from tests.xlsx import workbook_of
 from towns.models import Town
 from towns.services import designate
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("jilin")
 
 def exported_codes(response):
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     return {row[0].value for row in sheet.iter_rows(min_row=4) if row[0].value}
 
 
@@ -92,7 +91,7 @@ def test_quota_page_is_scoped(client, county_official, city_official):
     assert response.context["province"] is None and 'id="province-quota"' not in html
     assert [quota.code for quota in response.context["counties"]] == [SHUANGYANG]
     assert f'data-code="{JIAOHE}"' not in html
-    export = load_workbook(io.BytesIO(client.get("/towns/quotas/export.xlsx").content)).active
+    export = workbook_of(client.get("/towns/quotas/export.xlsx")).active
     assert [row[1].value for row in export.iter_rows(min_row=4)] == [SHUANGYANG]
 
     client.force_login(city_official)

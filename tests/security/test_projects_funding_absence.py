@@ -6,17 +6,16 @@ scope is compared with the answer for an identifier that does not exist: same st
 echoed identifier (and the CSRF token of a page) is normalized. Nothing outside the scope changes.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
 import pytest
-from openpyxl import load_workbook
 
 from funding.models import Allocation, DebtQuota
 from funding.services import allocate, set_quota
 from projects.models import ProgressReport, Project
 from projects.services import submit_report
+from tests.xlsx import workbook_of
 from towns.models import Region
 
 from ..conftest import JIAOHE, JILIN_CITY
@@ -408,7 +407,7 @@ def answer(response, identifier, case):
     """(status, body) with the identifier normalized where it can be echoed; a spreadsheet by its cells."""
     identifier = identifier if case.echoes else None
     if case.xlsx and response.status_code == 200:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = workbook_of(response).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
         return response.status_code, normalized(repr(rows), identifier)
     return response.status_code, normalized(response.content.decode(), identifier)

@@ -9,15 +9,14 @@ Selection rounds are province-wide (every user sees every round): no round is ev
 appear here only as the round a submission is created in.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
 import pytest
-from openpyxl import load_workbook
 
 from selection.models import Submission, SubmissionDocument, SubmissionEvent
 from selection.services import transition
+from tests.xlsx import workbook_of
 from towns.models import Designation
 from towns.services import designate
 
@@ -288,7 +287,7 @@ def answer(response, identifier, case):
     """(status, body) with the identifier normalized where it can be echoed; a spreadsheet by its cells."""
     identifier = identifier if case.echoes else None
     if case.xlsx and response.status_code == 200:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = workbook_of(response).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
         return response.status_code, normalized(repr(rows), identifier)
     content = b"".join(response.streaming_content) if response.streaming else response.content

@@ -1,13 +1,12 @@
 """The reviewers' comparison table of a round (R3) and its export, with the R1 quota situation beside it."""
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
 
 from selection.services import transition
+from tests.xlsx import workbook_of
 from towns.services import designate
 
 from ..conftest import CHANGCHUN, COMPLETE_INFORMATION, JIAOHE, NONGAN, SHUANGYANG, bulk_submissions, town_in
@@ -28,7 +27,7 @@ def table_towns(response):
 def exported(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     return sheet, [row for row in sheet.iter_rows(min_row=4) if row[0].value]
 
 

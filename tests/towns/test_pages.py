@@ -6,9 +6,10 @@ from urllib.parse import unquote
 import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.audit import audit_context
+from tests.xlsx import workbook_of
 from towns.models import Designation, Town
 from towns.services import designate
 
@@ -28,7 +29,7 @@ def codes_on_page(response):
 def open_export(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return load_workbook(io.BytesIO(response.content)).active
+    return workbook_of(response).active
 
 
 def exported_codes(sheet):
@@ -358,7 +359,7 @@ def test_import_page_explains_the_columns_and_offers_a_template(admin_client):
     assert "省级、市级、县级" in columns
     response = admin_client.get("/towns/designations/import/template.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     assert [cell.value for cell in sheet[1]] == ["town_code", "tier", "year", "doc_no", "dev_type"]
     assert sheet.max_row == 1
 

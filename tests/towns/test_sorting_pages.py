@@ -1,11 +1,9 @@
 """The town directory, a town's designations and the quota report sort by their columns; the exports follow
 (issue 10, point 8)."""
 
-import io
-
 import pytest
-from openpyxl import load_workbook
 
+from tests.xlsx import workbook_of
 from towns.models import Town
 from towns.services import change_tier, designate
 
@@ -22,7 +20,7 @@ def directory_codes(response):
 
 def export_codes(response, column=0, skip=0):
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(response).active
     return [row[column].value for row in sheet.iter_rows(min_row=4 + skip) if row[column].value]
 
 
