@@ -160,7 +160,11 @@ def test_beat_checks_due_talks_every_morning(people, year_2024):
     assert remind_due_talks_task.delay().get() == {"date": today, "notifications": 0}
     # The sweep ran as a tracked job of the system, its summary recorded (tests/assessment/test_run_as_job.py).
     sweep = Job.objects.get(kind="assessment.remind_due_talks")
-    assert (sweep.state, sweep.started_by, sweep.result) == ("done", None, {"date": today, "notifications": 0})
+    assert (sweep.state, sweep.started_by, sweep.result) == (
+        "done",
+        None,
+        {"date": today, "notifications": 0},
+    )
 
 
 def test_the_talks_page_shows_each_pending_talks_due_date(client, people, year_2024):
