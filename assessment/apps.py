@@ -28,12 +28,6 @@ class AssessmentConfig(AppConfig):
             register_audited(model)
         register_audited(
             AssessmentRound,
-            exclude_fields=[
-                "job_progress",
-                "job_message",
-                "job_state",
-                "job_heartbeat_at",
-                "job_token",
-                "updated_at",
-            ],
+            # The run is recorded by its job (core.jobs); the round's pointer to it is not an audited change.
+            exclude_fields=["job", "updated_at"],
         )

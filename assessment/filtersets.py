@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django.db.models import Case, IntegerField, Value, When
 
 from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
@@ -167,13 +168,21 @@ TALK_SORTS = Sorts(
     labels={**_TOWN_LABELS, "status": "状态", "held_on": "约谈日期", "note": "约谈情况"},
 )
 
+# A round's run by its state in the vocabulary's order: 未运行 (no job) first.
+_RUN_STATE_RANK = Case(
+    When(job__isnull=True, then=Value(0)),
+    *(When(job__state=state, then=Value(position)) for position, state in enumerate(JobState.values)),
+    default=Value(len(JobState.values)),  # a cancelled job: never a run's (it is not cancellable)
+    output_field=IntegerField(),
+)
+
 # The years' rounds (a QuerySet of AssessmentRound): latest year first.
 ROUND_SORTS = Sorts(
     {
         "year": "year",
         "system": "system__name",
         "state": by("state", ranked=RoundState.values),
-        "job": by("job_state", ranked=JobState.values),
+        "job": by(expressions=[_RUN_STATE_RANK]),
         "published": "published_at",
     },
     default="-year",

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.choices import JobState as TrackedJobState
 from core.formats import points
 from core.models import TimeStampedModel, year_validators
 
@@ -96,15 +97,17 @@ class AssessmentRound(TimeStampedModel):
     doc_prefix = models.CharField("发文字号前缀", max_length=40, blank=True)
     reopened_reason = models.CharField("重新开放原因", max_length=300, blank=True)
 
-    job_state = models.CharField("计算任务", max_length=16, choices=JobState.choices, default=JobState.IDLE)
-    job_progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    job_message = models.CharField("任务说明", max_length=300, blank=True)
-    job_started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    job_finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    # The lease of the worker running the job: it claims the run with a token and renews the heartbeat
-    # while it works; a heartbeat older than the lease means the worker died (rules.stale_job_reason).
-    job_token = models.UUIDField("任务令牌", null=True, blank=True, editable=False)
-    job_heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    # The round's current run: a tracked job of kind assessment.run (core.jobs), with its state, progress,
+    # lease and outcome. Earlier runs stay listed in 我的任务; a reopened round has none until it runs again.
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name="计算任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="计算发起人",
@@ -135,6 +138,41 @@ class AssessmentRound(TimeStampedModel):
     @property
     def is_frozen(self):
         return self.state == RoundState.PUBLISHED
+
+    # The run as the round has always shown it (API fields job_state, job_progress …), read from its job as
+    # stored; selectors.effective_job adds what the lease says of a dead worker.
+
+    @property
+    def job_state(self):
+        if self.job is None:
+            return JobState.IDLE
+        # A run is never cancellable (it writes); a cancelled job would be a failed run.
+        return self.job.state if self.job.state in JobState.values else JobState.FAILED
+
+    def get_job_state_display(self):
+        return JobState(self.job_state).label
+
+    @property
+    def job_progress(self):
+        return 0 if self.job is None else self.job.progress
+
+    @property
+    def job_message(self):
+        """The job's message; for a failed run its reason."""
+        if self.job is None:
+            return ""
+        if self.job.state in (TrackedJobState.FAILED, TrackedJobState.CANCELLED) and self.job.error:
+            return self.job.error
+        return self.job.message
+
+    @property
+    def job_started_at(self):
+        """When the run was started (queued)."""
+        return None if self.job is None else self.job.created_at
+
+    @property
+    def job_finished_at(self):
+        return None if self.job is None else self.job.finished_at
 
 
 class Score(TimeStampedModel):

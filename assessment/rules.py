@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from core import formats
@@ -777,39 +777,6 @@ def apply_reconciliation(provincial: Iterable[str], reconciliation: Reconciliati
     after -= set(reconciliation.revoke)
     after |= set(reconciliation.promote)
     return after
-
-
-# --- the job's lease (issue 8, point 6) --------------------------------------------------------------------
-
-JOB_QUEUED, JOB_RUNNING = "queued", "running"
-
-
-def stale_job_reason(
-    job_state: str,
-    heartbeat_at: datetime | None,
-    queued_at: datetime | None,
-    now: datetime,
-    lease_seconds: int,
-    queue_timeout_seconds: int,
-) -> str | None:
-    """Why a queued or running assessment job is taken as dead, or None while its lease holds.
-
-    A running job renews its heartbeat while it works; when the last heartbeat is older than the lease,
-    its worker was killed or lost its connection. A queued job that no worker picked up within the queue
-    timeout was lost on the way (no worker, broker emptied).
-    """
-    if job_state == JOB_RUNNING:
-        last = heartbeat_at or queued_at
-        if last is not None and now - last > timedelta(seconds=lease_seconds):
-            return f"计算进程已中断：超过 {lease_seconds} 秒没有心跳（进程被终止或与数据库断开连接），可重新运行。"
-    if (
-        job_state == JOB_QUEUED
-        and queued_at is not None
-        and now - queued_at > timedelta(seconds=queue_timeout_seconds)
-    ):
-        minutes = max(1, queue_timeout_seconds // 60)
-        return f"计算任务排队超过 {minutes} 分钟仍未开始（没有可用的计算进程或任务已丢失），可重新运行。"
-    return None
 
 
 # --- R8 a notice's publication parameters (GB/T 9704-2012: 发文机关, 成文日期, 主送, 抄送, 印发) ----------------

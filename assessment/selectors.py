@@ -27,9 +27,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import NullIf
-from django.utils import timezone
 
 from accounts.models import Role
+from core import jobs
 from core.errors import DomainError, checked_year
 from core.scoping import covers, restrict, scope_of
 from core.vocabulary import label
@@ -368,7 +368,9 @@ def round_or_default(year: int) -> AssessmentRound:
     """The year's round, or an unsaved one with the default settings and indicator system (R7) until the
     first write creates it (issue 8, point 10)."""
     existing = (
-        AssessmentRound.objects.select_related("system", "system__copied_from").filter(year=year).first()
+        AssessmentRound.objects.select_related("system", "system__copied_from", "job")
+        .filter(year=year)
+        .first()
     )
     if existing is not None:
         return existing
@@ -394,23 +396,13 @@ def has_scores(assessment_round: AssessmentRound) -> bool:
 
 
 def effective_job(assessment_round: AssessmentRound, now: datetime | None = None) -> tuple[str, str]:
-    """(job_state, job_message) as the reader should see them: a queued or running job whose lease expired
-    is failed, with the reason (rules.stale_job_reason); nothing is written."""
-    reason = stale_reason(assessment_round, now)
+    """(job_state, job_message) of the round's run as the reader should see them: a queued or running job
+    whose lease expired is failed, with the reason (core.lease); nothing is written (the sweep records it)."""
+    job = assessment_round.job
+    reason = None if job is None else jobs.staleness(job, now)
     if reason:
         return JobState.FAILED, reason
     return assessment_round.job_state, assessment_round.job_message
-
-
-def stale_reason(assessment_round: AssessmentRound, now: datetime | None = None) -> str | None:
-    return rules.stale_job_reason(
-        assessment_round.job_state,
-        assessment_round.job_heartbeat_at,
-        assessment_round.job_started_at,
-        now or timezone.now(),
-        settings.ASSESSMENT_JOB_LEASE_SECONDS,
-        settings.ASSESSMENT_QUEUE_TIMEOUT_SECONDS,
-    )
 
 
 @dataclass(frozen=True)
@@ -1094,7 +1086,7 @@ def other_system_years(year: int) -> list[int]:
 
 
 def rounds_by_year() -> QuerySet[AssessmentRound]:
-    return AssessmentRound.objects.select_related("system").order_by("-year")
+    return AssessmentRound.objects.select_related("system", "job").order_by("-year")
 
 
 def ranking_results(

@@ -1,36 +1,39 @@
-"""Writes of the annual assessment (R7–R9), one transaction per operation; the job is `compute_round`.
+"""Writes of the annual assessment (R7–R9), one transaction per operation; the run is `run_round`, the work
+of a tracked job (core.jobs, kind assessment.run) that `start_assessment` queues.
 
 The round's state machine is kept in the database transaction that changes it: every write locks the
 round row first (SELECT … FOR UPDATE), so a score cannot slip in after a run was queued, a run cannot start
-twice, and a publication cannot overlap a run. A run is claimed by one worker with a token and a heartbeat
-(its lease); a worker that dies leaves nothing half-written (its rows are written in one transaction at the
-end) and is detected when its lease expires.
+twice, and a publication cannot overlap a run. The round points at its current run's job; the job is
+claimed by one worker with a token and a heartbeat (its lease, core.lease); a worker that dies leaves
+nothing half-written (its rows are written in one transaction at the end, after the job's lease is checked
+under the round's lock) and is recorded failed once its lease expires.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core import jobs
+from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.errors import DomainError, checked_year
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
+from core.models import Job
 from core.notifications import audience, notify
 from core.numbering import take_number
 from core.tabular import read_table
@@ -71,6 +74,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("portal.assessment")
 SCORE_COLUMNS = ("town_code", "indicator_code", "points")
 ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
+RUN_KIND = "assessment.run"  # the tracked job of a round's run (assessment/jobs.py)
 
 
 # --- rounds and indicator systems ----------------------------------------------------------------------
@@ -459,25 +463,40 @@ def _successor_refusal(year: int, what: str) -> str | None:
     return None
 
 
-def _fail_if_stale(locked: AssessmentRound) -> bool:
-    """Inside the round's lock: a queued or running job whose lease expired is recorded as failed."""
-    reason = selectors.stale_reason(locked)
-    if reason is None:
+def _run_in_progress(locked: AssessmentRound) -> bool:
+    """Inside the round's lock: whether its run is queued or running with its lease holding. A run whose
+    lease expired (its worker died, or no worker took it) is recorded failed here, so it can start again."""
+    job = locked.job
+    if job is None or not job.is_active:
         return False
-    log.warning("assessment %s: %s", locked.year, reason)
-    locked.job_state, locked.job_message = JobState.FAILED, reason[:300]
-    locked.job_token, locked.job_finished_at = None, timezone.now()
-    locked.save(update_fields=["job_state", "job_message", "job_token", "job_finished_at", "updated_at"])
-    return True
+    if jobs.fail_if_stale(job):
+        log.warning("assessment %s: %s", locked.year, job.error)
+        return False
+    return job.is_active  # as it is now, under the job's lock
+
+
+def _queue_run(user: User | None, locked: AssessmentRound, *, send: bool = True) -> Job:
+    """The round's run as a tracked job of the whole province's data, in the caller's transaction; sent to a
+    worker once it commits (send=False: the caller runs it here)."""
+    return jobs.start_job(
+        user,
+        kind=RUN_KIND,
+        title=f"{locked.year}年度示范镇评价计算",
+        parameters={"round_id": locked.pk, "year": locked.year},
+        scope_code="",
+        message="已提交，等待计算",
+        send=send,
+    )
 
 
 def start_assessment(
     user: User | None, *, year: int | str, confirm_incomplete: bool = False
 ) -> tuple[AssessmentRound, bool]:
-    """Queue the year's computation. Two starts at once give one run: the round row is locked and a queued
-    or running job (whose lease holds) is not queued again. Queuing closes scoring in the same transaction.
-    Refused while year − 1 is reopened or unpublished, and while towns are incompletely scored or unscored
-    unless a province_admin confirms (recorded on the run). Returns (round, started: bool)."""
+    """Queue the year's computation as a tracked job (core.jobs, kind assessment.run), in 我的任务 of the
+    starter. Two starts at once give one run: the round row is locked and a queued or running job (whose
+    lease holds) is not queued again. Queuing closes scoring in the same transaction. Refused while year − 1
+    is reopened or unpublished, and while towns are incompletely scored or unscored unless a province_admin
+    confirms (recorded on the run). Returns (round, started: bool)."""
     if user is not None:
         _require_admin(user)
     year = checked_year(year)
@@ -485,7 +504,7 @@ def start_assessment(
         locked = _locked_round(year)
         if locked.is_frozen:
             raise DomainError(f"{locked.year}年度评价已发布并冻结；重新计算须先由省级管理员重新开放。")
-        if locked.job_state in ACTIVE_JOB and not _fail_if_stale(locked):
+        if _run_in_progress(locked):
             return locked, False
         refusal = _predecessor_refusal(year)
         if refusal:
@@ -506,61 +525,13 @@ def start_assessment(
             who = getattr(user, "username", None) or "系统"
             confirmation = f"经 {who} 确认，在 {gaps} 的情况下计算（{chinese_datetime(timezone.now())}）"
         locked.state = RoundState.SCORING_CLOSED
-        locked.job_state, locked.job_progress = JobState.QUEUED, 0
-        locked.job_message = "已提交，等待计算"
-        locked.job_started_at, locked.job_finished_at = timezone.now(), None
-        locked.job_token, locked.job_heartbeat_at = None, None
+        # robust (core.jobs): without a worker the job runs inside this request once it commits; its failure
+        # is recorded on the job (the round shows it failed, with the reason) rather than a server error.
+        locked.job = _queue_run(user, locked)
         locked.run_by = user
         locked.run_confirmed_incomplete, locked.run_confirmation = bool(confirmation), confirmation
         locked.save()
-        from .tasks import run_assessment_job
-
-        round_id = locked.pk
-        # robust: without a worker the job runs inside this request; its failure is recorded on the round
-        # (job_state failed, with the reason) rather than turned into a server error.
-        transaction.on_commit(lambda: run_assessment_job.delay(round_id), robust=True)
     return locked, True
-
-
-class _LeaseLost(Exception):
-    """The run's lease is no longer this worker's (it was taken as dead, or another run started)."""
-
-
-class _Heartbeat(threading.Thread):
-    """Renews the running job's heartbeat while its worker is alive; dies with it."""
-
-    def __init__(self, round_id: int, token: uuid.UUID) -> None:
-        super().__init__(daemon=True, name=f"assessment-heartbeat-{round_id}")
-        self.round_id, self.token = round_id, token
-        self.interval = settings.ASSESSMENT_JOB_HEARTBEAT_SECONDS
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        try:
-            while not self.stopped.wait(self.interval):
-                try:
-                    AssessmentRound.objects.filter(
-                        pk=self.round_id, job_token=self.token, job_state=JobState.RUNNING
-                    ).update(job_heartbeat_at=timezone.now())
-                except Exception:
-                    log.warning("assessment heartbeat %s failed", self.round_id, exc_info=True)
-        finally:
-            connections.close_all()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join(timeout=5)
-
-
-def _progress(round_id: int, token: uuid.UUID, percent: int, message: str) -> None:
-    updated = AssessmentRound.objects.filter(pk=round_id, job_token=token, job_state=JobState.RUNNING).update(
-        job_progress=percent, job_message=message, job_heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise _LeaseLost()
-    pause = settings.ASSESSMENT_JOB_STEP_PAUSE_SECONDS
-    if pause:
-        time.sleep(pause)
 
 
 @dataclass(frozen=True)
@@ -573,75 +544,64 @@ class RunSummary:
     eliminated: int
 
 
-def compute_round(round_id: int) -> RunSummary | None:
-    """The assessment job (R7–R9): claims the queued run with a token, keeps its heartbeat while it works
-    and writes the year's draft results in one transaction at the end (rules.assess_year). A second run of
-    the same year replaces the draft instead of adding to it; a worker that lost its lease writes nothing."""
-    token = uuid.uuid4()
-    claim = {
-        "job_state": JobState.RUNNING,
-        "job_token": token,
-        "job_heartbeat_at": timezone.now(),
-        "job_progress": 5,
-        "job_message": "读取得分",
-    }
-    claimed = AssessmentRound.objects.filter(pk=round_id, job_state=JobState.QUEUED).update(**claim)
-    if not claimed:
-        # Called directly (shell, tests) on a round nobody queued: it closes scoring as a queued run does.
-        claimed = (
-            AssessmentRound.objects.filter(pk=round_id, job_state=JobState.IDLE)
-            .exclude(state=RoundState.PUBLISHED)
-            .update(state=RoundState.SCORING_CLOSED, job_started_at=timezone.now(), **claim)
-        )
-    if not claimed:
-        # Another worker holds this round (or it is done, failed or published): one run at a time.
-        return None
-    heartbeat = _Heartbeat(round_id, token)
-    heartbeat.start()
-    try:
-        return _compute(round_id, token)
-    except _LeaseLost:
-        log.warning("assessment %s: the run's lease was lost; nothing written", round_id)
-        return None
-    except Exception as exc:
-        log.exception("assessment %s failed", round_id)
-        AssessmentRound.objects.filter(pk=round_id, job_token=token).update(
-            job_state=JobState.FAILED,
-            job_message=f"计算失败：{exc}"[:300],
-            job_finished_at=timezone.now(),
-            job_token=None,
-        )
-        raise
-    finally:
-        heartbeat.stop()
-
-
-def _compute(round_id: int, token: uuid.UUID) -> RunSummary:
-    assessment_round = AssessmentRound.objects.select_related("system").get(pk=round_id)
-    inputs = selectors.year_inputs(assessment_round)
-    _progress(round_id, token, 30, "计算综合得分与排名")
-    outcome = rules.assess_year(inputs)
-    _progress(round_id, token, 60, "比对上一年度结果，确定淘汰与递补")
+def compute_round(round_id: int, *, user: User | None = None) -> RunSummary | None:
+    """Run the round's computation in this process (the demo, an operator's shell, tests): its queued run, or
+    else a new run of `user` (None: the system) that closes scoring as a queued one does, without the checks
+    of start_assessment. None when the round is published, a run is under way elsewhere, or the run failed."""
     with transaction.atomic():
         locked = AssessmentRound.objects.select_for_update().get(pk=round_id)
-        if locked.job_token != token or locked.job_state != JobState.RUNNING:
-            raise _LeaseLost()
+        queued = locked.job if locked.job is not None and locked.job.state == TrackedJobState.QUEUED else None
+        if queued is not None and jobs.fail_if_stale(queued):
+            queued = None
+        if queued is None:
+            if locked.is_frozen or _run_in_progress(locked):
+                return None
+            queued = _queue_run(user, locked, send=False)
+            AssessmentRound.objects.filter(pk=round_id).update(
+                state=RoundState.SCORING_CLOSED, job=queued, run_by=user
+            )
+    jobs.execute_job(queued.pk)
+    job = Job.objects.get(pk=queued.pk)
+    if job.state != TrackedJobState.DONE:
+        return None
+    return RunSummary(**{name: job.result[name] for name in RunSummary.__dataclass_fields__})
+
+
+def _step(ctx: jobs.JobContext, percent: int, message: str) -> None:
+    """A step of the run: its progress recorded (the lease renewed; raises once the lease was lost), then
+    the crash drills' pause (ASSESSMENT_JOB_STEP_PAUSE_SECONDS, 0 in production)."""
+    ctx.progress(percent, message)
+    pause = settings.ASSESSMENT_JOB_STEP_PAUSE_SECONDS
+    if pause:
+        time.sleep(pause)
+
+
+def run_round(ctx: jobs.JobContext) -> dict[str, object]:
+    """The assessment run (R7–R9), the work of a job of kind assessment.run: reads the year's inputs, ranks,
+    and writes the year's draft results in one transaction at the end (rules.assess_year), the round locked
+    and the job's lease checked under the lock, so a worker that lost its lease writes nothing. A second run
+    of the same year replaces the draft instead of adding to it. Returns the job's summary."""
+    round_id = int(ctx.parameters["round_id"])
+    ctx.progress(5, "读取得分")
+    assessment_round = AssessmentRound.objects.select_related("system").get(pk=round_id)
+    inputs = selectors.year_inputs(assessment_round)
+    _step(ctx, 30, "计算综合得分与排名")
+    outcome = rules.assess_year(inputs)
+    _step(ctx, 60, "比对上一年度结果，确定淘汰与递补")
+    with transaction.atomic():
+        locked = AssessmentRound.objects.select_for_update().get(pk=round_id)
+        ctx.hold_lease()
+        if locked.job_id != ctx.job.pk:
+            raise DomainError(f"{locked.year}年度评价已有新的计算或已重新开放，本次计算未写入结果。")
         _replace_draft(locked, inputs, outcome)
         assessed = sum(len(towns) for towns in outcome.ranked.values())
         unassessed = len(outcome.unassessed) + len(outcome.exempt)
-        AssessmentRound.objects.filter(pk=round_id).update(
-            state=RoundState.COMPUTED,
-            job_state=JobState.DONE,
-            job_progress=100,
-            job_message=f"已完成：参评 {assessed} 个，未评 {unassessed} 个",
-            job_finished_at=timezone.now(),
-            job_token=None,
-        )
-        _tell_computed(locked, token, assessed, unassessed, outcome)
+        AssessmentRound.objects.filter(pk=round_id).update(state=RoundState.COMPUTED)
+        _tell_computed(locked, ctx.job.pk, assessed, unassessed, outcome)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Result._meta.db_table}")
-    return RunSummary(
+    summary = RunSummary(
         year=inputs.year,
         assessed=assessed,
         unassessed=unassessed,
@@ -649,10 +609,11 @@ def _compute(round_id: int, token: uuid.UUID) -> RunSummary:
         criticised=len(outcome.criticised),
         eliminated=len(outcome.substitutions),
     )
+    return {"message": f"已完成：参评 {assessed} 个，未评 {unassessed} 个", **asdict(summary)}
 
 
 def _tell_computed(
-    locked: AssessmentRound, token: uuid.UUID, assessed: int, unassessed: int, outcome: rules.YearOutcome
+    locked: AssessmentRound, job_id: int, assessed: int, unassessed: int, outcome: rules.YearOutcome
 ) -> None:
     """Issue 10, point 4: the end of the job tells the province_admins the draft awaits their review (in the
     transaction that writes it; once per run)."""
@@ -666,7 +627,7 @@ def _tell_computed(
             f"通报批评 {len(outcome.criticised)} 个，淘汰 {len(outcome.substitutions)} 个。请审核后发布。"
         ),
         link=reverse("assessment-round", args=[year]),
-        dedupe_key=f"assessment-computed:{locked.pk}:{token}",
+        dedupe_key=f"assessment-computed:{locked.pk}:{job_id}",
     )
 
 
@@ -724,17 +685,6 @@ def _replace_draft(
     )
 
 
-def fail_stale_runs() -> list[int]:
-    """For Celery beat: record as failed every queued or running job whose lease expired. Returns the years."""
-    failed = []
-    for candidate in AssessmentRound.objects.filter(job_state__in=ACTIVE_JOB).only("pk"):
-        with transaction.atomic():
-            locked = AssessmentRound.objects.select_for_update().get(pk=candidate.pk)
-            if locked.job_state in ACTIVE_JOB and _fail_if_stale(locked):
-                failed.append(locked.year)
-    return failed
-
-
 # --- publication ---------------------------------------------------------------------------------------
 
 
@@ -783,8 +733,9 @@ def publish(
         )
         if locked is None:
             raise DomainError(f"{year}年度评价尚未计算，须先运行计算再发布。")
-        if locked.job_state in ACTIVE_JOB and selectors.stale_reason(locked) is None:
-            raise DomainError(f"{year}年度评价计算任务{locked.get_job_state_display()}，完成后才能发布。")
+        job_state, _message = selectors.effective_job(locked)  # a dead run does not hold the publication
+        if job_state in ACTIVE_JOB:
+            raise DomainError(f"{year}年度评价计算任务{JobState(job_state).label}，完成后才能发布。")
         if locked.state != RoundState.COMPUTED:
             raise DomainError(
                 f"{locked.year}年度评价当前为“{locked.get_state_display()}”，须先运行计算再发布。"
@@ -1074,7 +1025,7 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
         locked = AssessmentRound.objects.select_for_update().filter(year=year).first()
         if locked is None or locked.state == RoundState.OPEN:
             raise DomainError(f"{year}年度评价正在评分中，无需重新开放。")
-        if locked.job_state in ACTIVE_JOB and not _fail_if_stale(locked):
+        if _run_in_progress(locked):
             raise DomainError(f"{year}年度评价计算任务{locked.get_job_state_display()}，完成后才能重新开放。")
         refusal = _successor_refusal(year, "重新开放")
         if refusal:
@@ -1085,8 +1036,8 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
         locked.notices.filter(**drafts).delete()
         locked.eliminations.filter(**drafts).delete()
         locked.results.filter(**drafts).delete()
-        locked.state, locked.job_state, locked.reopened_reason = RoundState.OPEN, JobState.IDLE, reason[:300]
-        locked.job_progress, locked.job_message, locked.job_token = 0, "", None
+        # The round has no run until it runs again (the earlier ones stay listed as jobs).
+        locked.state, locked.job, locked.reopened_reason = RoundState.OPEN, None, reason[:300]
         locked.save()
     return locked
 

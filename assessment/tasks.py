@@ -1,16 +1,5 @@
 from celery import shared_task
 
-from .services import compute_round
-
-
-@shared_task(name="assessment.run_assessment")
-def run_assessment_job(round_id):
-    """The yearly assessment job: takes the round's id, runs the one service, reports a summary."""
-    summary = compute_round(round_id)
-    if summary is None:
-        return {"skipped": True}
-    return summary.__dict__
-
 
 @shared_task(name="assessment.run_previous_year")
 def run_previous_year():
@@ -31,17 +20,22 @@ def run_previous_year():
     return {"year": year, "started": started}
 
 
-@shared_task(name="assessment.fail_stale_runs")
-def fail_stale_runs():
-    """For Celery beat: a run whose worker died (its lease expired) is recorded as failed, with the reason."""
-    from .services import fail_stale_runs as fail
-
-    return {"failed": fail()}
-
-
 @shared_task(name="assessment.remind_due_talks")
 def remind_due_talks():
-    """For Celery beat, every morning: tell the city and county of each pending 约谈 whose due date has come."""
-    from .services import remind_due_talks as remind
+    """For Celery beat, every morning: tell the city and county of each pending 约谈 whose due date has come.
+    The sweep is a tracked job of the system (listed for province-wide users, with its summary)."""
+    from django.utils import timezone
 
-    return {"notifications": remind()}
+    from core.formats import chinese_date
+    from core.jobs import run_now
+
+    from .jobs import DUE_TALKS_KIND
+
+    today = timezone.localdate()
+    job = run_now(
+        None,
+        kind=DUE_TALKS_KIND,
+        title=f"约谈到期提醒（{chinese_date(today)}）",
+        parameters={"date": today.isoformat()},
+    )
+    return job.result if job.state == "done" else {"job": job.pk, "state": job.state, "error": job.error}

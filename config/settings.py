@@ -193,13 +193,8 @@ CELERY_BEAT_SCHEDULE = {
         else crontab(minute=0, hour=8, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
-# The assessment job's lease: a running job renews its heartbeat every ASSESSMENT_JOB_HEARTBEAT_SECONDS;
-# one silent for ASSESSMENT_JOB_LEASE_SECONDS is taken as dead (worker killed, connection lost) and shown
-# as failed; one queued for ASSESSMENT_QUEUE_TIMEOUT_SECONDS without a worker taking it, too.
-ASSESSMENT_JOB_LEASE_SECONDS = int(os.environ.get("ASSESSMENT_JOB_LEASE_SECONDS", "120"))
-ASSESSMENT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ASSESSMENT_JOB_HEARTBEAT_SECONDS", "20"))
-ASSESSMENT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("ASSESSMENT_QUEUE_TIMEOUT_SECONDS", "1800"))
-# A pause between the job's steps, for crash drills (kill the worker mid-run); 0 in production.
+# A pause between the assessment run's steps, for crash drills (kill the worker mid-run); 0 in production.
+# The run's lease is every tracked job's (JOB_LEASE_SECONDS … below).
 ASSESSMENT_JOB_STEP_PAUSE_SECONDS = float(os.environ.get("ASSESSMENT_JOB_STEP_PAUSE_SECONDS", "0"))
 
 # The notice's (通报) fonts, one CSS family list per role of GB/T 9704-2012 (ADR 9): the licensed face an office
@@ -220,10 +215,6 @@ NOTICE_FONTS = {
         if name.strip()
     ]
     for role, default in NOTICE_FONT_DEFAULTS.items()
-}
-CELERY_BEAT_SCHEDULE["assessment-stale-runs"] = {
-    "task": "assessment.fail_stale_runs",
-    "schedule": crontab(minute="*/5"),
 }
 if env_flag("ASSESSMENT_BEAT"):
     # Optional: compute last year's assessment on 15 January at 02:00; publication stays a person's act.
@@ -253,9 +244,19 @@ CELERY_BEAT_SCHEDULE["talks-due"] = {
 # Tracked jobs (core.jobs): a running job renews its heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
 # JOB_LEASE_SECONDS is taken as dead and recorded failed by the sweep, as is one queued for
 # JOB_QUEUE_TIMEOUT_SECONDS that no worker took. Result files are kept JOB_RESULT_RETENTION_DAYS.
-JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
-JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "20"))
-JOB_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "1800"))
+# The assessment run's former ASSESSMENT_JOB_LEASE_SECONDS, ASSESSMENT_JOB_HEARTBEAT_SECONDS and
+# ASSESSMENT_QUEUE_TIMEOUT_SECONDS are read where the JOB_* names are not set (the run is a tracked job now).
+JOB_LEASE_SECONDS = int(
+    os.environ.get("JOB_LEASE_SECONDS") or os.environ.get("ASSESSMENT_JOB_LEASE_SECONDS") or "120"
+)
+JOB_HEARTBEAT_SECONDS = float(
+    os.environ.get("JOB_HEARTBEAT_SECONDS") or os.environ.get("ASSESSMENT_JOB_HEARTBEAT_SECONDS") or "20"
+)
+JOB_QUEUE_TIMEOUT_SECONDS = int(
+    os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS")
+    or os.environ.get("ASSESSMENT_QUEUE_TIMEOUT_SECONDS")
+    or "1800"
+)
 JOB_RESULTS_DIR = Path(os.environ.get("JOB_RESULTS_DIR", VAR_DIR / "jobs"))
 JOB_RESULT_RETENTION_DAYS = int(os.environ.get("JOB_RESULT_RETENTION_DAYS", "7"))
 # Above this many rows a list's export (core.exports.export_response) runs as a tracked job (core.export_job)

@@ -15,6 +15,10 @@ and a page or API view starts it with `start_job(user, kind=…, title=…, para
 the caller's transaction and the Celery task `core.run_job` runs it after commit (inside the request when
 tasks run in-process: `make run`, tests). A beat task that is itself the long work calls `run_now(...)`.
 
+A handler that writes what must be written once calls `ctx.hold_lease()` inside its own transaction, under
+its own lock, before writing: a worker whose lease was lost meanwhile writes nothing. A service that would
+wait on a job (a second start) calls `fail_if_stale(job)` first, so a dead worker's job never holds it.
+
 The runner claims the job with a token and keeps a heartbeat while the handler works; a worker that dies
 stops the heartbeat, and `fail_stale_jobs` (beat, every few minutes) records the job failed once the lease
 expires (core.lease). A DomainError ends the job failed with its Chinese message; any other exception ends it
@@ -139,6 +143,15 @@ class JobContext:
         if self.job.cancellable and mine.filter(cancel_requested_at__isnull=False).exists():
             raise JobCancelled()
 
+    def hold_lease(self) -> None:
+        """Inside the caller's transaction, before it writes what must be written once: lock the job's row and
+        make sure the job is still this worker's (raises, and the runner records nothing, when its lease
+        expired and the sweep recorded it failed). The heartbeat is renewed with it, so the lease holds until
+        the runner records the outcome just after the caller's commit."""
+        mine = Job.objects.filter(pk=self.job.pk, lease_token=self.token, state=JobState.RUNNING)
+        if not mine.update(heartbeat_at=timezone.now()):  # the UPDATE holds the row until the caller commits
+            raise _LeaseLost()
+
     def save_result(self, filename: str, content: bytes | Path) -> None:
         """Store the job's result file (replacing an earlier one of the same job)."""
         name = Path(filename).name or "result.bin"
@@ -197,10 +210,14 @@ def start_job(
     parameters: dict[str, Any] | None = None,
     scope_code: str | None = None,
     cancellable: bool = False,
+    message: str = "已提交，等待后台处理",
+    send: bool = True,
 ) -> Job:
     """Queue a job of a registered kind; it runs after the caller's transaction commits.
 
-    scope_code: the region whose data the job reads; by default the starter's scope ("" = province)."""
+    scope_code: the region whose data the job reads; by default the starter's scope ("" = province).
+    message: what the job says while it waits. send=False queues the row without sending it to a worker:
+    the caller runs it itself with execute_job() once its transaction has committed (an operator's shell)."""
     if kind not in _handlers:
         raise ValueError(f"no handler for job kind {kind!r}")
     with transaction.atomic():
@@ -211,8 +228,10 @@ def start_job(
             started_by=user if user is not None and user.pk else None,
             scope_code=_scope_code_of(user) if scope_code is None else scope_code,
             cancellable=cancellable,
-            message="已提交，等待后台处理",
+            message=message[:300],
         )
+        if not send:
+            return job
         from .tasks import run_job
 
         job_id = job.pk
@@ -365,22 +384,30 @@ def staleness(job: Job, now: Any = None) -> str | None:
     )
 
 
-def fail_stale_jobs() -> list[int]:
-    """For Celery beat: record failed every queued or running job whose lease expired. Returns their ids."""
-    failed = []
-    for candidate in Job.objects.filter(state__in=ACTIVE_JOB_STATES).only("pk"):
-        with transaction.atomic():
-            locked = Job.objects.select_for_update().get(pk=candidate.pk)
-            reason = staleness(locked)
-            if reason is None:
-                continue
+def fail_if_stale(job: Job) -> bool:
+    """Lock the job's row and record it failed if its lease expired, telling its starter (the sweep, and a
+    service that must not wait on a dead worker, inside its own transaction). True when it was recorded
+    failed; `job` is refreshed either way."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        reason = staleness(locked)
+        if reason is not None:
             locked.state, locked.error, locked.message = JobState.FAILED, reason[:500], "失败"
             locked.lease_token, locked.finished_at = None, timezone.now()
             locked.save(update_fields=["state", "error", "message", "lease_token", "finished_at"])
-            failed.append(locked.pk)
-    for job_id in failed:
-        _tell_starter(job_id)
-    return failed
+            _tell_starter(locked.pk)
+        for name in ("state", "error", "message", "lease_token", "finished_at", "heartbeat_at", "progress"):
+            setattr(job, name, getattr(locked, name))
+    return reason is not None
+
+
+def fail_stale_jobs() -> list[int]:
+    """For Celery beat: record failed every queued or running job whose lease expired. Returns their ids."""
+    return [
+        candidate.pk
+        for candidate in Job.objects.filter(state__in=ACTIVE_JOB_STATES).only("pk")
+        if fail_if_stale(candidate)
+    ]
 
 
 def purge_expired_results() -> int:

@@ -106,8 +106,9 @@ def test_two_allocations_racing_for_the_last_of_a_quota_cannot_both_succeed(requ
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
-    """R7–R9 end to end on the real services: start_assessment queues the job on Redis at commit, a real
-    worker runs compute_round against PostgreSQL, the round reports done and the results are there."""
+    """R7–R9 end to end on the real services: start_assessment queues the run's tracked job on Redis at commit,
+    a real worker runs it (core.run_job → services.run_round) against PostgreSQL, the round reports done and
+    the results are there."""
     import time
 
     from celery.contrib.testing.worker import start_worker
@@ -157,6 +158,8 @@ def test_a_real_celery_worker_runs_the_assessment_job(require_services, jilin):
     assert ranked == [(towns[0].code, "excellent"), (towns[1].code, "good"), (towns[2].code, "fail")]
     assert Notice.objects.filter(round=assessment_round).count() == 2
     assert AssessmentRound.objects.get(pk=assessment_round.pk).job_state == "done"
+    job = assessment_round.job
+    assert (job.kind, job.state, job.started_by, job.lease_token) == ("assessment.run", "done", admin, None)
 
 
 # --- issue 8: no lost update on projects and funding under real concurrency (PostgreSQL row locks) -----------

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import BlankAsNullChoiceField, LabelField
+from core.api.jobs import JobSerializer
 from towns.choices import Tier
 
 from .. import rules
@@ -125,7 +126,11 @@ class AssessmentRoundSerializer(serializers.ModelSerializer):
         help_text="idle、queued、running、done、failed；排队或计算中的任务超过租约没有心跳（进程被终止、断开连接）时为 failed",
     )
     job_state_label = serializers.SerializerMethodField(label="计算任务状态名称")
+    # Read from the round's current run (a tracked job, GET /api/v1/jobs/{id}/); idle: 0 and null.
+    job_progress = serializers.IntegerField(read_only=True, label="进度（%）")
     job_message = serializers.SerializerMethodField(label="任务说明", help_text="失败时为失败原因")
+    job_started_at = serializers.DateTimeField(read_only=True, allow_null=True, label="开始时间")
+    job_finished_at = serializers.DateTimeField(read_only=True, allow_null=True, label="结束时间")
     unassessed = serializers.SerializerMethodField(
         label="未评镇数",
         help_text="当年有认定但尚无任何得分的示范镇个数；仅省级角色可见，其他角色为 null",
@@ -305,9 +310,14 @@ class AssessmentRoundStartedSerializer(AssessmentRoundSerializer):
         label="是否已提交",
         help_text="false：该年度的计算已在排队或进行中，本次没有重复提交",
     )
+    job = JobSerializer(
+        read_only=True,
+        label="计算任务",
+        help_text="本年度当前的计算任务（与 GET /api/v1/jobs/{id}/ 相同），started=false 时为正在进行的那一个",
+    )
 
     class Meta(AssessmentRoundSerializer.Meta):
-        fields = [*AssessmentRoundSerializer.Meta.fields, "started"]
+        fields = [*AssessmentRoundSerializer.Meta.fields, "started", "job"]
         read_only_fields = fields
 
 

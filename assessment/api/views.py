@@ -201,7 +201,8 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
         description=(
             "仅省级管理员。提交该年度的计算任务（Celery）：综合得分与等次、各层级全省排名（一票否决排在最后）、"
             "拟表扬和拟批评名单、连续两年排名靠后的淘汰与递补，结果为待发布（proposed）。返回 202 和年度评价，"
-            "进度见 job_state、job_progress；计算已在排队或进行中时不重复提交（started=false）。"
+            "job 为本次计算的后台任务（与 GET /api/v1/jobs/{id}/ 相同，列入发起人的“我的任务”），"
+            "进度也见 job_state、job_progress；计算已在排队或进行中时不重复提交（started=false，job 为进行中的任务）。"
             "再次运行替换该年度的待发布结果；已发布（冻结）的年度须先重新开放，否则返回 400。"
             "提交即截止评分（此后得分、导入、一票否决、免评均被拒绝，直至重新开放）。"
             "有评分不完整或未评分的镇时须 confirm_incomplete=true，否则返回 400 并列出这些镇；"

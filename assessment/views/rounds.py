@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from accounts.models import Role
 from core import formats
 from core.errors import DomainError
 from core.exports import export_response
-from core.scoping import is_province_admin
+from core.scoping import is_province_admin, scope_of
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -104,6 +105,12 @@ def _round_page(request, assessment_round, **forms):
         "job_state_label": JobState(job_state).label,
         "job_message": job_message,
         "job_active": job_state in ACTIVE_JOB,
+        # The run's job page (/jobs/<id>/) is province-wide data: linked for the users whose scope covers it.
+        "job_url": (
+            reverse("job-detail", args=[assessment_round.job_id])
+            if assessment_round.job_id and scope_of(user).province_wide
+            else ""
+        ),
         "may_run": admin and not frozen and job_state not in ACTIVE_JOB,
         "notices": selectors.round_notices(user, assessment_round),
         "publications": selectors.round_publications(assessment_round),
@@ -146,7 +153,7 @@ def round_detail(request, year):
 @login_required
 def round_progress(request, year):
     """The job's progress for the page's progress bar (polled every second while the job runs)."""
-    assessment_round = get_object_or_404(AssessmentRound, year=year)
+    assessment_round = get_object_or_404(AssessmentRound.objects.select_related("job"), year=year)
     job_state, job_message = selectors.effective_job(assessment_round)
     return JsonResponse(
         {

@@ -46,8 +46,7 @@ def set_counts(year, top=2, bottom=2):
 
 def compute(year):
     assessment_round = ensure_round(year)
-    AssessmentRound.objects.filter(pk=assessment_round.pk).update(job_state="idle")
-    compute_round(assessment_round.pk)
+    compute_round(assessment_round.pk)  # a computed year is run again (its draft replaced)
     return AssessmentRound.objects.get(pk=assessment_round.pk)
 
 

@@ -23,6 +23,7 @@ from assessment.models import (
     Veto,
 )
 from assessment.services import publish, reopen, save_scores
+from core.models import Job
 from towns.models import Designation
 
 from ..conftest import JIAOHE, NONGAN, town_in
@@ -365,9 +366,13 @@ def test_the_reopen_card_is_offered_for_computed_failed_and_published_years(clie
     # A job that failed leaves scoring closed: reopening lets scores be corrected again.
     set_counts(2025)
     score(province_admin, 2025, dict.fromkeys(scenario.towns[:5], "80"))
-    AssessmentRound.objects.filter(year=2025).update(
-        state="scoring_closed", job_state="failed", job_message="计算失败：数据库连接中断"
+    failed = Job.objects.create(
+        kind="assessment.run",
+        title="2025年度示范镇评价计算",
+        state="failed",
+        error="计算失败：数据库连接中断",
     )
+    AssessmentRound.objects.filter(year=2025).update(state="scoring_closed", job=failed)
     page = client.get("/assessment/2025/")
     assert text_of(page, "job-state") == "失败" and 'id="reopen-card"' in html(page)
     response = client.post("/assessment/2025/reopen/", {"reason": "计算失败后更正得分"}, follow=True)

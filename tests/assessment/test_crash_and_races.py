@@ -1,9 +1,10 @@
 """The round's state machine under crashes and concurrency (issue 8, points 3 and 6).
 
 Queuing a run closes scoring in the same transaction; scores, imports, vetoes and exemptions are refused while
-a run is queued, running or computed, publishing while it is queued or running. A run whose worker died is
-found by its lease (a heartbeat older than ASSESSMENT_JOB_LEASE_SECONDS), shown as 失败 with the reason
-without any read writing, leaves no partial rows and can be started again from the page, the API and
+a run is queued, running or computed, publishing while it is queued or running. The run is the round's
+tracked job (core.jobs). A run whose worker died is found by its job's lease (a heartbeat older than
+JOB_LEASE_SECONDS), shown as 失败 with the reason without any read writing, leaves no partial rows, is
+recorded failed by the sweep (core.fail_stale_jobs) and can be started again from the page, the API and
 `run_assessment`. On PostgreSQL with Redis (`services`): a real Celery worker killed mid-run, and two-thread
 races of publications (document numbers), of a score against the start of a run, and of two restarts.
 """
@@ -27,12 +28,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessment import selectors, services, tasks
+from assessment import selectors, services
 from assessment.models import AssessmentRound, Elimination, Exemption, Notice, Result, Score, Veto
 from assessment.services import (
     compute_round,
     ensure_round,
-    fail_stale_runs,
     import_scores,
     publish,
     reopen,
@@ -40,8 +40,10 @@ from assessment.services import (
     start_assessment,
     update_settings,
 )
+from core import jobs
+from core import tasks as core_tasks
 from core.errors import DomainError
-from core.models import DocumentNumber, DocumentSequence
+from core.models import DocumentNumber, DocumentSequence, Job
 from core.numbering import take_number
 from towns.services import designate
 
@@ -76,20 +78,39 @@ def score_year(admin, year, towns):
 
 
 def row(year=YEAR):
-    """The round's row as stored, every column."""
-    return AssessmentRound.objects.filter(year=year).values().get()
+    """The round's row as stored, every column, with its run's job (`job`: every column of it) and the job's
+    state, progress, message, times, token and heartbeat under the round's job field names."""
+    values = AssessmentRound.objects.filter(year=year).values().get()
+    assessment_round = AssessmentRound.objects.select_related("job").get(year=year)
+    job = Job.objects.filter(pk=values["job_id"]).values().first()
+    return {
+        **values,
+        "job": job,
+        **{
+            name: getattr(assessment_round, name)
+            for name in ("job_state", "job_progress", "job_message", "job_started_at", "job_finished_at")
+        },
+        "job_token": job["lease_token"] if job else None,
+        "job_heartbeat_at": job["heartbeat_at"] if job else None,
+    }
 
 
 def claim(year=YEAR, heartbeat_age=timedelta(0), token=None):
-    """What a worker does when it takes the queued run: running, its token, its last heartbeat
+    """What a worker does when it takes the queued run: its job running, its token, its last heartbeat
     `heartbeat_age` ago (an old one: the worker died since)."""
     token = token or uuid.uuid4()
-    AssessmentRound.objects.filter(year=year).update(
-        job_state="running",
-        job_token=token,
-        job_progress=30,
-        job_message="计算综合得分与排名",
-        job_heartbeat_at=timezone.now() - heartbeat_age,
+    assessment_round = ensure_round(year)
+    job = assessment_round.job
+    if job is None:  # a round nobody queued: its run as a worker would hold it
+        job = Job.objects.create(kind="assessment.run", title=f"{year}年度示范镇评价计算")
+        AssessmentRound.objects.filter(pk=assessment_round.pk).update(job=job)
+    Job.objects.filter(pk=job.pk).update(
+        state="running",
+        lease_token=token,
+        progress=30,
+        message="计算综合得分与排名",
+        started_at=timezone.now() - heartbeat_age,
+        heartbeat_at=timezone.now() - heartbeat_age,
     )
     return token
 
@@ -150,17 +171,22 @@ def may_run_from_the_page(client):
 def test_a_run_whose_heartbeat_stopped_shows_failed_with_the_reason_and_reading_writes_nothing(
     scored, province_admin, api_as, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
+    settings.JOB_LEASE_SECONDS = 60
     queue_run(province_admin, django_capture_on_commit_callbacks)
     claim(heartbeat_age=timedelta(minutes=10))
     stored = row()
     client.force_login(province_admin)
+    api = api_as(province_admin)
 
-    job_state, message = shown_job(api_as(province_admin), client)
+    job_state, message = shown_job(api, client)
 
     assert job_state == "failed"
-    assert "超过 60 秒没有心跳" in message and "可重新运行" in message
+    assert "超过 60 秒没有心跳" in message and "可重新发起" in message
     assert may_run_from_the_page(client)  # the page offers 运行计算 again
+    # The run's job says so too, on its page and in the API (我的任务 of the admin who started it).
+    job = api.get(f"/api/v1/jobs/{stored['job_id']}/").json()
+    assert (job["kind"], job["state"], job["stale_reason"]) == ("assessment.run", "running", message)
+    assert message in page_text(client.get(f"/jobs/{stored['job_id']}/"))
     assert row() == stored  # no read wrote anything: the row still says running
     assert stored["job_state"] == "running"
     assert no_rows_of_the_run()
@@ -173,7 +199,7 @@ def test_a_run_whose_heartbeat_stopped_shows_failed_with_the_reason_and_reading_
 def test_a_run_within_its_lease_is_not_shown_failed_and_is_not_started_twice(
     scored, province_admin, api_as, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
+    settings.JOB_LEASE_SECONDS = 60
     queue_run(province_admin, django_capture_on_commit_callbacks)
     token = claim(heartbeat_age=timedelta(seconds=50))
     client.force_login(province_admin)
@@ -186,8 +212,10 @@ def test_a_run_within_its_lease_is_not_shown_failed_and_is_not_started_twice(
         _round, started = start_assessment(province_admin, year=YEAR)
     assert response.status_code == 202
     assert (response.json()["started"], response.json()["job_state"]) == (False, "running")
+    assert (response.json()["job"]["id"], response.json()["job"]["state"]) == (row()["job_id"], "running")
     assert (started, callbacks) == (False, [])
     assert (row()["job_state"], row()["job_token"]) == ("running", token)
+    assert Job.objects.count() == 1
 
 
 def _restart_by_service(admin, client):
@@ -223,7 +251,7 @@ def _restart_by_command(admin, client):
 def test_a_dead_run_starts_again_and_computes(
     restart, scored, province_admin, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
+    settings.JOB_LEASE_SECONDS = 60
     queue_run(province_admin, django_capture_on_commit_callbacks)
     dead_token = claim(heartbeat_age=timedelta(minutes=10))
     before = row()
@@ -240,6 +268,10 @@ def test_a_dead_run_starts_again_and_computes(
     )
     assert queued["job_token"] is None and queued["job_token"] != dead_token
     assert queued["job_started_at"] > before["job_started_at"]
+    # A new job; the dead one is recorded failed with the reason (it stays listed in 我的任务).
+    assert queued["job_id"] != before["job_id"]
+    dead = Job.objects.get(pk=before["job_id"])
+    assert (dead.state, dead.lease_token) == ("failed", None) and "超过 60 秒没有心跳" in dead.error
     callbacks[0]()  # the Celery task (eager in tests)
     done = row()
     assert (done["state"], done["job_state"], done["job_progress"]) == ("computed", "done", 100)
@@ -250,15 +282,15 @@ def test_a_dead_run_starts_again_and_computes(
 def test_a_queued_run_no_worker_took_within_the_queue_timeout_shows_failed(
     scored, province_admin, api_as, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ASSESSMENT_QUEUE_TIMEOUT_SECONDS = 600
+    settings.JOB_QUEUE_TIMEOUT_SECONDS = 600
     queue_run(province_admin, django_capture_on_commit_callbacks)
     client.force_login(province_admin)
     api = api_as(province_admin)
     queued_at = timezone.now() - timedelta(minutes=9)
-    AssessmentRound.objects.filter(year=YEAR).update(job_started_at=queued_at)
+    Job.objects.filter(pk=row()["job_id"]).update(created_at=queued_at)
     assert shown_job(api, client) == ("queued", "已提交，等待计算")
 
-    AssessmentRound.objects.filter(year=YEAR).update(job_started_at=queued_at - timedelta(minutes=2))
+    Job.objects.filter(pk=row()["job_id"]).update(created_at=queued_at - timedelta(minutes=2))
     stored = row()
     job_state, message = shown_job(api, client)
     assert job_state == "failed"
@@ -270,25 +302,37 @@ def test_a_queued_run_no_worker_took_within_the_queue_timeout_shows_failed(
 def test_fail_stale_runs_records_only_the_dead_runs_as_failed(
     scored, province_admin, settings, django_capture_on_commit_callbacks
 ):
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
+    settings.JOB_LEASE_SECONDS = 60
     queue_run(province_admin, django_capture_on_commit_callbacks)
     claim(heartbeat_age=timedelta(minutes=10))
     alive = ensure_round(2026)
     alive_token = claim(2026, heartbeat_age=timedelta(seconds=5))
 
-    assert fail_stale_runs() == [YEAR]
+    assert jobs.fail_stale_jobs() == [row()["job_id"]]  # the sweep of every tracked job
 
     failed = row()
     assert (failed["job_state"], failed["job_token"], failed["state"]) == ("failed", None, "scoring_closed")
     assert "超过 60 秒没有心跳" in failed["job_message"]
     assert failed["job_finished_at"] is not None
     assert (row(2026)["job_state"], row(2026)["job_token"]) == ("running", alive_token)
-    assert tasks.fail_stale_runs() == {"failed": []}  # the beat task: nothing left to fail
+    assert core_tasks.fail_stale_jobs() == {"failed": []}  # the beat task: nothing left to fail
     assert AssessmentRound.objects.get(pk=alive.pk).job_state == "running"
 
 
 def _token_taken_over(successor):
-    AssessmentRound.objects.filter(year=YEAR).update(job_token=successor, job_heartbeat_at=timezone.now())
+    """The run was taken as dead (its job recorded failed by the sweep) and started again: the round's new
+    job is held by another worker."""
+    Job.objects.filter(pk=row()["job_id"]).update(
+        state="failed", lease_token=None, error="任务进程已中断", finished_at=timezone.now()
+    )
+    again = Job.objects.create(
+        kind="assessment.run",
+        title=f"{YEAR}年度示范镇评价计算",
+        state="running",
+        lease_token=successor,
+        heartbeat_at=timezone.now(),
+    )
+    AssessmentRound.objects.filter(year=YEAR).update(job=again)
 
 
 @pytest.mark.parametrize("when", ["after_reading_the_inputs", "before_the_final_write"])
@@ -302,6 +346,7 @@ def test_a_zombie_worker_whose_lease_was_taken_over_writes_nothing(
     earlier = drafts()
     assert earlier[0] and earlier[1]  # a draft to protect
     job = queue_run(province_admin, django_capture_on_commit_callbacks)  # a re-run of the computed year
+    zombie = row()["job_id"]
     successor = uuid.uuid4()
 
     if when == "after_reading_the_inputs":
@@ -314,24 +359,28 @@ def test_a_zombie_worker_whose_lease_was_taken_over_writes_nothing(
 
         patch = mock.patch.object(selectors, "year_inputs", year_inputs)
     else:
-        step = services._progress
+        step = services._step
 
-        def progress(round_id, token, percent, message):
-            step(round_id, token, percent, message)
+        def progress(ctx, percent, message):
+            step(ctx, percent, message)
             if percent == 60:  # the last step before the rows are written
                 _token_taken_over(successor)
 
-        patch = mock.patch.object(services, "_progress", progress)
+        patch = mock.patch.object(services, "_step", progress)
     with patch:
         outcome = job().get()
 
-    assert outcome == {"skipped": True}
+    assert outcome == {"job": zombie, "state": None}  # the runner records nothing for a lost lease
     assert drafts() == earlier
     after = row()
     assert (after["state"], after["job_state"], after["job_token"]) == (
         "scoring_closed",
         "running",
         successor,
+    )
+    assert Job.objects.filter(pk=zombie).values_list("state", "progress").get() == (
+        "failed",
+        5 if when == "after_reading_the_inputs" else 60,
     )
 
 
@@ -469,7 +518,7 @@ def start_worker_process(log_path, broker_url, **env):
         "DEBUG": "1",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CONN_MAX_AGE": "0",
-        "ASSESSMENT_JOB_HEARTBEAT_SECONDS": "0.5",
+        "JOB_HEARTBEAT_SECONDS": "0.5",
         **env,
     }
     command = [
@@ -534,9 +583,9 @@ def use_broker(url, eager):
 
 
 def job_row():
-    return AssessmentRound.objects.filter(year=YEAR).values(
-        "state", "job_state", "job_progress", "job_heartbeat_at", "job_token", "job_message"
-    )[0]
+    stored = row()
+    names = ("state", "job_state", "job_progress", "job_heartbeat_at", "job_token", "job_message", "job_id")
+    return {name: stored[name] for name in names}
 
 
 @pytest.mark.services
@@ -548,7 +597,7 @@ def test_a_worker_killed_mid_run_is_found_by_its_lease_and_the_round_runs_again(
     the round reads 失败 with the reason once the lease is over (not before), holds no partial rows, still
     takes no scores and cannot be published; started again from the API, a new worker computes it."""
     lease = 3
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = lease
+    settings.JOB_LEASE_SECONDS = lease
     from config.celery import app
 
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_retry")}
@@ -608,11 +657,20 @@ def test_a_worker_killed_mid_run_is_found_by_its_lease_and_the_round_runs_again(
         assert response.status_code == 400 and "须先运行计算再发布" in response.json()["detail"]
         assert not DocumentNumber.objects.exists()
 
-        assert fail_stale_runs() == [YEAR]  # the beat task records it
+        dead_job = stored["job_id"]
+        assert jobs.fail_stale_jobs() == [dead_job]  # the beat task records it
         failed = row()
         assert (failed["job_state"], failed["job_token"]) == ("failed", None)
         assert f"超过 {lease} 秒没有心跳" in failed["job_message"]
-        assert fail_stale_runs() == []
+        assert jobs.fail_stale_jobs() == []
+        # The run's job, in the admin's 我的任务 and the jobs API, says the same.
+        job = api.get(f"/api/v1/jobs/{dead_job}/").json()
+        assert (job["kind"], job["state"], job["error"]) == (
+            "assessment.run",
+            "failed",
+            failed["job_message"],
+        )
+        assert dead_job in [item["id"] for item in api.get("/api/v1/jobs/?mine=true").json()["results"]]
 
         worker = start_worker_process(
             tmp_path / "worker-2.log", broker, ASSESSMENT_JOB_STEP_PAUSE_SECONDS="0"
@@ -621,6 +679,7 @@ def test_a_worker_killed_mid_run_is_found_by_its_lease_and_the_round_runs_again(
         response = api.post(f"{ROUND}run/", {}, format="json")
         assert response.status_code == 202
         assert (response.json()["started"], response.json()["job_state"]) == (True, "queued")
+        assert response.json()["job"]["id"] != dead_job
         wait_for(lambda: job_row()["job_state"] in ("done", "failed"), 40, "the second run", worker)
     finally:
         for worker in workers:
@@ -703,7 +762,7 @@ def test_a_score_racing_the_start_of_the_run_lands_before_it_or_is_refused(
     refused = ("DomainError", f"{YEAR}年度评价评分已截止（计算任务排队中），不能再录入得分。")
     for attempt in range(5):
         Score.objects.filter(round__year=YEAR, town=town, indicator__code="T15").delete()
-        with mock.patch.object(tasks.run_assessment_job, "delay") as delay:
+        with mock.patch.object(core_tasks.run_job, "delay") as delay:
             outcomes = race(
                 lambda: save_scores(province_admin, year=YEAR, town=town, points_by_code={"T15": "2"}),
                 lambda: start_assessment(province_admin, year=YEAR, confirm_incomplete=True),
@@ -733,10 +792,11 @@ def test_two_restarts_of_a_dead_run_at_once_queue_one_run(require_services, scor
     run queued (started=false); one job is sent."""
     from ..test_services import race
 
-    settings.ASSESSMENT_JOB_LEASE_SECONDS = 60
-    with mock.patch.object(tasks.run_assessment_job, "delay"):
+    settings.JOB_LEASE_SECONDS = 60
+    with mock.patch.object(core_tasks.run_job, "delay"):
         start_assessment(province_admin, year=YEAR)
     dead_token = claim(heartbeat_age=timedelta(minutes=10))
+    dead_job = row()["job_id"]
     responses = []
 
     def run_from_the_api():
@@ -744,14 +804,17 @@ def test_two_restarts_of_a_dead_run_at_once_queue_one_run(require_services, scor
         api.force_authenticate(province_admin)
         responses.append(api.post(f"{ROUND}run/", {}, format="json"))
 
-    with mock.patch.object(tasks.run_assessment_job, "delay") as delay:
+    with mock.patch.object(core_tasks.run_job, "delay") as delay:
         assert race(run_from_the_api, run_from_the_api) == ["ok", "ok"]
 
     assert [response.status_code for response in responses] == [202, 202]
     assert sorted(response.json()["started"] for response in responses) == [False, True]
     assert {response.json()["job_state"] for response in responses} == {"queued"}
-    delay.assert_called_once_with(row()["id"])
+    delay.assert_called_once_with(row()["job_id"])
     restarted = row()
     assert (restarted["job_state"], restarted["job_token"]) == ("queued", None)
     assert restarted["job_token"] != dead_token
+    assert {response.json()["job"]["id"] for response in responses} == {restarted["job_id"]}
+    assert Job.objects.filter(kind="assessment.run").exclude(pk=dead_job).count() == 1
+    assert Job.objects.get(pk=dead_job).state == "failed"
     connection.close()

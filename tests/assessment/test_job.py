@@ -1,12 +1,12 @@
-"""The assessment job: two starts at once give one run; a second run of a year replaces its draft results;
-on PostgreSQL, two threads starting the same year at the same moment queue exactly one job."""
+"""The assessment job: two starts at once give one run (one tracked job); a second run of a year replaces its
+draft results; on PostgreSQL, two threads starting the same year at the same moment queue exactly one job."""
 
 import threading
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
-from assessment import tasks
 from assessment.models import AssessmentRound, Elimination, Notice, Result
 from assessment.services import (
     ensure_round,
@@ -17,7 +17,9 @@ from assessment.services import (
     start_assessment,
     update_settings,
 )
+from core import tasks as core_tasks
 from core.errors import DomainError
+from core.models import Job
 from towns.services import designate
 
 from ..conftest import JIAOHE, NONGAN, SHUANGYANG, town_in
@@ -46,18 +48,26 @@ def test_two_starts_at_once_give_one_run(scored, province_admin, django_capture_
     assert (first, second) == (True, False)
     assert first_round.pk == second_round.pk
     assert len(callbacks) == 1  # one job queued
+    (job,) = Job.objects.all()  # one tracked job, the round's run
+    assert (job.kind, job.state, job.started_by) == ("assessment.run", "queued", province_admin)
+    assert AssessmentRound.objects.get(year=2024).job_id == job.pk
     assert AssessmentRound.objects.get(year=2024).job_state == "queued"
     callbacks[0]()  # the queued Celery task (eager in tests)
     done = AssessmentRound.objects.get(year=2024)
     assert (done.job_state, done.job_progress, done.state) == ("done", 100, "computed")
+    assert Job.objects.get(pk=job.pk).state == "done"
 
 
 @pytest.mark.django_db
 def test_a_running_job_is_not_queued_again(scored, province_admin, django_capture_on_commit_callbacks):
-    AssessmentRound.objects.filter(pk=ensure_round(2024).pk).update(job_state="running")
+    running = Job.objects.create(
+        kind="assessment.run", title="2024年度示范镇评价计算", state="running", heartbeat_at=timezone.now()
+    )
+    AssessmentRound.objects.filter(pk=ensure_round(2024).pk).update(job=running)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _round, started = start_assessment(province_admin, year=2024)
     assert (started, callbacks) == (False, [])
+    assert list(Job.objects.values_list("pk", flat=True)) == [running.pk]
 
 
 @pytest.mark.django_db
@@ -165,7 +175,7 @@ def test_two_threads_starting_at_the_same_moment_queue_one_job(require_services,
             connection.close()
 
     # The queued task is recorded, not run: only the start itself races.
-    with mock.patch.object(tasks.run_assessment_job, "delay") as delay:
+    with mock.patch.object(core_tasks.run_job, "delay") as delay:
         threads = [threading.Thread(target=race) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -174,5 +184,7 @@ def test_two_threads_starting_at_the_same_moment_queue_one_job(require_services,
 
     assert errors == []
     assert sorted(outcomes) == [False, True]
-    delay.assert_called_once_with(AssessmentRound.objects.get(year=2024).pk)
+    (job,) = Job.objects.filter(kind="assessment.run")  # one tracked job
+    delay.assert_called_once_with(job.pk)
+    assert AssessmentRound.objects.get(year=2024).job_id == job.pk
     assert AssessmentRound.objects.get(year=2024).job_state == "queued"

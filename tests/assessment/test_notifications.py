@@ -15,7 +15,7 @@ from assessment.models import TalkFollowUp
 from assessment.services import mark_talk_held, publish, remind_due_talks, reopen
 from assessment.tasks import remind_due_talks as remind_due_talks_task
 from core.choices import NotificationKind
-from core.models import Notification
+from core.models import Job, Notification
 
 from ..conftest import CHANGCHUN, JIAOHE, JILIN_CITY, NONGAN, SHUANGYANG, town_in
 from .page_helpers import compute, designate_all, score, set_counts, towns_in
@@ -156,7 +156,15 @@ def test_beat_checks_due_talks_every_morning(people, year_2024):
     entry = settings.CELERY_BEAT_SCHEDULE["talks-due"]
     assert entry["task"] == remind_due_talks_task.name
     assert entry["schedule"].hour == {8}
-    assert remind_due_talks_task.delay().get() == {"notifications": 0}
+    today = timezone.localdate().isoformat()
+    assert remind_due_talks_task.delay().get() == {"date": today, "notifications": 0}
+    # The sweep ran as a tracked job of the system, its summary recorded (tests/assessment/test_run_as_job.py).
+    sweep = Job.objects.get(kind="assessment.remind_due_talks")
+    assert (sweep.state, sweep.started_by, sweep.result) == (
+        "done",
+        None,
+        {"date": today, "notifications": 0},
+    )
 
 
 def test_the_talks_page_shows_each_pending_talks_due_date(client, people, year_2024):

@@ -61,12 +61,24 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     assert set(Exemption.objects.values_list("round__year", flat=True)) == {2024, 2025}  # the 免评 shown
     assert Elimination.objects.filter(round__year=2025, substitute__isnull=False).exists()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
+    from core.jobs import jobs_of
+
+    # 我的任务 of demo_admin is not empty: the demo's runs (2024, 2025 and its correction), done.
+    runs = jobs_of(User.objects.get(username="demo_admin"))
+    assert sorted(runs.values_list("title", "state")) == [
+        ("2024年度示范镇评价计算", "done"),
+        ("2025年度示范镇评价计算", "done"),
+        ("2025年度示范镇评价计算", "done"),
+    ]
+    assert set(runs.values_list("kind", flat=True)) == {"assessment.run"}
+    jobs = runs.count()
 
     second = StringIO()
     call_command("load_demo", stdout=second)
     assert Designation.objects.count() == designations and User.objects.count() == users
     assert Submission.objects.count() == 3
     assert Project.objects.count() == projects
+    assert jobs_of(User.objects.get(username="demo_admin")).count() == jobs
     from selection.models import SelectionRound
 
     assert SelectionRound.objects.get(name="2022年第一批示范镇评选").deadline.isoformat() == "2022-04-30"

@@ -10,7 +10,7 @@ from core.errors import DomainError
 
 class Command(BaseCommand):
     help = (
-        "运行年度评价计算（与页面、API 启动的是同一个 Celery 任务）。--wait 等待完成并打印摘要。"
+        "运行年度评价计算（与页面、API 启动的是同一个后台任务，列入后台任务列表）。--wait 等待完成并打印摘要。"
         "同时启动两次只运行一次；再次运行替换本年度的待发布结果。"
     )
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             return
         deadline = time.monotonic() + options["timeout"]
         while True:
-            assessment_round = AssessmentRound.objects.get(pk=assessment_round.pk)
+            assessment_round = AssessmentRound.objects.select_related("job").get(pk=assessment_round.pk)
             if assessment_round.job_state in (JobState.DONE, JobState.FAILED):
                 break
             if time.monotonic() > deadline:

@@ -1,8 +1,7 @@
 """The whole year as one pure function (issue 8): a year's outcome from its inputs alone, substitutes as a
-whole assignment, corrections reconciled, the what-if, the job's lease. No database: pytest-django blocks it,
+whole assignment, corrections reconciled, the what-if. No database: pytest-django blocks it,
 which proves the rules pure. Property-based tests (hypothesis) over random years hold the invariants."""
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,7 +24,6 @@ from assessment.rules import (
     designations_before_publication,
     reconcile,
     scoring_gaps,
-    stale_job_reason,
     substitute_candidates,
     substitutes,
     with_overrides,
@@ -211,21 +209,6 @@ def test_reconcile_reverses_what_the_correction_no_longer_decides():
     changes = reconcile({"e1", "e2"}, {"s1", "s2"}, {"e2", "e3"}, {"s2", "s3"})
     assert changes == Reconciliation(restore=("e1",), eliminate=("e3",), revoke=("s1",), promote=("s3",))
     assert not reconcile({"e"}, {"s"}, {"e"}, {"s"})  # nothing changed: nothing to do
-
-
-# --- the job's lease -------------------------------------------------------------------------------------
-
-NOW = datetime(2026, 1, 15, 2, 0)
-
-
-def test_a_running_job_is_dead_once_its_heartbeat_is_older_than_the_lease():
-    fresh = NOW - timedelta(seconds=30)
-    old = NOW - timedelta(seconds=121)
-    assert stale_job_reason("running", fresh, old, NOW, 120, 1800) is None
-    assert "心跳" in stale_job_reason("running", old, old, NOW, 120, 1800)
-    assert stale_job_reason("queued", None, NOW - timedelta(minutes=10), NOW, 120, 1800) is None
-    assert "排队" in stale_job_reason("queued", None, NOW - timedelta(minutes=31), NOW, 120, 1800)
-    assert stale_job_reason("done", old, old, NOW, 120, 1800) is None
 
 
 # --- property-based: invariants over random years ---------------------------------------------------------
