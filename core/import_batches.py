@@ -53,6 +53,7 @@ IMPORT_JOB_KIND = "core.apply_import"
 STALE_MESSAGE = "数据在预览之后发生了变化（或出现了新的错误），本次确认没有写入任何数据；已按当前数据重新预览，请核对后再确认。"
 GENERIC_FAILURE = "导入时出错，没有写入任何数据；已记录详细信息，请稍后重试或联系系统管理员。"
 ORPHAN_GRACE_SECONDS = 3600
+SUMMARY_STATUSES = (RowStatus.NEW, RowStatus.CHANGED, RowStatus.UNCHANGED)  # what a result message counts
 
 
 def import_dir() -> Path:
@@ -324,16 +325,14 @@ def apply_import_job(ctx: JobContext) -> dict[str, Any]:
     if confirmed.stale:
         raise DomainError(STALE_MESSAGE)
     batch = confirmed.batch
-    return {"message": result_message(batch), "batch": batch.pk, **batch.result}
+    counted = {RowStatus(status).label: batch.result.get(status, 0) for status in SUMMARY_STATUSES}
+    return {"message": result_message(batch), **counted}  # the job page shows the summary's keys
 
 
 def result_message(batch: ImportBatch) -> str:
     """导入完成：新增 3 行，修改 1 行，未变 2 行。"""
     result = batch.result or {}
-    parts = [
-        f"{RowStatus(status).label} {result.get(status, 0)} 行"
-        for status in (RowStatus.NEW, RowStatus.CHANGED, RowStatus.UNCHANGED)
-    ]
+    parts = [f"{RowStatus(status).label} {result.get(status, 0)} 行" for status in SUMMARY_STATUSES]
     return f"导入完成：{'，'.join(parts)}。"
 
 

@@ -263,7 +263,7 @@ def test_a_large_confirm_runs_as_a_job(
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
     batch.refresh_from_db()
-    assert job.state == JobState.DONE and job.result["new"] == 3
+    assert job.state == JobState.DONE and job.result == {"新增": 3, "修改": 0, "未变": 0}
     assert "导入完成：新增 3 行" in job.message
     assert batch.state == ImportState.APPLIED and batch.job_id == job.pk
     assert Designation.objects.count() == 3
