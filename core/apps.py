@@ -8,10 +8,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import export_job, jobs, list_exports  # noqa: F401 - they register the export job and lists
+        # They register core's own jobs (the export and import jobs) and core's lists' exports.
+        from . import export_job, import_batches, imports, jobs, list_exports  # noqa: F401
 
-        # Every app's jobs.py registers the handlers of its kinds of tracked job (core imports none of them).
+        # Every app's jobs.py registers the handlers of its kinds of tracked job, every app's imports.py its
+        # importers, and every app's exports.py its lists' exports (core.exports.register_export): core finds
+        # them by name and never imports a domain app.
         jobs.autodiscover()
-        # Every app registers its lists' exports in its own exports.py (core.exports.register_export); core
-        # finds them by name and never imports a domain app.
+        imports.autodiscover()
         autodiscover_modules("exports")

@@ -38,7 +38,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -278,7 +278,7 @@ def _claim(job_id: int, token: uuid.UUID) -> bool:
     )
 
 
-def _finish(job_id: int, token: uuid.UUID, **fields: Any) -> bool:
+def _finish(job_id: int, token: uuid.UUID, **fields: object) -> bool:
     fields.setdefault("finished_at", timezone.now())
     return bool(Job.objects.filter(pk=job_id, lease_token=token).update(lease_token=None, **fields))
 
@@ -370,7 +370,7 @@ def cancel_job(user: AbstractBaseUser, *, job: Job) -> Job:
     return locked
 
 
-def staleness(job: Job, now: Any = None) -> str | None:
+def staleness(job: Job, now: datetime | None = None) -> str | None:
     """Why an active job is taken as dead, or None (read-only: the page shows it; the sweep records it)."""
     if job.state not in ACTIVE_JOB_STATES:
         return None

@@ -1,17 +1,16 @@
-"""Spreadsheets of the towns pages: the directory, the quota report, the designations (a town's history and
-the list across towns) and the import template. Each list registers its export (core.exports): the page's
-FilterSet and sort over the user's scope, read by the page and by its export alike."""
-
-import io
+"""Spreadsheets of the towns pages: the directory, the quota report and the designations (a town's history and
+the list across towns). Each list registers its export (core.exports): the page's FilterSet and sort over the
+user's scope, read by the page and by its export alike. The directory's columns are the designation import's
+too (towns.imports): an exported directory, edited, imports back."""
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.errors import DomainError
 from core.exports import FILTERS_REFUSED, Column, ExportSpec, filter_note, register_export
+from core.imports import SheetColumn, read_columns
 from core.roles import region_level_scope_label
 from core.vocabulary import label
+from core.years import YEAR_MAX, YEAR_MIN
 
 from . import selectors
 from .choices import Began, DevType, Ended, Tier
@@ -23,8 +22,7 @@ from .filtersets import (
     DesignationFilterSet,
     TownFilterSet,
 )
-from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, PROVINCE_TARGETS, shortfall_text
-from .services import DESIGNATION_COLUMNS, DESIGNATION_OPTIONAL_COLUMNS
+from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, DOC_NO_MAX, PROVINCE_TARGETS, shortfall_text
 
 PLACE_FILTERS = ("city", "county", "town")
 
@@ -56,17 +54,63 @@ def filtered_towns(user, query):
     return filterset, sorting.apply(towns), sorting
 
 
-TOWN_COLUMNS = (
-    Column("区划代码", 14),
-    Column("名称", 16),
-    Column("类别", 8),
-    Column("市（州）", 14),
-    Column("县（市、区）", 16),
-    Column("示范镇层级", 12),
-    Column("认定起始年度", 12, kind="int"),
-    Column("认定文号", 28),
-    Column("发展类型", 14),
+# The directory (示范镇名录) as the export writes it and the designation import reads it.
+TOWN_CODE = SheetColumn(
+    "town_code",
+    "区划代码",
+    required=True,
+    aliases=("镇区划代码", "代码"),
+    width=14,
+    note="镇的 9 位区划代码；只有建制镇可以认定为示范镇",
+    example="220112102",
 )
+TIER = SheetColumn(
+    "tier",
+    "示范镇层级",
+    required=True,
+    aliases=("层级",),
+    width=12,
+    note="省级、市级、县级（或 provincial、city、county）；未认定的镇留空（与认定起始年度一起留空即不导入）",
+    example="省级",
+)
+YEAR = SheetColumn(
+    "year",
+    "认定起始年度",
+    required=True,
+    aliases=("年度", "起始年度", "认定年度"),
+    width=12,
+    kind="int",
+    note=f"四位年份（{YEAR_MIN}–{YEAR_MAX}）；与该镇现有认定的层级和年度相同即为未变",
+    example=2022,
+)
+DOC_NO = SheetColumn(
+    "doc_no",
+    "认定文号",
+    aliases=("文号",),
+    width=28,
+    note=f"可选，不超过 {DOC_NO_MAX} 个字符；对现有认定填写不同的文号即更正其文号，留空则不修改",
+    example="吉示范镇办〔2022〕1号",
+)
+DEV_TYPE = SheetColumn(
+    "dev_type",
+    "发展类型",
+    width=14,
+    note=f"可选：{'、'.join(DevType.labels)}；留空则不修改",
+    example=DevType.CULTURE_TOURISM.label,
+)
+TOWN_SHEET = (
+    TOWN_CODE,
+    SheetColumn("name", "名称", width=16, read=False, note="乡镇名称", example="鹿乡镇"),
+    SheetColumn("kind", "类别", width=8, read=False, note="镇、乡、街道", example="镇"),
+    SheetColumn("city", "市（州）", width=14, read=False, example="长春市"),
+    SheetColumn("county", "县（市、区）", width=16, read=False, example="双阳区"),
+    TIER,
+    YEAR,
+    DOC_NO,
+    DEV_TYPE,
+)
+DESIGNATION_COLUMNS = tuple(read_columns(TOWN_SHEET))
+TOWN_COLUMNS = tuple(column.column for column in TOWN_SHEET)
 
 
 def town_rows(towns):
@@ -260,17 +304,3 @@ def designation_export(user, query):
         unit_note=f"共 {count} 条认定",
         filters=filter_note(filterset, sorting, values=values),
     )
-
-
-def designation_template():
-    """An .xlsx with just the header row the designation import expects."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "示范镇认定"
-    for index, name in enumerate((*DESIGNATION_COLUMNS, *DESIGNATION_OPTIONAL_COLUMNS), start=1):
-        cell = sheet.cell(row=1, column=index, value=name)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -2,22 +2,17 @@
 import; each list's export is registered in towns.exports and answered by core.exports.export_response. A
 town's own page (and its tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from core.audit import Via
-from core.errors import DomainError
-from core.exports import export_response, workbook_response
-from core.scoping import is_province_admin
+from core import import_views
+from core.exports import export_response
 
 from . import exports, selectors
 from .choices import Tier
-from .forms import DesignationImportForm
 from .rules import PROVINCE_TARGETS
-from .services import import_designations
+from .services import DESIGNATION_IMPORT
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -104,34 +99,13 @@ def designation_export(request):
     return export_response(request, "towns.designations")
 
 
-def _require_province_admin(request):
-    if not is_province_admin(request.user):
-        raise PermissionDenied("只有省级管理员可以导入示范镇认定。")
-
-
 @login_required
 def designation_import(request):
-    _require_province_admin(request)
-    form = DesignationImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    failure = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            summary = import_designations(
-                request.user, file_name=upload.name, data=upload.read(), via=Via.IMPORT
-            )
-        except DomainError as exc:
-            failure = exc
-        else:
-            messages.success(
-                request,
-                f"导入完成：新增认定 {summary.created} 条，已存在未变 {summary.unchanged} 条。",
-            )
-            return redirect("designation-import")
-    return render(request, "towns/designation_import.html", {"form": form, "failure": failure})
+    """The designation import's upload page (R2, province_admin): core's two-step import, kind
+    towns.designations; a good file goes to its preview (/imports/<id>/)."""
+    return import_views.upload_page(request, DESIGNATION_IMPORT)
 
 
 @login_required
 def designation_import_template(request):
-    _require_province_admin(request)
-    return workbook_response(exports.designation_template(), "示范镇认定导入模板.xlsx")
+    return import_views.import_template(request, DESIGNATION_IMPORT)

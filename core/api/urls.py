@@ -2,11 +2,13 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .imports import ImportViewSet
 from .jobs import JobViewSet
 from .notifications import NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("jobs", JobViewSet, basename="api-job")
+router.register("imports", ImportViewSet, basename="api-import")
 
 urlpatterns = router.urls

@@ -1,7 +1,14 @@
 """R2 import checks as pure functions: every row checked, each reason stated with its row number."""
 
 from core.tabular import SourceRow
-from towns.rules import TownFacts, check_designation_rows, designation_refusal, parse_tier, town_kind_for_name
+from towns.rules import (
+    TownFacts,
+    check_designation_rows,
+    designation_correction_refusal,
+    designation_refusal,
+    parse_tier,
+    town_kind_for_name,
+)
 
 TOWNS = {
     "220112100": TownFacts("220112100", "奢岭镇", "town", "镇"),
@@ -77,3 +84,48 @@ def test_kind_and_tier_parsing():
     assert parse_tier("Provincial") == "provincial"
     assert parse_tier("县级") == "county"
     assert parse_tier("国家级") is None
+
+
+def test_a_directory_row_without_tier_and_year_asks_nothing_of_an_undesignated_town():
+    accepted, errors = check_designation_rows(
+        rows({"town_code": "220112100", "tier": "", "year": ""}, {"town_code": "220112200", "tier": ""}),
+        TOWNS,
+    )
+    assert errors == []
+    assert [(row.blank, row.outcome) for row in accepted] == [(True, "unchanged"), (True, "unchanged")]
+
+
+def test_an_import_never_ends_an_active_designation():
+    accepted, errors = check_designation_rows(rows({"town_code": "220112101", "tier": "", "year": ""}), TOWNS)
+    assert accepted == []
+    assert "导入不能终止认定" in errors[0].message and "2022年起的有效市级认定" in errors[0].message
+
+
+def test_another_document_number_or_development_type_corrects_the_active_designation():
+    towns = {"220112101": TownFacts("220112101", "山河镇", "town", "镇", "city", 2022, "甲", "industry")}
+    accepted, errors = check_designation_rows(
+        rows(
+            {
+                "town_code": "220112101",
+                "tier": "市级",
+                "year": "2022",
+                "doc_no": "乙",
+                "dev_type": "商贸流通型",
+            },
+        ),
+        towns,
+    )
+    assert errors == [] and accepted[0].outcome == "changed"
+    assert accepted[0].corrections == (("doc_no", "甲", "乙"), ("dev_type", "industry", "trade"))
+    # Empty cells leave both as they are.
+    accepted, _ = check_designation_rows(
+        rows({"town_code": "220112101", "tier": "city", "year": "2022"}), towns
+    )
+    assert accepted[0].outcome == "unchanged" and accepted[0].corrections == ()
+
+
+def test_a_correction_is_refused_without_a_value_or_with_a_bad_one():
+    assert designation_correction_refusal(doc_no="乙", dev_type="") is None
+    assert "请填写要更正的" in designation_correction_refusal(doc_no="", dev_type="")
+    assert "文号超过 100 个字符" in designation_correction_refusal(doc_no="文" * 101, dev_type="")
+    assert "发展类型“space”无效" in designation_correction_refusal(doc_no="", dev_type="space")
