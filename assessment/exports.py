@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.exports import Column
+from core.formats import points as shown_points
+from core.imports import SheetColumn
 from core.vocabulary import label
 from towns.choices import Tier
 
@@ -131,17 +133,61 @@ def unassessed_rows(towns, tiers):
         )
 
 
-def score_columns(indicators):
-    return (
-        Column("镇区划代码", 12),
-        Column("镇", 14),
-        Column("县（市、区）", 14),
-        Column("市（州）", 12),
-        Column("层级", 8),
-        *(Column(f"{indicator.code} {indicator.name}", 12, kind="money") for indicator in indicators),
-        Column("已录入指标数", 10, kind="int"),
-        Column("综合得分", 10, kind="money"),
+# The score sheet (得分表) as the export writes it and the score import reads it (assessment.imports): the
+# wide layout, one column per indicator headed "T01 园区基础设施" (or just its code).
+SCORE_TOWN_CODE = SheetColumn(
+    "town_code",
+    "镇区划代码",
+    required=True,
+    aliases=("区划代码", "镇代码"),
+    width=12,
+    note="镇的 9 位区划代码；该镇须为当年的示范镇",
+    example="220112102",
+)
+SCORE_INFO = (
+    SheetColumn("town", "镇", width=14, read=False, example="鹿乡镇"),
+    SheetColumn("county", "县（市、区）", width=14, read=False, example="双阳区"),
+    SheetColumn("city", "市（州）", width=12, read=False, example="长春市"),
+    SheetColumn("tier", "层级", width=8, read=False, example="省级"),
+)
+SCORE_TOTALS = (
+    SheetColumn("filled", "已录入指标数", width=10, kind="int", read=False, note="由系统计算"),
+    SheetColumn("composite", "综合得分", width=10, kind="money", read=False, note="由系统计算"),
+)
+# The long layout: one row per town and indicator.
+SCORE_INDICATOR_CODE = SheetColumn(
+    "indicator_code", "指标代码", aliases=("指标",), note="长表格式：指标代码，如 T01", example="T01"
+)
+SCORE_POINTS = SheetColumn(
+    "points", "得分", aliases=("分数",), note="长表格式：得分，0 至该指标满分，最多两位小数", example="8.5"
+)
+
+
+def indicator_column(indicator):
+    """The wide sheet's column of one indicator: "T01 园区基础设施", also read under its code alone."""
+    return SheetColumn(
+        indicator.code,
+        f"{indicator.code} {indicator.name}",
+        aliases=(indicator.code,),
+        width=12,
+        kind="money",
+        note=f"得分，0–{shown_points(indicator.max_points)}，最多两位小数；留空则不修改该项得分",
+        example=shown_points((indicator.max_points * Decimal("0.8")).quantize(Decimal("0.1"))),
     )
+
+
+def score_sheet(indicators):
+    """Every column of the wide score sheet, in the export's order."""
+    return (
+        SCORE_TOWN_CODE,
+        *SCORE_INFO,
+        *(indicator_column(indicator) for indicator in indicators),
+        *SCORE_TOTALS,
+    )
+
+
+def score_columns(indicators):
+    return tuple(column.column for column in score_sheet(indicators))
 
 
 def score_rows(sheet, indicators):

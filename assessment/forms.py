@@ -2,7 +2,6 @@
 services as the raw text (assessment.services validates them and refuses with a Chinese message)."""
 
 from decimal import Decimal
-from pathlib import Path
 
 from django import forms
 
@@ -12,7 +11,6 @@ from core.files import check_document
 from core.years import YEAR_MAX, YEAR_MIN
 from projects.forms import date_input, money_input, task_area_choices
 from towns.choices import Tier
-from towns.forms import IMPORT_MAX_BYTES, IMPORT_SUFFIXES
 
 from .choices import Grade
 
@@ -129,31 +127,6 @@ class ScoreForm(forms.Form):
 
     def points(self):
         return {code: value.strip() for code, value in self.cleaned_data.items()}
-
-
-def _check_import_file(upload):
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
-        raise forms.ValidationError(
-            f"不支持的文件类型“{suffix or upload.name}”，请上传 .csv 或 .xlsx 文件。", code="file_type"
-        )
-    if upload.size > IMPORT_MAX_BYTES:
-        raise forms.ValidationError(
-            f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 的上限，请拆分后分批导入。",
-            code="file_size",
-        )
-    return upload
-
-
-class ScoreImportForm(forms.Form):
-    file = forms.FileField(
-        label="得分数据文件",
-        help_text="支持 .csv（UTF-8 或 GB18030 编码）和 .xlsx 文件，不超过 5 MB。",
-        error_messages={"required": "请选择要导入的文件。", "empty": "上传的文件是空的。"},
-    )
-
-    def clean_file(self):
-        return _check_import_file(self.cleaned_data["file"])
 
 
 class VetoForm(forms.Form):

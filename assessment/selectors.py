@@ -389,6 +389,19 @@ def round_indicators(assessment_round: AssessmentRound) -> list[Indicator]:
     ]
 
 
+def round_points(
+    assessment_round: AssessmentRound, town_codes: Collection[str]
+) -> dict[tuple[str, str], Decimal]:
+    """(town code, indicator code) → the points entered for the round, for the given towns (the score
+    import's "before"; not scoped: the importer decides who may import). One query."""
+    if assessment_round.pk is None:
+        return {}
+    rows = Score.objects.filter(round=assessment_round, town_id__in=list(town_codes)).values_list(
+        "town_id", "indicator__code", "points"
+    )
+    return {(town, code): points for town, code, points in rows}
+
+
 def has_scores(assessment_round: AssessmentRound) -> bool:
     return assessment_round.pk is not None and assessment_round.scores.exists()
 

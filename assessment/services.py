@@ -27,13 +27,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.audit import Via
 from core.choices import NotificationKind
 from core.errors import DomainError, checked_year
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
 from core.notifications import audience, notify
 from core.numbering import take_number
-from core.tabular import read_table
 from projects.models import TaskArea
 from towns.choices import Began, Ended, Tier
 from towns.models import Designation, Town
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 log = logging.getLogger("portal.assessment")
-SCORE_COLUMNS = ("town_code", "indicator_code", "points")
+SCORE_IMPORT = "assessment.scores"  # the importer's kind (assessment.imports)
 ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 
 
@@ -247,6 +247,17 @@ def save_indicators(
 # --- scores, vetoes, exemptions ------------------------------------------------------------------------
 
 
+def lock_round(year: int | str) -> AssessmentRound:
+    """The year's round locked until the transaction ends (created by this first write if need be): a score
+    import takes it before checking its rows again."""
+    return _locked_round(checked_year(year))
+
+
+def require_scoring_open(assessment_round: AssessmentRound, what: str = "录入得分") -> None:
+    """DomainError unless the round takes scores now (its state, and a run under way, named)."""
+    _require_scoring_open(assessment_round, what)
+
+
 def _require_scoring_open(assessment_round: AssessmentRound, what: str = "录入得分") -> None:
     """Scores, imports, vetoes and exemptions are inputs of the run: taken only while scoring is open."""
     if assessment_round.state == RoundState.OPEN:
@@ -267,13 +278,16 @@ def may_score(user: User, town: Town) -> bool:
     return role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == town.city_id)
 
 
-def _may_score(user: User, town: Town) -> None:
-    if not may_score(user, town):
+def _may_score(user: User | None, town: Town) -> None:
+    if user is not None and not may_score(user, town):
         raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
-def save_scores(user: User, *, year: int | str, town: Town, points_by_code: Mapping[str, object]) -> int:
-    """Enter (or correct) a town's points per indicator code for the year (R7)."""
+def save_scores(
+    user: User | None, *, year: int | str, town: Town, points_by_code: Mapping[str, object]
+) -> int:
+    """Enter (or correct) a town's points per indicator code for the year (R7). user None: the system (an
+    operator's import command)."""
     year = checked_year(year)
     _may_score(user, town)
     with transaction.atomic():
@@ -314,57 +328,19 @@ class ScoreImportSummary:
 
 
 def import_scores(
-    file_name: str, data: bytes, year: int | str, actor: User | None = None
+    file_name: str, data: bytes, year: int | str, actor: User | None = None, via: str = Via.IMPORT
 ) -> ScoreImportSummary:
-    """import_scores: every row checked first; any bad row (unknown town or indicator, points outside
-    0…maximum, duplicate row, town with no designation that year) imports nothing (R7)."""
-    year = checked_year(year)
-    rows = read_table(file_name, data, SCORE_COLUMNS)
-    with transaction.atomic():
-        assessment_round = _locked_round(year)
-        _require_scoring_open(assessment_round, "导入得分")
-        indicators = {i.code: i for i in assessment_round.system.indicators.all()}
-        codes = {row.values.get("town_code", "").strip() for row in rows}
-        towns = Town.objects.in_bulk(list(codes))
-        held = designated_in_year(year, codes)
-        errors, accepted, seen = [], [], {}
-        for row in rows:
-            code = row.values.get("town_code", "").strip()
-            indicator_code = row.values.get("indicator_code", "").strip().upper()
-            raw = row.values.get("points", "").strip()
-            problems = []
-            if code not in towns:
-                problems.append(f"区划代码 {code or '（空）'} 不存在")
-            elif code not in held:
-                problems.append(f"{towns[code].name}（{code}）在 {year} 年不是示范镇")
-            indicator = indicators.get(indicator_code)
-            if indicator is None:
-                problems.append(f"指标代码“{indicator_code}”不在 {year} 年的指标体系中")
-            else:
-                problem = rules.points_refusal(raw, indicator.max_points)
-                if problem:
-                    problems.append(problem)
-            key = (code, indicator_code)
-            if key in seen:
-                problems.append(f"与第 {seen[key]} 行重复")
-            else:
-                seen[key] = row.number
-            if problems:
-                errors.append(f"第 {row.number} 行：{'；'.join(problems)}")
-            else:
-                accepted.append((towns[code], indicator, Decimal(raw).quantize(Decimal("0.01"))))
-        if errors:
-            raise DomainError(
-                f"导入未执行：{len(errors)} 行有错误，请修改后重新导入（没有写入任何数据）。", details=errors
-            )
-        for town, indicator, points in accepted:
-            Score.objects.update_or_create(
-                round=assessment_round,
-                town=town,
-                indicator=indicator,
-                defaults={"points": points, "entered_by": actor},
-            )
-    return ScoreImportSummary(rows=len(accepted), towns=len({town.code for town, _, _ in accepted}))
+    """Import a score file in one step (R7): the score importer's preview, then its apply (assessment.imports;
+    core.import_batches.import_now). Both layouts: one row per town and indicator (town_code,
+    indicator_code, points) and the score sheet the export writes (one column per indicator). Any bad row
+    (unknown town or indicator, points outside 0…maximum, duplicate row, town with no designation that year)
+    imports nothing. The pages and the API import in two steps through the same importer."""
+    from core.import_batches import import_now
+
+    report = import_now(
+        actor, kind=SCORE_IMPORT, file_name=file_name, data=data, params={"year": year}, via=via
+    )
+    return ScoreImportSummary(rows=report.result.get("scores", 0), towns=report.result.get("towns", 0))
 
 
 def record_veto(

@@ -246,6 +246,15 @@ CELERY_BEAT_SCHEDULE["jobs-purge-results"] = {
     "task": "core.purge_job_results",
     "schedule": crontab(minute=15, hour=3),
 }
+# Two-step imports (core.imports): an upload is staged under IMPORT_DIR until confirmed; files of at most
+# IMPORT_MAX_BYTES and IMPORT_MAX_ROWS data rows are read; a confirm of more than IMPORT_INLINE_MAX_ROWS rows
+# runs as a tracked job; staged files and preview rows are purged after IMPORT_RETENTION_DAYS (beat, daily).
+IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "500"))
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["imports-purge"] = {"task": "core.purge_imports", "schedule": crontab(minute=25, hour=3)}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Notifications: every copy outside the portal goes through one outbox (core.notifications), one adapter per
@@ -311,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "ResultStatusEnum": "assessment.models.ResultStatus",
         "RoundStateEnum": "assessment.models.RoundState",
         "TierEnum": "towns.choices.Tier",
+        "ImportStateEnum": "core.choices.ImportState",
+        "JobStateEnum": "core.choices.JobState",
     },
 }
 

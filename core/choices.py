@@ -39,3 +39,23 @@ class JobState(models.TextChoices):
 
 
 ACTIVE_JOB_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class RowStatus(models.TextChoices):
+    """What an import would do with one row of its file (core.imports)."""
+
+    NEW = "new", "新增"
+    CHANGED = "changed", "修改"
+    UNCHANGED = "unchanged", "未变"
+    ERROR = "error", "错误"
+
+
+class ImportState(models.TextChoices):
+    """A staged upload (core.ImportBatch): previewed until confirmed; applying while its job runs; then applied
+    or failed; expired once its file is purged unconfirmed (settings.IMPORT_RETENTION_DAYS)."""
+
+    PREVIEWED = "previewed", "待确认"
+    APPLYING = "applying", "正在导入"
+    APPLIED = "applied", "已导入"
+    FAILED = "failed", "导入失败"
+    EXPIRED = "expired", "已过期"

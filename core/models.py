@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .choices import ACTIVE_JOB_STATES, DeliveryStatus, JobState, NotificationKind
+from .choices import ACTIVE_JOB_STATES, DeliveryStatus, ImportState, JobState, NotificationKind, RowStatus
 from .money import MAX_MONEY
 from .years import YEAR_MAX, YEAR_MIN
 
@@ -190,3 +190,86 @@ class Job(models.Model):
     @property
     def has_result_file(self):
         return bool(self.result_name) and self.result_expired_at is None
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet staged for a two-step import (core.imports): the file kept under
+    settings.IMPORT_DIR, what its preview found, and what became of it. Nothing of the domain is written until
+    it is confirmed; only its uploader sees it. Its file and rows are purged after IMPORT_RETENTION_DAYS."""
+
+    kind = models.CharField("导入类型", max_length=60)
+    title = models.CharField("名称", max_length=100)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name="上传人", on_delete=models.CASCADE, related_name="import_batches"
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file_path = models.CharField(
+        "暂存文件", max_length=300, blank=True
+    )  # relative to IMPORT_DIR; "" once purged
+    size = models.PositiveIntegerField("文件大小（字节）", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    state = models.CharField(
+        "状态", max_length=12, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
+    rows_new = models.PositiveIntegerField("新增行数", default=0)
+    rows_changed = models.PositiveIntegerField("修改行数", default=0)
+    rows_unchanged = models.PositiveIntegerField("未变行数", default=0)
+    rows_error = models.PositiveIntegerField("错误行数", default=0)
+    digest = models.CharField("预览指纹", max_length=64, blank=True)
+    message = models.CharField("说明", max_length=500, blank=True)
+    result = models.JSONField("导入结果", default=dict, blank=True)
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name="后台任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    previewed_at = models.DateTimeField("预览时间", null=True, blank=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="import_batch_uploader")]
+
+    def __str__(self):
+        return f"{self.title} · {self.file_name}"
+
+    @property
+    def row_count(self):
+        return self.rows_new + self.rows_changed + self.rows_unchanged + self.rows_error
+
+    @property
+    def counts(self):
+        return {
+            RowStatus.NEW: self.rows_new,
+            RowStatus.CHANGED: self.rows_changed,
+            RowStatus.UNCHANGED: self.rows_unchanged,
+            RowStatus.ERROR: self.rows_error,
+        }
+
+
+class ImportRow(models.Model):
+    """One row of a staged import's preview, as it was shown: its status, the before and after of each changed
+    field ([{field, label, before, after}]) and an error's reason."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name="导入批次", on_delete=models.CASCADE, related_name="rows"
+    )
+    number = models.PositiveIntegerField("行号")
+    status = models.CharField("结果", max_length=10, choices=RowStatus.choices)
+    subject = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更", default=list, blank=True)
+    message = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = "导入预览行"
+        verbose_name_plural = "导入预览行"
+        ordering = ["batch_id", "number", "id"]
+        indexes = [models.Index(fields=["batch", "status", "number"], name="import_row_status")]
+
+    def __str__(self):
+        return f"第 {self.number} 行 · {self.get_status_display()}"

@@ -37,3 +37,11 @@ def purge_job_results():
     from .jobs import purge_expired_results
 
     return {"purged": purge_expired_results()}
+
+
+@shared_task(name="core.purge_imports")
+def purge_imports():
+    """Delete staged import files and preview rows past settings.IMPORT_RETENTION_DAYS (beat, daily)."""
+    from .import_batches import purge_expired_imports
+
+    return {"purged": purge_expired_imports()}

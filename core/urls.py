@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("notices/", views.notification_list, name="notice-list"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job-cancel"),
     path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("imports/<int:pk>/", import_views.import_preview, name="import-preview"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("imports/templates/<str:kind>.xlsx", import_views.import_template, name="import-template"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

@@ -170,6 +170,7 @@ def private_media(settings, tmp_path_factory):
     """Uploaded documents and job result files go to fresh directories per test, never into var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
     settings.JOB_RESULTS_DIR = tmp_path_factory.mktemp("jobs")
+    settings.IMPORT_DIR = tmp_path_factory.mktemp("imports")
 
 
 @pytest.fixture

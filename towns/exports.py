@@ -1,29 +1,72 @@
-"""Spreadsheets of the towns pages: the directory, the quota report and the import template."""
-
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+"""Spreadsheets of the towns pages: the directory and the quota report. The directory's columns are the
+designation import's too (towns.imports): an exported directory, edited, imports back."""
 
 from core.exports import Column
+from core.imports import SheetColumn, read_columns
 from core.roles import region_level_scope_label
 from core.vocabulary import label
+from core.years import YEAR_MAX, YEAR_MIN
 
-from .choices import Tier
-from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, PROVINCE_TARGETS, shortfall_text
-from .services import DESIGNATION_COLUMNS, DESIGNATION_OPTIONAL_COLUMNS
+from .choices import DevType, Tier
+from .rules import CITY_MINIMUMS, COUNTY_MINIMUMS, DOC_NO_MAX, PROVINCE_TARGETS, shortfall_text
 
-TOWN_COLUMNS = (
-    Column("区划代码", 14),
-    Column("名称", 16),
-    Column("类别", 8),
-    Column("市（州）", 14),
-    Column("县（市、区）", 16),
-    Column("示范镇层级", 12),
-    Column("认定起始年度", 12, kind="int"),
-    Column("认定文号", 28),
-    Column("发展类型", 14),
+# The directory (示范镇名录) as the export writes it and the designation import reads it.
+TOWN_CODE = SheetColumn(
+    "town_code",
+    "区划代码",
+    required=True,
+    aliases=("镇区划代码", "代码"),
+    width=14,
+    note="镇的 9 位区划代码；只有建制镇可以认定为示范镇",
+    example="220112102",
 )
+TIER = SheetColumn(
+    "tier",
+    "示范镇层级",
+    required=True,
+    aliases=("层级",),
+    width=12,
+    note="省级、市级、县级（或 provincial、city、county）；未认定的镇留空（与认定起始年度一起留空即不导入）",
+    example="省级",
+)
+YEAR = SheetColumn(
+    "year",
+    "认定起始年度",
+    required=True,
+    aliases=("年度", "起始年度", "认定年度"),
+    width=12,
+    kind="int",
+    note=f"四位年份（{YEAR_MIN}–{YEAR_MAX}）；与该镇现有认定的层级和年度相同即为未变",
+    example=2022,
+)
+DOC_NO = SheetColumn(
+    "doc_no",
+    "认定文号",
+    aliases=("文号",),
+    width=28,
+    note=f"可选，不超过 {DOC_NO_MAX} 个字符；对现有认定填写不同的文号即更正其文号，留空则不修改",
+    example="吉示范镇办〔2022〕1号",
+)
+DEV_TYPE = SheetColumn(
+    "dev_type",
+    "发展类型",
+    width=14,
+    note=f"可选：{'、'.join(DevType.labels)}；留空则不修改",
+    example=DevType.CULTURE_TOURISM.label,
+)
+TOWN_SHEET = (
+    TOWN_CODE,
+    SheetColumn("name", "名称", width=16, read=False, note="乡镇名称", example="鹿乡镇"),
+    SheetColumn("kind", "类别", width=8, read=False, note="镇、乡、街道", example="镇"),
+    SheetColumn("city", "市（州）", width=14, read=False, example="长春市"),
+    SheetColumn("county", "县（市、区）", width=16, read=False, example="双阳区"),
+    TIER,
+    YEAR,
+    DOC_NO,
+    DEV_TYPE,
+)
+DESIGNATION_COLUMNS = tuple(read_columns(TOWN_SHEET))
+TOWN_COLUMNS = tuple(column.column for column in TOWN_SHEET)
 
 
 def town_rows(towns):
@@ -88,17 +131,3 @@ QUOTA_UNIT_NOTE = (
     f"县级不少于 {PROVINCE_TARGETS[Tier.COUNTY]} 个；每个市（州）省级、市级各不少于 {CITY_MINIMUMS[Tier.PROVINCIAL]} 个；"
     f"每个县（市、区）县级不少于 {COUNTY_MINIMUMS[Tier.COUNTY]} 个。单位：个"
 )
-
-
-def designation_template():
-    """An .xlsx with just the header row the designation import expects."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "示范镇认定"
-    for index, name in enumerate((*DESIGNATION_COLUMNS, *DESIGNATION_OPTIONAL_COLUMNS), start=1):
-        cell = sheet.cell(row=1, column=index, value=name)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -157,17 +157,33 @@ class TownFacts:
     kind_label: str
     active_tier: str | None = None
     active_from_year: int | None = None
+    active_doc_no: str = ""
+    dev_type: str = ""  # the town's development type (what the directory shows)
 
 
 @dataclass(frozen=True)
 class DesignationRow:
+    """An accepted row of a designation import. unchanged: it names the town's active designation (same tier
+    and year), so nothing is created; corrections: (field, before, after) of its doc_no / dev_type that the
+    row corrects; blank: a row with neither tier nor year of a town without designation (a directory export's
+    row of an undesignated town), which asks for nothing."""
+
     number: int
     town_code: str
     tier: str
-    year: int
+    year: int | None
     doc_no: str
     dev_type: str
     unchanged: bool = False
+    corrections: tuple[tuple[str, str, str], ...] = ()
+    blank: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """new (a designation to create), changed (corrections of the active one) or unchanged."""
+        if not self.unchanged:
+            return "new"
+        return "changed" if self.corrections else "unchanged"
 
 
 @dataclass(frozen=True)
@@ -196,7 +212,9 @@ def check_designation_rows(
 
     Returns (accepted, errors). Every row is checked, so one pass lists every problem. A row matching the
     town's existing active designation (same tier and year) is accepted as unchanged: re-importing a file
-    changes nothing.
+    changes nothing — unless it gives another document number or development type, which it corrects. A row
+    with neither tier nor year asks for nothing when the town holds no designation (the directory export lists
+    every town) and is refused when it does: an import never ends a designation (that is a tier change).
     """
     accepted, errors = [], []
     first_row_of_town = {}
@@ -211,6 +229,22 @@ def check_designation_rows(
         doc_no = values.get("doc_no", "").strip()
         dev_type_text = values.get("dev_type", "").strip()
         dev_type = parse_dev_type(dev_type_text) if dev_type_text else ""
+
+        tier_text = str(values.get("tier", "")).strip()
+        if town is not None and not tier_text and not year_text:
+            if town.active_tier is None:
+                accepted.append(
+                    DesignationRow(row.number, code, "", None, "", "", unchanged=True, blank=True)
+                )
+                continue
+            errors.append(
+                RowError(
+                    row.number,
+                    f"未填层级和认定起始年度，但{town.name}已有{town.active_from_year}年起的有效"
+                    f"{Tier(town.active_tier).label}认定；导入不能终止认定，撤销或调整请在镇页面办理层级调整",
+                )
+            )
+            continue
 
         if not code:
             problems.append("town_code 为空")
@@ -234,9 +268,14 @@ def check_designation_rows(
             first_row_of_town[code] = row.number
 
         unchanged = False
+        corrections: list[tuple[str, str, str]] = []
         if not problems and town.active_tier is not None:
             if town.active_tier == tier and town.active_from_year == year:
                 unchanged = True
+                if doc_no and doc_no != town.active_doc_no:
+                    corrections.append(("doc_no", town.active_doc_no, doc_no))
+                if dev_type and dev_type != town.dev_type:
+                    corrections.append(("dev_type", town.dev_type, dev_type))
             else:
                 problems.append(
                     f"{town.name}已有{town.active_from_year}年起的有效{Tier(town.active_tier).label}认定，"
@@ -247,9 +286,29 @@ def check_designation_rows(
             errors.append(RowError(row.number, "；".join(problems)))
         else:
             accepted.append(
-                DesignationRow(row.number, code, tier, year, doc_no, dev_type or "", unchanged=unchanged)
+                DesignationRow(
+                    row.number,
+                    code,
+                    tier,
+                    year,
+                    doc_no,
+                    dev_type or "",
+                    unchanged=unchanged,
+                    corrections=tuple(corrections),
+                )
             )
     return accepted, errors
+
+
+def designation_correction_refusal(*, doc_no: str, dev_type: str) -> str | None:
+    """Why a correction of an active designation's document number / development type is refused, or None."""
+    if len(doc_no) > DOC_NO_MAX:
+        return f"文号超过 {DOC_NO_MAX} 个字符。"
+    if dev_type and dev_type not in DevType.values:
+        return f"发展类型“{dev_type}”无效，应为：{'、'.join(DevType.labels)}。"
+    if not doc_no and not dev_type:
+        return "请填写要更正的文号或发展类型。"
+    return None
 
 
 def designation_refusal(town: TownFacts) -> str | None:

@@ -30,7 +30,7 @@ def town_facts(codes: Iterable[str]) -> dict[str, TownFacts]:
     rows = (
         Town.objects.filter(code__in=set(codes))
         .with_active_designation()
-        .values("code", "name", "kind", "active_tier", "active_since")
+        .values("code", "name", "kind", "dev_type", "active_tier", "active_since", "active_doc_no")
     )
     return {
         row["code"]: TownFacts(
@@ -40,6 +40,8 @@ def town_facts(codes: Iterable[str]) -> dict[str, TownFacts]:
             kind_label=label(TownKind, row["kind"]),
             active_tier=row["active_tier"],
             active_from_year=row["active_since"],
+            active_doc_no=row["active_doc_no"] or "",
+            dev_type=row["dev_type"] or "",
         )
         for row in rows
     }

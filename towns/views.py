@@ -3,22 +3,18 @@ tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.audit import Via
-from core.errors import DomainError
-from core.exports import workbook_response, xlsx_response
-from core.scoping import is_province_admin
+from core import import_views
+from core.exports import xlsx_response
 
 from . import exports, selectors
 from .choices import Tier
 from .filtersets import CITY_QUOTA_SORTS, COUNTY_QUOTA_SORTS, TOWN_SORTS, TownFilterSet
-from .forms import DesignationImportForm
 from .rules import PROVINCE_TARGETS
-from .services import import_designations
+from .services import DESIGNATION_IMPORT
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -128,34 +124,13 @@ def quota_export(request):
     )
 
 
-def _require_province_admin(request):
-    if not is_province_admin(request.user):
-        raise PermissionDenied("只有省级管理员可以导入示范镇认定。")
-
-
 @login_required
 def designation_import(request):
-    _require_province_admin(request)
-    form = DesignationImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    failure = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            summary = import_designations(
-                request.user, file_name=upload.name, data=upload.read(), via=Via.IMPORT
-            )
-        except DomainError as exc:
-            failure = exc
-        else:
-            messages.success(
-                request,
-                f"导入完成：新增认定 {summary.created} 条，已存在未变 {summary.unchanged} 条。",
-            )
-            return redirect("designation-import")
-    return render(request, "towns/designation_import.html", {"form": form, "failure": failure})
+    """The designation import's upload page (R2, province_admin): core's two-step import, kind
+    towns.designations; a good file goes to its preview (/imports/<id>/)."""
+    return import_views.upload_page(request, DESIGNATION_IMPORT)
 
 
 @login_required
 def designation_import_template(request):
-    _require_province_admin(request)
-    return workbook_response(exports.designation_template(), "示范镇认定导入模板.xlsx")
+    return import_views.import_template(request, DESIGNATION_IMPORT)

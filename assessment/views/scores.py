@@ -8,23 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from core import formats
+from core import formats, import_views
 from core.errors import DomainError
 from core.exports import xlsx_response
+from core.forms import ImportUploadForm
 from core.scoping import is_province_admin
 from towns.models import Town
 
 from .. import exports, selectors, services
 from ..filtersets import SCORE_SORTS
-from ..forms import (
-    ScoreForm,
-    ScoreImportForm,
-)
+from ..forms import ScoreForm
 from ._common import (
     _indicators,
-    _require_admin,
     _round,
     _show_refusal,
 )
@@ -57,7 +53,7 @@ def _score_lines(request, assessment_round, sorting):
     )
 
 
-def _score_list_page(request, assessment_round, import_form=None, failure=None):
+def _score_list_page(request, assessment_round):
     admin = is_province_admin(request.user)
     sorting = SCORE_SORTS.sorting(request)
     lines = _score_lines(request, assessment_round, sorting)
@@ -68,8 +64,7 @@ def _score_list_page(request, assessment_round, import_form=None, failure=None):
         "sorting": sorting,
         "scored": sum(1 for line in lines if line.points),
         "may_import": admin and services.scoring_open(assessment_round),
-        "import_form": import_form or ScoreImportForm(),
-        "failure": failure,
+        "import_form": ImportUploadForm(),
     }
     return render(request, "assessment/score_list.html", context)
 
@@ -94,23 +89,12 @@ def score_export(request, year):
 
 
 @login_required
-@require_POST
 def score_import(request, year):
-    """Import a score file (R7): every row checked first; one bad row imports nothing and is listed."""
-    _require_admin(request, "导入得分")
+    """The score import's upload page (R7, province_admin): core's two-step import, kind assessment.scores,
+    in either layout (the exported score sheet, or one row per town and indicator); a good file goes to its
+    preview (/imports/<id>/). The score list's import card posts here too."""
     assessment_round = _round(year)
-    form = ScoreImportForm(request.POST, request.FILES)
-    failure = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            summary = services.import_scores(upload.name, upload.read(), year, actor=request.user)
-        except DomainError as exc:
-            failure = exc
-        else:
-            messages.success(request, f"导入完成：{summary.towns} 个镇的 {summary.rows} 项得分。")
-            return redirect("assessment-scores", year=year)
-    return _score_list_page(request, assessment_round, import_form=form, failure=failure)
+    return import_views.upload_page(request, services.SCORE_IMPORT, {"year": assessment_round.year})
 
 
 def score_town(request, year, code):

@@ -3,10 +3,12 @@
 from rest_framework.routers import SimpleRouter
 
 from .jobs import JobViewSet
+from .imports import ImportViewSet
 from .notifications import NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("jobs", JobViewSet, basename="api-job")
+router.register("imports", ImportViewSet, basename="api-import")
 
 urlpatterns = router.urls

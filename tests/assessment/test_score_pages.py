@@ -101,16 +101,21 @@ def test_an_import_with_one_bad_row_imports_nothing_and_lists_the_row(client, pr
     client.force_login(province_admin)
     bad = score_file([(mine.code, "T01", "8"), (mine.code, "T02", "12"), (foreign.code, "T01", "6")])
     response = client.post("/assessment/2024/scores/import/", {"file": bad})
-    assert response.status_code == 200
-    errors = text_of(response, "import-errors")
-    assert "没有写入任何数据" in errors
-    assert "第 3 行：得分 12 超出 0–10" in errors
-    assert "第 2 行" not in errors and "第 4 行" not in errors
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    errors = text_of(preview, "import-errors")
+    assert "有 1 行错误，不能导入" in errors and "没有写入任何数据" in errors
+    rows = html(preview)
+    assert "得分 12 超出 0–10" in rows.split('data-row="3"')[1].split("</tr>")[0]
+    assert 'id="import-confirm-form"' not in rows
     assert not Score.objects.exists()
 
     good = score_file([(mine.code, "T01", "8"), (mine.code, "T02", "9.5"), (foreign.code, "T01", "6")])
-    response = client.post("/assessment/2024/scores/import/", {"file": good}, follow=True)
-    assert "导入完成：2 个镇的 3 项得分" in page_text(response)
+    response = client.post("/assessment/2024/scores/import/", {"file": good})
+    assert not Score.objects.exists()  # nothing before the confirm
+    result = client.post(f"{response['Location']}confirm/", follow=True)
+    assert "导入完成：新增 3 行，修改 0 行，未变 0 行。" in page_text(result)
+    response = client.get("/assessment/2024/scores/")
     composites = {code: cells[5] for code, cells in town_rows(response, "score-table")}
     assert composites == {mine.code: "17.50", foreign.code: "6.00"}
 

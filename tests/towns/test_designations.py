@@ -112,8 +112,8 @@ def test_xlsx_import_reads_numbers_typed_as_numbers(jilin):
     ("name", "data", "message"),
     [
         ("d.txt", b"x", "不支持的文件类型"),
-        ("d.xlsx", b"MZ\x90\x00 not a workbook", "无法读取 Excel"),
-        ("d.csv", b"code,tier\n1,2\n", "缺少必需的列：town_code、year"),
+        ("d.xlsx", b"MZ\x90\x00 not a workbook", "文件内容不是 Excel（.xlsx）工作簿，而是可执行程序"),
+        ("d.csv", b"code,tier\n1,2\n", "缺少必需的列：区划代码（town_code）、认定起始年度（year）"),
         ("d.csv", b"town_code,tier,year\n", "没有数据行"),
     ],
 )

@@ -299,6 +299,12 @@ def io_file(name, content):
     return handle
 
 
+def preview_of(admin_client, response):
+    """The preview page an upload redirected to."""
+    assert response.status_code == 302 and response["Location"].startswith("/imports/")
+    return admin_client.get(response["Location"]).content.decode()
+
+
 def test_import_with_a_bad_row_imports_nothing_and_names_the_row(admin_client):
     good, also_good = town_in(SHUANGYANG, 0), town_in(JIAOHE, 0)
     content = (
@@ -307,13 +313,12 @@ def test_import_with_a_bad_row_imports_nothing_and_names_the_row(admin_client):
         f"{YUNSHAN},county,2022,,\n"
         f"{also_good.code},city,20x2,,\n"
     ).encode()
-    response = upload(admin_client, "认定.csv", content)
-    assert response.status_code == 200
-    errors = response.content.decode().split('id="import-errors"')[1].split("</div>")[0]
-    assert "导入未执行" in errors
-    assert "第 3 行" in errors and "只有建制镇可以认定为示范镇" in errors
-    assert "第 4 行" in errors and "年度“20x2”无效" in errors
-    assert "第 2 行" not in errors
+    page = preview_of(admin_client, upload(admin_client, "认定.csv", content))
+    assert "有 2 行错误，不能导入" in page and 'id="import-confirm-form"' not in page
+    rows = {number: page.split(f'data-row="{number}"')[1].split("</tr>")[0] for number in (2, 3, 4)}
+    assert "新增" in rows[2]
+    assert "错误" in rows[3] and "只有建制镇可以认定为示范镇" in rows[3]
+    assert "年度“20x2”无效" in rows[4]
     assert not Designation.objects.exists()
 
 
@@ -326,25 +331,27 @@ def test_import_of_a_good_file(admin_client, province_admin):
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = upload(admin_client, "认定.xlsx", buffer.getvalue())
-    assert response.status_code == 302
-    page = admin_client.get(response["Location"]).content.decode()
-    assert "导入完成：新增认定 2 条，已存在未变 0 条。" in page
+    assert 'id="import-confirm-form"' in preview_of(admin_client, response)
+    assert not Designation.objects.exists()
+    page = admin_client.post(f"{response['Location']}confirm/", follow=True).content.decode()
+    assert "导入完成：新增 2 行，修改 0 行，未变 0 行。" in page
     assert Designation.objects.get(town=first).tier == "provincial"
     assert Designation.objects.get(town=second).from_year == 2023
     entry = LogEntry.objects.get_for_object(Designation.objects.get(town=first)).get()
     assert entry.actor == province_admin and entry.additional_data == {"via": "import"}
     # The same file again changes nothing.
     response = upload(admin_client, "认定.xlsx", buffer.getvalue())
-    assert "新增认定 0 条，已存在未变 2 条" in admin_client.get(response["Location"]).content.decode()
+    page = admin_client.post(f"{response['Location']}confirm/", follow=True).content.decode()
+    assert "新增 0 行，修改 0 行，未变 2 行" in page
     assert Designation.objects.count() == 2
 
 
-def test_import_refuses_other_file_types_and_big_files(admin_client, monkeypatch):
+def test_import_refuses_other_file_types_and_big_files(admin_client, settings):
     response = upload(admin_client, "认定.txt", b"town_code,tier,year\n")
     assert "不支持的文件类型“.txt”，请上传 .csv 或 .xlsx 文件" in response.content.decode()
-    monkeypatch.setattr("towns.forms.IMPORT_MAX_BYTES", 10)
+    settings.IMPORT_MAX_BYTES = 10
     response = upload(admin_client, "认定.csv", b"town_code,tier,year\n220112102,county,2022\n")
-    assert "超过 5 MB 的上限" in response.content.decode()
+    assert response.status_code == 400 and "超过 10 字节的上限" in response.content.decode()
     response = admin_client.post("/towns/designations/import/", {})
     assert "请选择要导入的文件" in response.content.decode()
     assert not Designation.objects.exists()
@@ -353,14 +360,14 @@ def test_import_refuses_other_file_types_and_big_files(admin_client, monkeypatch
 def test_import_page_explains_the_columns_and_offers_a_template(admin_client):
     html = admin_client.get("/towns/designations/import/").content.decode()
     columns = html.split('id="import-columns"')[1].split("</table>")[0]
-    for column in ("town_code", "tier", "year", "doc_no", "dev_type"):
+    for column in ("town_code", "tier", "year", "doc_no", "dev_type", "区划代码", "示范镇层级", "认定起始年度"):
         assert column in columns
     assert "省级、市级、县级" in columns
     response = admin_client.get("/towns/designations/import/template.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[1]] == ["town_code", "tier", "year", "doc_no", "dev_type"]
-    assert sheet.max_row == 1
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [cell.value for cell in sheet[3]][:1] == ["区划代码"]
+    assert sheet.max_row == 4  # title, unit note, header, one example
 
 
 @pytest.mark.parametrize("fixture", ["city_official", "county_official", "auditor", "province_viewer"])

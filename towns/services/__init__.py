@@ -2,20 +2,20 @@
 the selection app, which designates through designations.py."""
 
 from .designations import (
-    DESIGNATION_COLUMNS,
-    DESIGNATION_OPTIONAL_COLUMNS,
+    DESIGNATION_IMPORT,
     ImportSummary,
     change_tier,
+    correct_designation,
     designate,
     import_designations,
     may_change_tiers,
 )
 
 __all__ = [
-    "DESIGNATION_COLUMNS",
-    "DESIGNATION_OPTIONAL_COLUMNS",
+    "DESIGNATION_IMPORT",
     "ImportSummary",
     "change_tier",
+    "correct_designation",
     "designate",
     "import_designations",
     "may_change_tiers",

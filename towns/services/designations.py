@@ -7,22 +7,21 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from core.audit import Via, audit_context
+from core.audit import Via
+from core.choices import RowStatus
 from core.errors import DomainError
 from core.roles import Role
 from core.scoping import is_province_admin
-from core.tabular import read_table
 
 from ..choices import Began, Ended, TierChange
 from ..models import Designation, Town
-from ..rules import Actor, check_designation_rows, designation_refusal, tier_change_refusal
-from ..selectors import town_fact, town_facts, towns_by_code
+from ..rules import Actor, designation_correction_refusal, designation_refusal, tier_change_refusal
+from ..selectors import town_fact
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-DESIGNATION_COLUMNS = ("town_code", "tier", "year")
-DESIGNATION_OPTIONAL_COLUMNS = ("doc_no", "dev_type")
+DESIGNATION_IMPORT = "towns.designations"  # the importer's kind (towns.imports)
 
 
 def _lock_town(town: Town) -> None:
@@ -61,34 +60,62 @@ def designate(
     return designation
 
 
+def correct_designation(
+    user: User | None, *, town: Town, tier: str, from_year: int, doc_no: str = "", dev_type: str = ""
+) -> Designation:
+    """Correct the document number and/or the development type of the town's active designation (R2), which
+    must still be of `tier` from `from_year`; an empty value leaves a field as it is. province_admin, or the
+    system (user None). The designation import's "changed" rows come here."""
+    if user is not None and not is_province_admin(user):
+        raise DomainError("只有省级管理员可以更正示范镇认定。")
+    doc_no, dev_type = (doc_no or "").strip(), (dev_type or "").strip()
+    with transaction.atomic():
+        _lock_town(town)
+        active = town.active_designation()
+        if active is None or active.tier != tier or active.from_year != from_year:
+            raise DomainError(f"{town.name}的有效认定已经变化，未作更正，请刷新后重试。")
+        refusal = designation_correction_refusal(doc_no=doc_no, dev_type=dev_type)
+        if refusal:
+            raise DomainError(refusal)
+        fields = []
+        if doc_no and active.doc_no != doc_no:
+            active.doc_no = doc_no
+            fields.append("doc_no")
+        if dev_type and active.dev_type != dev_type:
+            active.dev_type = dev_type
+            fields.append("dev_type")
+        if fields:
+            active.save(update_fields=[*fields, "updated_at"])
+        if dev_type and town.dev_type != dev_type:
+            town.dev_type = dev_type
+            town.save(update_fields=["dev_type"])
+    return active
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     created: int
     unchanged: int
+    changed: int = 0
 
 
 def import_designations(
     user: User | None, *, file_name: str, data: bytes, via: str = Via.IMPORT
 ) -> ImportSummary:
-    """Import designations from a .csv/.xlsx file: every row is checked first; any bad row imports nothing.
+    """Import designations from a .csv/.xlsx file in one step: the designation importer's preview, then its
+    apply (towns.imports; core.import_batches.import_now). Any bad row imports nothing.
 
-    The page passes the province_admin who uploads it, the command None (via command). Raises DomainError
-    whose details list each bad row with its number and reason.
+    The command passes None (via command). Raises DomainError whose details list each bad row with its
+    number and reason. The pages and the API import in two steps (core.imports) through the same importer.
     """
-    rows = read_table(file_name, data, DESIGNATION_COLUMNS, DESIGNATION_OPTIONAL_COLUMNS)
-    facts = town_facts(row.values.get("town_code", "").strip() for row in rows)
-    accepted, errors = check_designation_rows(rows, facts)
-    if errors:
-        raise DomainError(
-            f"导入未执行：{len(errors)} 行有错误，请修改后重新导入（没有写入任何数据）。",
-            details=[str(error) for error in errors],
-        )
-    to_create = [row for row in accepted if not row.unchanged]
-    towns = towns_by_code(row.town_code for row in to_create)
-    with audit_context(actor=user, via=via), transaction.atomic():
-        for row in to_create:
-            designate(towns[row.town_code], row.tier, row.year, doc_no=row.doc_no, dev_type=row.dev_type)
-    return ImportSummary(created=len(to_create), unchanged=len(accepted) - len(to_create))
+    from core.import_batches import import_now
+
+    report = import_now(user, kind=DESIGNATION_IMPORT, file_name=file_name, data=data, via=via)
+    return ImportSummary(
+        created=report.counts[RowStatus.NEW],
+        unchanged=report.counts[RowStatus.UNCHANGED],
+        changed=report.counts[RowStatus.CHANGED],
+    )
 
 
 def actor_of(user: User) -> Actor:

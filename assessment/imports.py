@@ -1,0 +1,283 @@
+"""The score import (R7) on core's two-step framework (core.imports), in both layouts:
+
+- the score sheet the export writes (assessment.exports.score_sheet): one row per town, one column per
+  indicator headed "T01 园区基础设施" (or just "T01"); the name, tier and total columns are not read, and an
+  empty cell leaves that score as it is — so a downloaded sheet, edited and uploaded, imports;
+- the long layout: one row per town and indicator (镇区划代码/town_code, 指标代码/indicator_code,
+  得分/points).
+
+Every row is checked as the score form checks it (the town designated that year, the indicator in the
+year's system, points within 0…maximum with two decimals, who may score the town), and the confirm writes
+through assessment.services.save_scores, one call per town, under the round's lock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+from core import formats
+from core.errors import DomainError, checked_year
+from core.imports import Importer, ProgressCallback, RowOutcome, SheetColumn, counts, register, row_errors
+from core.roles import Role
+from core.tabular import Table
+from towns.selectors import towns_by_code
+
+from . import rules, selectors, services
+from .exports import SCORE_INDICATOR_CODE, SCORE_POINTS, SCORE_TOWN_CODE, indicator_column, score_sheet
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from towns.models import Town
+
+    from .models import Indicator
+
+CENT = Decimal("0.01")
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else formats.points(value)
+
+
+def _round_and_indicators(year: int) -> tuple[Any, list[Indicator]]:
+    assessment_round = selectors.round_or_default(year)
+    return assessment_round, selectors.round_indicators(assessment_round)
+
+
+@register
+class ScoreImporter(Importer):
+    kind = services.SCORE_IMPORT
+    title = "评价得分"
+    roles = frozenset({Role.PROVINCE_ADMIN})
+    parameters = ("year",)
+
+    def denied_message(self) -> str:
+        return "只有省级管理员可以导入得分。"
+
+    def clean_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        if raw.get("year") in (None, ""):
+            raise DomainError("请填写导入得分的年度（year）。")
+        return {"year": checked_year(raw.get("year"))}
+
+    def describe(self, params: Mapping[str, Any]) -> str:
+        return f"{params['year']}年度评价得分"
+
+    def columns(self, params: Mapping[str, Any]) -> Sequence[SheetColumn]:
+        _round, indicators = _round_and_indicators(params["year"])
+        return (
+            SCORE_TOWN_CODE,
+            SCORE_INDICATOR_CODE,
+            SCORE_POINTS,
+            *(indicator_column(indicator) for indicator in indicators),
+        )
+
+    def template_columns(self, params: Mapping[str, Any]) -> Sequence[SheetColumn]:
+        _round, indicators = _round_and_indicators(params["year"])
+        return score_sheet(indicators)
+
+    def template_notes(self, params: Mapping[str, Any]) -> list[str]:
+        return [
+            f"与“{params['year']}年度示范镇评价得分”导出表的列相同：可导出得分表，填写或修改得分后导入。每行一个镇，每个指标一列；空白单元格不修改该项得分。",
+            "也可用长表格式：每行一个镇的一项指标，列为 镇区划代码（town_code）、指标代码（indicator_code）、得分（points）。",
+        ]
+
+    def breadcrumbs(self, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+        year = params["year"]
+        return [
+            ("年度评价", reverse("assessment-index")),
+            (f"{year}年度", reverse("assessment-round", args=[year])),
+            ("得分录入", reverse("assessment-scores", args=[year])),
+        ]
+
+    def upload_url(self, params: Mapping[str, Any]) -> str:
+        return reverse("assessment-score-import", args=[params["year"]])
+
+    def return_url(self, params: Mapping[str, Any]) -> str:
+        return reverse("assessment-scores", args=[params["year"]])
+
+    def return_label(self, params: Mapping[str, Any]) -> str:
+        return "查看得分表"
+
+    # --- preview ---
+
+    def preview(self, user: User | None, rows: Table, params: Mapping[str, Any]) -> list[RowOutcome]:
+        """Reads the round, its indicators, the towns named, their designations that year and their points:
+        a constant number of queries, whatever the rows."""
+        year = params["year"]
+        assessment_round, indicator_list = _round_and_indicators(year)
+        services.require_scoring_open(assessment_round, "导入得分")
+        indicators = {indicator.code: indicator for indicator in indicator_list}
+        long = rows.has("indicator_code") or rows.has("points")
+        wide_codes = [code for code in indicators if rows.has(code)]
+        if long and not (rows.has("indicator_code") and rows.has("points")):
+            missing = SCORE_POINTS if rows.has("indicator_code") else SCORE_INDICATOR_CODE
+            raise DomainError(
+                f"缺少必需的列：{missing.header}（{missing.key}）。长表格式每行一个镇的一项指标，"
+                "列为 镇区划代码、指标代码、得分。"
+            )
+        if not long and not wide_codes:
+            example = next(iter(indicators.values()), None)
+            shown = f"如“{example.code} {example.name}”" if example else ""
+            raise DomainError(
+                f"缺少得分列：得分表每个指标一列（{shown}，与导出的得分表相同），"
+                "或用长表格式的 指标代码（indicator_code）和 得分（points）两列。"
+            )
+        codes = {row.values.get("town_code", "").strip() for row in rows}
+        context = _Context(
+            year=year,
+            user=user,
+            indicators=indicators,
+            towns=towns_by_code(codes),
+            held=selectors.designated_in_year(year, codes),
+            existing=selectors.round_points(assessment_round, codes),
+        )
+        if long:
+            return _long_outcomes(rows, context)
+        return _wide_outcomes(rows, context, wide_codes)
+
+    # --- apply ---
+
+    def lock(self, params: Mapping[str, Any]) -> None:
+        services.lock_round(params["year"])
+
+    def apply(
+        self,
+        user: User | None,
+        outcomes: Sequence[RowOutcome],
+        params: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
+    ) -> dict[str, int]:
+        """One save_scores per town (the form's service: its checks, its audit), in the file's order."""
+        by_town: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        first_row: dict[str, int] = {}
+        scored: dict[str, int] = defaultdict(int)
+        for outcome in outcomes:
+            if outcome.data is None:
+                continue
+            town_code, points = outcome.data
+            scored[town_code] += len(points)
+            if outcome.writes:
+                first_row.setdefault(town_code, outcome.number)
+                by_town[town_code].update(points)
+        towns = towns_by_code(by_town)
+        for done, (town_code, points) in enumerate(by_town.items(), start=1):
+            with row_errors(first_row[town_code]):
+                services.save_scores(
+                    user,
+                    year=params["year"],
+                    town=towns[town_code],
+                    points_by_code={code: str(value) for code, value in points.items()},
+                )
+            if progress is not None:
+                progress(done, len(by_town))
+        scored_towns = [code for code, number in scored.items() if number]
+        return {**counts(outcomes), "scores": sum(scored.values()), "towns": len(scored_towns)}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every row of one preview is checked against."""
+
+    year: int
+    user: User | None
+    indicators: dict[str, Indicator]
+    towns: dict[str, Town]
+    held: dict[str, tuple[str, str]]
+    existing: dict[tuple[str, str], Decimal]
+
+    def town_problems(self, code: str) -> list[str]:
+        town = self.towns.get(code)
+        if town is None:
+            return [f"区划代码 {code or '（空）'} 不存在"]
+        if code not in self.held:
+            return [f"{town.name}（{code}）在 {self.year} 年不是示范镇"]
+        if self.user is not None and not services.may_score(self.user, town):
+            return [f"无权录入{town.name}（{code}）的得分"]
+        return []
+
+    def subject(self, code: str) -> str:
+        town = self.towns.get(code)
+        return f"{town.name}（{code}）" if town is not None else code
+
+
+def _long_outcomes(rows: Table, context: _Context) -> list[RowOutcome]:
+    outcomes, seen = [], {}
+    for row in rows:
+        code = row.values.get("town_code", "").strip()
+        indicator_code = row.values.get("indicator_code", "").strip().upper()
+        raw = row.values.get("points", "").strip()
+        problems = context.town_problems(code)
+        indicator = context.indicators.get(indicator_code)
+        if indicator is None:
+            problems.append(f"指标代码“{indicator_code}”不在 {context.year} 年的指标体系中")
+        else:
+            problem = rules.points_refusal(raw, indicator.max_points)
+            if problem:
+                problems.append(problem)
+        key = (code, indicator_code)
+        if key in seen:
+            problems.append(f"与第 {seen[key]} 行重复")
+        else:
+            seen[key] = row.number
+        subject = context.subject(code)
+        if indicator is not None:
+            subject = f"{subject} {indicator.code} {indicator.name}"
+        if problems:
+            outcomes.append(RowOutcome.error(row.number, "；".join(problems), subject))
+            continue
+        points = Decimal(raw).quantize(CENT)
+        before = context.existing.get(key)
+        outcomes.append(
+            RowOutcome.compare(
+                row.number,
+                subject,
+                [(indicator.code, f"{indicator.code} {indicator.name}", _text(before), _text(points))],
+                exists=before is not None,
+                data=(code, {indicator.code: points}),
+            )
+        )
+    return outcomes
+
+
+def _wide_outcomes(rows: Table, context: _Context, codes: list[str]) -> list[RowOutcome]:
+    outcomes, seen = [], {}
+    for row in rows:
+        code = row.values.get("town_code", "").strip()
+        problems = context.town_problems(code)
+        values: dict[str, Decimal] = {}
+        for indicator_code in codes:
+            raw = row.values.get(indicator_code, "").strip()
+            if not raw:
+                continue
+            indicator = context.indicators[indicator_code]
+            problem = rules.points_refusal(raw, indicator.max_points)
+            if problem:
+                problems.append(f"{indicator.code} {indicator.name}：{problem}")
+            else:
+                values[indicator_code] = Decimal(raw).quantize(CENT)
+        if code in seen:
+            problems.append(f"与第 {seen[code]} 行重复：每个镇只能有一行")
+        else:
+            seen[code] = row.number
+        subject = context.subject(code)
+        if problems:
+            outcomes.append(RowOutcome.error(row.number, "；".join(problems), subject))
+            continue
+        if not values:
+            outcomes.append(RowOutcome.unchanged(row.number, subject, "未填得分", data=(code, {})))
+            continue
+        fields = []
+        for indicator_code, points in values.items():
+            indicator = context.indicators[indicator_code]
+            before = context.existing.get((code, indicator_code))
+            fields.append(
+                (indicator_code, f"{indicator.code} {indicator.name}", _text(before), _text(points))
+            )
+        exists = any((code, indicator_code) in context.existing for indicator_code in values)
+        outcomes.append(RowOutcome.compare(row.number, subject, fields, exists=exists, data=(code, values)))
+    return outcomes
