@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.project_list, name="project-list"),
     path("export.xlsx", views.project_export, name="project-export"),
+    path("import/", views.project_import, name="project-import"),
+    path("reports/import/", views.report_import, name="report-import"),
     path("new/", views.project_create, name="project-create"),
     path("unreported/", views.unreported, name="project-unreported"),
     path("unreported/export.xlsx", views.unreported_export, name="project-unreported-export"),

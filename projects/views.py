@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import import_views
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import xlsx_response
@@ -32,6 +33,7 @@ from .forms import (
     YearForm,
     task_area_choices,
 )
+from .imports import PROJECT_IMPORT, REPORT_IMPORT
 from .rules import STATUS_FLOW, period_of
 from .services import (
     FINAL_STATUSES,
@@ -134,6 +136,22 @@ def project_export(request):
         exports.project_rows(projects.iterator(chunk_size=2000)),
         unit_note=f"金额单位：万元　共 {projects.count()} 个项目，总投资 {money(totals['investment'])} 万元",
     )
+
+
+# --- imports (core's two-step import: upload → preview → confirm) -----------------------------------------
+
+
+@login_required
+def project_import(request):
+    """The project import's upload page (county officials): the project list's sheet, edited or filled in; a
+    good file goes to its preview (/imports/<id>/)."""
+    return import_views.upload_page(request, PROJECT_IMPORT)
+
+
+@login_required
+def report_import(request):
+    """The progress import's upload page (county officials): the progress sheet, one report per row."""
+    return import_views.upload_page(request, REPORT_IMPORT)
 
 
 # --- a project's page ------------------------------------------------------------------------------------
