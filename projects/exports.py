@@ -26,40 +26,14 @@ from .filtersets import (
 )
 from .forms import GROUP_NUMERALS, PeriodForm, YearForm
 from .rules import period_of
+from .sheets import PROJECT_SHEET
 
 PERIOD_FIELDS = ("period_type", "year", "number")
 
 YES_NO = {True: "是", False: "否"}
 
-PROJECT_COLUMNS = (
-    Column("项目编号", 10, kind="int"),
-    Column("项目名称", 32),
-    Column("市（州）", 12),
-    Column("县（市、区）", 14),
-    Column("镇", 12),
-    Column("镇区划代码", 12),
-    Column("示范镇层级", 10),
-    Column("任务领域代码", 10),
-    Column("任务领域", 22),
-    Column("公益性", 8),
-    Column("专项债券投向领域", 10),
-    Column("总投资（万元）", 14, kind="money"),
-    Column("预期年收益（万元）", 14, kind="money"),
-    Column("年还本付息（万元）", 14, kind="money"),
-    Column("开工年度", 10, kind="int"),
-    Column("完工年度", 10, kind="int"),
-    Column("状态", 8),
-    Column("省级重点支持", 10),
-    Column("推荐债券类型", 12),
-    Column("累计完成投资（万元）", 14, kind="money"),
-    Column("形象进度（%）", 10, kind="money"),
-    Column("最近报送", 14),
-    Column("规划批复日期", 12),
-    Column("规划批复文号", 22),
-    Column("设计批复日期", 12),
-    Column("设计批复文号", 22),
-    Column("完工说明", 30),
-)
+# The project list's columns: declared once with the import's (projects.sheets), so an export imports back.
+PROJECT_COLUMNS = tuple(column.column for column in PROJECT_SHEET)
 
 
 def _date(value):

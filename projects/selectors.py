@@ -12,12 +12,12 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from core.money import quantize
 from core.scoping import restrict
-from towns.models import Designation, Region, Town
+from towns.models import Designation, Region, Town, TownKind
 from towns.selectors import town_lookup, within_region
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource, ProjectStatus
 from .models import ProgressReport, Project, TaskArea
-from .rules import BondAllocation, Period, ProjectTerms
+from .rules import BondAllocation, FiledReport, ImportTown, Period, ProjectTerms, period
 
 REPORT_DUE_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION)
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -265,3 +265,80 @@ def reporting_by(
         due.order_by().values(key).annotate(due=Count("id"), reported=Count("id", filter=Q(Exists(reported))))
     )
     return {row[key]: (row["due"], row["reported"]) for row in rows}
+
+
+# --- spreadsheet imports (projects.imports): one query per kind of fact, whatever the number of rows ------
+
+
+def import_projects(user: User, ids: Iterable[int], *, lock: bool = False) -> dict[int, Project]:
+    """id → project (with its town) of those ids inside the user's scope; the others are missing, unknown and
+    outside alike. One query. lock: SELECT … FOR UPDATE OF the projects, in id order — the row locks
+    update_project, change_status and submit_report take, for an import's confirm inside its transaction."""
+    projects = restrict(Project.objects.select_related("town"), user).filter(pk__in=set(ids)).order_by("pk")
+    if lock:
+        projects = projects.select_for_update(of=("self",))
+    return {project.pk: project for project in projects}
+
+
+def import_towns(user: User, codes: Iterable[str]) -> dict[str, ImportTown]:
+    """code → the towns of the county official's county among those codes, each eligible when it is a 镇
+    holding an active designation (where projects are filed, R5); one query."""
+    rows = (
+        Town.objects.filter(code__in=set(codes), county_id=user.region_id)
+        .with_active_designation()
+        .values_list("code", "name", "kind", "active_tier")
+    )
+    return {
+        code: ImportTown(code, name, kind == TownKind.TOWN and active_tier is not None)
+        for code, name, kind, active_tier in rows
+    }
+
+
+def project_names(codes: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(town code, project name) → the first project's id, of the projects of those towns; one query."""
+    names: dict[tuple[str, str], int] = {}
+    rows = Project.objects.filter(town_id__in=set(codes)).order_by("pk").values_list("town_id", "name", "pk")
+    for town, name, pk in rows:
+        names.setdefault((town, name.strip()), pk)
+    return names
+
+
+def projects_allocations(ids: Iterable[int]) -> dict[int, tuple[Decimal, tuple[BondAllocation, ...]]]:
+    """project id → (what is allocated to it, all sources; its bond allocations), as allocations_of() gives
+    them for one project; projects without allocations are missing. One query."""
+    rows = (
+        Project.objects.filter(pk__in=set(ids), allocations__isnull=False)
+        .order_by("pk", "allocations__year", "allocations__id")
+        .values_list("pk", "allocations__year", "allocations__source", "allocations__amount")
+    )
+    found: dict[int, tuple[Decimal, list[BondAllocation]]] = {}
+    for pk, year, source, amount in rows:
+        allocated, bonds = found.get(pk, (Decimal("0.00"), []))
+        if source in BOND_KIND_OF_SOURCE:
+            bonds.append(BondAllocation(year, FundingSource(source).label, amount))
+        found[pk] = (allocated + amount, bonds)
+    return {pk: (allocated, tuple(bonds)) for pk, (allocated, bonds) in found.items()}
+
+
+def filed_reports(ids: Iterable[int]) -> dict[int, tuple[FiledReport, ...]]:
+    """project id → its progress reports, latest period first (as latest_report() orders them); one query."""
+    rows = (
+        ProgressReport.objects.filter(project_id__in=set(ids))
+        .order_by("project_id", "-period_end", "-id")
+        .values_list(
+            "project_id",
+            "period_type",
+            "year",
+            "number",
+            "cumulative_investment",
+            "percent_complete",
+            "narrative",
+            "pk",
+        )
+    )
+    found: dict[int, list[FiledReport]] = {}
+    for project_id, kind, year, number, cumulative, percent, narrative, pk in rows:
+        found.setdefault(project_id, []).append(
+            FiledReport(period(kind, year, number), cumulative, percent, narrative or "", pk)
+        )
+    return {pk: tuple(reports) for pk, reports in found.items()}

@@ -23,6 +23,9 @@ from towns.models import TownKind
 from .choices import ProjectStatus
 from .models import ProgressReport, Project, TaskArea
 from .rules import (
+    COMPLETION_NOTE_MAX,
+    FINAL_STATUSES,
+    REPORTING_STATUSES,
     ReportFigures,
     completion_refusal,
     edit_refusals,
@@ -65,9 +68,6 @@ EDITABLE_FIELDS = (
     "design_approval_date",
     "design_approval_doc_no",
 )
-REPORTING_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
-FINAL_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
-COMPLETION_NOTE_MAX = 500
 
 
 def may_file_projects(user: User) -> bool:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import import_views
 from core.audit import history_for
 from core.errors import DomainError
 from core.exports import export_response
@@ -26,6 +27,7 @@ from .forms import (
     StatusForm,
     task_area_choices,
 )
+from .imports import PROJECT_IMPORT, REPORT_IMPORT
 from .rules import STATUS_FLOW
 from .services import (
     FINAL_STATUSES,
@@ -137,6 +139,22 @@ def report_list(request):
 @login_required
 def report_export(request):
     return export_response(request, "projects.reports")
+
+
+# --- imports (core's two-step import: upload → preview → confirm) -----------------------------------------
+
+
+@login_required
+def project_import(request):
+    """The project import's upload page (county officials): the project list's sheet, edited or filled in; a
+    good file goes to its preview (/imports/<id>/)."""
+    return import_views.upload_page(request, PROJECT_IMPORT)
+
+
+@login_required
+def report_import(request):
+    """The progress import's upload page (county officials): the progress sheet, one report per row."""
+    return import_views.upload_page(request, REPORT_IMPORT)
 
 
 # --- a project's page ------------------------------------------------------------------------------------

@@ -35,3 +35,11 @@ def bond_badge(value):
 def period_key_label(value):
     """A stored period key ("2026-05", "2026-Q2") as users read it (2026年5月, 2026年第2季度)."""
     return display.period_key_label(value)
+
+
+@register.filter
+def may_file_projects(user):
+    """Whether the user files projects and their progress (a county official): who sees the 导入 buttons."""
+    from projects.services import may_file_projects as may_file
+
+    return may_file(user)
