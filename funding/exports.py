@@ -10,6 +10,7 @@ from core.exports import Column
 from core.roles import RegionLevel, region_level_scope_label
 from core.vocabulary import label
 
+from . import sheets
 from .choices import FundingSource
 from .selectors import FIGURES
 
@@ -92,19 +93,7 @@ def task_area_rows(rows):
 
 # --- quotas ------------------------------------------------------------------------------------------
 
-QUOTA_COLUMNS = (
-    Column("年度", 8, kind="int"),
-    Column("区划代码", 10),
-    Column("地区", 16),
-    Column("层级", 12),
-    Column("所属市（州）", 14),
-    Column("一般债券限额", 14, kind="money"),
-    Column("一般债券已安排", 14, kind="money"),
-    Column("一般债券剩余", 14, kind="money"),
-    Column("专项债券限额", 14, kind="money"),
-    Column("专项债券已安排", 14, kind="money"),
-    Column("专项债券剩余", 14, kind="money"),
-)
+QUOTA_COLUMNS = sheets.QUOTA_COLUMNS  # shared with the quota import (funding.sheets)
 
 
 def quota_rows(quotas):
@@ -128,22 +117,7 @@ def quota_rows(quotas):
 
 # --- allocations ---------------------------------------------------------------------------------------
 
-ALLOCATION_COLUMNS = (
-    Column("年度", 8, kind="int"),
-    Column("项目编号", 10, kind="int"),
-    Column("项目名称", 32),
-    Column("镇区划代码", 12),
-    Column("镇", 12),
-    Column("县（市、区）", 14),
-    Column("市（州）", 12),
-    Column("任务领域", 20),
-    Column("资金来源", 24),
-    Column("金额", 14, kind="money"),
-    Column("占用限额", 22),
-    Column("备注", 30),
-    Column("安排人", 14),
-    Column("安排时间", 18),
-)
+ALLOCATION_COLUMNS = sheets.ALLOCATION_COLUMNS  # shared with the allocation import (funding.sheets)
 
 
 def quota_label(quota):
@@ -175,4 +149,5 @@ def allocation_rows(allocations, task_area_names):
             allocation.note,
             (creator.get_full_name() or creator.username) if creator else "",
             timezone.localtime(allocation.created_at).strftime("%Y-%m-%d %H:%M"),
+            allocation.pk,
         )
