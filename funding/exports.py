@@ -19,7 +19,7 @@ from projects.choices import BondType
 from towns.exports import place_values
 from towns.selectors import directory_regions, region_names
 
-from . import selectors
+from . import selectors, sheets
 from .choices import BOND_KIND_OF_SOURCE, FundingSource
 from .filtersets import ALLOCATION_SORTS, QUOTA_SORTS, AllocationFilterSet, DebtQuotaFilterSet
 from .selectors import FIGURES
@@ -175,19 +175,7 @@ def filtered_quotas(user, query):
     return filterset, sorting.apply(quotas), sorting
 
 
-QUOTA_COLUMNS = (
-    Column("年度", 8, kind="int"),
-    Column("区划代码", 10),
-    Column("地区", 16),
-    Column("层级", 12),
-    Column("所属市（州）", 14),
-    Column("一般债券限额", 14, kind="money"),
-    Column("一般债券已安排", 14, kind="money"),
-    Column("一般债券剩余", 14, kind="money"),
-    Column("专项债券限额", 14, kind="money"),
-    Column("专项债券已安排", 14, kind="money"),
-    Column("专项债券剩余", 14, kind="money"),
-)
+QUOTA_COLUMNS = sheets.QUOTA_COLUMNS  # shared with the quota import (funding.sheets)
 
 
 def quota_rows(quotas):
@@ -238,22 +226,7 @@ def filtered_allocations(user, query):
     return filterset, sorting.apply(allocations), sorting
 
 
-ALLOCATION_COLUMNS = (
-    Column("年度", 8, kind="int"),
-    Column("项目编号", 10, kind="int"),
-    Column("项目名称", 32),
-    Column("镇区划代码", 12),
-    Column("镇", 12),
-    Column("县（市、区）", 14),
-    Column("市（州）", 12),
-    Column("任务领域", 20),
-    Column("资金来源", 24),
-    Column("金额", 14, kind="money"),
-    Column("占用限额", 22),
-    Column("备注", 30),
-    Column("安排人", 14),
-    Column("安排时间", 18),
-)
+ALLOCATION_COLUMNS = sheets.ALLOCATION_COLUMNS  # shared with the allocation import (funding.sheets)
 
 
 def quota_label(quota):
@@ -285,6 +258,7 @@ def allocation_rows(allocations, task_area_names):
             allocation.note,
             (creator.get_full_name() or creator.username) if creator else "",
             timezone.localtime(allocation.created_at).strftime("%Y-%m-%d %H:%M"),
+            allocation.pk,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,13 +16,25 @@ from core.money import quantize
 from core.scoping import restrict
 from projects.choices import ProjectStatus
 from projects.models import Project, TaskArea
+from projects.rules import recommended_bond_type
 from towns.choices import Tier
 from towns.models import Designation, Region, RegionLevel
 from towns.selectors import within_region
 
 from .choices import BOND_KIND_OF_SOURCE
 from .models import Allocation, DebtQuota
-from .rules import ProjectFacts, ProposalLine, propose_allocation, quota_region_code
+from .rules import (
+    AllocatableProject,
+    ProjectFacts,
+    ProposalLine,
+    QuotaBalance,
+    QuotaRegion,
+    RecordedAllocation,
+    RecordedQuota,
+    may_allocate_to,
+    propose_allocation,
+    quota_region_code,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -320,3 +333,163 @@ def allocations_by_source(user: User, *, region: str | None = None) -> dict[str,
     allocations = within_region(restrict(Allocation.objects.all(), user), region, via="project__town")
     rows = allocations.order_by().values_list("source").annotate(total=Sum("amount"))
     return {source: quantize(total) for source, total in rows}
+
+
+# --- what the imports check their rows against (funding.imports, issue 11 point 2) ------------------------
+
+
+def _scoped(queryset: QuerySet, user: User | None) -> QuerySet:
+    """restrict() for a user; everything for None (an operator's command)."""
+    return queryset if user is None else restrict(queryset, user)
+
+
+def _lock(queryset: QuerySet) -> None:
+    """Take the rows' locks (SELECT … FOR UPDATE) in id order, as the services take them one by one."""
+    list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+
+
+def quota_import_facts(
+    user: User | None, codes: Iterable[str], years: Iterable[int], *, lock: bool = False
+) -> tuple[dict[str, QuotaRegion], dict[tuple[str, int], RecordedQuota]]:
+    """The regions of those codes the user may see, and their quotas set for those years with what is used of
+    each kind, for funding.rules.check_quota_rows. Two queries (three with lock: the quotas' rows locked
+    first, as set_quota locks the one it sets)."""
+    regions = {
+        code: QuotaRegion(code, name, level)
+        for code, name, level in _scoped(Region.objects.filter(code__in=set(codes)), user).values_list(
+            "code", "name", "level"
+        )
+    }
+    quotas = DebtQuota.objects.filter(region_id__in=list(regions), year__in=set(years))
+    if lock:
+        _lock(quotas)
+    recorded = {
+        (quota.region_id, quota.year): RecordedQuota(
+            id=quota.pk,
+            general=quota.general_amount,
+            special=quota.special_amount,
+            general_used=quantize(quota.general_allocated),
+            special_used=quantize(quota.special_allocated),
+            version=quota.version,
+        )
+        for quota in with_usage(quotas).order_by()
+    }
+    return regions, recorded
+
+
+@dataclass(frozen=True)
+class AllocationImportFacts:
+    """What funding.rules.check_allocation_rows checks an allocation sheet against."""
+
+    projects: dict[int, AllocatableProject]
+    recorded: dict[int, RecordedAllocation]
+    quotas: list[QuotaBalance]
+    project_allocations: list[RecordedAllocation]
+
+
+def _recorded(row: dict) -> RecordedAllocation:
+    return RecordedAllocation(
+        id=row["id"],
+        project_id=row["project_id"],
+        source=row["source"],
+        year=row["year"],
+        amount=quantize(row["amount"]),
+        note=row["note"],
+        quota_id=row["quota_id"],
+    )
+
+
+RECORDED_FIELDS = ("id", "project_id", "source", "year", "amount", "note", "quota_id")
+
+
+def allocation_import_facts(
+    user: User | None,
+    project_ids: Iterable[int],
+    allocation_ids: Iterable[int],
+    years: Iterable[int],
+    *,
+    lock: bool = False,
+) -> AllocationImportFacts:
+    """The projects of those ids the user may see (R5/R6 facts: status, bond type, unfunded investment, the
+    quota region their bonds draw on, whether the user may allocate to them), the allocations of those ids the
+    user may see, every allocation of those projects, and the quotas they may draw on those years (or drew
+    on) with what is left of each kind. Five queries whatever the rows (seven with lock: the quotas' rows,
+    then the projects', locked first, in the services' order)."""
+    project_ids, allocation_ids, years = set(project_ids), set(allocation_ids), set(years)
+    projects_qs = _scoped(Project.objects.filter(pk__in=project_ids), user)
+    recorded = {
+        row["id"]: _recorded(row)
+        for row in _scoped(Allocation.objects.filter(pk__in=allocation_ids), user).values(*RECORDED_FIELDS)
+    }
+    drawn_on = {allocation.quota_id for allocation in recorded.values() if allocation.quota_id is not None}
+    if lock:
+        places = projects_qs.with_flags().values_list("town_tier", "town__county_id", "town__city_id")
+        regions = {quota_region_code(*place) for place in places}
+        _lock(DebtQuota.objects.filter(Q(region_id__in=regions, year__in=years) | Q(pk__in=drawn_on)))
+        _lock(projects_qs)
+    projects = list(projects_qs.with_flags().select_related("town"))
+    region_codes = {
+        quota_region_code(project.town_tier, project.town.county_id, project.town.city_id)
+        for project in projects
+    }
+    allocations = [
+        _recorded(row)
+        for row in Allocation.objects.filter(project_id__in=[p.pk for p in projects]).values(*RECORDED_FIELDS)
+    ]
+    allocated: defaultdict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for allocation in allocations:
+        allocated[allocation.project_id] += allocation.amount
+    quotas = with_usage(
+        DebtQuota.objects.filter(Q(region_id__in=region_codes, year__in=years) | Q(pk__in=drawn_on))
+    ).order_by()
+    role, region = getattr(user, "role", None), getattr(user, "region_id", None)
+    return AllocationImportFacts(
+        projects={
+            project.pk: AllocatableProject(
+                id=project.pk,
+                name=project.name,
+                town_name=project.town.name,
+                status=project.status,
+                bond_type=recommended_bond_type(
+                    project.public_welfare,
+                    project.special_bond_field,
+                    project.annual_revenue,
+                    project.annual_debt_service,
+                ),
+                unfunded=project.investment - allocated[project.pk],
+                quota_region=quota_region_code(
+                    project.town_tier, project.town.county_id, project.town.city_id
+                ),
+                city_quota=project.town_tier == Tier.CITY,
+                allowed=user is None or may_allocate_to(role, region, project.town.city_id),
+            )
+            for project in projects
+        },
+        recorded=recorded,
+        quotas=[
+            QuotaBalance(
+                id=quota.pk,
+                region_code=quota.region_id,
+                year=quota.year,
+                general=quantize(quota.general_remaining),
+                special=quantize(quota.special_remaining),
+            )
+            for quota in quotas
+        ],
+        project_allocations=allocations,
+    )
+
+
+def regions_by_code(codes: Iterable[str]) -> dict[str, Region]:
+    """code → Region for those codes (what set_quota is given); one query."""
+    return Region.objects.in_bulk(set(codes))
+
+
+def projects_for_allocation(ids: Iterable[int]) -> dict[int, Project]:
+    """id → project with its town (what allocate() is given); one query."""
+    return Project.objects.select_related("town").in_bulk(set(ids))
+
+
+def allocations_for_revision(ids: Iterable[int]) -> dict[int, Allocation]:
+    """id → allocation with its project and town (what revise_allocation() is given); one query."""
+    return Allocation.objects.select_related("project__town").in_bulk(set(ids))
