@@ -14,6 +14,7 @@ from assessment.choices import RoundState
 from assessment.models import AssessmentRound, Score
 from assessment.services import ensure_round, save_scores
 from core.models import ImportBatch, ImportRow
+from tests.xlsx import content_of
 
 from ..conftest import JIAOHE, SHUANGYANG, town_in, upload
 from .page_helpers import designate_all
@@ -39,7 +40,7 @@ def points(town):
 def edited_sheet(client, edits):
     """The 2024 score export with cells replaced: edits {town code: {header: value}}."""
     response = client.get("/assessment/2024/scores/export.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(content_of(response)))
     sheet = workbook.active
     headers = [cell.value for cell in sheet[3]]
     for row in sheet.iter_rows(min_row=4):
@@ -138,8 +139,8 @@ def test_a_closed_year_refuses_the_file_and_a_confirm_after_closing_writes_nothi
 def test_the_score_template_is_the_export_sheet_with_an_example(client, province_admin, towns):
     client.force_login(province_admin)
     response = client.get("/imports/templates/assessment.scores.xlsx", {"year": "2024"})
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    export = load_workbook(io.BytesIO(client.get("/assessment/2024/scores/export.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(content_of(response))).worksheets[0]
+    export = load_workbook(io.BytesIO(content_of(client.get("/assessment/2024/scores/export.xlsx")))).active
     assert [cell.value for cell in sheet[3]] == [cell.value for cell in export[3]]
     assert sheet["A4"].value == "220112102" and sheet["F4"].value == 8
     assert client.get("/imports/templates/assessment.scores.xlsx", {"year": "1900"}).status_code == 404

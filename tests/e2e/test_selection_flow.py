@@ -89,5 +89,5 @@ def test_candidate_from_county_draft_to_provincial_decision(live_server, people,
     )
 
     office.goto(f"{base}/towns/{town.code}/")
-    history = office.locator("text=认定历史").locator("xpath=../..").inner_text()
+    history = office.locator("main").locator("text=认定历史").locator("xpath=../..").inner_text()
     assert "市级" in history and "吉示范镇办〔2026〕8号" in history

@@ -20,6 +20,7 @@ from core.models import ImportBatch, Notification
 from funding import selectors
 from funding.models import Allocation
 from funding.services import allocate, set_quota
+from tests.xlsx import content_of
 from towns.models import Region
 from towns.services import designate
 
@@ -85,12 +86,12 @@ def written():
 
 def test_an_exported_allocation_sheet_edited_imports_back(client, city_official, county_official, funded):
     client.force_login(city_official)
-    exported = client.get("/funding/allocations/export.xlsx")
-    headers = [cell.value for cell in load_workbook(io.BytesIO(exported.content)).active[3]]
+    exported = content_of(client.get("/funding/allocations/export.xlsx"))
+    headers = [cell.value for cell in load_workbook(io.BytesIO(exported)).active[3]]
     assert headers[-1] == "安排编号"
     budget, general = funded["budget"], funded["general"]
     content = edited_sheet(
-        exported.content,
+        exported,
         key_column=headers.index("安排编号"),
         edits={budget.pk: {"金额": 40, "备注": "县级配套（调整）"}},
         append=[
@@ -143,10 +144,10 @@ def test_an_exported_allocation_sheet_edited_imports_back(client, city_official,
     ]
     assert "由 50.00 万元调整为 40.00 万元" in told.last().body
 
-    again = post_file(client, URL, "again.xlsx", client.get("/funding/allocations/export.xlsx").content)
+    again = post_file(client, URL, "again.xlsx", content_of(client.get("/funding/allocations/export.xlsx")))
     assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 4)
     # Without its 安排编号 column, a sheet already imported allocates nothing twice.
-    stripped = edited_sheet(client.get("/funding/allocations/export.xlsx").content, edits={})
+    stripped = edited_sheet(content_of(client.get("/funding/allocations/export.xlsx")), edits={})
     workbook = load_workbook(io.BytesIO(stripped))
     workbook.active.delete_cols(len(headers))
     buffer = io.BytesIO()
@@ -203,8 +204,8 @@ def test_who_may_import_allocations(
     page = client.get("/funding/allocations/").content.decode()
     assert 'id="allocation-import-link" href="/funding/allocations/import/"' in page
     template = client.get("/imports/templates/funding.allocations.xlsx")
-    headers = [cell.value for cell in load_workbook(io.BytesIO(template.content)).active[3]]
-    exported = load_workbook(io.BytesIO(client.get("/funding/allocations/export.xlsx").content)).active
+    headers = [cell.value for cell in load_workbook(io.BytesIO(content_of(template))).active[3]]
+    exported = load_workbook(io.BytesIO(content_of(client.get("/funding/allocations/export.xlsx")))).active
     assert headers == [cell.value for cell in exported[3]]
 
 

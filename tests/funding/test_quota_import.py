@@ -19,6 +19,7 @@ from funding import selectors
 from funding.models import DebtQuota
 from funding.rules import RecordedQuota
 from funding.services import allocate, set_quota
+from tests.xlsx import content_of
 from towns.models import Region
 
 from ..conftest import CHANGCHUN, JIAOHE, NONGAN, SHUANGYANG, upload
@@ -60,7 +61,7 @@ def test_an_exported_quota_sheet_edited_imports_back(client, province_admin, quo
     client.force_login(province_admin)
     exported = client.get("/funding/quotas/export.xlsx")
     content = edited_sheet(
-        exported.content,
+        content_of(exported),
         key_column=1,
         edits={SHUANGYANG: {"一般债券限额": 1200, "专项债券限额": "800.00"}},
         append=[{"年度": 2026, "区划代码": JIAOHE, "地区": "蛟河市", "一般债券限额": 400, "专项债券限额": 0}],
@@ -100,7 +101,7 @@ def test_an_exported_quota_sheet_edited_imports_back(client, province_admin, quo
     assert DebtQuota.objects.get(region_id=NONGAN).version == 1  # the unchanged row was not written
 
     # Exported again, it imports as unchanged throughout.
-    again = post_file(client, URL, "again.xlsx", client.get("/funding/quotas/export.xlsx").content)
+    again = post_file(client, URL, "again.xlsx", content_of(client.get("/funding/quotas/export.xlsx")))
     assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 3)
 
 
@@ -112,12 +113,12 @@ def test_english_keys_and_the_template_import(client, province_admin, quotas):
 
     template = client.get("/imports/templates/funding.quotas.xlsx")
     assert template.status_code == 200
-    sheet = load_workbook(io.BytesIO(template.content))
+    sheet = load_workbook(io.BytesIO(content_of(template)))
     headers = [cell.value for cell in sheet.active[3]]
-    exported = load_workbook(io.BytesIO(client.get("/funding/quotas/export.xlsx").content)).active
+    exported = load_workbook(io.BytesIO(content_of(client.get("/funding/quotas/export.xlsx")))).active
     assert headers == [cell.value for cell in exported[3]]
     assert "填写说明" in sheet.sheetnames
-    batch = post_file(client, URL, "模板.xlsx", template.content)  # the example row imports as it stands
+    batch = post_file(client, URL, "模板.xlsx", content_of(template))  # the example row imports as it stands
     assert rows_of(batch)[4][0] == "unchanged"  # the example is 双阳区 2026: 1,000/800, as set
 
 

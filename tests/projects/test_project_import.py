@@ -24,6 +24,7 @@ from projects.imports import PROJECT_IMPORT
 from projects.models import Project, TaskArea
 from projects.services import change_status, update_project
 from projects.sheets import PROJECT_READ_COLUMNS
+from tests.xlsx import content_of
 
 from ..conftest import JIAOHE, SHUANGYANG, town_in, upload
 
@@ -41,7 +42,7 @@ HEADER = "项目编号,项目名称,镇区划代码,任务领域代码,公益性
 def exported(client, query=None):
     response = client.get("/projects/export.xlsx", query or {})
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(content_of(response)))
 
 
 def edited_export(client, edits, added=(), query=None):
@@ -326,11 +327,11 @@ def test_only_a_county_official_imports_and_sees_the_button(client, make_user, c
 
 
 def test_the_template_has_the_exports_columns_and_imports_back_as_new(client, official, demo_town):
-    template = load_workbook(io.BytesIO(client.get(f"/imports/templates/{PROJECT_IMPORT}.xlsx").content))
+    template = load_workbook(io.BytesIO(content_of(client.get(f"/imports/templates/{PROJECT_IMPORT}.xlsx"))))
     export = exported(client).active
     assert [cell.value for cell in template.worksheets[0][3]] == [cell.value for cell in export[3]]
     assert template.worksheets[1].title == "填写说明"
-    content = client.get(f"/imports/templates/{PROJECT_IMPORT}.xlsx").content
+    content = content_of(client.get(f"/imports/templates/{PROJECT_IMPORT}.xlsx"))
     post(client, content, "模板.xlsx")
     row = ImportRow.objects.get()
     assert (row.number, row.status, row.subject) == (4, "new", f"{demo_town.name}：镇区污水管网改造工程")

@@ -27,6 +27,7 @@ from projects.imports import REPORT_IMPORT
 from projects.models import ProgressReport, Project, TaskArea
 from projects.services import change_status, submit_report, update_project
 from projects.sheets import REPORT_READ_COLUMNS, REPORT_SHEET
+from tests.xlsx import content_of
 
 from ..conftest import JIAOHE, town_in, upload
 
@@ -286,7 +287,7 @@ def test_the_upload_page_template_and_buttons(client, make_user, county_official
         assert 'id="report-import-link" href="/projects/reports/import/"' in client.get(page).content.decode()
     upload_page = client.get("/projects/reports/import/").content.decode()
     assert f'href="/imports/templates/{REPORT_IMPORT}.xlsx"' in upload_page
-    template = load_workbook(io.BytesIO(client.get(f"/imports/templates/{REPORT_IMPORT}.xlsx").content))
+    template = load_workbook(io.BytesIO(content_of(client.get(f"/imports/templates/{REPORT_IMPORT}.xlsx"))))
     assert [cell.value for cell in template.worksheets[0][3]] == [column.header for column in REPORT_SHEET]
     assert [column.header for column in REPORT_SHEET] == [
         "项目编号",

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from core.models import ImportBatch, ImportRow
+from tests.xlsx import content_of
 from towns.models import Designation, Town
 from towns.services import designate
 
@@ -23,7 +24,7 @@ def edited_export(client, edits, query=None):
     """The directory export of 双阳区 with cells replaced: edits {town code: {header: value}}."""
     response = client.get("/towns/export.xlsx", query or {"county": SHUANGYANG})
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(content_of(response)))
     sheet = workbook.active
     headers = [cell.value for cell in sheet[3]]
     for row in sheet.iter_rows(min_row=4):
