@@ -26,7 +26,7 @@ from .filtersets import (
 )
 from .forms import GROUP_NUMERALS, PeriodForm, YearForm
 from .rules import period_of
-from .sheets import PROJECT_SHEET
+from .sheets import PROJECT_SHEET, REPORT_SHEET
 
 PERIOD_FIELDS = ("period_type", "year", "number")
 
@@ -117,23 +117,8 @@ def filtered_reports(user, query):
     return filterset, sorting.apply(reports), sorting
 
 
-REPORT_COLUMNS = (
-    Column("项目编号", 10, kind="int"),
-    Column("项目名称", 32),
-    Column("镇区划代码", 12),
-    Column("镇", 12),
-    Column("县（市、区）", 14),
-    Column("市（州）", 12),
-    Column("任务领域代码", 10),
-    Column("报送周期", 8),
-    Column("周期", 14),
-    Column("周期截止日", 12),
-    Column("累计完成投资（万元）", 14, kind="money"),
-    Column("形象进度（%）", 10, kind="money"),
-    Column("进展情况", 40),
-    Column("报送人", 14),
-    Column("报送时间", 18),
-)
+# The progress sheet's columns: declared once with the progress import's (projects.sheets).
+REPORT_COLUMNS = tuple(column.column for column in REPORT_SHEET)
 
 
 def report_rows(reports):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.choices import ImportState
-from core.exports import build_workbook
 from core.imports import get_importer
 from core.models import ImportBatch, ImportRow
 from core.tabular import read_sheet
@@ -61,33 +60,6 @@ def report(official, project, number, cumulative, percent, narrative=""):
     )
 
 
-def sheet_row(project, kind, label, cumulative, percent, narrative="", end=""):
-    """A row of the progress sheet, in REPORT_SHEET's order (as the export writes it)."""
-    town = project.town
-    return (
-        project.pk,
-        project.name,
-        town.code,
-        town.name,
-        town.county.name,
-        town.city.name,
-        project.task_area_id,
-        kind,
-        label,
-        end,
-        cumulative,
-        percent,
-        narrative,
-        "shuangyang",
-        "2025-06-01 10:00",
-    )
-
-
-def progress_sheet(rows):
-    columns = [column.column for column in REPORT_SHEET]
-    return build_workbook("示范镇建设项目进度报送", columns, rows, unit_note="金额单位：万元")
-
-
 def csv_of(lines, header=HEADER):
     return ("\n".join([header, *lines]) + "\n").encode()
 
@@ -126,14 +98,35 @@ def built(official, make_project):
     return building(official, make_project())
 
 
-def test_a_progress_sheet_with_new_periods_imports_back(client, official, built):
+def exported_with(client, added):
+    """The export of progress reports across projects (/projects/reports/export.xlsx) with rows appended
+    (added: [{header: value}])."""
+    workbook = load_workbook(io.BytesIO(content_of(client.get("/projects/reports/export.xlsx"))))
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[3]]
+    assert headers == [column.header for column in REPORT_SHEET]
+    for values in added:
+        sheet.append([values.get(header) for header in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_exported_progress_reports_with_new_periods_import_back(client, official, built):
     report(official, built, 5, "300.00", "25", "基础开挖完成")
-    content = progress_sheet(
+    content = exported_with(
+        client,
         [
-            sheet_row(built, "月度", "2025年5月", 300, 25, "基础开挖完成", "2025-05-31"),  # as exported
-            sheet_row(built, "月度", "2025年6月", 450.5, 37.5, "管网铺设 1.2 公里"),
-            sheet_row(built, "", "2025年第3季度", 600, 50),
-        ]
+            {
+                "项目编号": built.pk,
+                "报送周期": "月度",
+                "周期": "2025年6月",
+                "累计完成投资（万元）": 450.5,
+                "形象进度（%）": 37.5,
+                "进展情况": "管网铺设 1.2 公里",
+            },
+            {"项目编号": built.pk, "周期": "2025年第3季度", "累计完成投资（万元）": 600, "形象进度（%）": 50},
+        ],
     )
     before = written()
     response = post(client, content)
@@ -281,9 +274,10 @@ def test_a_report_filed_since_the_preview_writes_nothing(client, official, built
 def test_the_upload_page_template_and_buttons(client, make_user, county_official):
     client.force_login(make_user("city_official", "2201"))
     assert client.get("/projects/reports/import/").status_code == 403
-    assert 'id="report-import-link"' not in client.get("/projects/unreported/").content.decode()
+    for page in ("/projects/unreported/", "/projects/reports/"):
+        assert 'id="report-import-link"' not in client.get(page).content.decode()
     client.force_login(county_official)
-    for page in ("/projects/", "/projects/unreported/"):
+    for page in ("/projects/", "/projects/unreported/", "/projects/reports/"):
         assert 'id="report-import-link" href="/projects/reports/import/"' in client.get(page).content.decode()
     upload_page = client.get("/projects/reports/import/").content.decode()
     assert f'href="/imports/templates/{REPORT_IMPORT}.xlsx"' in upload_page
