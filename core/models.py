@@ -3,8 +3,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
-from .choices import ACTIVE_JOB_STATES, DeliveryStatus, ImportState, JobState, NotificationKind, RowStatus
+from .choices import (
+    ACTIVE_JOB_STATES,
+    DeliveryStatus,
+    ImportState,
+    JobState,
+    NotificationKind,
+    RowStatus,
+    SecurityEventKind,
+)
 from .money import MAX_MONEY
 from .years import YEAR_MAX, YEAR_MIN
 
@@ -275,3 +284,32 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"第 {self.number} 行 · {self.get_status_display()}"
+
+
+class SecurityEvent(models.Model):
+    """One security event (等保 安全审计): append-only, like auditlog's entries of data changes.
+
+    The user is kept as a plain id and a username, not a foreign key: an audit record outlives any change to the
+    account and is never rewritten by one (no ON DELETE SET NULL on an audit table)."""
+
+    kind = models.CharField("事件", max_length=32, choices=SecurityEventKind.choices)
+    occurred_at = models.DateTimeField("时间", default=timezone.now)
+    user_id = models.BigIntegerField("用户 ID", null=True, blank=True)
+    username = models.CharField("用户名", max_length=150, blank=True)
+    remote_addr = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("客户端", max_length=300, blank=True)
+    method = models.CharField("请求方法", max_length=10, blank=True)
+    path = models.CharField("路径", max_length=500, blank=True)
+    details = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "安全事件"
+        verbose_name_plural = "安全事件"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="security_event_time"),
+            models.Index(fields=["user_id", "kind", "occurred_at"], name="security_event_user_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"
