@@ -15,6 +15,10 @@ class Role(models.TextChoices):
     COUNTY_OFFICIAL = "county_official", "县（市、区）工作人员"
     PARTNER = "partner", "合作机构（API）"
     AUDITOR = "auditor", "内部审计"
+    # 三员 (等保 2.0 level 3, issue 12 point 2): administrators of the system itself, holding no business data.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class RegionLevel(models.TextChoices):
@@ -31,7 +35,15 @@ ROLE_REGION_LEVEL = {
     Role.CITY_OFFICIAL: RegionLevel.CITY,
     Role.COUNTY_OFFICIAL: RegionLevel.COUNTY,
     Role.PARTNER: "any",  # province-wide, or limited to the city or county granted
+    Role.SYSTEM_ADMIN: None,
+    Role.SECURITY_ADMIN: None,
+    Role.AUDIT_ADMIN: None,
 }
+
+# The three administrators of 三员 separation (system, security, audit).
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that must sign in with a second factor (TOTP or a one-time backup code); optional for the others.
+TWO_FACTOR_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR}) | ADMINISTRATOR_ROLES
 
 
 def region_level_scope_label(level: str) -> str:
