@@ -1,11 +1,14 @@
 """Annual assessment (R7–R9): indicator systems, rounds, scores, vetoes, results, notices, eliminations."""
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.choices import JobState as TrackedJobState
 from core.formats import points
@@ -212,6 +215,18 @@ class Score(TimeStampedModel):
         return f"{self.town} {self.indicator.code} {points(self.points)} 分"
 
 
+def veto_document_path(instance, filename):
+    # A generated name: the user's file name never becomes a path (core.files; issue 12). The suffix is the
+    # checked file type's, never read from what the user typed.
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in VETO_DOCUMENT_SUFFIXES:
+        suffix = ""
+    return f"vetoes/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+VETO_DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
+
+
 class Veto(TimeStampedModel):
     """一票否决: the town gets 不合格 and ranks below every town without a veto (R7)."""
 
@@ -221,7 +236,8 @@ class Veto(TimeStampedModel):
     town = models.ForeignKey("towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="vetoes")
     reason = models.CharField("否决事项", max_length=300)
     doc_no = models.CharField("证明文件文号", max_length=100, blank=True)
-    document = models.FileField("证明文件", upload_to="vetoes/%Y/", blank=True, max_length=255)
+    document = models.FileField("证明文件", upload_to=veto_document_path, blank=True, max_length=255)
+    document_name = models.CharField("证明文件原文件名", max_length=255, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",

@@ -32,6 +32,7 @@ from core.audit import Via
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.errors import DomainError, checked_year
+from core.files import check_document, display_name, stored_name
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
 from core.models import Job
@@ -374,7 +375,12 @@ def record_veto(
         )
         veto.recorded_by = user
         if document is not None:
-            veto.document = document
+            # Checked here too, so that every caller (page, command) gets the same refusals (core.files).
+            document.seek(0)
+            checked = check_document(document.name, document.read())
+            document.seek(0)
+            veto.document_name = display_name(document.name, fallback=f"证明文件.{checked.file_type}")
+            veto.document.save(stored_name(checked.file_type), document, save=False)
         veto.save()
     return veto
 

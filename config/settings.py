@@ -275,6 +275,12 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "500"))
 IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "7"))
+# Every uploaded zip (.docx/.xlsx documents, .xlsx imports) is refused as a zip bomb when its central directory
+# declares more than UPLOAD_ZIP_MAX_ENTRIES members, more than UPLOAD_ZIP_MAX_TOTAL_BYTES unpacked, or more than
+# UPLOAD_ZIP_MAX_RATIO times its own size (core.file_rules.zip_bomb_refusal), before anything is unpacked.
+UPLOAD_ZIP_MAX_TOTAL_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_TOTAL_BYTES", str(200 * 1024 * 1024)))
+UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
+UPLOAD_ZIP_MAX_ENTRIES = int(os.environ.get("UPLOAD_ZIP_MAX_ENTRIES", "2000"))
 CELERY_BEAT_SCHEDULE["imports-purge"] = {"task": "core.purge_imports", "schedule": crontab(minute=25, hour=3)}
 CELERY_ACCEPT_CONTENT = ["json"]
 

@@ -2,15 +2,24 @@
 
 PDF, DOC/XLS (the OLE2 compound format) and DOCX/XLSX (Office Open XML, a zip with a known layout) are told
 apart by their leading bytes and, for the zip formats, by the parts inside. A renamed executable, an image
-or a zip of anything else is refused; so is a file whose content and extension disagree.
+or a zip of anything else is refused; so is a file whose content and extension disagree. Then the hostile
+content of each format is refused by the pure rules of core.file_rules: macros, embedded objects, programs,
+PDF/ZIP/HTML polyglots, active PDF content and zip bombs (limits: settings.UPLOAD_ZIP_MAX_*).
+
+A file's name is never a path: documents are stored under generated names (`stored_name`), and the name the
+user gave is kept only as metadata, cleaned for display and for Content-Disposition (`display_name`).
 """
 
 import hashlib
-import io
-import zipfile
+import re
+import unicodedata
+import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 
+from django.conf import settings
+
+from . import file_rules
 from .errors import DomainError
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -21,8 +30,9 @@ DOCUMENT_TYPES = {
     "xls": "Excel 97-2003（.xls）",
     "xlsx": "Excel（.xlsx）",
 }
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-EXECUTABLE_MAGICS = (b"MZ", b"\x7fELF", b"#!", bytes.fromhex("CAFEBABE"), bytes.fromhex("FEEDFACF"))
+OLE_MAGIC = file_rules.OLE_MAGIC
+EXECUTABLE_MAGICS = file_rules.EXECUTABLE_MAGICS
+_UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,36 @@ class CheckedDocument:
     file_type: str
     size: int
     sha256: str
+
+
+def zip_limits():
+    """The zip-bomb limits of every upload (settings.UPLOAD_ZIP_MAX_TOTAL_BYTES, _RATIO, _ENTRIES)."""
+    defaults = file_rules.ZipLimits()
+    return file_rules.ZipLimits(
+        max_total_bytes=int(getattr(settings, "UPLOAD_ZIP_MAX_TOTAL_BYTES", defaults.max_total_bytes)),
+        max_ratio=int(getattr(settings, "UPLOAD_ZIP_MAX_RATIO", defaults.max_ratio)),
+        max_entries=int(getattr(settings, "UPLOAD_ZIP_MAX_ENTRIES", defaults.max_entries)),
+    )
+
+
+def display_name(name, fallback="文件"):
+    """The name a user gave a file, safe to show and to send in Content-Disposition: its last component
+    (either separator), without control characters (NUL, line breaks), quotes or path characters, at most 255
+    characters with its extension kept; `fallback` when nothing is left."""
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = _UNSAFE_NAME_CHARS.sub("_", text).strip(" ._")
+    if not text.strip("_"):
+        return fallback
+    if len(text) > 255:
+        suffix = PurePosixPath(text).suffix[:16]
+        text = text[: 255 - len(suffix)] + suffix
+    return text
+
+
+def stored_name(file_type):
+    """A generated file name for storage: nothing of the user's name reaches the file system."""
+    return f"{uuid.uuid4().hex}.{file_type}"
 
 
 def detect_type(head, opened_zip=None):
@@ -50,8 +90,21 @@ def detect_type(head, opened_zip=None):
     return None
 
 
+def _hostile_refusal(detected, data, opened_zip):
+    """Why a document of a known type is refused for what it carries (core.file_rules), or None."""
+    refusal = file_rules.markup_refusal(data)
+    if refusal:
+        return refusal
+    if detected == "pdf":
+        return file_rules.pdf_zip_polyglot_refusal(data) or file_rules.pdf_active_content_refusal(data)
+    if detected == "ole":
+        return file_rules.ole_refusal(data)
+    return file_rules.zip_member_refusal(opened_zip)
+
+
 def check_document(name, data):
-    """Accept a PDF, DOC/DOCX or XLS/XLSX of at most 20 MB whose content matches its extension."""
+    """Accept a PDF, DOC/DOCX or XLS/XLSX of at most 20 MB whose content matches its extension and carries no
+    macro, embedded object, program, polyglot or zip bomb."""
     size = len(data)
     if size == 0:
         raise DomainError("文件为空。")
@@ -59,16 +112,21 @@ def check_document(name, data):
         raise DomainError(
             f"文件大小 {size / 1024 / 1024:.1f} MB，超过 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB 的上限。"
         )
+    refusal = file_rules.macro_suffix_refusal(name)
+    if refusal:
+        raise DomainError(refusal)
     extension = PurePath(name or "").suffix.lower().lstrip(".")
     if extension not in DOCUMENT_TYPES:
         raise DomainError("只接受 PDF、Word（.doc/.docx）或 Excel（.xls/.xlsx）文件。")
 
     opened_zip = None
     if data.startswith(b"PK\x03\x04"):
-        try:
-            opened_zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            opened_zip = None
+        opened_zip = file_rules.open_zip(data)
+        if opened_zip is not None:
+            # Before anything reads a member (detect_type lists names only: the central directory).
+            refusal = file_rules.zip_bomb_refusal(opened_zip, size, zip_limits())
+            if refusal:
+                raise DomainError(refusal)
     detected = detect_type(data[:16], opened_zip)
     if detected == "executable":
         raise DomainError("文件内容是可执行程序，不能作为申报材料上传。")
@@ -78,4 +136,7 @@ def check_document(name, data):
     if not matches:
         shown = "DOC/XLS" if detected == "ole" else DOCUMENT_TYPES[detected]
         raise DomainError(f"文件扩展名为 .{extension}，但内容是 {shown}，请确认后重新上传。")
+    refusal = _hostile_refusal(detected, data, opened_zip)
+    if refusal:
+        raise DomainError(refusal)
     return CheckedDocument(file_type=extension, size=size, sha256=hashlib.sha256(data).hexdigest())

@@ -213,7 +213,10 @@ class Submission(TimeStampedModel):
 
 def submission_document_path(instance, filename):
     # Random names: nothing in the path reveals the town, and two uploads never collide.
+    # The suffix is the checked file type's (core.files.stored_name); anything else is left off.
     suffix = PurePath(filename).suffix.lower()
+    if suffix not in (".pdf", ".doc", ".docx", ".xls", ".xlsx"):
+        suffix = ""
     return f"submissions/{instance.submission.round_id}/{uuid.uuid4().hex}{suffix}"
 
 

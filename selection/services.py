@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from core.choices import NotificationKind
 from core.errors import DomainError, NotVisible, from_validation_error
-from core.files import MAX_DOCUMENT_BYTES, check_document
+from core.files import MAX_DOCUMENT_BYTES, check_document, display_name, stored_name
 from core.formats import chinese_date
 from core.notifications import Audience, audience, notify
 from core.scoping import covers
@@ -152,7 +152,8 @@ def attach_document(
 ) -> SubmissionDocument:
     """Store one of the two plan documents of a draft, replacing the previous file of that kind.
 
-    The type is checked from the content (core.files); the file lands under MEDIA_ROOT with a random name.
+    The type and what it carries are checked from the content (core.files); the file lands under MEDIA_ROOT
+    with a generated name, the user's name kept only as cleaned metadata (core.files.display_name).
     """
     if kind not in DocumentKind.values:
         raise DomainError(f"材料类型应为：{'、'.join(DocumentKind.values)}")
@@ -175,18 +176,19 @@ def attach_document(
         document = SubmissionDocument(
             submission=submission,
             kind=kind,
-            original_name=upload.name[-255:],
+            original_name=display_name(upload.name, fallback=f"{kind}.{checked.file_type}"),
             file_type=checked.file_type,
             size=checked.size,
             sha256=checked.sha256,
             uploaded_by=user,
         )
-        document.file.save(upload.name, ContentFile(data), save=False)
-        stored_name = document.file.name
+        # The user's name is metadata only: the stored file's name is generated (core.files.stored_name).
+        document.file.save(stored_name(checked.file_type), ContentFile(data), save=False)
+        saved_as = document.file.name
         try:
             document.save()
         except Exception:
-            document.file.storage.delete(stored_name)
+            document.file.storage.delete(saved_as)
             raise
     return document
 

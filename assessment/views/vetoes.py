@@ -82,7 +82,9 @@ def veto_document(request, year, pk):
         handle = veto.document.open("rb")
     except FileNotFoundError:
         raise Http404("未找到。") from None
-    return FileResponse(handle, as_attachment=True, filename=PurePath(veto.document.name).name)
+    # The user's name for the file, as cleaned when it was stored; older rows have only the generated one.
+    filename = veto.document_name or PurePath(veto.document.name).name
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 # --- exemptions (免评) -----------------------------------------------------------------------------------
