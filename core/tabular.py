@@ -5,7 +5,8 @@ a parser it was not checked for:
 
 - `check_upload(name, data)`: the extension (.csv or .xlsx), the size (settings.IMPORT_MAX_BYTES), an empty
   file, and the content against the extension — an .xlsx must be a zip with a workbook inside (a renamed
-  .xls, Word file, PDF or anything else is refused by name), a .csv must be text: no NUL byte, no control
+  .xls, Word file, PDF or anything else is refused by name) and no zip bomb (settings.UPLOAD_ZIP_MAX_*,
+  core.file_rules), a .csv must be text: no NUL byte, no control
   characters, in UTF-8, GB18030 or UTF-16 with its byte-order mark.
 - `read_sheet(name, data, columns)`: the rows of the first sheet under their column keys. The header row is
   found among the first rows (an export's title and unit rows come first; its header is row 3), and a
@@ -32,7 +33,9 @@ from typing import Protocol
 
 from django.conf import settings
 
+from . import file_rules
 from .errors import DomainError
+from .files import zip_limits
 
 SUFFIXES = (".csv", ".xlsx")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -181,6 +184,8 @@ def _check_workbook(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
+            # Entry count, total and ratio from the central directory, before openpyxl unpacks anything.
+            bomb = file_rules.zip_bomb_refusal(archive, len(data), zip_limits())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise DomainError("Excel 文件已损坏或不完整，无法读取；请重新保存后上传。") from None
     if "word/document.xml" in names:
@@ -189,6 +194,8 @@ def _check_workbook(data: bytes) -> None:
         raise DomainError("文件内容不是 Excel（.xlsx）工作簿（压缩包中没有工作簿），请确认文件。")
     if unpacked > max_bytes() * UNPACKED_FACTOR:
         raise DomainError("Excel 文件解压后过大，请删除多余的工作表或拆分后分批导入。")
+    if bomb:
+        raise DomainError(bomb)
 
 
 def _check_text(data: bytes) -> None:
