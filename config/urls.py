@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from core.admin_site import restrict_admin_to_province_admins
-from core.api.docs import ApiRedocView, ApiSwaggerView
+from core.api.docs import ApiRedocView, ApiSchemaView, ApiSwaggerView
 
 restrict_admin_to_province_admins(admin.site)
 
@@ -19,7 +18,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
     path("api/docs/", ApiSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

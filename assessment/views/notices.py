@@ -36,8 +36,9 @@ def notice_page(request, year, kind):
 
 
 def _download(data, content_type, filename):
+    # An attachment, never shown inline: a downloaded file is never rendered in the portal's origin (issue 12).
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
 

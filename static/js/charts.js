@@ -4,6 +4,9 @@
 (function () {
   "use strict";
 
+  // Tooltips drawn on the canvas, not as HTML: ECharts' HTML tooltips carry style attributes, which the
+  // Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP_MODE = "richText";
   var PALETTE = ["#1f5fa8", "#d9822b", "#3b8f5a", "#b23b3b", "#6f5aa8", "#3a9bb0", "#8c6d3a", "#7a7a7a"];
 
   function formatter(places, unit) {
@@ -46,7 +49,7 @@
     });
     return {
       color: PALETTE,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: show },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: show, renderMode: TOOLTIP_MODE },
       legend: spec.series.length > 1 ? { top: 0, left: 0, type: "scroll", right: 90 } : undefined,
       grid: { left: 8, right: 16, top: spec.series.length > 1 ? 40 : 30, bottom: 8, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
@@ -64,7 +67,7 @@
     if (type === "funnel") { series.sort = "none"; series.left = "10%"; series.width = "70%"; series.gap = 2; }
     return {
       color: PALETTE,
-      tooltip: { trigger: "item", valueFormatter: show },
+      tooltip: { trigger: "item", valueFormatter: show, renderMode: TOOLTIP_MODE },
       legend: { top: 0, left: 0, type: "scroll", right: 90 },
       series: [series],
       toolbox: toolbox(spec)
@@ -76,7 +79,7 @@
     var values = spec.series[0].values.filter(function (v) { return v !== null; });
     var data = spec.categories.map(function (name, index) { return { name: name, value: spec.series[0].values[index] }; });
     return {
-      tooltip: { trigger: "item", valueFormatter: show },
+      tooltip: { trigger: "item", valueFormatter: show, renderMode: TOOLTIP_MODE },
       visualMap: {
         min: values.length ? Math.min.apply(null, values) : 0,
         max: values.length ? Math.max.apply(null, values.concat([1])) : 1,
@@ -92,6 +95,8 @@
   }
 
   function draw(element, spec, option) {
+    // The canvas's height comes from the markup's data-height (no style attribute: Content-Security-Policy).
+    if (element.dataset.height) { element.style.height = element.dataset.height + "px"; }
     var chart = echarts.init(element, null, { locale: "ZH", renderer: "canvas" });
     chart.setOption(option);
     if (spec.links && spec.links.length) {

@@ -1,3 +1,19 @@
+// Widths and heights computed by the server (progress bars, chart canvases) come as data-width (percent) and
+// data-height (px): the Content-Security-Policy forbids style attributes in the markup, and styles set
+// through the CSSOM, as here, are allowed.
+function applySizes(root) {
+  (root || document).querySelectorAll("[data-width]").forEach(function (element) {
+    element.style.width = element.dataset.width + "%";
+  });
+  (root || document).querySelectorAll("[data-height]").forEach(function (element) {
+    element.style.height = element.dataset.height + "px";
+  });
+}
+applySizes(document);
+document.addEventListener("DOMContentLoaded", function () {
+  applySizes(document);
+});
+
 // Directory filters: choosing a city clears the county and reloads so that only its counties are offered.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-clears]").forEach(function (select) {

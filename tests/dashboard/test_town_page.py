@@ -46,7 +46,7 @@ def test_the_province_admin_sees_every_section(client, province_admin, record):
     assert projects[str(record.reported.pk)][0].startswith("镇区污水管网改造工程")
     assert projects[str(record.reported.pk)][2:] == ["在建", "1,200.00", "300.00", "25.00%", "2025年第1季度"]
     assert projects[str(record.planned.pk)][2:] == ["储备", "800.00", "0.00", "0.00%", "未报送"]
-    assert 'style="width: 25.00%"' in html(response)
+    assert 'data-width="25.00"' in html(response)
     assert "合计 2 个项目 2,000.00 300.00" in text_of(response, "town-projects")
 
     funding = rows(response, "town-funding", "data-source")

@@ -62,7 +62,7 @@ def test_percent_complete_is_a_bar_with_its_number(client, county_official, thre
     *_rest, large = three
     client.force_login(county_official)
     row = html(client.get("/projects/")).split(f'data-project="{large.pk}"')[1].split("</tr>")[0]
-    assert 'role="progressbar"' in row and 'aria-valuenow="35"' in row and 'style="width: 35%"' in row
+    assert 'role="progressbar"' in row and 'aria-valuenow="35"' in row and 'data-width="35"' in row
     assert "35.00%" in row
     detail = html(client.get(f"/projects/{large.pk}/"))
     assert 'id="project-progressbar"' in detail and 'aria-valuenow="35"' in detail
