@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the machines here have two cores; each worker gets its own test database.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format check install migrate worker beat clean vendor system-packages
+.PHONY: run test lint format check check-deploy security audit-deps install migrate worker beat clean vendor system-packages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(MAKE) --no-print-directory security
+
+# bandit over the code (configuration: pyproject.toml [tool.bandit]); any medium or high finding fails.
+security: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r . --severity-level medium
+
+# Known vulnerabilities of the pinned packages (requirements.txt, package-lock.json), where the advisory
+# services answer; an unreachable service is reported and does not fail (scripts/audit_dependencies.sh).
+audit-deps: install
+	PIP_AUDIT=$(VENV)/bin/pip-audit bash scripts/audit_dependencies.sh
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -47,6 +57,13 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The production settings under the documented environment (deploy/production.env.example) with a random
+# key: `check --deploy` must report no warning at all.
+check-deploy: install
+	set -a && . deploy/production.env.example && set +a && \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=info

@@ -45,6 +45,13 @@ def test_schema_generates_without_warnings(openapi_schema):
     assert schema["components"]["schemas"]["Token"]["properties"]["token"]["type"] == "string"
 
 
+@pytest.fixture
+def client(client, province_viewer):
+    """Outside DEBUG (as the tests run) the schema and the docs are for signed-in users only."""
+    client.force_login(province_viewer)
+    return client
+
+
 def test_schema_is_served(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
@@ -74,7 +81,10 @@ def test_redoc_script_is_served_locally(client):
     assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in html
     scripts = re.findall(r"""<script[^>]*src=["']([^"']+)["']""", html)
     assert scripts
-    assert all(src.startswith("/static/drf_spectacular_sidecar/") for src in scripts)
+    assert all(
+        src.startswith("/static/drf_spectacular_sidecar/") or src == "/static/js/redoc-init.js"
+        for src in scripts
+    )
     assert external_references(html) == []
     assert "googleapis" not in html
 
@@ -111,5 +121,16 @@ def test_documentation_pages_forbid_every_outside_host(client, path):
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["default-src"] == "'self'"
-    assert directives["img-src"] == "'self' data: blob:"
+    assert directives["img-src"] == "'self' data:"
     assert "http" not in policy and "*" not in policy
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/docs/?script=", "/api/redoc/"])
+def test_the_schema_and_the_docs_need_a_login_outside_debug(api_client, make_user, settings, path):
+    from rest_framework.authtoken.models import Token
+
+    assert api_client.get(path).status_code == 401
+    token = Token.objects.create(user=make_user("partner", username="docs-partner"))
+    assert api_client.get(path, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    settings.DEBUG = True  # a developer's machine: open
+    assert api_client.get(path).status_code == 200
