@@ -32,7 +32,11 @@ def test_if_match_names_the_version_of_this_record_only():
     assert version_from_if_match('"project-1-v9", "project-12-v3"', "project", 12) == 3
 
 
-@given(kind=st.sampled_from(["project", "quota", "submission"]), pk=st.integers(1, 10**9), version=st.integers(1, 10**8))
+@given(
+    kind=st.sampled_from(["project", "quota", "submission"]),
+    pk=st.integers(1, 10**9),
+    version=st.integers(1, 10**8),
+)
 def test_every_tag_reads_back_as_its_own_version(kind, pk, version):
     assert version_from_if_match(entity_tag(kind, pk, version), kind, pk) == version
     assert stale_version_refusal(version, version) is None
