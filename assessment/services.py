@@ -31,7 +31,7 @@ from core import jobs
 from core.audit import Via
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
-from core.concurrency import stale_version_refusal
+from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
 from core.errors import Conflict, DomainError, checked_year
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
@@ -295,16 +295,35 @@ def _may_score(user: User | None, town: Town) -> None:
         raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
+def sheet_version(assessment_round: AssessmentRound, town: Town) -> str:
+    """The version of a town's score sheet for the year: a digest of its points per indicator."""
+    return content_version(
+        Score.objects.filter(round=assessment_round, town=town).values_list("indicator__code", "points")
+    )
+
+
 def save_scores(
-    user: User | None, *, year: int | str, town: Town, points_by_code: Mapping[str, object]
+    user: User | None,
+    *,
+    year: int | str,
+    town: Town,
+    points_by_code: Mapping[str, object],
+    version: str | None = None,
 ) -> int:
     """Enter (or correct) a town's points per indicator code for the year (R7). user None: the system (an
-    operator's import command)."""
+    operator's import command). With `version` (the sheet as the form was opened, sheet_version), a sheet
+    someone saved since is refused with Conflict; the round's row lock serialises every score write."""
     year = checked_year(year)
     _may_score(user, town)
     with transaction.atomic():
         assessment_round = _locked_round(year)
         _require_scoring_open(assessment_round)
+        if assessment_round.pk is not None:
+            refusal = stale_content_refusal(
+                version, sheet_version(assessment_round, town), f"{town.name}的得分"
+            )
+            if refusal:
+                raise Conflict(refusal)
         if town.code not in designated_in_year(year, [town.code]):
             raise DomainError(f"{town.name}在 {year} 年不是示范镇，不参加评价。")
         indicators = {i.code: i for i in assessment_round.system.indicators.all()}
