@@ -167,7 +167,9 @@ def change_set_rows(entry, limit=None):
         action = ACTION_LABELS.get(row.get("action"), str(row.get("action")))
         raw = row.get("changes") if isinstance(row.get("changes"), dict) else {}
         fields = _field_changes(raw, model, row.get("action") == LogEntry.Action.CREATE)
-        text = "；".join(f"{label}：{new}" if old is None else f"{label}：{old} → {new}" for label, old, new in fields)
+        text = "；".join(
+            f"{label}：{new}" if old is None else f"{label}：{old} → {new}" for label, old, new in fields
+        )
         shown.append((f"{kind}「{row.get('repr', '')}」{action}", None, text or EMPTY))
     if limit and len(rows) > limit:
         shown.append(("其余", None, f"另有 {len(rows) - limit} 条变更，见导出的审计日志"))

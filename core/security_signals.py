@@ -32,9 +32,26 @@ def _locked_out(sender, request, username, ip_address=None, **kwargs):
     record_security_event(SecurityEventKind.LOCKED_OUT, request=request, username=username or "")
 
 
+USER_DELETION_REFUSED = (
+    "用户账户不能删除：审计记录引用该账户，删除会改写审计记录。请停用账户（取消“有效”状态）。"
+)
+
+
+def _refuse_user_deletion(sender, instance, **kwargs):
+    """Deleting a user would rewrite audit rows (auditlog's LogEntry.actor is ON DELETE SET NULL, an UPDATE of
+    the append-only table): accounts are deactivated, never deleted (ADR 13)."""
+    from .errors import DomainError
+
+    raise DomainError(USER_DELETION_REFUSED)
+
+
 def connect() -> None:
     """Called once from core's AppConfig.ready()."""
     from axes.signals import user_locked_out
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import pre_delete
+
+    pre_delete.connect(_refuse_user_deletion, sender=get_user_model(), dispatch_uid="refuse-user-deletion")
 
     user_logged_in.connect(_logged_in, dispatch_uid="security-login")
     user_login_failed.connect(_login_failed, dispatch_uid="security-login-failed")

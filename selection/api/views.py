@@ -12,8 +12,10 @@ from core.api.permissions import ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
 from core.api.serializers import FORBIDDEN, NOT_FOUND, WRITE_RESPONSES, DetailSerializer
 from core.api.viewsets import ServiceWriteMixin
+from core.choices import SecurityEventKind
 from core.errors import DomainError
 from core.scoping import is_province_admin
+from core.security_log import record_security_event
 
 from .. import selectors
 from ..choices import DocumentKind, SubmissionAction
@@ -371,4 +373,7 @@ class SubmissionViewSet(
             handle = document.file.open("rb")
         except OSError as exc:  # the row outlived its file: nothing to hand out
             raise NotFound() from exc
+        record_security_event(
+            SecurityEventKind.DOWNLOADED, request=request, document=document.pk, file=document.original_name
+        )
         return FileResponse(handle, as_attachment=True, filename=document.original_name)
