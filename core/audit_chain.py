@@ -74,6 +74,21 @@ SEALED_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
 }
 TABLE_OF = {model: table for table, (model, _fields) in SEALED_FIELDS.items()}
 JSON_FIELDS = frozenset({"serialized_data", "changes", "additional_data", "details"})
+# Text columns a writer may have set to another type (auditlog sets object_pk to the key itself, an int).
+TEXT_FIELDS = frozenset(
+    {
+        "object_pk",
+        "object_repr",
+        "changes_text",
+        "cid",
+        "actor_email",
+        "kind",
+        "username",
+        "user_agent",
+        "method",
+        "path",
+    }
+)
 
 
 def _canonical_value(name: str, value):
@@ -89,6 +104,8 @@ def _canonical_value(name: str, value):
             return str(value)
     if name in JSON_FIELDS:
         return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    if name in TEXT_FIELDS:
+        return str(value)
     return value
 
 

@@ -3,19 +3,18 @@
 Run as the owner role; then run scripts/sql/audit-append-only.sql for the application's role (the dump is
 restored without its grants)."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
-from django.utils import timezone
 
 from core.audit_chain import verify
 from core.backup import BackupError, Target, default_target, restore_backup
 from core.choices import SecurityEventKind
-from core.models import SecurityEvent
-
-ALIAS = "restore_target"
+from core.security_log import record_security_event
 
 
 class Command(BaseCommand):
@@ -38,25 +37,35 @@ class Command(BaseCommand):
             self.stdout.write(f"{table}：{sums['rows']} 行，校验值 {sums['md5']}")
         if restored.mismatches:
             raise CommandError("恢复后的数据与备份清单不符：" + "；".join(restored.mismatches))
-        alias = self._alias(target)
-        try:
-            chain = verify(alias)
-            SecurityEvent.objects.using(alias).create(
-                kind=SecurityEventKind.RESTORED,
-                occurred_at=timezone.now(),
-                details={"directory": str(directory.resolve()), "chain_ok": chain.ok, "entries": chain.count},
+        if options["database_url"]:
+            # The restored database checks itself: verify_audit runs against it in a child process.
+            completed = subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(settings.BASE_DIR) / "manage.py"),
+                    "verify_audit",
+                    "--record-restore",
+                    str(directory.resolve()),
+                ],
+                env={**os.environ, "DATABASE_URL": options["database_url"]},
+                capture_output=True,
+                text=True,
+                check=False,
             )
-        finally:
-            if alias == ALIAS:
-                connections[alias].close()
-        if not chain.ok:
-            raise CommandError(f"数据已恢复，但{chain.broken.message()}")
-        self.stdout.write(
-            f"恢复完成：{target.name}，各表行数与校验值与备份一致；审计记录完整：共 {chain.count} 条。"
-        )
+            output = (completed.stdout + completed.stderr).strip()
+            if completed.returncode != 0:
+                raise CommandError(f"数据已恢复，但{output}")
+        else:
+            output = record_restored(directory)
+        self.stdout.write(f"恢复完成：{target.name}，各表行数与校验值与备份一致；{output}")
 
-    def _alias(self, target: Target) -> str:
-        if target == default_target():
-            return "default"
-        connections.settings[ALIAS] = target.settings_dict()
-        return ALIAS
+
+def record_restored(directory: Path) -> str:
+    """The RESTORED event in the restored database, with the result of verifying its chain."""
+    chain = verify()
+    record_security_event(
+        SecurityEventKind.RESTORED, directory=str(directory.resolve()), chain_ok=chain.ok, entries=chain.count
+    )
+    if not chain.ok:
+        raise CommandError(chain.broken.message())
+    return f"审计记录完整：共 {chain.count} 条"

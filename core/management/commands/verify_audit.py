@@ -1,6 +1,8 @@
 """`python manage.py verify_audit`: walk the audit chain (ADR 13); exit 1 naming the first broken link."""
 
+import argparse
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -12,8 +14,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
+        # restore runs this against the restored database and records RESTORED there.
+        parser.add_argument("--record-restore", dest="record_restore", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        if options["record_restore"]:
+            from .restore import record_restored
+
+            self.stdout.write(record_restored(Path(options["record_restore"])))
+            return
         result = verify(options["database"])
         if not result.ok:
             self.stderr.write(result.broken.message())
