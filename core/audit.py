@@ -80,7 +80,7 @@ def log_bulk_created(instances, actor=None, via=Via.COMMAND):
     collector = _collector.get()
     if collector is not None:
         for instance in instances:
-            collector.add(instance, LogEntry.Action.CREATE, model_instance_diff(None, instance))
+            collector.add(instance, LogEntry.Action.CREATE, _diff(None, instance))
         return
     entries = []
     for instance in instances:
@@ -155,7 +155,21 @@ class ChangeSet:
     def add_deleted(self, queryset):
         """Rows a queryset.delete() or _raw_delete of an unregistered model is about to remove: call it before."""
         for instance in queryset:
-            self.add(instance, LogEntry.Action.DELETE, model_instance_diff(instance, None))
+            self.add(instance, LogEntry.Action.DELETE, _diff(instance, None))
+
+
+def _diff(old, new):
+    """auditlog's field diff for a registered model; every concrete field's value for one that is not (the
+    results, rewritten in bulk and audited only through change sets)."""
+    instance = new if new is not None else old
+    if auditlog.contains(instance.__class__):
+        return model_instance_diff(old, new)
+    values = {
+        field.name: smart_str(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+    return {name: [None, value] if old is None else [value, None] for name, value in values.items()}
 
 
 def _repr(instance):
