@@ -8,7 +8,7 @@ import assessment.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0006_notice_parameters_and_round_jobs'),
+        ('assessment', '0007_settings_version'),
     ]
 
     operations = [
