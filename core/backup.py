@@ -133,8 +133,8 @@ def table_checksums(cursor, tables: list[str]) -> dict[str, dict]:
         # B608 is silenced on the query).
         if not _TABLE_NAME.fullmatch(table):
             raise BackupError(f"备份清单中的表名“{table[:80]}”无效。")
-        cursor.execute(  # nosec B608
-            f"SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t.id)), '') FROM \"{table}\" t"
+        cursor.execute(
+            f"SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t.id)), '') FROM \"{table}\" t"  # nosec B608
         )
         rows, checksum = cursor.fetchone()
         sums[table] = {"rows": int(rows), "md5": checksum}
