@@ -7,8 +7,6 @@ from django import forms
 from django.utils import timezone
 
 from core import formats
-from core.errors import DomainError
-from core.files import check_document
 from core.forms import ContentVersionField, VersionField
 from core.years import YEAR_MAX, YEAR_MIN
 from projects.forms import date_input, money_input, task_area_choices
@@ -167,16 +165,8 @@ class VetoForm(forms.Form):
         return self.cleaned_data["town"].strip()
 
     def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if not upload:
-            return None
-        data = upload.read()
-        upload.seek(0)
-        try:
-            check_document(upload.name, data)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from None
-        return upload
+        # Checked by content in services.record_veto (core.files), which also records a refusal.
+        return self.cleaned_data.get("document") or None
 
 
 def _notice_text(name, *, rows=None, help_text=""):

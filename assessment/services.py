@@ -33,7 +33,7 @@ from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
 from core.errors import Conflict, DomainError, checked_year
-from core.files import check_document, display_name, stored_name
+from core.files import check_uploaded_document, display_name, stored_name
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
 from core.models import Job
@@ -401,6 +401,12 @@ def record_veto(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写一票否决事项。")
+    checked = None
+    if document is not None:
+        # Checked by content before the transaction, so that a refusal's security event is kept (core.files).
+        document.seek(0)
+        checked = check_uploaded_document(user, document.name, document.read(), purpose="veto")
+        document.seek(0)
     with transaction.atomic():
         assessment_round = _locked_round(year)
         _require_scoring_open(assessment_round, "登记一票否决")
@@ -410,11 +416,7 @@ def record_veto(
             round=assessment_round, town=town, reason=reason[:300], doc_no=(doc_no or "").strip()[:100]
         )
         veto.recorded_by = user
-        if document is not None:
-            # Checked here too, so that every caller (page, command) gets the same refusals (core.files).
-            document.seek(0)
-            checked = check_document(document.name, document.read())
-            document.seek(0)
+        if document is not None and checked is not None:
             veto.document_name = display_name(document.name, fallback=f"证明文件.{checked.file_type}")
             veto.document.save(stored_name(checked.file_type), document, save=False)
         veto.save()

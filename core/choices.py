@@ -93,3 +93,4 @@ class SecurityEventKind(models.TextChoices):
     AUDIT_PURGED = "audit_purged", "清理过期审计记录"
     BACKUP_MADE = "backup_made", "备份"
     RESTORED = "restored", "恢复"
+    UPLOAD_REFUSED = "upload_refused", "拒绝上传文件"

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from core.choices import NotificationKind
 from core.concurrency import stale_version_refusal
 from core.errors import Conflict, DomainError, NotVisible, from_validation_error
-from core.files import MAX_DOCUMENT_BYTES, check_document, display_name, stored_name
+from core.files import MAX_DOCUMENT_BYTES, check_uploaded_document, display_name, stored_name
 from core.formats import chinese_date
 from core.notifications import Audience, audience, notify
 from core.scoping import covers
@@ -182,7 +182,7 @@ def attach_document(
             f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB 的上限。"
         )
     data = upload.read()
-    checked = check_document(upload.name, data)
+    checked = check_uploaded_document(user, upload.name, data, purpose=f"submission:{kind}")
     with transaction.atomic():
         submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
         _check_draft(user, submission)

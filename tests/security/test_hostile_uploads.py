@@ -129,3 +129,38 @@ def test_the_service_cleans_a_name_that_reaches_it_raw(county_official, make_dra
     assert document.original_name == "passwd_.pdf"
     [path] = stored_files()
     assert_generated_name(path)
+
+
+def refusal_events():
+    from core.choices import SecurityEventKind
+    from core.models import SecurityEvent
+
+    events = SecurityEvent.objects.filter(kind=SecurityEventKind.UPLOAD_REFUSED).order_by("pk")
+    return [
+        (event.user_id, event.details["purpose"], event.details["file"], event.details["reason"])
+        for event in events
+    ]
+
+
+def test_a_refused_plan_document_is_a_security_event(api_client, county_official, make_draft):
+    name, data, reason = HOSTILE_DOCUMENTS[0]  # a .docx with a VBA project
+    draft = make_draft(documents=False)
+    api_client.force_authenticate(county_official)
+    api_client.post(
+        f"/api/v1/submissions/{draft.pk}/documents/",
+        {"kind": "work_plan", "file": upload(name, data)},
+        format="multipart",
+    )
+    [(user, purpose, file, message)] = refusal_events()
+    assert (user, purpose, file) == (county_official.pk, "submission:work_plan", name) and reason in message
+
+
+def test_a_refused_veto_proof_is_a_security_event(client, province_admin, veto_town):
+    name, data, reason = HOSTILE_DOCUMENTS[0]
+    client.force_login(province_admin)
+    client.post(
+        "/assessment/2024/vetoes/",
+        {"town": veto_town.code, "reason": "拆除历史建筑", "document": upload(name, data)},
+    )
+    [(user, purpose, file, message)] = refusal_events()
+    assert (user, purpose, file) == (province_admin.pk, "veto", name) and reason in message
