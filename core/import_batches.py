@@ -39,6 +39,7 @@ from django.utils import timezone
 from .audit import Via, audit_context, change_set
 from .choices import ImportState, JobState, RowStatus
 from .errors import DomainError, NotVisible
+from .files import display_name
 from .imports import Importer, RowOutcome, counts, digest, get_importer
 from .jobs import JobContext, job_handler, should_run_as_job, start_job
 from .models import ImportBatch, ImportRow, Job
@@ -119,7 +120,7 @@ def stage_import(
             title=importer.describe(clean)[:100],
             uploaded_by=user,
             params=clean,
-            file_name=Path(file_name).name[:255],
+            file_name=display_name(file_name, fallback=f"导入文件{suffix}"),  # metadata only, never a path
             size=len(data),
             sha256=sha256,
         )

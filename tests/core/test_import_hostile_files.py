@@ -58,3 +58,18 @@ def test_an_oversize_file_is_refused_by_the_page_and_the_api(province_admin, set
     assert page.status_code == 400 and "超过 10 字节的上限" in page.content.decode()
     assert answer.status_code == 400 and "超过 10 字节的上限" in answer.json()["detail"]
     assert not ImportBatch.objects.exists()
+
+
+def test_an_imports_name_is_metadata_never_a_path(province_admin, settings, tmp_path):
+    settings.IMPORT_DIR = tmp_path
+    api = APIClient()
+    api.force_authenticate(province_admin)
+    answer = api.post(
+        "/api/v1/imports/",
+        {"kind": "towns.designations", "file": upload("..\\..\\认定\t.csv", GBK_CSV)},
+    )
+    assert answer.status_code == 201, answer.content
+    batch = ImportBatch.objects.get()
+    assert batch.file_name == "认定_.csv"
+    [stored] = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert stored.relative_to(tmp_path).as_posix() == f"{batch.pk}/{batch.sha256}.csv"
