@@ -70,6 +70,6 @@ def test_an_imports_name_is_metadata_never_a_path(province_admin, settings, tmp_
     )
     assert answer.status_code == 201, answer.content
     batch = ImportBatch.objects.get()
-    assert batch.file_name == "认定_.csv"
+    assert batch.file_name == "认定.csv"  # the multipart parser drops the tab, display_name the rest
     [stored] = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert stored.relative_to(tmp_path).as_posix() == f"{batch.pk}/{batch.sha256}.csv"
