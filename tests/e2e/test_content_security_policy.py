@@ -83,6 +83,8 @@ PAGES = [
     "/regions/2201/",
     "/admin/",
     "/admin/towns/town/",
+    "/api/v1/",  # DRF's browsable API (core.api.renderers.BrowsableAPIRenderer)
+    "/api/v1/towns/?tier=provincial",
 ]
 
 

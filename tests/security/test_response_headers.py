@@ -105,3 +105,14 @@ def test_a_jobs_result_is_an_attachment(
     job_url = response["Location"]
     download = client.get(f"{job_url.rstrip('/')}/download/")
     assert_attachment(download)
+
+
+def test_only_the_browsable_api_allows_drfs_own_style_attributes(client, province_admin):
+    from core.api.renderers import BROWSABLE_API_STYLE_ATTRIBUTES, style_hash
+
+    client.force_login(province_admin)
+    browsable = policy_of(client.get("/api/v1/towns/", HTTP_ACCEPT="text/html"))["style-src"]
+    assert "'unsafe-hashes'" in browsable and style_hash(BROWSABLE_API_STYLE_ATTRIBUTES[0]) in browsable
+    assert "unsafe-inline" not in browsable
+    for response in (client.get("/api/v1/towns/", HTTP_ACCEPT="application/json"), client.get("/towns/")):
+        assert "unsafe-hashes" not in policy_of(response)["style-src"]
