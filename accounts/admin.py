@@ -86,13 +86,18 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [name for name in USER_FIELDS if name not in self._editable(request)] + ["last_login", "date_joined"]
+        return [name for name in USER_FIELDS if name not in self._editable(request)] + [
+            "last_login",
+            "date_joined",
+        ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
             return super().get_fieldsets(request, obj)
         editable = self._editable(request)
-        fields = [name for name in self.add_fieldsets[0][1]["fields"] if name in editable or "password" in name]
+        fields = [
+            name for name in self.add_fieldsets[0][1]["fields"] if name in editable or "password" in name
+        ]
         return [(None, {"classes": ["wide"], "fields": fields})]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -140,7 +145,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued on the token page or by create_api_token (the key is shown once there); here they are
     listed and revoked."""
 
-    list_display = ["name", "user", "prefix", "created_at", "expires_at", "read_only", "region", "last_used_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "read_only",
+        "region",
+        "last_used_at",
+    ]
     list_filter = ["read_only", "revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user", "region"]

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core.choices import SecurityEventKind
@@ -133,7 +134,7 @@ def issue_token(
     days: int | None = None,
     read_only: bool = False,
     region: Model | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> IssuedToken:
     """Issue a named token for user (the actor themself, or anyone's when actor is None: an operator's
     command). Audited: the auditlog entry of the new row (without the hash) and a TOKEN_ISSUED event."""
@@ -174,7 +175,7 @@ def issue_token(
     return IssuedToken(token=token, key=key)
 
 
-def tokens_visible_to(user: User):
+def tokens_visible_to(user: User) -> QuerySet[ApiToken]:
     """The tokens a user manages: their own, or every user's for the security administrator."""
     tokens = ApiToken.objects.select_related("user", "region")
     if user.is_active and (user.is_superuser or may_manage_all_tokens(user.role)):
@@ -182,7 +183,7 @@ def tokens_visible_to(user: User):
     return tokens.filter(user=user)
 
 
-def revoke_token(actor: User | None, token_id: int, *, request=None) -> ApiToken:
+def revoke_token(actor: User | None, token_id: int, *, request: HttpRequest | None = None) -> ApiToken:
     """Revoke a token (its owner, the security administrator, or an operator with actor None). A token the
     actor may not manage answers like one that does not exist."""
     with transaction.atomic():
@@ -235,7 +236,9 @@ def issue_api_token(
 # --- the security administrator's acts on accounts (三员, issue 12 point 2) -------------------------------
 
 
-def record_role_change(actor: User | None, user: User, *, before: dict, request=None) -> None:
+def record_role_change(
+    actor: User | None, user: User, *, before: dict, request: HttpRequest | None = None
+) -> None:
     """Record a change of role or region (the admin's user form saves the row itself)."""
     after = {"role": user.role, "region": user.region_id}
     if before != after:
@@ -249,7 +252,7 @@ def record_role_change(actor: User | None, user: User, *, before: dict, request=
         )
 
 
-def unlock_account(actor: User | None, username: str, *, request=None) -> int:
+def unlock_account(actor: User | None, username: str, *, request: HttpRequest | None = None) -> int:
     """End an account's lockout (django-axes' failed attempts of that username); recorded UNLOCKED."""
     from axes.models import AccessAttempt
 
@@ -266,7 +269,7 @@ def unlock_account(actor: User | None, username: str, *, request=None) -> int:
     return removed
 
 
-def reset_second_factor(actor: User | None, user: User, *, request=None) -> int:
+def reset_second_factor(actor: User | None, user: User, *, request: HttpRequest | None = None) -> int:
     """Delete the user's second-factor devices (django-otp), so that they enrol again; recorded OTP_RESET.
     A no-op (0) where django-otp is not installed."""
     try:

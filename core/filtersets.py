@@ -141,7 +141,9 @@ class SecurityEventFilterSet(django_filters.FilterSet):
 
     kind = django_filters.ChoiceFilter(label="事件", choices=SecurityEventKind.choices, empty_label="全部")
     username = django_filters.CharFilter(label="用户名", field_name="username", lookup_expr="icontains")
-    remote_addr = django_filters.CharFilter(label="IP 地址", field_name="remote_addr", lookup_expr="startswith")
+    remote_addr = django_filters.CharFilter(
+        label="IP 地址", field_name="remote_addr", lookup_expr="startswith"
+    )
     date_from = django_filters.DateFilter(label="起始日期", field_name="occurred_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label="截止日期", field_name="occurred_at", lookup_expr="date__lte")
 

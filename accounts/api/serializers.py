@@ -47,7 +47,10 @@ class ApiTokenCreateSerializer(serializers.Serializer):
     )
     read_only = serializers.BooleanField(label="只读", required=False, default=False)
     region = serializers.CharField(
-        label="限定地区", required=False, allow_blank=True, help_text="市（州）或县（市、区）代码，须在您的范围内"
+        label="限定地区",
+        required=False,
+        allow_blank=True,
+        help_text="市（州）或县（市、区）代码，须在您的范围内",
     )
 
 

@@ -138,7 +138,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body = {**ApiTokenSerializer(issued.token).data, "key": issued.key}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ApiTokenSerializer, 400: DetailSerializer}, summary="吊销令牌")
+    @extend_schema(
+        request=None, responses={200: ApiTokenSerializer, 400: DetailSerializer}, summary="吊销令牌"
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         token = self.get_object()

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--name", default=COMMAND_TOKEN_NAME, help=f"令牌名称（默认“{COMMAND_TOKEN_NAME}”）")
+        parser.add_argument(
+            "--name", default=COMMAND_TOKEN_NAME, help=f"令牌名称（默认“{COMMAND_TOKEN_NAME}”）"
+        )
         parser.add_argument("--days", type=int, help="有效期天数（默认 API_TOKEN_DEFAULT_DAYS，即 90 天）")
         parser.add_argument("--read-only", action="store_true", help="只读令牌（只能 GET）")
         parser.add_argument("--region", help="限定地区的区划代码（须在用户范围内）")
