@@ -45,10 +45,10 @@ class LogEntryFilterSet(django_filters.FilterSet):
         # Content type ids differ between databases: read them per request (cached by ContentType).
         self.filters["model"].extra["choices"] = audited_model_choices()
 
-    def filter_model(self, queryset, name, value):
+    def filter_model(self, queryset, name, value: str):
         return queryset.filter(content_type_id=int(value))
 
-    def filter_via(self, queryset, name, value):
+    def filter_via(self, queryset, name, value: str):
         return queryset.filter(additional_data__via=value)
 
 

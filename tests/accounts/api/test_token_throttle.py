@@ -56,7 +56,9 @@ def test_two_workers_share_one_count_per_token(redis_cache):
     assert worker_a.get_cache_key(_request(None), None) is None
 
 
-def test_a_token_over_its_rate_gets_429_with_retry_after(redis_cache, jilin, api_client, make_user, monkeypatch):
+def test_a_token_over_its_rate_gets_429_with_retry_after(
+    redis_cache, jilin, api_client, make_user, monkeypatch
+):
     monkeypatch.setattr(TownViewSet, "throttle_classes", [ApiTokenRateThrottle])
     partner = make_user(Role.PARTNER, username="cdb")
     first = issue_token(None, partner, name="一")
