@@ -137,6 +137,13 @@ def can_read_security_events(user: PortalUser | None) -> bool:
     )
 
 
+def sees_refused_attempts(user: PortalUser | None) -> bool:
+    """Whether a workflow's refused attempts (selection's SubmissionEvent accepted=False) show in its history:
+    to the audit log's readers, and to province_admin, who runs the workflow (it lost the audit log page to
+    三员, ADR 12, not the business's own history)."""
+    return can_read_audit_log(user) or is_province_admin(user)
+
+
 def is_province_admin(user: PortalUser | None) -> bool:
     """province_admin with its whole province (a token narrowed to a region acts only as far as that region)."""
     return bool(

@@ -295,6 +295,7 @@ def test_all_tokens_page_is_the_security_admins(client, jilin, partner, security
     issued = issue_token(None, partner, name="国开行")
     client.force_login(system_admin)
     assert client.get("/account/tokens/all/").status_code == 403
+    assert events(SecurityEventKind.ACCESS_DENIED).get().username == "sysadmin"
     client.force_login(security_admin)
     page = client.get("/account/tokens/all/").content.decode()
     assert "国开行" in page and "cdb" in page
