@@ -79,17 +79,19 @@ class UserAdmin(DjangoUserAdmin):
     ]
     actions = ["reset_otp", "unlock"]
 
-    def _editable(self, request):
+    def _editable(self, request, obj=None):
         role, superuser = _flags(request)
-        return editable_user_fields(role, superuser=superuser)
+        editable = editable_user_fields(role, superuser=superuser)
+        if obj is not None and obj.pk == request.user.pk and not superuser:
+            # Nobody widens their own powers: one's own role and activation are another administrator's.
+            editable = editable - {"role", "is_active"}
+        return editable
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [name for name in USER_FIELDS if name not in self._editable(request)] + [
-            "last_login",
-            "date_joined",
-        ]
+        editable = self._editable(request, obj)
+        return [name for name in USER_FIELDS if name not in editable] + ["last_login", "date_joined"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:

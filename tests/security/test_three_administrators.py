@@ -137,6 +137,16 @@ def test_security_admin_changes_a_role_and_it_is_recorded(client, jilin, securit
     assert event.details["by"] == "secadmin"
 
 
+def test_security_admin_cannot_change_their_own_role(client, jilin, security_admin):
+    client.force_login(security_admin)
+    page = client.get(f"/admin/accounts/user/{security_admin.pk}/change/").content.decode()
+    assert 'name="role"' not in page
+    client.post(f"/admin/accounts/user/{security_admin.pk}/change/", {"role": "province_admin"})
+    security_admin.refresh_from_db()
+    assert security_admin.role == "security_admin"
+    assert not events(SecurityEventKind.ROLE_CHANGED).exists()
+
+
 def test_security_admin_role_change_must_fit_the_region(client, jilin, security_admin, make_user):
     user = make_user(Role.COUNTY_OFFICIAL, SHUANGYANG, username="x")
     client.force_login(security_admin)
