@@ -67,6 +67,7 @@ class ApiTokenAuthentication(BaseAuthentication):
                 reason="read_only_token",
                 token_id=token.pk,
             )
+            request._request.denial_recorded = True
             raise exceptions.PermissionDenied(READ_ONLY)
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -10,10 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.choices import SecurityEventKind
 from core.errors import DomainError
 from core.permission_map import may_manage_all_tokens
-from core.security_log import record_security_event
 
 from .forms import ApiTokenForm, LoginForm
 from .models import ApiToken
@@ -90,7 +88,6 @@ def token_revoke(request, pk):
 def token_admin_list(request):
     """全部 API 令牌: every user's, for the security administrator, who may revoke them."""
     if not may_manage_all_tokens(request.user.role):
-        record_security_event(SecurityEventKind.ACCESS_DENIED, request=request, reason="token_admin_list")
         raise PermissionDenied("只有安全管理员可以管理全部用户的 API 令牌。")
     tokens = ApiToken.objects.select_related("user", "region").order_by("-created_at", "-id")
     username = request.GET.get("username", "").strip()
