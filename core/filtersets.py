@@ -43,7 +43,11 @@ class LogEntryFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Content type ids differ between databases: read them per request (cached by ContentType).
-        self.filters["model"].extra["choices"] = audited_model_choices()
+        model_filter = self.filters["model"]
+        model_filter.extra["choices"] = audited_model_choices()
+        # A field built before (the API schema's generator builds the class's, GET /api/v1/audit/) would be
+        # deep-copied with its empty choices: build this request's afresh.
+        model_filter.__dict__.pop("_field", None)
 
     def filter_model(self, queryset, name, value: str):
         return queryset.filter(content_type_id=int(value))
