@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.admin_site import restrict_admin_to_province_admins
+from core.admin_site import configure_admin_site
 from core.api.docs import ApiRedocView, ApiSchemaView, ApiSwaggerView
 
-restrict_admin_to_province_admins(admin.site)
+configure_admin_site(admin.site)
 
 urlpatterns = [
     path("", include("dashboard.urls")),
