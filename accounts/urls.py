@@ -4,5 +4,10 @@ from . import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/second-factor/", views.verify_second_factor, name="second-factor-verify"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account_security, name="account-security"),
+    path("account/second-factor/", views.enrol_second_factor, name="second-factor-enrol"),
+    path("account/backup-codes/", views.regenerate_backup_codes, name="backup-codes"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password-change"),
 ]
