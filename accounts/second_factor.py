@@ -12,7 +12,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import mark_safe
-from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -80,12 +80,15 @@ def normalize(token: str) -> str:
 
 def verify_code(request, user: User, token: str):
     """The login's second step: a TOTP code or one backup code (used up). Returns the device, or None; every
-    try is recorded (OTP_VERIFIED / OTP_FAILED). django-otp throttles a device after failures."""
+    try is recorded (OTP_VERIFIED / OTP_FAILED). django-otp throttles a device after failures, so a code is
+    tried on the one kind of device it can be for: six digits on the TOTP device, anything else on the
+    backup codes (a backup code's try does not slow down the next TOTP code)."""
     token = normalize(token)
+    model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
     device = None
     if token:
         with transaction.atomic():
-            for candidate in devices_for_user(user, confirmed=True, for_verify=True):
+            for candidate in model.objects.devices_for_user(user, confirmed=True).select_for_update():
                 allowed, _ = candidate.verify_is_allowed()
                 if allowed and candidate.verify_token(token):
                     device = candidate
@@ -128,14 +131,18 @@ def confirm_enrolment(request, user: User, token: str) -> list[str] | None:
         )
         if device is None:
             raise DomainError("绑定已过期，请刷新页面重新扫描二维码。")
-        if not token.isdigit() or not device.verify_token(token):
+        right = token.isdigit() and device.verify_token(token)
+        if right:
+            device.confirmed = True
+            device.save()
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            record_security_event(SecurityEventKind.OTP_ENROLLED, request=request, user=user)
+            codes = [] if backup_codes_left(user) else issue_backup_codes(user, request=request)
+        else:
+            # Committed, not rolled back with an exception: the failure is recorded and throttles the device.
             record_security_event(SecurityEventKind.OTP_FAILED, request=request, user=user, step="enrol")
-            raise DomainError("动态口令不正确，请确认手机时间准确后输入应用中当前显示的 6 位数字。")
-        device.confirmed = True
-        device.save()
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        record_security_event(SecurityEventKind.OTP_ENROLLED, request=request, user=user)
-        codes = [] if backup_codes_left(user) else issue_backup_codes(user, request=request)
+    if not right:
+        raise DomainError("动态口令不正确，请确认手机时间准确后输入应用中当前显示的 6 位数字。")
     mark_verified(request, device)
     return codes
 

@@ -23,6 +23,7 @@ from .forms import EnrolmentForm, LoginForm, PasswordChangeForm, SecondFactorFor
 from .models import SessionEnd
 from .passwords import password_changed_at
 from .sessions import end_sessions
+from .signals import PASSWORD_EXPIRED
 
 OTP_WRONG = "动态口令或备用码不正确（动态口令每 30 秒更新，请输入当前显示的 6 位数字）。"
 
@@ -154,6 +155,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["help_texts"] = password_validators_help_texts()
+        context["expired"] = bool(self.request.session.get(PASSWORD_EXPIRED))
         return context
 
     def form_valid(self, form):
