@@ -206,3 +206,18 @@ def test_create_user_says_how_a_2fa_role_enrols(jilin):
 def test_the_admin_login_is_the_portal_login(client, db):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
+
+
+def test_wrong_codes_slow_down_the_next_tries(client, admin, settings):
+    """django-otp's throttling (OTP_TOTP_THROTTLE_FACTOR, 1 s doubling per failure): right after a wrong code
+    even the right one is refused, so codes cannot be tried at speed."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    password_step(client, "admin")
+    device = enrol(client, admin)
+    client.post("/logout/")
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    password_step(client, "admin")
+    client.post("/login/second-factor/", {"otp": "123456"})
+    refused = client.post("/login/second-factor/", {"otp": totp_code(device, steps=1)})
+    assert refused.status_code == 200 and "不正确" in refused.content.decode()
+    assert client.get("/").status_code == 302
