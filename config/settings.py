@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.otp_device, from the device the second step stored in the session.
     "django_otp.middleware.OTPMiddleware",
+    # Every 401/403 answer, the pages' and the API's, is a security event (ACCESS_DENIED).
+    "core.security_signals.DeniedRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: idle / absolute session lifetime and the one-session rule (they say why the
     # session ended), then the second factor and the expired password, which lock a session to their pages.
@@ -376,6 +378,10 @@ SPECTACULAR_SETTINGS = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Audit records (data changes and security events) are kept at least this many days (等保: six months);
+# `purge_audit` refuses anything younger, and a smaller value counts as the minimum (ADR 13).
+AUDIT_RETENTION_MIN_DAYS = 183
+AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "183")), AUDIT_RETENTION_MIN_DAYS)
 
 # The province whose demonstration-town program this portal runs (R1 targets apply to it).
 PROGRAM_PROVINCE_CODE = "22"
