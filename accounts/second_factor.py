@@ -177,9 +177,8 @@ def reset_second_factor(actor: User | None, user: User, *, request=None) -> int:
             SecurityEventKind.OTP_RESET,
             request=request,
             user=user,
-            actor=actor.get_username() if actor is not None else "",
-            via="command" if actor is None else "web",
             devices=removed,
+            by=actor.get_username() if actor is not None else "command",
         )
     return removed
 

@@ -2,10 +2,9 @@
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts.api.views import OTP_NOT_ENROLLED, OTP_REQUIRED, OTP_WRONG
-from accounts.models import Role
+from accounts.models import ApiToken, Role, hash_token_key
 from accounts.second_factor import issue_backup_codes
 
 from ..otp import PASSWORD, totp_code
@@ -27,7 +26,7 @@ def obtain(client, **body):
 def test_a_2fa_role_without_a_device_gets_no_token(jilin, api_client, auditor):
     response = obtain(api_client)
     assert response.status_code == 400 and response.json() == {"detail": OTP_NOT_ENROLLED}
-    assert not Token.objects.filter(user=auditor).exists()
+    assert not ApiToken.objects.filter(user=auditor).exists()
 
 
 def test_the_code_is_required_and_checked(jilin, api_client, auditor, settings):
@@ -35,10 +34,10 @@ def test_the_code_is_required_and_checked(jilin, api_client, auditor, settings):
     device = TOTPDevice.objects.create(user=auditor, name="动态口令", confirmed=True)
     assert obtain(api_client).json() == {"detail": OTP_REQUIRED}
     assert obtain(api_client, otp="000000").json() == {"detail": OTP_WRONG}
-    assert not Token.objects.filter(user=auditor).exists()
+    assert not ApiToken.objects.filter(user=auditor).exists()
     response = obtain(api_client, otp=totp_code(device))
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=auditor).key
+    assert hash_token_key(response.json()["token"]) == ApiToken.objects.get(user=auditor).key_hash
 
 
 def test_a_backup_code_is_accepted_once(jilin, api_client, auditor):

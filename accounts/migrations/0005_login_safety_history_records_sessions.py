@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_administrator_roles'),
+        ('accounts', '0004_superuser_is_break_glass_only_and_authtoken_keys_move'),
     ]
 
     operations = [
