@@ -109,7 +109,10 @@ def pending_totp_device(user: User) -> TOTPDevice:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URL as an inline SVG (no script, no external image: the CSP allows neither)."""
-    return mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4, border=2))
+    # Safe markup: segno draws the QR matrix as one <path> of moves; no text of the URL (nor of the user)
+    # reaches the SVG, as no title or description is asked for. Hence bandit's B308/B703 silenced here.
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=2)
+    return mark_safe(svg)  # nosec B308 B703
 
 
 def secret_text(device: TOTPDevice) -> str:
