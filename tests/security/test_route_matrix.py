@@ -1,0 +1,318 @@
+"""The whole surface as a matrix (issue 12, point 8): every named route × every role, anonymous and a
+partner token × {own region, other region, nonexistent}.
+
+The routes come from the URL resolver and the OpenAPI schema; what each takes is declared in
+tests/security/routes.py, and a route without an entry there fails `test_every_route_is_in_the_registry`.
+For every case:
+
+- nothing answers 5xx;
+- anonymous (and a partner token on a page, which only reads the API) gets the login redirect or 401/403,
+  except on public routes;
+- a write by a principal that may not write is refused (a partner token never writes);
+- an object of the other region answers exactly as a nonexistent one: same status, same body (the
+  identifier itself and the CSRF token normalised), for every principal whose scope does not cover it;
+- no answer (a page, a JSON list, an .xlsx export) carries a marker of a region the principal does not
+  cover: region B's project names, veto and exemption reasons (矩阵B) and its town code.
+
+The dataset is built once per module inside a transaction that is rolled back after it; each case runs in
+its own savepoint (pytest-django's per-test transaction), so writes never reach the next case.
+"""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from core.scoping import covers
+from tests.xlsx import content_of, workbook_of
+
+from ..conftest import token_client
+from .matrix_data import Dataset, build
+from .routes import ID, NAMESPACES, ROUTES, WRITE_METHODS
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+PARTNER_TOKEN = "partner_token"
+PRINCIPALS = [*Role.values, ANONYMOUS, PARTNER_TOKEN]
+GLOBAL_KINDS = frozenset({"selection_round", "year", "task_area", "int"})
+OWNED_KINDS = frozenset({"job", "notification", "import"})
+REGISTRY_FILE = "tests/security/routes.py"
+
+
+# --- the routes of the resolver ------------------------------------------------------------------------------
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(namespace-qualified name, route text, parameter names) of every URL pattern, recursively."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            # An unnamed pattern inside a namespace (admin's redirects) is known by its namespace.
+            name = f"{namespace}:{pattern.name or ''}" if namespace else pattern.name
+            parameters = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+            yield name, prefix + str(pattern.pattern), parameters - {"format"}
+
+
+def resolver_routes():
+    return list(walk(get_resolver().url_patterns))
+
+
+def entry_for(name):
+    if name in ROUTES:
+        return ROUTES[name]
+    namespace = name.split(":", 1)[0] if name and ":" in name else None
+    return NAMESPACES.get(namespace)
+
+
+def test_every_route_is_in_the_registry():
+    """A route the matrix does not know fails here, with where to declare it."""
+    missing = sorted({name or f"<unnamed {route}>" for name, route, _ in resolver_routes() if not entry_for(name)})
+    assert not missing, (
+        f"routes without an entry in the matrix: {missing}. Add each to ROUTES in {REGISTRY_FILE} (what object "
+        "its URL, query or body names, its methods, who may write): its docstring shows how."
+    )
+
+
+def test_every_registry_entry_names_a_route_and_its_parameters():
+    """No stale entry: each names a route of the resolver, and gives exactly the URL parameters it takes."""
+    parameters = {}
+    for name, _route, names in resolver_routes():
+        parameters.setdefault(name, names)
+    stale = sorted(set(ROUTES) - set(parameters))
+    assert not stale, f"entries of {REGISTRY_FILE} that name no route: {stale}"
+    wrong = {name: (sorted(parameters[name]), sorted(route.kwargs)) for name, route in ROUTES.items()}
+    wrong = {name: pair for name, pair in wrong.items() if pair[0] != pair[1]}
+    assert not wrong, f"URL parameters (resolver, registry) that differ: {wrong}"
+
+
+def test_every_operation_of_the_schema_is_in_the_registry(openapi_schema):
+    """Every path × method of the OpenAPI schema resolves to a registered route that declares the method."""
+    problems = []
+    for path, operations in openapi_schema["paths"].items():
+        concrete = re.sub(r"\{year\}", "2024", path)
+        concrete = re.sub(r"\{kind\}", "work_plan", concrete)
+        concrete = re.sub(r"\{[^}]+\}", "1", concrete)
+        name = resolve(concrete).url_name
+        for method in operations:
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            route = ROUTES.get(name)
+            if route is None or method.upper() not in route.methods:
+                problems.append(f"{method.upper()} {path} ({name})")
+    assert not problems, f"operations of the schema the matrix does not send: {problems}; declare them in {REGISTRY_FILE}"
+
+
+# --- the dataset and the principals --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The two-region dataset, written once for the module and rolled back after it."""
+    media = tmp_path_factory.mktemp("matrix_media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        data = build()
+        data.media = media
+        yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def matrix_media(private_media, settings, request):
+    """The dataset's documents stay readable: MEDIA_ROOT is the module's, not a fresh one per test."""
+    if "matrix" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("matrix").media
+
+
+def user_of(data: Dataset, principal):
+    if principal == ANONYMOUS:
+        return None
+    if principal == PARTNER_TOKEN:
+        return data.users[Role.PARTNER]
+    return data.users[principal]
+
+
+def client_for(data, principal, route):
+    if principal == PARTNER_TOKEN:
+        return token_client(data.partner_token)
+    if principal == ANONYMOUS:
+        return APIClient() if route.api else Client()
+    user = data.users[principal]
+    if route.api:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def covers_object(data, principal, kind, variant):
+    """Whether the principal's scope reaches the object of the variant (B's, for "other")."""
+    user = user_of(data, principal)
+    if variant == "nonexistent" or user is None:
+        return False
+    if kind in OWNED_KINDS:
+        return variant == "own"
+    if kind in GLOBAL_KINDS:
+        return True
+    if kind in ("town", "county", "city", "region"):
+        return covers(user, data.objects[kind][0 if variant == "own" else 1])
+    b_town = data.objects["town"][1]
+    return covers(user, b_town if variant == "other" else data.objects["town"][0])
+
+
+def covers_region(data, principal, region):
+    user = user_of(data, principal)
+    return user is not None and covers(user, data.objects["town"][0 if region == "A" else 1])
+
+
+# --- the cases -----------------------------------------------------------------------------------------------
+
+
+def variants_of(route):
+    if route.obj is None:
+        return ("-",)
+    if route.obj in GLOBAL_KINDS:
+        return ("own", "nonexistent")
+    return ("own", "other", "nonexistent")
+
+
+def cases():
+    for name in sorted(ROUTES):
+        route = ROUTES[name]
+        for method in route.methods:
+            for principal in PRINCIPALS:
+                for variant in variants_of(route):
+                    yield pytest.param(name, method, principal, variant, id=f"{method} {name} {principal} {variant}")
+    for namespace in sorted(NAMESPACES):
+        for principal in PRINCIPALS:
+            yield pytest.param(f"{namespace}:index", "GET", principal, "-", id=f"GET {namespace}:index {principal} -")
+
+
+def substitute(mapping, identifier):
+    return {key: identifier if value == ID else value for key, value in mapping.items()}
+
+
+def request_of(route, name, identifier):
+    """(url, query, body) of the route for the identifier."""
+    url = reverse(name, kwargs=substitute(route.kwargs, identifier)) if route.kwargs else reverse(name)
+    return url, substitute(route.query, identifier), substitute(route.body, identifier)
+
+
+def send(client, route, name, method, identifier):
+    url, query, body = request_of(route, name, identifier)
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    call = getattr(client, method.lower())
+    if method == "GET":
+        return call(url)
+    if route.api or isinstance(client, APIClient):
+        return call(url, body, format="multipart" if route.multipart else "json")
+    return call(url, body)
+
+
+def body_text(response):
+    """What the answer says: an .xlsx by its cells (below the title rows), anything else as text."""
+    content_type = response.get("Content-Type", "")
+    if response.status_code == 200 and "spreadsheetml" in content_type:
+        sheet = workbook_of(response).active
+        return repr([[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)])
+    data = content_of(response)
+    if response.status_code == 200 and not content_type.startswith(("text/", "application/json")):
+        return f"<{len(data)} bytes of {content_type}>"
+    return data.decode("utf-8", errors="replace")
+
+
+def normalized(text, identifier):
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', text)
+    text = re.sub(r'"csrfToken": "[^"]*"', '"csrfToken"', text)
+    return re.sub(rf"(?<![0-9A-Za-z]){re.escape(identifier)}(?![0-9A-Za-z])", "<ID>", text)
+
+
+def answer(response, identifier):
+    location = normalized(response.get("Location", ""), identifier)
+    return response.status_code, location, normalized(body_text(response), identifier)
+
+
+def is_login_redirect(response):
+    return response.status_code == 302 and "/login/" in response.get("Location", "")
+
+
+def check_admin(data, principal):
+    client = Client()
+    user = user_of(data, principal) if principal != PARTNER_TOKEN else None
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    if principal == Role.PROVINCE_ADMIN:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], response
+
+
+@pytest.mark.parametrize(("name", "method", "principal", "variant"), list(cases()))
+def test_route(matrix, name, method, principal, variant):
+    if ":" in name:
+        check_admin(matrix, principal)
+        return
+    route = ROUTES[name]
+    user = user_of(matrix, principal)
+    client = client_for(matrix, principal, route)
+    identifier = matrix.identifier(route.obj, variant, user) if route.obj else ""
+    response = send(client, route, name, method, identifier)
+    status = response.status_code
+    assert status < 500, f"{status}: {body_text(response)[:500]}"
+
+    if route.public:
+        pass
+    elif principal == ANONYMOUS or (principal == PARTNER_TOKEN and not route.api):
+        # A page never reads a token: the partner's program is an anonymous visitor there.
+        if route.api:
+            assert status in (401, 403), status
+        else:
+            assert is_login_redirect(response), (status, response.get("Location"))
+    elif method in WRITE_METHODS:
+        role = Role.PARTNER if principal == PARTNER_TOKEN else principal
+        if principal == PARTNER_TOKEN or role not in route.writers:
+            assert status in (403, 404, 405), f"{principal} may not write here: {status} {body_text(response)[:300]}"
+
+    text = body_text(response)
+    request_text = repr(request_of(route, name, identifier)) if route.obj else ""
+    for region, markers in (("A", matrix.markers_a), ("B", matrix.markers_b)):
+        if covers_region(matrix, principal, region):
+            continue
+        leaked = [marker for marker in markers if marker in text and marker not in request_text]
+        assert not leaked, f"{principal} is shown region {region}'s {leaked}"
+
+    if variant == "other" and not covers_object(matrix, principal, route.obj, "other"):
+        # Out of scope answers exactly as absent: the nonexistent request, by the same principal.
+        absent_id = matrix.identifier(route.obj, "nonexistent", user)
+        absent = send(client_for(matrix, principal, route), route, name, method, absent_id)
+        assert answer(response, identifier) == answer(absent, absent_id)
+
+
+@pytest.mark.parametrize(
+    ("principal", "url"),
+    [
+        (Role.PROVINCE_ADMIN, "/projects/"),
+        (Role.PROVINCE_VIEWER, "/api/v1/projects/"),
+        (Role.AUDITOR, "/funding/allocations/"),
+        (Role.PROVINCE_ADMIN, "/assessment/2024/vetoes/"),
+        (Role.PROVINCE_ADMIN, "/api/v1/vetoes/?year=2024"),
+    ],
+)
+def test_the_province_does_see_region_b(matrix, principal, url):
+    """The marker check is not vacuous: lists that a region-A user reads without B's rows show them to the
+    province."""
+    route = ROUTES[resolve(url.split("?")[0]).url_name]
+    response = client_for(matrix, principal, route).get(url)
+    assert response.status_code == 200
+    assert any(marker in body_text(response) for marker in matrix.markers_b)
