@@ -42,6 +42,8 @@ NONEXISTENT = {
     "city": "2299",
     "region": "229999",
     "int": "987654321",
+    "year": "1999",  # four digits, as the routes take; before the program, so no round, system or notice
+    "task_area": "T99",
 }
 
 
@@ -61,10 +63,12 @@ class Dataset:
     b_county: User | None = None
     b_city: User | None = None
     partner_token: str = ""
+    tokens: dict = field(default_factory=dict)  # role value → an API token of that role's user
     # kind → (A's identifier, B's identifier) as strings
     objects: dict = field(default_factory=dict)
     # kind → {username: own identifier}; "other" is B's county official's
     owned: dict = field(default_factory=dict)
+    job_scopes: dict = field(default_factory=dict)  # job id → its scope code (jobs are seen by scope)
     markers_a: tuple = ()
     markers_b: tuple = ()
 
@@ -112,7 +116,8 @@ def build():
     data.b_county = make_user(Role.COUNTY_OFFICIAL, JIAOHE, "matrix_b_county")
     data.b_city = make_user(Role.CITY_OFFICIAL, JILIN_CITY, "matrix_b_city")
     a_county = data.users[Role.COUNTY_OFFICIAL]
-    data.partner_token = issue_api_token(data.users[Role.PARTNER])
+    data.tokens = {role: issue_api_token(user) for role, user in data.users.items()}
+    data.partner_token = data.tokens[Role.PARTNER]
 
     town_a, town_b = town_in(SHUANGYANG), town_in(JIAOHE)
     designation_a = designate(town_a, "provincial", 2022, doc_no="吉示范镇办〔2022〕1号")
@@ -148,11 +153,15 @@ def build():
             )
         )
         allocations.append(
-            allocate(admin, project=project, source="provincial_general_bond", amount="100.00", year=year_quota)
+            allocate(
+                admin, project=project, source="provincial_general_bond", amount="100.00", year=year_quota
+            )
         )
 
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    selection_round = save_round(admin, name=f"{YEAR}年示范镇评选（矩阵）", tiers=["county"], deadline=deadline)
+    selection_round = save_round(
+        admin, name=f"{YEAR}年示范镇评选（矩阵）", tiers=["county"], deadline=deadline
+    )
     submissions = []
     for official, county in ((a_county, SHUANGYANG), (data.b_county, JIAOHE)):
         submission = create_submission(
@@ -222,7 +231,12 @@ def build():
     data.owned = {"job": {}, "notification": {}, "import": {}}
     for owner in owners:
         job = Job.objects.create(
-            kind="towns.export", title=f"{owner.username} 的导出", started_by=owner, state="done", progress=100
+            kind="towns.export",
+            title=f"{owner.username} 的导出",
+            started_by=owner,
+            scope_code=owner.region_id or "",
+            state="done",
+            progress=100,
         )
         notification = Notification.objects.create(user=owner, title=f"{owner.username} 的通知")
         batch = ImportBatch.objects.create(
@@ -233,6 +247,7 @@ def build():
             sha256="0" * 64,
         )
         data.owned["job"][owner.username] = str(job.pk)
+        data.job_scopes[str(job.pk)] = job.scope_code
         data.owned["notification"][owner.username] = str(notification.pk)
         data.owned["import"][owner.username] = str(batch.pk)
 

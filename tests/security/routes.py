@@ -112,12 +112,12 @@ ROUTES = {
     "round-create": page(methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
     "round-detail": page(obj="selection_round", kwargs=PK),
     "round-detail-export": export(obj="selection_round", kwargs=PK),
-    "round-edit": page(obj="selection_round", kwargs=PK, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
+    "round-edit": page(
+        obj="selection_round", kwargs=PK, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY
+    ),
     "round-review": page(obj="selection_round", kwargs=PK),
     "round-review-export": export(obj="selection_round", kwargs=PK),
-    "submission-create": page(
-        obj="selection_round", kwargs=PK, methods=("GET", "POST"), writers=COUNTY_ONLY
-    ),
+    "submission-create": page(obj="selection_round", kwargs=PK, methods=("GET", "POST"), writers=COUNTY_ONLY),
     "submission-detail": page(obj="submission", kwargs=PK),
     "submission-edit": page(obj="submission", kwargs=PK, methods=("GET", "POST"), writers=COUNTY_ONLY),
     "submission-delete": page(obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY),
@@ -162,12 +162,20 @@ ROUTES = {
         kwargs=PK,
         methods=("GET", "POST"),
         writers=COUNTY_ONLY,
-        body={"task_area": "T05", "name": "改名", "investment": "1", "start_year": "2025", "end_year": "2027"},
+        body={
+            "task_area": "T05",
+            "name": "改名",
+            "investment": "1",
+            "start_year": "2025",
+            "end_year": "2027",
+        },
     ),
     "project-status": page(
         obj="project", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY, body={"status": "cancelled"}
     ),
-    "project-report": page(obj="project", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY, body=REPORT_BODY),
+    "project-report": page(
+        obj="project", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY, body=REPORT_BODY
+    ),
     # --- funding (R6) -----------------------------------------------------------------------------------------
     "funding-summary": page(),
     "funding-summary-export": export(),
@@ -206,7 +214,9 @@ ROUTES = {
     "assessment-round": page(obj="year", kwargs=YEAR),
     "assessment-progress": page(obj="year", kwargs=YEAR),
     "assessment-settings": page(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
-    "assessment-indicators": page(obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
+    "assessment-indicators": page(
+        obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY
+    ),
     "assessment-copy-system": page(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
     "assessment-indicators-export": export(obj="year", kwargs=YEAR),
     "assessment-unassessed-export": export(obj="year", kwargs=YEAR),
@@ -215,16 +225,22 @@ ROUTES = {
     "assessment-reopen": page(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
     "assessment-scores": page(obj="year", kwargs=YEAR),
     "assessment-scores-export": export(obj="year", kwargs=YEAR),
-    "assessment-score-import": page(obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
+    "assessment-score-import": page(
+        obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY
+    ),
     "assessment-score-town": page(
         obj="town", kwargs={"year": "2024", "code": ID}, methods=("GET", "POST"), writers=CITY_AND_PROVINCE
     ),
     "assessment-vetoes": page(obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
     "assessment-vetoes-export": export(obj="year", kwargs=YEAR),
     "assessment-veto-document": Route("file", obj="veto", kwargs={"year": "2024", "pk": ID}),
-    "assessment-exemptions": page(obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
+    "assessment-exemptions": page(
+        obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY
+    ),
     "assessment-exemptions-export": export(obj="year", kwargs=YEAR),
-    "assessment-simulate": page(obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
+    "assessment-simulate": page(
+        obj="year", kwargs=YEAR, methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY
+    ),
     "assessment-rankings": page(obj="year", kwargs=YEAR),
     "assessment-rankings-export": export(obj="year", kwargs=YEAR),
     "assessment-notice": page(obj="year", kwargs={"year": ID, "kind": "praise"}),
@@ -260,7 +276,9 @@ ROUTES = {
     ),
     "api-job-list": api(),
     "api-job-detail": api(obj="job", kwargs=PK),
-    "api-job-cancel": api(obj="job", kwargs=PK, methods=("POST",), writers=frozenset(Role.values) - {Role.PARTNER}),
+    "api-job-cancel": api(
+        obj="job", kwargs=PK, methods=("POST",), writers=frozenset(Role.values) - {Role.PARTNER}
+    ),
     "api-job-result": api(obj="job", kwargs=PK),
     "api-import-list": api(methods=("GET", "POST"), multipart=True),
     "api-import-detail": api(obj="import", kwargs=PK),
@@ -283,22 +301,34 @@ ROUTES = {
         obj="town", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"town": ID, "tier": "county"}
     ),
     "api-submission-detail": api(
-        obj="submission", kwargs=PK, methods=("GET", "PATCH", "DELETE"), writers=COUNTY_ONLY, body={"gdp": "1.00"}
+        obj="submission",
+        kwargs=PK,
+        methods=("GET", "PATCH", "DELETE"),
+        writers=COUNTY_ONLY,
+        body={"gdp": "1.00"},
     ),
     "api-submission-document": Route("file", obj="submission", kwargs={"pk": ID, "kind": "work_plan"}),
     "api-submission-documents": api(obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY),
     "api-submission-submit": api(obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY),
-    "api-submission-recommend": api(obj="submission", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE),
+    "api-submission-recommend": api(
+        obj="submission", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE
+    ),
     "api-submission-return": api(
         obj="submission", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE, body={"comment": "退回"}
     ),
     "api-submission-select": api(obj="submission", kwargs=PK, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
     "api-submission-reject": api(
-        obj="submission", kwargs=PK, methods=("POST",), writers=PROVINCE_ADMIN_ONLY, body={"comment": "不予入选"}
+        obj="submission",
+        kwargs=PK,
+        methods=("POST",),
+        writers=PROVINCE_ADMIN_ONLY,
+        body={"comment": "不予入选"},
     ),
     "api-task-area-list": api(),
     "api-task-area-detail": api(obj="task_area", kwargs=CODE),
-    "api-project-list": api(obj="town", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"town": ID, **PROJECT_BODY}),
+    "api-project-list": api(
+        obj="town", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"town": ID, **PROJECT_BODY}
+    ),
     "api-project-detail": api(
         obj="project", kwargs=PK, methods=("GET", "PATCH"), writers=COUNTY_ONLY, body={"name": "改名"}
     ),
@@ -316,7 +346,11 @@ ROUTES = {
         body={"region": ID, "year": 2026, "general_amount": "1", "special_amount": "1"},
     ),
     "api-debt-quota-detail": api(
-        obj="quota", kwargs=PK, methods=("GET", "PATCH"), writers=CITY_AND_PROVINCE, body={"general_amount": "1"}
+        obj="quota",
+        kwargs=PK,
+        methods=("GET", "PATCH"),
+        writers=CITY_AND_PROVINCE,
+        body={"general_amount": "1"},
     ),
     "api-allocation-list": api(
         obj="project",
@@ -336,8 +370,12 @@ ROUTES = {
         obj="year", kwargs=YEAR, methods=("GET", "PATCH"), writers=PROVINCE_ADMIN_ONLY, body={"top_count": 5}
     ),
     "api-assessment-round-publication-preview": api(obj="year", kwargs=YEAR),
-    "api-assessment-round-publish": api(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
-    "api-assessment-round-reopen": api(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
+    "api-assessment-round-publish": api(
+        obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY
+    ),
+    "api-assessment-round-reopen": api(
+        obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY
+    ),
     "api-assessment-round-run": api(obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY),
     "api-assessment-round-simulate": api(
         obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY, note="reads only"

@@ -18,21 +18,21 @@ The dataset is built once per module inside a transaction that is rolled back af
 its own savepoint (pytest-django's per-test transaction), so writes never reach the next case.
 """
 
+import difflib
 import re
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
 from core.roles import Role
-from core.scoping import covers
+from core.scoping import covers, scope_of
 from tests.xlsx import content_of, workbook_of
 
 from ..conftest import token_client
-from .matrix_data import Dataset, build
+from .matrix_data import Dataset
 from .routes import ID, NAMESPACES, ROUTES, WRITE_METHODS
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,9 @@ def entry_for(name):
 
 def test_every_route_is_in_the_registry():
     """A route the matrix does not know fails here, with where to declare it."""
-    missing = sorted({name or f"<unnamed {route}>" for name, route, _ in resolver_routes() if not entry_for(name)})
+    missing = sorted(
+        {name or f"<unnamed {route}>" for name, route, _ in resolver_routes() if not entry_for(name)}
+    )
     assert not missing, (
         f"routes without an entry in the matrix: {missing}. Add each to ROUTES in {REGISTRY_FILE} (what object "
         "its URL, query or body names, its methods, who may write): its docstring shows how."
@@ -107,28 +109,12 @@ def test_every_operation_of_the_schema_is_in_the_registry(openapi_schema):
             route = ROUTES.get(name)
             if route is None or method.upper() not in route.methods:
                 problems.append(f"{method.upper()} {path} ({name})")
-    assert not problems, f"operations of the schema the matrix does not send: {problems}; declare them in {REGISTRY_FILE}"
+    assert not problems, (
+        f"operations of the schema the matrix does not send: {problems}; declare them in {REGISTRY_FILE}"
+    )
 
 
 # --- the dataset and the principals --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The two-region dataset, written once for the module and rolled back after it."""
-    media = tmp_path_factory.mktemp("matrix_media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        data = build()
-        data.media = media
-        yield data
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def matrix_media(private_media, settings, request):
-    """The dataset's documents stay readable: MEDIA_ROOT is the module's, not a fresh one per test."""
-    if "matrix" in request.fixturenames:
-        settings.MEDIA_ROOT = request.getfixturevalue("matrix").media
 
 
 def user_of(data: Dataset, principal):
@@ -159,6 +145,11 @@ def covers_object(data, principal, kind, variant):
     user = user_of(data, principal)
     if variant == "nonexistent" or user is None:
         return False
+    if kind == "job":
+        # A job is seen by whoever's scope covers its data (core.jobs.jobs_visible_to), not by its owner alone.
+        scope = scope_of(user)
+        job_scope = data.job_scopes[data.identifier(kind, variant, user)]
+        return scope.province_wide or (not scope.is_empty and job_scope.startswith(scope.code))
     if kind in OWNED_KINDS:
         return variant == "own"
     if kind in GLOBAL_KINDS:
@@ -191,10 +182,14 @@ def cases():
         for method in route.methods:
             for principal in PRINCIPALS:
                 for variant in variants_of(route):
-                    yield pytest.param(name, method, principal, variant, id=f"{method} {name} {principal} {variant}")
+                    yield pytest.param(
+                        name, method, principal, variant, id=f"{method} {name} {principal} {variant}"
+                    )
     for namespace in sorted(NAMESPACES):
         for principal in PRINCIPALS:
-            yield pytest.param(f"{namespace}:index", "GET", principal, "-", id=f"GET {namespace}:index {principal} -")
+            yield pytest.param(
+                f"{namespace}:index", "GET", principal, "-", id=f"GET {namespace}:index {principal} -"
+            )
 
 
 def substitute(mapping, identifier):
@@ -231,15 +226,33 @@ def body_text(response):
     return data.decode("utf-8", errors="replace")
 
 
-def normalized(text, identifier):
+def without_token(text):
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', text)
-    text = re.sub(r'"csrfToken": "[^"]*"', '"csrfToken"', text)
+    return re.sub(r'"csrfToken": "[^"]*"', '"csrfToken"', text)
+
+
+def normalized(text, identifier):
+    """The identifier itself replaced: not digits inside a longer number or a code such as "T11"."""
     return re.sub(rf"(?<![0-9A-Za-z]){re.escape(identifier)}(?![0-9A-Za-z])", "<ID>", text)
 
 
-def answer(response, identifier):
-    location = normalized(response.get("Location", ""), identifier)
-    return response.status_code, location, normalized(body_text(response), identifier)
+def answer(response, identifier, route):
+    """(status, redirect target, body): the identifier normalised in the target, and in the body where the
+    route can echo it (it came in the query string or the body: a filter's input, a form's error); an
+    identifier in the path is compared verbatim, so a page that names what it found cannot pass."""
+    location = normalized(unquote(response.get("Location", "")), identifier)
+    text = without_token(body_text(response))
+    if ID in route.query.values() or ID in route.body.values():
+        text = normalized(text, identifier)
+    return response.status_code, location, text
+
+
+def difference(outside, missing):
+    """Where the out-of-scope answer differs from the absent one, in a few lines."""
+    lines = difflib.unified_diff(
+        outside[2].splitlines(), missing[2].splitlines(), "other", "nonexistent", n=0
+    )
+    return f"other {outside[:2]} vs nonexistent {missing[:2]}:\n" + "\n".join(list(lines)[:20])
 
 
 def is_login_redirect(response):
@@ -282,7 +295,9 @@ def test_route(matrix, name, method, principal, variant):
     elif method in WRITE_METHODS:
         role = Role.PARTNER if principal == PARTNER_TOKEN else principal
         if principal == PARTNER_TOKEN or role not in route.writers:
-            assert status in (403, 404, 405), f"{principal} may not write here: {status} {body_text(response)[:300]}"
+            assert status in (403, 404, 405), (
+                f"{principal} may not write here: {status} {body_text(response)[:300]}"
+            )
 
     text = body_text(response)
     request_text = repr(request_of(route, name, identifier)) if route.obj else ""
@@ -296,7 +311,8 @@ def test_route(matrix, name, method, principal, variant):
         # Out of scope answers exactly as absent: the nonexistent request, by the same principal.
         absent_id = matrix.identifier(route.obj, "nonexistent", user)
         absent = send(client_for(matrix, principal, route), route, name, method, absent_id)
-        assert answer(response, identifier) == answer(absent, absent_id)
+        outside, missing = answer(response, identifier, route), answer(absent, absent_id, route)
+        assert outside == missing, difference(outside, missing)
 
 
 @pytest.mark.parametrize(
