@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import formats
 from core.errors import DomainError
 from core.files import check_document
+from core.forms import VersionField
 from core.years import YEAR_MAX, YEAR_MIN
 from projects.forms import date_input, money_input, task_area_choices
 from towns.choices import Tier
@@ -61,11 +62,16 @@ class SettingsForm(forms.Form):
         error_messages={"required": "请填写批评名额。"},
     )
 
+    # The settings' version the form was opened at: settings changed since are refused, not overwritten.
+    version = VersionField()
+
     FIELDS = ("excellent_threshold", "good_threshold", "pass_threshold", "top_count", "bottom_count")
 
     @classmethod
     def initial_for(cls, assessment_round):
-        return {name: getattr(assessment_round, name) for name in cls.FIELDS}
+        initial = {name: getattr(assessment_round, name) for name in cls.FIELDS}
+        initial["version"] = assessment_round.version
+        return initial
 
 
 class CopySystemForm(forms.Form):

@@ -84,6 +84,11 @@ class AssessmentRound(TimeStampedModel):
     bottom_count = models.PositiveSmallIntegerField(
         "批评名额（后 N 名）", default=5, validators=[MinValueValidator(1)]
     )
+    version = models.PositiveIntegerField(
+        "设置版本",
+        default=1,
+        help_text="每次修改年度设置加 1；修改设置时据此发现他人已作的修改（ETag / If-Match）",
+    )
     state = models.CharField("状态", max_length=16, choices=RoundState.choices, default=RoundState.OPEN)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(

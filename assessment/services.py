@@ -31,7 +31,8 @@ from core import jobs
 from core.audit import Via
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
-from core.errors import DomainError, checked_year
+from core.concurrency import stale_version_refusal
+from core.errors import Conflict, DomainError, checked_year
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
 from core.models import Job
@@ -169,15 +170,22 @@ def parse_settings(values: Mapping[str, object]) -> dict[str, Decimal | int]:
     return parsed
 
 
-def update_settings(user: User, *, year: int | str, **values: object) -> AssessmentRound:
+def update_settings(
+    user: User, *, year: int | str, version: int | None = None, **values: object
+) -> AssessmentRound:
     """Grade thresholds and the top / bottom counts, before scoring starts or while a published year is
-    reopened for correction (R7, R8). Creates the round if this is the year's first write."""
+    reopened for correction (R7, R8). Creates the round if this is the year's first write. With `version`
+    (the settings' version the edit was made from), settings changed since are refused with Conflict."""
     _require_admin(user)
     year = checked_year(year)
     parsed = parse_settings(values)
     with transaction.atomic():
         assessment_round = _locked_round(year)
         _require_settings_open(assessment_round)
+        refusal = stale_version_refusal(version, assessment_round.version, what="年度评价设置")
+        if refusal:
+            raise Conflict(refusal)
+        assessment_round.version += 1
         for name, value in parsed.items():
             setattr(assessment_round, name, value)
         r = assessment_round

@@ -48,3 +48,13 @@ def checked_year(value):
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise DomainError(f"年度 {year} 无效。")
     return year
+
+
+class PreconditionFailed(Conflict):
+    """An API write whose If-Match names a version that is no longer current (RFC 9110): 412, nothing
+    changed; the answer carries the record as it is now (`current`) and its ETag."""
+
+    def __init__(self, message: str, *, current: object = None, etag: str = ""):
+        super().__init__(message)
+        self.current = current
+        self.etag = etag

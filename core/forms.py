@@ -1,7 +1,12 @@
-"""Core's forms: the upload of a two-step import (core.imports)."""
+"""Core's forms: the upload of a two-step import (core.imports), and the version an edit form carries."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from django import forms
 
+from .formats import chinese_date
 from .tabular import SUFFIXES, max_bytes, size_refusal, suffix_of
 
 
@@ -37,3 +42,71 @@ class ImportUploadForm(forms.Form):
         if refusal:
             raise forms.ValidationError(refusal, code="file_size")
         return upload
+
+
+# --- no lost updates (issue 12, point 6) --------------------------------------------------------------------
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was opened at, sent back with the save (hidden)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
+@dataclass(frozen=True)
+class StaleValue:
+    """One field of a refused stale save: what the record holds now, what the user entered."""
+
+    label: str
+    current: str
+    entered: str
+
+    @property
+    def differs(self) -> bool:
+        return self.current != self.entered
+
+
+def _shown(field: forms.Field, value: object) -> str:
+    """A value as the form would show it to a reader: choice labels, 是/否, dates in Chinese."""
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(field, forms.BooleanField):
+        return "是" if value in (True, "on", "true", "True", "1") else "否"
+    choices = {str(key): str(label) for key, label in getattr(field, "choices", ()) or ()}
+    if choices:
+        values = value if isinstance(value, list | tuple) else [value]
+        return "、".join(choices.get(str(getattr(v, "pk", v)), str(v)) for v in values)
+    if isinstance(value, date):
+        return chinese_date(value)
+    return str(value)
+
+
+def refuse_stale(
+    form: forms.Form, message: str, current: Mapping[str, object], version: int
+) -> list[StaleValue]:
+    """A save made from a stale version: the refusal above the form, and each field's current value beside
+    what the user entered. The form then carries the current version, so that saving again — after reading
+    what the other person changed — is a deliberate overwrite, not an accident."""
+    form.add_error(None, message)
+    entered = getattr(form, "cleaned_data", {}) or {}
+    rows = []
+    for name, field in form.fields.items():
+        if (
+            isinstance(field, VersionField)
+            or isinstance(field.widget, forms.HiddenInput)
+            or name not in current
+        ):
+            continue
+        rows.append(
+            StaleValue(str(field.label), _shown(field, current[name]), _shown(field, entered.get(name)))
+        )
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        if isinstance(field, VersionField):
+            data[form.add_prefix(name)] = str(version)
+    form.data = data
+    return rows

@@ -23,12 +23,13 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core.choices import NotificationKind
+from core.concurrency import stale_version_refusal
 from core.errors import Conflict, DomainError, checked_year
 from core.formats import money
 from core.money import parse_money
 from core.notifications import audience, notify
 from projects.models import Project
-from projects.rules import recommended_bond_type, stale_version_refusal
+from projects.rules import recommended_bond_type
 from towns.models import Region, RegionLevel
 
 from .choices import BOND_KIND_OF_SOURCE, FundingSource

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.exports import export_response
+from core.forms import refuse_stale
 from core.scoping import is_province_admin
 from projects import selectors as project_selectors
 from projects.choices import BondType
@@ -116,6 +117,7 @@ def quota_set(request):
     if not is_province_admin(request.user):
         raise PermissionDenied("只有省级管理员可以下达新增债务限额。")
     cities, counties = directory_regions(request.user)
+    stale = None
     if request.method == "POST":
         form = QuotaForm(request.POST, cities=cities, counties=counties)
         if form.is_valid():
@@ -129,6 +131,10 @@ def quota_set(request):
                     special_amount=data["special_amount"],
                     version=data["version"],
                 )
+            except Conflict as exc:
+                current = selectors.visible_quota(request.user, data["region"].code, int(data["year"]))
+                stale = refuse_stale(form, exc.message, _quota_values(current), current.version)
+                form.data["opened"] = QuotaForm.opened_value(current)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -140,7 +146,17 @@ def quota_set(request):
                 return redirect(_with_query("funding-quotas", year=quota.year))
     else:
         form = QuotaForm(initial=_quota_initial(request), cities=cities, counties=counties)
-    return render(request, "funding/quota_form.html", {"form": form})
+    return render(request, "funding/quota_form.html", {"form": form, "stale": stale})
+
+
+def _quota_values(quota):
+    """A quota's amounts as the form shows them (beside a refused stale save)."""
+    return {
+        "region": quota.region_id,
+        "year": str(quota.year),
+        "general_amount": f"{quota.general_amount:.2f}",
+        "special_amount": f"{quota.special_amount:.2f}",
+    }
 
 
 def _quota_initial(request):

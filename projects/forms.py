@@ -5,6 +5,7 @@ the raw text (projects.services validates it and refuses with a Chinese message)
 from django import forms
 from django.utils import timezone
 
+from core.forms import VersionField
 from core.vocabulary import label
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
@@ -89,7 +90,7 @@ class ProjectForm(forms.Form):
     design_approval_date = forms.DateField(label="设计批复日期", required=False, widget=date_input())
     design_approval_doc_no = forms.CharField(label="设计批复文号", max_length=DOC_NO_MAX, required=False)
     # The version the form was opened at: a project changed since is refused instead of overwritten.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = VersionField()
 
     MONEY_FIELDS = ("investment", "annual_revenue", "annual_debt_service")
     DECLARED_FIELDS = (

@@ -320,17 +320,6 @@ def completion_refusal(
     )
 
 
-def stale_version_refusal(sent: int | str | None, current: int, what: str = "项目") -> str | None:
-    """Optimistic concurrency: a whole-form edit carries the version it was made from; if the record has
-    changed since, the edit is refused rather than silently overwriting the other change."""
-    if sent is None or int(sent) == int(current):
-        return None
-    return (
-        f"该{what}在您打开后已被修改（您提交的是第 {sent} 版，当前为第 {current} 版），未保存您的修改。"
-        "请刷新，核对最新内容后重新提交。"
-    )
-
-
 # --- spreadsheet imports (issue 11, point 2): a row of the project sheet or of the progress sheet ----------
 #
 # The import's preview checks every row with these functions, as the services would check the same write

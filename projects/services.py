@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.choices import NotificationKind
+from core.concurrency import stale_version_refusal
 from core.errors import Conflict, DomainError, from_validation_error
 from core.money import parse_money
 from core.notifications import audience, notify
@@ -34,7 +35,6 @@ from .rules import (
     period_of,
     previous_period,
     progress_refusal,
-    stale_version_refusal,
     status_change_refusal,
 )
 from .selectors import (

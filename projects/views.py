@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from core import import_views
 from core.audit import history_for
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.exports import export_response
+from core.forms import refuse_stale
 from towns import selectors as town_selectors
 
 from . import display, exports, selectors
@@ -296,6 +297,7 @@ def project_edit(request, pk):
     form = ProjectForm(
         request.POST if request.method == "POST" else None, initial=ProjectForm.initial_for(project)
     )
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
             update_project(
@@ -304,12 +306,15 @@ def project_edit(request, pk):
                 data=form.data_for_service(),
                 version=form.cleaned_data["version"],
             )
+        except Conflict as exc:
+            current = _visible_project(request, pk)
+            stale = refuse_stale(form, exc.message, ProjectForm.initial_for(current), current.version)
         except DomainError as exc:
             _show_refusal(form, exc)
         else:
             messages.success(request, "已保存项目信息。")
             return redirect("project-detail", pk=pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project})
+    return render(request, "projects/project_form.html", {"form": form, "project": project, "stale": stale})
 
 
 # --- unreported projects -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import VersionField
 from core.years import YEAR_MAX, YEAR_MIN
 from towns.choices import Tier
 from towns.models import Town
@@ -30,6 +31,8 @@ class RoundForm(forms.Form):
         max_value=YEAR_MAX,
         help_text="入选后认定的起始年度；留空取截止日期所在年度。",
     )
+    # The version the form was opened at: a round changed since is refused instead of overwritten.
+    version = VersionField()
 
     @classmethod
     def initial_for(cls, selection_round):
@@ -38,18 +41,32 @@ class RoundForm(forms.Form):
             "tiers": selection_round.tiers,
             "deadline": selection_round.deadline,
             "year": selection_round.year,
+            "version": selection_round.version,
         }
 
 
 class SubmissionForm(forms.ModelForm):
     """The basic information of a candidate (R3); the services decide whether it may be saved."""
 
+    # The version the form was opened at (a new draft has none): a draft changed since is refused.
+    version = VersionField()
+
     class Meta:
         model = Submission
         fields = [*Submission.INFORMATION_FIELDS, "industrial_park", *Submission.PRIORITY_FACTORS]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
     def information(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    @classmethod
+    def current_of(cls, submission):
+        """The draft's information as it is now, field by field (shown beside a refused stale save)."""
+        return {name: getattr(submission, name) for name in cls.Meta.fields}
 
 
 class CandidateTownField(forms.ModelChoiceField):

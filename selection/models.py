@@ -37,6 +37,9 @@ class SelectionRound(TimeStampedModel):
         validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
         help_text="入选后认定的起始年度",
     )
+    version = models.PositiveIntegerField(
+        "版本", default=1, help_text="每次修改加 1；修改时据此发现他人已作的修改（ETag / If-Match）"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -94,6 +97,9 @@ class Submission(TimeStampedModel):
     tier = models.CharField("申报层级", max_length=16, choices=Tier.choices)
     status = models.CharField(
         "状态", max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        "版本", default=1, help_text="每次修改加 1；修改时据此发现他人已作的修改（ETag / If-Match）"
     )
 
     registered_population = models.PositiveIntegerField(

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import Role, User
 from core.choices import NotificationKind
-from core.errors import DomainError, NotVisible, from_validation_error
+from core.concurrency import stale_version_refusal
+from core.errors import Conflict, DomainError, NotVisible, from_validation_error
 from core.files import MAX_DOCUMENT_BYTES, check_document
 from core.formats import chinese_date
 from core.notifications import Audience, audience, notify
@@ -51,8 +53,10 @@ def save_round(
     deadline: date,
     year: int | None = None,
     selection_round: SelectionRound | None = None,
+    version: int | None = None,
 ) -> SelectionRound:
-    """Create (or edit) a selection round; province_admin only."""
+    """Create (or edit) a selection round; province_admin only. With `version` (what an edit was made from),
+    a round changed since is refused with Conflict."""
     if not may_set_rounds(actor_of(user)):
         raise DomainError(ONLY_PROVINCE_SETS_ROUNDS)
     tiers = list(dict.fromkeys(tiers or []))
@@ -60,16 +64,23 @@ def save_round(
         raise DomainError("请选择评选层级：provincial、city、county 中的一个或多个。")
     if not isinstance(deadline, date):
         raise DomainError("请填写有效的申报截止日期。")
-    selection_round = selection_round or SelectionRound(created_by=user)
-    selection_round.name = (name or "").strip()
-    selection_round.tiers = [tier for tier in Tier.values if tier in tiers]
-    selection_round.deadline = deadline
-    selection_round.year = year or deadline.year
-    try:
-        selection_round.full_clean()
-    except ValidationError as exc:
-        raise from_validation_error(exc, SelectionRound) from exc
     with transaction.atomic():
+        if selection_round is None:
+            selection_round = SelectionRound(created_by=user)
+        else:
+            selection_round = SelectionRound.objects.select_for_update().get(pk=selection_round.pk)
+            refusal = stale_version_refusal(version, selection_round.version, what="评选批次")
+            if refusal:
+                raise Conflict(refusal)
+            selection_round.version += 1
+        selection_round.name = (name or "").strip()
+        selection_round.tiers = [tier for tier in Tier.values if tier in tiers]
+        selection_round.deadline = deadline
+        selection_round.year = year or deadline.year
+        try:
+            selection_round.full_clean()
+        except ValidationError as exc:
+            raise from_validation_error(exc, SelectionRound) from exc
         selection_round.save()
     return selection_round
 
@@ -137,12 +148,19 @@ def _check_draft(user: User, submission: Submission) -> None:
         raise DomainError(refusal)
 
 
-def update_submission(user: User, *, submission: Submission, information: Mapping[str, object]) -> Submission:
-    """Edit the basic information of a draft (the owning county, before the deadline)."""
+def update_submission(
+    user: User, *, submission: Submission, information: Mapping[str, object], version: int | None = None
+) -> Submission:
+    """Edit the basic information of a draft (the owning county, before the deadline). With `version` (what
+    the edit was made from), a submission changed since is refused with Conflict."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
         _check_draft(user, submission)
+        refusal = stale_version_refusal(version, submission.version, what="申报")
+        if refusal:
+            raise Conflict(refusal)
         _apply_information(submission, information)
+        submission.version += 1
         submission.save()
     return submission
 
@@ -167,6 +185,8 @@ def attach_document(
     with transaction.atomic():
         submission = Submission.objects.select_for_update().with_town().get(pk=submission.pk)
         _check_draft(user, submission)
+        # A new plan document is a change of the submission: an edit opened before it is stale.
+        Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1)
         previous = SubmissionDocument.objects.filter(submission=submission, kind=kind).first()
         if previous is not None:
             old_file = previous.file
@@ -278,6 +298,7 @@ def transition(
                 submission.decision_doc_no = doc_no
             elif action == SubmissionAction.REJECT:
                 submission.decision_doc_no = doc_no
+            submission.version += 1
             submission.save()
             event = SubmissionEvent.objects.create(
                 submission=submission,

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.audit import history_for
-from core.errors import DomainError, NotVisible
+from core.errors import Conflict, DomainError, NotVisible
 from core.exports import export_response
 from core.formats import chinese_date
+from core.forms import refuse_stale
 from core.scoping import can_read_audit_log
 from towns import selectors as town_selectors
 from towns.choices import Tier
@@ -83,6 +84,7 @@ def _require_round_admin(request):
 
 def _round_form_page(request, selection_round=None):
     _require_round_admin(request)
+    stale = None
     if request.method == "POST":
         form = RoundForm(request.POST)
         if form.is_valid():
@@ -95,7 +97,11 @@ def _round_form_page(request, selection_round=None):
                     deadline=data["deadline"],
                     year=data["year"],
                     selection_round=selection_round,
+                    version=data["version"] if selection_round else None,
                 )
+            except Conflict as exc:
+                current = _selection_round(selection_round.pk)
+                stale = refuse_stale(form, exc.message, RoundForm.initial_for(current), current.version)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -103,7 +109,8 @@ def _round_form_page(request, selection_round=None):
                 return redirect("round-detail", pk=saved.pk)
     else:
         form = RoundForm(initial=RoundForm.initial_for(selection_round) if selection_round else None)
-    return render(request, "selection/round_form.html", {"form": form, "selection_round": selection_round})
+    context = {"form": form, "selection_round": selection_round, "stale": stale}
+    return render(request, "selection/round_form.html", context)
 
 
 @login_required
@@ -189,16 +196,26 @@ def submission_edit(request, pk):
     if refusal:
         messages.error(request, refusal)
         return redirect("submission-detail", pk=pk)
-    form = SubmissionForm(request.POST or None, instance=submission)
+    # The instance is a copy: a refused save must not leave the form's values on the record shown beside it.
+    form = SubmissionForm(request.POST or None, instance=_visible_submission(request, pk))
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            update_submission(request.user, submission=submission, information=form.information())
+            update_submission(
+                request.user,
+                submission=submission,
+                information=form.information(),
+                version=form.cleaned_data["version"],
+            )
+        except Conflict as exc:
+            current = _visible_submission(request, pk)
+            stale = refuse_stale(form, exc.message, SubmissionForm.current_of(current), current.version)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已保存基本信息。")
             return redirect("submission-detail", pk=pk)
-    context = {"form": form, "selection_round": submission.round, "submission": submission}
+    context = {"form": form, "selection_round": submission.round, "submission": submission, "stale": stale}
     return render(request, "selection/submission_form.html", context)
 
 

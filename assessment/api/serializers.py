@@ -148,6 +148,7 @@ class AssessmentRoundSerializer(serializers.ModelSerializer):
             "thresholds",
             "top_count",
             "bottom_count",
+            "version",
             "job_state",
             "job_state_label",
             "job_progress",

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
-from core.api.serializers import FORBIDDEN, NOT_FOUND, REFUSED
+from core.api.serializers import FORBIDDEN, IF_MATCH, NOT_FOUND, PRECONDITION_FAILED, REFUSED
 from core.api.values_list import ValuesListMixin
-from core.api.viewsets import ServiceWriteMixin
+from core.api.viewsets import ConditionalWriteMixin, ServiceWriteMixin
 from core.errors import DomainError, checked_year
 from towns.choices import Tier
 
@@ -134,10 +134,13 @@ ROUND_ACTION_RESPONSES = {400: REFUSED, 403: FORBIDDEN}
         responses={200: AssessmentRoundDetailSerializer, 404: NOT_FOUND},
     ),
 )
-class AssessmentRoundViewSet(viewsets.GenericViewSet):
-    """One round per year; the province runs its job, publishes its results, and reopens it if need be."""
+class AssessmentRoundViewSet(ConditionalWriteMixin, viewsets.GenericViewSet):
+    """One round per year; the province runs its job, publishes its results, and reopens it if need be.
+
+    Its ETag is the version of its settings (the thresholds and counts that PATCH changes)."""
 
     serializer_class = AssessmentRoundSerializer
+    etag_kind = "assessment_round"
     permission_classes = [AssessmentWrites]
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
@@ -163,10 +166,18 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
     def displayed_round(self, year):
         return selectors.round_or_default(checked_year(year))
 
+    def etag_key(self, instance):
+        return instance.year
+
+    def current_instance(self, instance):
+        return self.displayed_round(instance.year)
+
+    def current_data(self, instance):
+        return self.rendered(instance, AssessmentRoundDetailSerializer, many=False)
+
     def retrieve(self, request, year=None):
-        return Response(
-            self.rendered(self.displayed_round(year), AssessmentRoundDetailSerializer, many=False)
-        )
+        assessment_round = self.displayed_round(year)
+        return self.with_etag(Response(self.current_data(assessment_round)), assessment_round)
 
     @extend_schema(
         summary="修改年度评价设置",
@@ -174,24 +185,30 @@ class AssessmentRoundViewSet(viewsets.GenericViewSet):
             "仅省级管理员，评分开始之前（或已发布年度重新开放更正时）：excellent_threshold、good_threshold、"
             "pass_threshold（100 ≥ 优秀 ≥ 良好 ≥ 合格 ≥ 0）、top_count、bottom_count（至少 1）。"
             "该年度尚未建立时由本次修改建立。不允许时返回 400 并说明原因。"
+            "响应头 ETag 为设置的当前版本；带 If-Match（读取时的 ETag）而设置已被他人修改时返回 412 及当前内容，"
+            "不作修改。"
         ),
-        parameters=[year_parameter("年度，如 2024")],
+        parameters=[year_parameter("年度，如 2024"), IF_MATCH],
         request=RoundSettingsSerializer,
-        responses={200: AssessmentRoundDetailSerializer, **ROUND_ACTION_RESPONSES},
+        responses={200: AssessmentRoundDetailSerializer, **ROUND_ACTION_RESPONSES, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request, year=None):
         serializer = RoundSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
             raise DomainError("请至少填写一项设置。")
-        services.update_settings(request.user, year=year, **serializer.validated_data)
+        shown = self.displayed_round(year)
+        with self.precondition(shown):
+            services.update_settings(
+                request.user, year=year, version=self.expected_version(shown), **serializer.validated_data
+            )
         return self.round_response(year)
 
     def round_response(self, year, status_code=status.HTTP_200_OK, started=None):
         assessment_round = selectors.round_or_default(int(year))
         if started is None:
             data = self.rendered(assessment_round, AssessmentRoundDetailSerializer, many=False)
-            return Response(data, status=status_code)
+            return self.with_etag(Response(data, status=status_code), assessment_round)
         assessment_round.started = started
         data = self.rendered(assessment_round, AssessmentRoundStartedSerializer, many=False)
         return Response(data, status=status_code)

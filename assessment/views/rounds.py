@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core import formats
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.exports import export_response
+from core.forms import refuse_stale
 from core.scoping import is_province_admin, scope_of
 
 from .. import exports, selectors, services
@@ -119,6 +120,7 @@ def _round_page(request, assessment_round, **forms):
         context["settings_form"] = forms.get("settings_form") or SettingsForm(
             initial=SettingsForm.initial_for(assessment_round)
         )
+        context["stale"] = forms.get("stale")
     if configurable:
         context["copy_form"] = forms.get("copy_form") or CopySystemForm(
             years=selectors.other_system_years(year)
@@ -179,6 +181,10 @@ def round_settings(request, year):
         return _round_page(request, assessment_round, settings_form=form)
     try:
         services.update_settings(request.user, year=year, **form.cleaned_data)
+    except Conflict as exc:
+        current = _round(year)
+        stale = refuse_stale(form, exc.message, SettingsForm.initial_for(current), current.version)
+        return _round_page(request, current, settings_form=form, stale=stale)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

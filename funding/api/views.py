@@ -12,9 +12,17 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
-from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.serializers import (
+    CONFLICT,
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    REFUSED,
+    WRITE_RESPONSES,
+)
 from core.api.values_list import ValuesListMixin
-from core.api.viewsets import ServiceWriteMixin
+from core.api.viewsets import ConditionalWriteMixin, ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 from projects.selectors import scoped_project
 from towns.models import RegionLevel
@@ -111,14 +119,16 @@ quota_id = id_parameter("新增债务限额 ID")
         summary="修改新增债务限额",
         description=(
             "仅省级管理员；只提交要修改的金额。限额不能低于已安排的同类债券，否则返回 400。"
-            "带 version 而限额在此期间已被他人调整时返回 409，不作调整。"
+            "带 version 而限额在此期间已被他人调整时返回 409，带 If-Match（读取时的 ETag）时返回 412 及当前内容，"
+            "均不作调整。"
         ),
-        parameters=[quota_id],
+        parameters=[quota_id, IF_MATCH],
         request=DebtQuotaAmountsSerializer,
-        responses={200: DebtQuotaSerializer, **WRITE_RESPONSES, 409: CONFLICT},
+        responses={200: DebtQuotaSerializer, **WRITE_RESPONSES, 409: CONFLICT, 412: PRECONDITION_FAILED},
     ),
 )
 class DebtQuotaViewSet(
+    ConditionalWriteMixin,
     ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -126,6 +136,7 @@ class DebtQuotaViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = DebtQuotaSerializer
+    etag_kind = "quota"
     action_serializers = {"create": DebtQuotaWriteSerializer, "partial_update": DebtQuotaAmountsSerializer}
     filterset_class = DebtQuotaFilterSet
     permission_classes = [QuotaWrites]
@@ -159,14 +170,15 @@ class DebtQuotaViewSet(
         serializer = DebtQuotaAmountsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        set_quota(
-            request.user,
-            region=quota.region,
-            year=quota.year,
-            general_amount=values.get("general_amount", quota.general_amount),
-            special_amount=values.get("special_amount", quota.special_amount),
-            version=values.get("version"),
-        )
+        with self.precondition(quota):
+            set_quota(
+                request.user,
+                region=quota.region,
+                year=quota.year,
+                general_amount=values.get("general_amount", quota.general_amount),
+                special_amount=values.get("special_amount", quota.special_amount),
+                version=self.expected_version(quota, values.get("version")),
+            )
         return self.read_response(quota.pk)
 
 

@@ -9,9 +9,17 @@ from rest_framework.decorators import action
 from accounts.models import Role
 from core.api.permissions import RoleWrites
 from core.api.schema import path_parameter
-from core.api.serializers import CONFLICT, FORBIDDEN, NOT_FOUND, REFUSED, WRITE_RESPONSES
+from core.api.serializers import (
+    CONFLICT,
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    REFUSED,
+    WRITE_RESPONSES,
+)
 from core.api.values_list import ValuesListMixin
-from core.api.viewsets import ServiceWriteMixin
+from core.api.viewsets import ConditionalWriteMixin, ServiceWriteMixin
 from core.errors import DomainError, NotVisible
 
 from ..choices import BondType, ProjectStatus
@@ -98,7 +106,10 @@ project_id = id_parameter("项目 ID")
         ),
     ),
     retrieve=extend_schema(
-        summary="建设项目详情", parameters=[project_id], responses={200: ProjectSerializer, 404: NOT_FOUND}
+        summary="建设项目详情",
+        description='响应头 ETag 为项目当前版本（如 "project-12-v4"），修改时放入 If-Match 可防止覆盖他人的修改。',
+        parameters=[project_id],
+        responses={200: ProjectSerializer, 404: NOT_FOUND},
     ),
     create=extend_schema(
         summary="填报建设项目",
@@ -119,14 +130,16 @@ project_id = id_parameter("项目 ID")
             "town 创建后不能修改；状态通过 POST /api/v1/projects/{id}/status/ 变更。"
             "返回 400 并说明原因的情形：总投资低于已安排的资金（说明已安排数）；已安排省级一般/专项债券时，"
             "修改公益性、专项债券投向领域、预期年收益或年还本付息使推荐债券类型改变（列出这些债券资金的年度、来源和金额）；"
-            "在建项目删除规划批复或设计批复（日期或文号）。带 version 而项目已被他人修改时返回 409。"
+            "在建项目删除规划批复或设计批复（日期或文号）。带 version 而项目已被他人修改时返回 409；"
+            "带 If-Match（读取时的 ETag）而项目已被他人修改时返回 412 及当前内容，均不作修改。"
         ),
-        parameters=[project_id],
+        parameters=[project_id, IF_MATCH],
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT},
+        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT, 412: PRECONDITION_FAILED},
     ),
 )
 class ProjectViewSet(
+    ConditionalWriteMixin,
     ServiceWriteMixin,
     ValuesListMixin,
     mixins.ListModelMixin,
@@ -137,6 +150,7 @@ class ProjectViewSet(
     """R5 projects: read within the scope, filed and edited by the owning county through the services."""
 
     serializer_class = read_serializer_class = ProjectSerializer
+    etag_kind = "project"
     action_serializers = {
         "create": ProjectCreateSerializer,
         "partial_update": ProjectUpdateSerializer,
@@ -208,8 +222,9 @@ class ProjectViewSet(
         serializer = ProjectUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        version = values.pop("version", None)
-        update_project(request.user, project=project, data=values, version=version)
+        version = self.expected_version(project, values.pop("version", None))
+        with self.precondition(project):
+            update_project(request.user, project=project, data=values, version=version)
         return self.read_response(project.pk)
 
     @extend_schema(
@@ -219,11 +234,12 @@ class ProjectViewSet(
             "有项目必规划、无设计不动工：规划批复和设计批复（日期和文号）均已登记才能转为在建，"
             "否则返回 400 并说明缺少哪项批复。转为已完工须最近一期进度报送的形象进度为 100%，"
             "否则须填写 completion_note（未达 100% 即完工的说明，记入项目），否则返回 400。"
-            "状态变更作用于最新的项目（行锁）：两个同时的变更只有一个生效；带 version 而项目已被他人修改时返回 409。"
+            "状态变更作用于最新的项目（行锁）：两个同时的变更只有一个生效；带 version 而项目已被他人修改时返回 409，"
+            "带 If-Match 而项目已被他人修改时返回 412 及当前内容。"
         ),
-        parameters=[project_id],
+        parameters=[project_id, IF_MATCH],
         request=ProjectStatusChangeSerializer,
-        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT},
+        responses={200: ProjectSerializer, **WRITE_RESPONSES, 409: CONFLICT, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request, pk=None):
@@ -231,13 +247,14 @@ class ProjectViewSet(
         serializer = ProjectStatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        change_project_status(
-            request.user,
-            project=project,
-            status=values["status"],
-            completion_note=values["completion_note"],
-            version=values.get("version"),
-        )
+        with self.precondition(project):
+            change_project_status(
+                request.user,
+                project=project,
+                status=values["status"],
+                completion_note=values["completion_note"],
+                version=self.expected_version(project, values.get("version")),
+            )
         return self.read_response(project.pk)
 
 

@@ -41,8 +41,18 @@ class SelectionRoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SelectionRound
-        fields = ["id", "name", "tiers", "tier_labels", "deadline", "year", "is_open", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "tiers",
+            "tier_labels",
+            "deadline",
+            "year",
+            "is_open",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = ["id", "version", "created_at"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tier_labels(self, obj):
@@ -139,6 +149,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "designation",
             "documents",
             "returned_comment",
+            "version",
             "created_at",
             "updated_at",
         ]

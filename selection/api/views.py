@@ -10,8 +10,15 @@ from rest_framework.response import Response
 
 from core.api.permissions import ScopedReadOnly
 from core.api.renderers import ORJSONRenderer
-from core.api.serializers import FORBIDDEN, NOT_FOUND, WRITE_RESPONSES, DetailSerializer
-from core.api.viewsets import ServiceWriteMixin
+from core.api.serializers import (
+    FORBIDDEN,
+    IF_MATCH,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    WRITE_RESPONSES,
+    DetailSerializer,
+)
+from core.api.viewsets import ConditionalWriteMixin, ServiceWriteMixin
 from core.errors import DomainError
 from core.scoping import is_province_admin
 
@@ -37,6 +44,8 @@ from .serializers import (
     SubmissionSerializer,
     TransitionSerializer,
 )
+
+STALE_NOTE = "响应头 ETag 为记录当前版本；带 If-Match（读取时的 ETag）而记录已被他人修改时返回 412 及当前内容，不作修改。"
 
 
 class SelectionRoundWrites(ScopedReadOnly):
@@ -75,18 +84,29 @@ ROUND_WRITE_RESPONSES = {
     ),
     update=extend_schema(
         summary="修改评选批次",
-        description="仅省级管理员；须提交 name、tiers、deadline。",
-        parameters=[round_id_parameter],
-        responses={200: SelectionRoundSerializer, **ROUND_WRITE_RESPONSES, 404: NOT_FOUND},
+        description="仅省级管理员；须提交 name、tiers、deadline。" + STALE_NOTE,
+        parameters=[round_id_parameter, IF_MATCH],
+        responses={
+            200: SelectionRoundSerializer,
+            **ROUND_WRITE_RESPONSES,
+            404: NOT_FOUND,
+            412: PRECONDITION_FAILED,
+        },
     ),
     partial_update=extend_schema(
         summary="修改评选批次（部分字段）",
-        description="仅省级管理员；未提交的字段保持不变。",
-        parameters=[round_id_parameter],
-        responses={200: SelectionRoundSerializer, **ROUND_WRITE_RESPONSES, 404: NOT_FOUND},
+        description="仅省级管理员；未提交的字段保持不变。" + STALE_NOTE,
+        parameters=[round_id_parameter, IF_MATCH],
+        responses={
+            200: SelectionRoundSerializer,
+            **ROUND_WRITE_RESPONSES,
+            404: NOT_FOUND,
+            412: PRECONDITION_FAILED,
+        },
     ),
 )
 class SelectionRoundViewSet(
+    ConditionalWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -96,6 +116,7 @@ class SelectionRoundViewSet(
     """R3 selection rounds: read by every user, set by the province through save_round()."""
 
     serializer_class = SelectionRoundSerializer
+    etag_kind = "round"
     permission_classes = [SelectionRoundWrites]
     filter_backends = []
     lookup_value_regex = r"\d+"
@@ -126,8 +147,14 @@ class SelectionRoundViewSet(
             else {}
         )
         values = {**kept, **serializer.validated_data}
-        selection_round = save_round(request.user, selection_round=selection_round, **values)
-        return Response(self.get_serializer(selection_round).data)
+        with self.precondition(selection_round):
+            selection_round = save_round(
+                request.user,
+                selection_round=selection_round,
+                version=self.expected_version(selection_round),
+                **values,
+            )
+        return self.with_etag(Response(self.get_serializer(selection_round).data), selection_round)
 
 
 class AnyAcceptRenderer(ORJSONRenderer):
@@ -223,13 +250,14 @@ def transition_action(action_name):
     ),
     partial_update=extend_schema(
         summary="修改候选镇基本信息",
-        description="仅本县草稿、截止日期前；round、town、tier 创建后不能修改。",
-        parameters=[id_parameter],
+        description="仅本县草稿、截止日期前；round、town、tier 创建后不能修改。" + STALE_NOTE,
+        parameters=[id_parameter, IF_MATCH],
         request=SubmissionInformationSerializer,
-        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES},
+        responses={200: SubmissionDetailSerializer, **WRITE_RESPONSES, 412: PRECONDITION_FAILED},
     ),
 )
 class SubmissionViewSet(
+    ConditionalWriteMixin,
     ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -247,6 +275,7 @@ class SubmissionViewSet(
     filterset_class = SubmissionFilterSet
     lookup_value_regex = r"\d+"
     serializer_class = read_serializer_class = SubmissionDetailSerializer
+    etag_kind = "submission"
     action_serializers = {
         "list": SubmissionSerializer,
         "create": SubmissionCreateSerializer,
@@ -283,7 +312,13 @@ class SubmissionViewSet(
             raise DomainError("申报创建后不能修改评选批次、镇或申报层级（round、town、tier）。")
         serializer = self.get_serializer(submission, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        update_submission(request.user, submission=submission, information=dict(serializer.validated_data))
+        with self.precondition(submission):
+            update_submission(
+                request.user,
+                submission=submission,
+                information=dict(serializer.validated_data),
+                version=self.expected_version(submission),
+            )
         return self.read_response(submission.pk)
 
     def perform_destroy(self, instance):

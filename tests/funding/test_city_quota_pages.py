@@ -139,7 +139,7 @@ def test_the_quota_form_refuses_an_adjustment_from_a_stale_copy(client, province
     data = {"region": SHUANGYANG, "year": "2026", "general_amount": "900", "special_amount": "800"}
     stale = client.post("/funding/quotas/set/", {**data, "opened": f"{SHUANGYANG}:2026:1"})
     assert stale.status_code == 200
-    assert "该限额在您打开后已被修改（您提交的是第 1 版，当前为第 2 版）" in stale.content.decode()
+    assert "该限额已被他人修改（您提交的是第 1 版，当前为第 2 版）" in stale.content.decode()
     assert DebtQuota.objects.get().general_amount == Decimal("1500.00")
     # A version opened for another region or year does not apply to this one.
     other = client.post("/funding/quotas/set/", {**data, "opened": "220122:2026:1"})

@@ -56,7 +56,7 @@ def test_the_edit_form_carries_its_version_and_a_stale_one_saves_nothing(
     update_project(county_official, project=project, data={"name": "他人已改的名称"})
     response = client.post(f"/projects/{project.pk}/edit/", edit_data(investment="900.00"))
     assert response.status_code == 200
-    assert "该项目在您打开后已被修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。" in message_texts(
+    assert "该项目已被他人修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。" in message_texts(
         response
     )
     project.refresh_from_db()
@@ -157,7 +157,7 @@ def test_a_full_report_needs_no_note_and_a_stale_status_button_is_refused(
     stale = client.post(
         f"/projects/{project.pk}/status/", {"status": "completed", "version": "1"}, follow=True
     )
-    assert "该项目在您打开后已被修改" in message_texts(stale)
+    assert "该项目已被他人修改" in message_texts(stale)
     assert text_of(stale, "project-status") == "在建"
     done = client.post(
         f"/projects/{project.pk}/status/", {"status": "completed", "version": project.version}, follow=True

@@ -51,6 +51,25 @@ def table_shapes():
         }
 
 
+# Columns that migrations after the move added (selection 0003: the versions of issue 12's no-lost-updates).
+ADDED_AFTER_THE_MOVE = {"towns_selectionround": {"version"}, "towns_submission": {"version"}}
+
+
+def shapes_before_later_additions(shapes):
+    return {
+        table: (
+            [c for c in columns if c not in ADDED_AFTER_THE_MOVE.get(table, ())],
+            # A positive integer column comes with its CHECK constraint, named after it.
+            [
+                name
+                for name in constraints
+                if not any(f"_{c}_" in name for c in ADDED_AFTER_THE_MOVE.get(table, ()))
+            ],
+        )
+        for table, (columns, constraints) in shapes.items()
+    }
+
+
 def latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
@@ -236,7 +255,8 @@ def test_an_old_database_with_submissions_migrates_to_the_selection_app_and_back
 
     migrate(latest())
     assert_new_layout_holds(ids)
-    assert table_shapes() == shapes  # no column, index or constraint was touched
+    # The move touched no column, index or constraint.
+    assert shapes_before_later_additions(table_shapes()) == shapes
 
     assert_old_layout_holds(migrate(OLD_LAYOUT), ids)
 

@@ -23,6 +23,7 @@ def test_retrieving_a_year_creates_no_round_and_shows_the_defaults(api_as, provi
         "thresholds": {"excellent": "90.00", "good": "80.00", "pass": "60.00"},
         "top_count": 5,
         "bottom_count": 5,
+        "version": 1,
         "job_state": "idle",
         "job_state_label": "未运行",
         "job_progress": 0,

@@ -220,8 +220,8 @@ def test_a_quota_adjusted_from_a_stale_version_is_refused_with_409(api_as, provi
     assert (stale.status_code, stale.json()) == (
         409,
         {
-            "detail": "该限额在您打开后已被修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。"
-            "请刷新，核对最新内容后重新提交。"
+            "detail": "该限额已被他人修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。"
+            "请核对当前内容后重新提交。"
         },
     )
     again = client.post(

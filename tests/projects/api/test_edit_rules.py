@@ -272,8 +272,8 @@ def test_a_patch_from_a_stale_version_is_refused_with_409(api_as, county_officia
     assert (second.status_code, second.json()) == (
         409,
         {
-            "detail": "该项目在您打开后已被修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。"
-            "请刷新，核对最新内容后重新提交。"
+            "detail": "该项目已被他人修改（您提交的是第 1 版，当前为第 2 版），未保存您的修改。"
+            "请核对当前内容后重新提交。"
         },
     )
     project.refresh_from_db()

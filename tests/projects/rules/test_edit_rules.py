@@ -21,7 +21,6 @@ from projects.rules import (
     completion_refusal,
     edit_refusals,
     investment_refusal,
-    stale_version_refusal,
 )
 
 D = Decimal
@@ -114,15 +113,6 @@ def test_completion_needs_a_full_report_or_a_reason():
         "项目尚未报送进度：转为已完工须最近一期进度报送的形象进度为 100%，或填写未达 100% 即完工的说明。"
     )
     assert completion_refusal(None, "竣工验收报告见附件") is None
-
-
-def test_a_stale_version_is_refused_and_no_version_means_no_check():
-    assert stale_version_refusal(None, 7) is None
-    assert stale_version_refusal(7, 7) is None
-    assert stale_version_refusal(6, 7) == (
-        "该项目在您打开后已被修改（您提交的是第 6 版，当前为第 7 版），未保存您的修改。请刷新，核对最新内容后重新提交。"
-    )
-    assert stale_version_refusal(1, 2, what="限额").startswith("该限额在您打开后已被修改")
 
 
 # --- invariants over any accepted sequence (hypothesis) ----------------------------------------------------

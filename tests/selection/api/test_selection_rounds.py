@@ -26,6 +26,7 @@ def test_province_admin_creates_a_round(api_as, province_admin):
         "deadline": "2026-12-31",
         "year": 2026,
         "is_open": created.is_open(),
+        "version": 1,
         "created_at": response.json()["created_at"],
     }
     assert created.created_by == province_admin

@@ -65,6 +65,7 @@ def test_county_creates_a_draft_for_its_town(api_as, county_official, open_round
         "designation": None,
         "documents": [],
         "returned_comment": None,
+        "version": 1,
         "available_actions": [],  # no documents yet: nothing to submit
         "events": [],
         "created_at": item["created_at"],
