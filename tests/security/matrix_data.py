@@ -89,6 +89,30 @@ def make_user(role, region, username):
     return user
 
 
+def lift_ids(models, start=700001):
+    """Ids of the dataset's rows far from any small number: a page compared with the identifier normalised
+    must not find it in a count or a CSS class ("gap-2"). Sequences are not transactional: the lift stays
+    after the rollback, which only makes later rows' ids larger."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            table, column = model._meta.db_table, model._meta.pk.column
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, (SELECT COALESCE(MAX(id), 0) FROM "
+                    + connection.ops.quote_name(table)
+                    + ")))",
+                    [table, column, start],
+                )
+            elif connection.vendor == "sqlite":
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [start, table]
+                )
+                if cursor.rowcount == 0:
+                    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start])
+
+
 def build():
     """Write the dataset (the caller holds the transaction that is rolled back after the module)."""
     from assessment.models import Exemption, Score, TalkFollowUp
@@ -109,6 +133,24 @@ def build():
             TaskArea(code=code, name=name, group=group, group_name=TASK_GROUPS[group])
             for code, group, name in TASK_AREAS
         )
+    from assessment.models import Veto
+    from funding.models import Allocation, DebtQuota
+    from projects.models import ProgressReport, Project
+    from selection.models import SelectionRound, Submission
+    from towns.models import Designation
+
+    scoped = [
+        Project,
+        ProgressReport,
+        Allocation,
+        DebtQuota,
+        Submission,
+        SelectionRound,
+        Designation,
+        Score,
+        Veto,
+    ]
+    lift_ids([*scoped, TalkFollowUp, Job, Notification, ImportBatch])
     data = Dataset()
     for role in Role.values:
         data.users[role] = make_user(role, region_for(role), f"matrix_{role}")

@@ -307,8 +307,12 @@ ROUTES = {
         writers=COUNTY_ONLY,
         body={"gdp": "1.00"},
     ),
-    "api-submission-document": Route("file", obj="submission", kwargs={"pk": ID, "kind": "work_plan"}),
-    "api-submission-documents": api(obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY),
+    "api-submission-document": api(
+        obj="submission", kwargs={"pk": ID, "kind": "work_plan"}, note="a download"
+    ),
+    "api-submission-documents": api(
+        obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY, multipart=True
+    ),
     "api-submission-submit": api(obj="submission", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY),
     "api-submission-recommend": api(
         obj="submission", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE
