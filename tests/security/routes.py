@@ -11,6 +11,7 @@ route takes and what it is:
   (JSON), "public" (anonymous may use it), "admin" (Django admin: province_admin only).
 - `methods`: what the matrix sends; a write method (POST, PUT, PATCH, DELETE) runs inside the test's
   transaction, rolled back after it.
+- `rows`: for an API list, the kind of object its rows are; region B's id must not be among them.
 - `writers`: the roles that may write through it (default: the writing roles of core.scoping); every other
   principal — a partner token above all — is refused.
 
@@ -41,6 +42,7 @@ class Route:
     writers: frozenset = WRITING_ROLES
     public: bool = False
     multipart: bool = False
+    rows: str | None = None  # an API list: the kind of its rows, whose "id" (towns: "code") B's must not be
     note: str = ""
 
     @property
@@ -285,12 +287,12 @@ ROUTES = {
     "api-import-confirm": api(obj="import", kwargs=PK, methods=("POST",)),
     "api-region-list": api(),
     "api-region-detail": api(obj="region", kwargs=CODE),
-    "api-town-list": api(),
+    "api-town-list": api(rows="town"),
     "api-town-detail": api(obj="town", kwargs=CODE),
     "api-town-tier-change": api(
         obj="town", kwargs=CODE, methods=("POST",), writers=CITY_AND_PROVINCE, body={"tier": "city"}
     ),
-    "api-designation-list": api(),
+    "api-designation-list": api(rows="designation"),
     "api-designation-detail": api(obj="designation", kwargs=PK),
     "api-quota-list": api(),
     "api-selection-round-list": api(methods=("GET", "POST"), writers=PROVINCE_ADMIN_ONLY),
@@ -298,7 +300,11 @@ ROUTES = {
         obj="selection_round", kwargs=PK, methods=("GET", "PUT", "PATCH"), writers=PROVINCE_ADMIN_ONLY
     ),
     "api-submission-list": api(
-        obj="town", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"town": ID, "tier": "county"}
+        rows="submission",
+        obj="town",
+        methods=("GET", "POST"),
+        writers=COUNTY_ONLY,
+        body={"town": ID, "tier": "county"},
     ),
     "api-submission-detail": api(
         obj="submission",
@@ -331,7 +337,11 @@ ROUTES = {
     "api-task-area-list": api(),
     "api-task-area-detail": api(obj="task_area", kwargs=CODE),
     "api-project-list": api(
-        obj="town", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"town": ID, **PROJECT_BODY}
+        rows="project",
+        obj="town",
+        methods=("GET", "POST"),
+        writers=COUNTY_ONLY,
+        body={"town": ID, **PROJECT_BODY},
     ),
     "api-project-detail": api(
         obj="project", kwargs=PK, methods=("GET", "PATCH"), writers=COUNTY_ONLY, body={"name": "改名"}
@@ -340,10 +350,15 @@ ROUTES = {
         obj="project", kwargs=PK, methods=("POST",), writers=COUNTY_ONLY, body={"status": "cancelled"}
     ),
     "api-progress-report-list": api(
-        obj="project", methods=("GET", "POST"), writers=COUNTY_ONLY, body={"project": ID, **REPORT_BODY}
+        rows="report",
+        obj="project",
+        methods=("GET", "POST"),
+        writers=COUNTY_ONLY,
+        body={"project": ID, **REPORT_BODY},
     ),
     "api-progress-report-detail": api(obj="report", kwargs=PK),
     "api-debt-quota-list": api(
+        rows="quota",
         obj="county",
         methods=("GET", "POST"),
         writers=CITY_AND_PROVINCE,
@@ -357,6 +372,7 @@ ROUTES = {
         body={"general_amount": "1"},
     ),
     "api-allocation-list": api(
+        rows="allocation",
         obj="project",
         methods=("GET", "POST"),
         writers=CITY_AND_PROVINCE,
@@ -385,6 +401,7 @@ ROUTES = {
         obj="year", kwargs=YEAR, methods=("POST",), writers=PROVINCE_ADMIN_ONLY, note="reads only"
     ),
     "api-score-list": api(
+        rows="score",
         obj="town",
         methods=("GET", "POST"),
         writers=CITY_AND_PROVINCE,
@@ -396,6 +413,7 @@ ROUTES = {
     "api-notice-detail": api(obj="int", kwargs=PK, note="a notice (通报) is province-wide"),
     "api-elimination-list": api(),
     "api-veto-list": api(
+        rows="veto",
         obj="town",
         methods=("GET", "POST"),
         writers=PROVINCE_ADMIN_ONLY,
@@ -407,7 +425,7 @@ ROUTES = {
         writers=PROVINCE_ADMIN_ONLY,
         body={"year": 2024, "town": ID, "reason": "免评", "doc_no": "吉免〔2024〕2号"},
     ),
-    "api-talk-list": api(),
+    "api-talk-list": api(rows="talk"),
     "api-talk-held": api(
         obj="talk", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE, body={"held_on": "2024-06-01"}
     ),

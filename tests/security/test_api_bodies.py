@@ -39,3 +39,19 @@ def test_the_schema_allows_a_notification_without_kind(openapi_schema):
     refs = [option.get("$ref", "") for option in kind.get("oneOf", [])]
     assert "#/components/schemas/BlankEnum" in refs
     assert openapi_schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
+
+
+def test_every_operation_documents_the_errors_it_answers(openapi_schema):
+    """400 in both shapes (a DomainError's detail, a serializer's fields), and 401, 403, 404, 429 as Detail,
+    on every operation (core.api.schema.document_error_responses): what schemathesis holds the API to."""
+    refusal = openapi_schema["components"]["schemas"]["Refusal"]
+    assert refusal["additionalProperties"] == {} and "detail" in refusal["properties"]
+    for path, operations in openapi_schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"400", "404", "429"} <= set(responses), (method, path)
+            body = responses["400"]["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/Refusal"}, (method, path)
+            assert responses["404"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Detail"
+            }

@@ -344,6 +344,11 @@ def test_route(matrix, name, method, principal, variant):
         leaked = [marker for marker in markers if marker in text and marker not in request_text]
         assert not leaked, f"{principal} is shown region {region}'s {leaked}"
 
+    if route.rows and method == "GET" and status == 200 and not covers_region(matrix, principal, "B"):
+        key = "code" if route.rows == "town" else "id"
+        shown = {str(row.get(key)) for row in response.json()["results"]}
+        assert matrix.objects[route.rows][1] not in shown, f"{principal} is listed region B's {route.rows}"
+
     if variant == "other" and not covers_object(matrix, principal, route.obj, "other"):
         # Out of scope answers exactly as absent: the nonexistent request, by the same principal.
         absent_id = matrix.identifier(route.obj, "nonexistent", user)
@@ -369,3 +374,15 @@ def test_the_province_does_see_region_b(matrix, principal, url):
     response = client_for(matrix, principal, route).get(url)
     assert response.status_code == 200
     assert any(marker in body_text(response) for marker in matrix.markers_b)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/projects/", "/api/v1/allocations/", "/api/v1/vetoes/", "/api/v1/talks/", "/api/v1/scores/"],
+)
+def test_the_province_is_listed_region_b_ids(matrix, url):
+    """The id check is not vacuous: region B's row is in the list the province reads."""
+    route = ROUTES[resolve(url).url_name]
+    response = client_for(matrix, Role.AUDITOR, route).get(url, {"page_size": 1000})
+    assert response.status_code == 200
+    assert matrix.objects[route.rows][1] in {str(row["id"]) for row in response.json()["results"]}
