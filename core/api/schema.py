@@ -33,7 +33,8 @@ def document_error_responses(result, generator, request, public):
     """A drf-spectacular postprocessing hook: every operation documents the errors it really answers.
 
     400 is a refusal in either shape the API gives (a DomainError's {"detail"}, a serializer's per-field
-    lists); 401/403/404/429 are {"detail"}. An operation that declared one keeps its description.
+    lists); 401/403/404/429 are {"detail"} (a public operation: 429 only). An operation that declared one
+    keeps its description.
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Refusal"] = REFUSAL_SCHEMA
@@ -42,11 +43,13 @@ def document_error_responses(result, generator, request, public):
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
-            public_operation = {} in operation.get("security", [])
+            # An operation open to anonymous callers (the token endpoint) looks nothing up for them either.
+            security = operation.get("security")
+            public_operation = not security or {} in security
             refusal = responses.setdefault("400", {"description": "拒绝或填写有误（中文说明）"})
             refusal["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
             for status, description in GENERIC_ERRORS.items():
-                if public_operation and status in ("401", "403"):
+                if public_operation and status in ("401", "403", "404"):
                     continue
                 answer = responses.setdefault(status, {"description": description})
                 answer.setdefault("content", {"application/json": {"schema": DETAIL_REF}})
