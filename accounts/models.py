@@ -37,5 +37,13 @@ class User(AbstractUser):
         self.is_superuser = self.role == Role.PROVINCE_ADMIN
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        # Refused before Django's deletion opens its transaction (the pre_delete guard of core.security_signals
+        # stays for every other path): deleting would rewrite the audit records that name the account.
+        from core.errors import DomainError
+        from core.security_signals import USER_DELETION_REFUSED
+
+        raise DomainError(USER_DELETION_REFUSED)
+
     def __str__(self):
         return self.get_full_name() or self.username

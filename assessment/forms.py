@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import formats
 from core.errors import DomainError
 from core.files import check_document
-from core.forms import VersionField
+from core.forms import ContentVersionField, VersionField
 from core.years import YEAR_MAX, YEAR_MIN
 from projects.forms import date_input, money_input, task_area_choices
 from towns.choices import Tier
@@ -120,7 +120,10 @@ def indicator_rows(formset):
 
 
 class ScoreForm(forms.Form):
-    """One input per indicator of the year's system, with its maximum; blank inputs are left unchanged."""
+    """One input per indicator of the year's system, with its maximum; blank inputs are left unchanged.
+    `version` is the sheet's points as the form was opened (core.concurrency.content_version)."""
+
+    version = ContentVersionField()
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +137,7 @@ class ScoreForm(forms.Form):
             )
 
     def points(self):
-        return {code: value.strip() for code, value in self.cleaned_data.items()}
+        return {code: value.strip() for code, value in self.cleaned_data.items() if code != "version"}
 
 
 class VetoForm(forms.Form):

@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from core import jobs
-from core.audit import Via
+from core.audit import Via, change_set, current_change_set, current_via, log_bulk_created
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
-from core.concurrency import stale_version_refusal
+from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
 from core.errors import Conflict, DomainError, checked_year
 from core.formats import chinese_date, chinese_datetime
 from core.formats import points as shown_points
@@ -97,12 +97,13 @@ def ensure_round(year: int | str) -> AssessmentRound:
         )
         if created:
             areas = TaskArea.objects.in_bulk()
-            Indicator.objects.bulk_create(
+            indicators = Indicator.objects.bulk_create(
                 Indicator(
                     system=system, code=code, name=areas[code].name, task_area=areas[code], max_points=points
                 )
                 for code, points in rules.DEFAULT_INDICATORS
             )
+            log_bulk_created(indicators, via=current_via())
         assessment_round, _ = AssessmentRound.objects.get_or_create(year=year, defaults={"system": system})
     return assessment_round
 
@@ -211,15 +212,21 @@ def copy_system(user: User, *, year: int | str, from_year: int | str) -> Indicat
         assessment_round = _locked_round(year)
         _require_unscored(assessment_round)
         system = assessment_round.system
-        system.indicators.all().delete()
-        Indicator.objects.bulk_create(
-            Indicator(
-                system=system, code=i.code, name=i.name, task_area_id=i.task_area_id, max_points=i.max_points
+        with change_set(system, actor=user):  # one entry: the indicators removed, the copies created
+            system.indicators.all().delete()
+            copies = Indicator.objects.bulk_create(
+                Indicator(
+                    system=system,
+                    code=i.code,
+                    name=i.name,
+                    task_area_id=i.task_area_id,
+                    max_points=i.max_points,
+                )
+                for i in source.indicators.all()
             )
-            for i in source.indicators.all()
-        )
-        system.copied_from = source
-        system.save(update_fields=["copied_from", "updated_at"])
+            log_bulk_created(copies)
+            system.copied_from = source
+            system.save(update_fields=["copied_from", "updated_at"])
     return system
 
 
@@ -248,11 +255,13 @@ def save_indicators(
         assessment_round = _locked_round(year)
         _require_unscored(assessment_round)
         system = assessment_round.system
-        system.indicators.all().delete()
-        Indicator.objects.bulk_create(
-            Indicator(system=system, code=code, name=name, task_area_id=area, max_points=points)
-            for code, name, area, points in rows
-        )
+        with change_set(system, actor=user):  # one entry: the indicators replaced
+            system.indicators.all().delete()
+            created = Indicator.objects.bulk_create(
+                Indicator(system=system, code=code, name=name, task_area_id=area, max_points=points)
+                for code, name, area, points in rows
+            )
+            log_bulk_created(created)
     return assessment_round.system
 
 
@@ -295,16 +304,35 @@ def _may_score(user: User | None, town: Town) -> None:
         raise DomainError("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
 
 
+def sheet_version(assessment_round: AssessmentRound, town: Town) -> str:
+    """The version of a town's score sheet for the year: a digest of its points per indicator."""
+    return content_version(
+        Score.objects.filter(round=assessment_round, town=town).values_list("indicator__code", "points")
+    )
+
+
 def save_scores(
-    user: User | None, *, year: int | str, town: Town, points_by_code: Mapping[str, object]
+    user: User | None,
+    *,
+    year: int | str,
+    town: Town,
+    points_by_code: Mapping[str, object],
+    version: str | None = None,
 ) -> int:
     """Enter (or correct) a town's points per indicator code for the year (R7). user None: the system (an
-    operator's import command)."""
+    operator's import command). With `version` (the sheet as the form was opened, sheet_version), a sheet
+    someone saved since is refused with Conflict; the round's row lock serialises every score write."""
     year = checked_year(year)
     _may_score(user, town)
     with transaction.atomic():
         assessment_round = _locked_round(year)
         _require_scoring_open(assessment_round)
+        if assessment_round.pk is not None:
+            refusal = stale_content_refusal(
+                version, sheet_version(assessment_round, town), f"{town.name}的得分"
+            )
+            if refusal:
+                raise Conflict(refusal)
         if town.code not in designated_in_year(year, [town.code]):
             raise DomainError(f"{town.name}在 {year} 年不是示范镇，不参加评价。")
         indicators = {i.code: i for i in assessment_round.system.indicators.all()}
@@ -577,10 +605,15 @@ def run_round(ctx: jobs.JobContext) -> dict[str, object]:
         ctx.hold_lease()
         if locked.job_id != ctx.job.pk:
             raise DomainError(f"{locked.year}年度评价已有新的计算或已重新开放，本次计算未写入结果。")
-        _replace_draft(locked, inputs, outcome)
-        assessed = sum(len(towns) for towns in outcome.ranked.values())
-        unassessed = len(outcome.unassessed) + len(outcome.exempt)
-        AssessmentRound.objects.filter(pk=round_id).update(state=RoundState.COMPUTED)
+        # One audit entry on the round carrying the whole draft (results, notices, eliminations), written in
+        # this transaction (ADR 13).
+        with change_set(locked, actor=ctx.user, via=Via.JOB) as changes:
+            _replace_draft(locked, inputs, outcome)
+            assessed = sum(len(towns) for towns in outcome.ranked.values())
+            unassessed = len(outcome.unassessed) + len(outcome.exempt)
+            changes.add_updated(AssessmentRound.objects.filter(pk=round_id), state=RoundState.COMPUTED)
+            AssessmentRound.objects.filter(pk=round_id).update(state=RoundState.COMPUTED)
+            changes.summary = {"year": locked.year, "assessed": assessed, "unassessed": unassessed}
         _tell_computed(locked, ctx.job.pk, assessed, unassessed, outcome)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -625,6 +658,7 @@ def _replace_draft(
         notice.results.clear()
     assessment_round.notices.filter(**drafts).delete()
     assessment_round.eliminations.filter(**drafts).delete()
+    _audit_deleted(assessment_round.results.filter(**drafts))
     assessment_round.results.filter(**drafts).delete()
     tiers = {town.town_code: town.tier for town in inputs.towns}
     incomplete = set(outcome.incomplete)
@@ -651,12 +685,12 @@ def _replace_draft(
         Result(round=assessment_round, town_id=code, tier=tiers[code], assessed=False, exempt=True)
         for code in outcome.exempt
     ]
-    Result.objects.bulk_create(rows, batch_size=1000)
+    log_bulk_created(Result.objects.bulk_create(rows, batch_size=1000), via=Via.JOB)
     results = {r.town_id: r for r in assessment_round.results.filter(**drafts)}
     for kind, chosen in ((NoticeKind.PRAISE, outcome.praised), (NoticeKind.CRITICISM, outcome.criticised)):
         notice = Notice.objects.create(round=assessment_round, kind=kind)
         notice.results.set([results[r.town_code] for r in chosen])
-    Elimination.objects.bulk_create(
+    eliminations = Elimination.objects.bulk_create(
         Elimination(
             round=assessment_round,
             town_id=s.eliminated_code,
@@ -667,6 +701,7 @@ def _replace_draft(
         )
         for s in outcome.substitutions
     )
+    log_bulk_created(eliminations, via=Via.JOB)
 
 
 # --- publication ---------------------------------------------------------------------------------------
@@ -750,7 +785,8 @@ def publish(
             printed_on=parameters.printed_on,
         )
         issued = _publish_notices(locked, plan, publication, doc_prefix, parameters.signed_on)
-        _publish_results(locked)
+        with change_set(locked, actor=user):  # the results' bulk status changes, as one entry
+            _publish_results(locked)
         criticism = issued.get(NoticeKind.CRITICISM)
         doc_no = criticism.doc_no if criticism is not None else ""
         if not plan.first and plan.reconciliation:
@@ -854,11 +890,29 @@ def _publish_results(locked: AssessmentRound) -> None:
     """The draft becomes the published result; the one it replaces is kept only where a superseded notice
     still lists it."""
     earlier = locked.results.filter(status=ResultStatus.PUBLISHED)
+    _audit_deleted(earlier.filter(notices__isnull=True))
     earlier.filter(notices__isnull=True).delete()
-    locked.results.filter(status=ResultStatus.PUBLISHED).update(status=ResultStatus.SUPERSEDED)
-    locked.results.filter(status=ResultStatus.PROPOSED).update(status=ResultStatus.PUBLISHED)
-    locked.eliminations.filter(status=ResultStatus.PUBLISHED).update(status=ResultStatus.SUPERSEDED)
-    locked.eliminations.filter(status=ResultStatus.PROPOSED).update(status=ResultStatus.PUBLISHED)
+    for rows in (locked.results, locked.eliminations):
+        for before, after in (
+            (ResultStatus.PUBLISHED, ResultStatus.SUPERSEDED),
+            (ResultStatus.PROPOSED, ResultStatus.PUBLISHED),
+        ):
+            _audit_updated(rows.filter(status=before), status=after)
+            rows.filter(status=before).update(status=after)
+
+
+def _audit_deleted(queryset: QuerySet) -> None:
+    """Results are not registered with auditlog (rewritten in bulk): their bulk changes join the operation's
+    change set (core.audit.change_set), where there is one."""
+    changes = current_change_set()
+    if changes is not None:
+        changes.add_deleted(queryset)
+
+
+def _audit_updated(queryset: QuerySet, **values: object) -> None:
+    changes = current_change_set()
+    if changes is not None:
+        changes.add_updated(queryset, **values)
 
 
 def _record(publication: Publication, designation: Designation, effect: str, cause: str, doc_no: str) -> None:
@@ -1015,11 +1069,13 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
         if refusal:
             raise DomainError(refusal)
         drafts = {"status": ResultStatus.PROPOSED}
-        for notice in locked.notices.filter(**drafts):
-            notice.results.clear()
-        locked.notices.filter(**drafts).delete()
-        locked.eliminations.filter(**drafts).delete()
-        locked.results.filter(**drafts).delete()
+        with change_set(locked, actor=user):  # the discarded draft, as one entry
+            for notice in locked.notices.filter(**drafts):
+                notice.results.clear()
+            locked.notices.filter(**drafts).delete()
+            locked.eliminations.filter(**drafts).delete()
+            _audit_deleted(locked.results.filter(**drafts))
+            locked.results.filter(**drafts).delete()
         # The round has no run until it runs again (the earlier ones stay listed as jobs).
         locked.state, locked.job, locked.reopened_reason = RoundState.OPEN, None, reason[:300]
         locked.save()

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 401/403 answer, the pages' and the API's, is a security event (ACCESS_DENIED).
+    "core.security_signals.DeniedRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.AuditMiddleware",
@@ -358,6 +360,10 @@ SPECTACULAR_SETTINGS = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Audit records (data changes and security events) are kept at least this many days (等保: six months);
+# `purge_audit` refuses anything younger, and a smaller value counts as the minimum (ADR 13).
+AUDIT_RETENTION_MIN_DAYS = 183
+AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "183")), AUDIT_RETENTION_MIN_DAYS)
 
 # The province whose demonstration-town program this portal runs (R1 targets apply to it).
 PROGRAM_PROVINCE_CODE = "22"

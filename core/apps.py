@@ -9,7 +9,21 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         # They register core's own jobs (the export and import jobs) and core's lists' exports.
-        from . import export_job, import_batches, imports, jobs, list_exports  # noqa: F401
+        from . import (  # noqa: F401
+            audit,
+            audit_chain,
+            export_job,
+            import_batches,
+            imports,
+            jobs,
+            list_exports,
+            security_signals,
+        )
+
+        # Every audit record is sealed into the chain (ADR 13); bulk operations write one entry each.
+        audit_chain.connect_signals()
+        audit.install_change_set_collection()
+        security_signals.connect()
 
         # Every app's jobs.py registers the handlers of its kinds of tracked job, every app's imports.py its
         # importers, and every app's exports.py its lists' exports (core.exports.register_export): core finds

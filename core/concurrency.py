@@ -8,7 +8,9 @@ both succeed from the same copy. These functions are pure: the comparison, the m
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 
 STALE_PREFIX = "已被他人修改"
 
@@ -55,3 +57,17 @@ def version_from_if_match(header: str | None, kind: str, pk: object) -> int | No
         if match and match["kind"] == kind and match["pk"] == str(pk):
             return int(match["version"])
     return NO_VERSION
+
+
+def content_version(items: Iterable[tuple[object, object]]) -> str:
+    """The version of a set of values that has no version column of its own (a town's scores on a sheet):
+    a digest of its (key, value) pairs, in any order. Equal sets give equal versions."""
+    lines = sorted(f"{key}={value}" for key, value in items)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def stale_content_refusal(sent: str | None, current: str, what: str) -> str | None:
+    """None when the edit was made from the values as they are (or names no version); else the refusal."""
+    if sent is None or not str(sent).strip() or str(sent).strip() == current:
+        return None
+    return f"{what}{STALE_PREFIX}（在您打开之后有人保存过），未保存您的修改。请核对当前内容后重新提交。"

@@ -50,10 +50,24 @@ class ImportUploadForm(forms.Form):
 class VersionField(forms.IntegerField):
     """The version of the record an edit form was opened at, sent back with the save (hidden)."""
 
+    carries_version = True
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
+class ContentVersionField(forms.CharField):
+    """The version (core.concurrency.content_version) of values without a version column, e.g. a score sheet."""
+
+    carries_version = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
 
@@ -86,27 +100,21 @@ def _shown(field: forms.Field, value: object) -> str:
 
 
 def refuse_stale(
-    form: forms.Form, message: str, current: Mapping[str, object], version: int
+    form: forms.Form, message: str, current: Mapping[str, object], version: int | str
 ) -> list[StaleValue]:
     """A save made from a stale version: the refusal above the form, and each field's current value beside
     what the user entered. The form then carries the current version, so that saving again — after reading
     what the other person changed — is a deliberate overwrite, not an accident."""
     form.add_error(None, message)
     entered = getattr(form, "cleaned_data", {}) or {}
-    rows = []
-    for name, field in form.fields.items():
-        if (
-            isinstance(field, VersionField)
-            or isinstance(field.widget, forms.HiddenInput)
-            or name not in current
-        ):
-            continue
-        rows.append(
-            StaleValue(str(field.label), _shown(field, current[name]), _shown(field, entered.get(name)))
-        )
+    rows = [
+        StaleValue(str(field.label), _shown(field, current.get(name)), _shown(field, entered.get(name)))
+        for name, field in form.fields.items()
+        if not getattr(field, "carries_version", False) and not isinstance(field.widget, forms.HiddenInput)
+    ]
     data = form.data.copy()
     for name, field in form.fields.items():
-        if isinstance(field, VersionField):
+        if getattr(field, "carries_version", False):
             data[form.add_prefix(name)] = str(version)
     form.data = data
     return rows

@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .audit import Via, audit_context
+from .audit import Via, audit_context, change_set
 from .choices import ImportState, JobState, RowStatus
 from .errors import DomainError, NotVisible
 from .imports import Importer, RowOutcome, counts, digest, get_importer
@@ -292,7 +292,11 @@ def apply_batch(batch_id: int, user: AbstractBaseUser | None, *, from_job: bool 
             outcomes = importer.preview(user, table, locked.params)
             if digest(outcomes) != locked.digest:
                 raise _Stale(outcomes)
-            result = importer.apply(user, outcomes, locked.params)
+            # One audit entry on the batch carrying every row's change (core.audit.change_set), in this
+            # transaction: the rows and their record commit or roll back together.
+            with change_set(locked, actor=user, via=Via.IMPORT) as changes:
+                result = importer.apply(user, outcomes, locked.params)
+                changes.summary = {"kind": locked.kind, "file": locked.file_name, **dict(result)}
             locked.state, locked.message, locked.result = ImportState.APPLIED, "", dict(result)
             locked.applied_at = timezone.now()
             locked.save(update_fields=["state", "message", "result", "applied_at"])
@@ -405,7 +409,9 @@ def import_now(
         outcomes = importer.preview(user, table, clean)
         if any(outcome.status == RowStatus.ERROR for outcome in outcomes):
             raise refusal_for_errors(outcomes)
-        result = importer.apply(user, outcomes, clean)
+        with change_set(f"导入{importer.title}（{file_name}）", actor=user, via=via) as changes:
+            result = importer.apply(user, outcomes, clean)
+            changes.summary = {"kind": kind, "file": file_name, **dict(result)}
     return ImportReport(outcomes=outcomes, counts=counts(outcomes), result=dict(result))
 
 

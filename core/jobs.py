@@ -49,11 +49,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from .choices import ACTIVE_JOB_STATES, JobState, NotificationKind
+from .audit import Via, change_set
+from .choices import ACTIVE_JOB_STATES, JobState, NotificationKind, SecurityEventKind
 from .errors import DomainError
 from .lease import stale_reason
 from .models import Job
 from .scoping import scope_of
+from .security_log import record_security_event
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -230,6 +232,7 @@ def start_job(
             cancellable=cancellable,
             message=message[:300],
         )
+        _record_started(job)
         if not send:
             return job
         from .tasks import run_job
@@ -259,9 +262,29 @@ def run_now(
         started_by=user if user is not None and user.pk else None,
         scope_code=scope_code,
     )
+    _record_started(job)
     execute_job(job.pk)
     job.refresh_from_db()
     return job
+
+
+def _record_started(job: Job) -> None:
+    """JOB_STARTED (等保 安全审计), in the transaction that queues the job: no event for a job that never was."""
+    record_security_event(
+        SecurityEventKind.JOB_STARTED, user=job.started_by, job=job.pk, job_kind=job.kind, title=job.title
+    )
+
+
+def _record_ended(job_id: int) -> None:
+    job = Job.objects.select_related("started_by").get(pk=job_id)
+    record_security_event(
+        SecurityEventKind.JOB_ENDED,
+        user=job.started_by,
+        job=job.pk,
+        job_kind=job.kind,
+        state=job.state,
+        error=job.error,
+    )
 
 
 def _claim(job_id: int, token: uuid.UUID) -> bool:
@@ -296,7 +319,12 @@ def execute_job(job_id: int) -> str | None:
     try:
         if handler is None:
             raise DomainError(f"未知的任务类型“{job.kind}”。")
-        summary = handler(JobContext(job=job, token=token)) or {}
+        # One audit entry for the job's writes (core.audit.change_set): the handler's own change sets (the
+        # import, the assessment run) write theirs inside their transactions; what is left — or a job that
+        # writes no audited row, such as a reminder sweep — is one entry on the job, written once it ended well.
+        with change_set(job, actor=job.started_by, via=Via.JOB) as changes:
+            summary = handler(JobContext(job=job, token=token)) or {}
+            changes.summary = {"kind": job.kind, **_plain(summary)}
     except _LeaseLost:
         log.warning("job %s: lease lost; its outcome was recorded by the sweep", job_id)
         return None
@@ -316,8 +344,15 @@ def execute_job(job_id: int) -> str | None:
         state = JobState.DONE
     finally:
         heartbeat.stop()
+    _record_ended(job_id)
     _tell_starter(job_id)
     return state
+
+
+def _plain(summary: object) -> dict[str, Any]:
+    if not isinstance(summary, dict):
+        return {}
+    return {str(key): value for key, value in summary.items() if isinstance(value, str | int | float | bool)}
 
 
 def _tell_starter(job_id: int) -> None:
@@ -367,6 +402,8 @@ def cancel_job(user: AbstractBaseUser, *, job: Job) -> Job:
             locked.message = "已请求取消，正在停止"
             fields.append("message")
         locked.save(update_fields=fields)
+        if locked.state == JobState.CANCELLED:
+            _record_ended(locked.pk)
     return locked
 
 
@@ -395,6 +432,7 @@ def fail_if_stale(job: Job) -> bool:
             locked.state, locked.error, locked.message = JobState.FAILED, reason[:500], "失败"
             locked.lease_token, locked.finished_at = None, timezone.now()
             locked.save(update_fields=["state", "error", "message", "lease_token", "finished_at"])
+            _record_ended(locked.pk)
             _tell_starter(locked.pk)
         for name in ("state", "error", "message", "lease_token", "finished_at", "heartbeat_at", "progress"):
             setattr(job, name, getattr(locked, name))

@@ -313,3 +313,31 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
+
+
+class AuditSeal(models.Model):
+    """One link of the audit chain (等保 安全审计, issue 12 point 4; ADR 13): the hash of one audit record —
+    a data change (auditlog's LogEntry) or a security event — chained to the link before it.
+
+    A side table rather than columns, because LogEntry is django-auditlog's model. One chain runs across both
+    tables, in the order the records were written (the writer holds an advisory lock until it commits), so
+    `verify_audit` finds a record rewritten, removed or slipped in by hand in either table. Append-only like
+    the records it seals (scripts/sql/audit-append-only.sql)."""
+
+    entry_table = models.CharField("记录表", max_length=40)
+    entry_id = models.BigIntegerField("记录 ID")
+    sealed_at = models.DateTimeField("封存时间", default=timezone.now)
+    prev_hash = models.CharField("上一条哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链"
+        verbose_name_plural = "审计链"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry_table", "entry_id"], name="audit_seal_one_per_entry"),
+        ]
+        indexes = [models.Index(fields=["sealed_at"], name="audit_seal_time")]
+
+    def __str__(self):
+        return f"{self.entry_table}#{self.entry_id}"

@@ -11,10 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import jobs, list_exports, notifications
-from .choices import JobState
+from .choices import JobState, SecurityEventKind
 from .errors import DomainError
 from .exports import export_response
 from .filtersets import AUDIT_SORTS
+from .security_log import record_security_event
 
 AUDIT_PAGE_SIZE = 50
 NOTIFICATION_PAGE_SIZE = 50
@@ -149,6 +150,7 @@ def job_download(request, pk):
     path = jobs.result_path(job)
     if path is None:
         raise Http404
+    record_security_event(SecurityEventKind.DOWNLOADED, request=request, job=job.pk, file=job.result_name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
 
 

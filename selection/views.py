@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.audit import history_for
+from core.choices import SecurityEventKind
 from core.errors import Conflict, DomainError, NotVisible
 from core.exports import export_response
 from core.formats import chinese_date
 from core.forms import refuse_stale
 from core.scoping import can_read_audit_log
+from core.security_log import record_security_event
 from towns import selectors as town_selectors
 from towns.choices import Tier
 from towns.services.designations import actor_of
@@ -319,6 +321,9 @@ def submission_document(request, pk, kind):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("未找到。") from None
+    record_security_event(
+        SecurityEventKind.DOWNLOADED, request=request, document=document.pk, file=document.original_name
+    )
     return FileResponse(handle, as_attachment=True, filename=document.original_name)
 
 

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from core import formats, import_views
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.exports import export_response
-from core.forms import ImportUploadForm
+from core.forms import ImportUploadForm, refuse_stale
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
@@ -77,13 +77,24 @@ def score_town(request, year, code):
         raise Http404("未找到。")
     indicators = _indicators(assessment_round)
     may_enter = services.may_score(request.user, town)
+    stale = None
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied("只有省级管理员或该镇所在市（州）的工作人员可以录入得分。")
         form = ScoreForm(request.POST, indicators=indicators)
         if form.is_valid():
             try:
-                saved = services.save_scores(request.user, year=year, town=town, points_by_code=form.points())
+                saved = services.save_scores(
+                    request.user,
+                    year=year,
+                    town=town,
+                    points_by_code=form.points(),
+                    version=form.cleaned_data["version"],
+                )
+            except Conflict as exc:
+                now = selectors.town_points(request.user, assessment_round, town)
+                shown = {code: formats.points(points) for code, points in now.items()}
+                stale = refuse_stale(form, exc.message, shown, services.sheet_version(assessment_round, town))
             except DomainError as exc:
                 _show_refusal(form, exc)
             else:
@@ -91,9 +102,9 @@ def score_town(request, year, code):
                 return redirect("assessment-score-town", year=year, code=town.code)
     current = selectors.town_points(request.user, assessment_round, town)
     if request.method != "POST":
-        form = ScoreForm(
-            initial={code: formats.points(points) for code, points in current.items()}, indicators=indicators
-        )
+        initial = {code: formats.points(points) for code, points in current.items()}
+        initial["version"] = services.sheet_version(assessment_round, town) if assessment_round.pk else ""
+        form = ScoreForm(initial=initial, indicators=indicators)
     rows = [(indicator, form[indicator.code], current.get(indicator.code)) for indicator in indicators]
     context = {
         "assessment_round": assessment_round,
@@ -105,5 +116,6 @@ def score_town(request, year, code):
         "max_total": sum((indicator.max_points for indicator in indicators), Decimal("0")),
         "may_enter": may_enter and services.scoring_open(assessment_round),
         "may_enter_role": may_enter,
+        "stale": stale,
     }
     return render(request, "assessment/score_form.html", context)

@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.choices import SecurityEventKind
 from core.errors import DomainError
 from core.exports import export_response
 from core.scoping import is_province_admin
+from core.security_log import record_security_event
 
 from .. import exports, selectors, services
 from ..filtersets import VETO_SORTS
@@ -82,7 +84,9 @@ def veto_document(request, year, pk):
         handle = veto.document.open("rb")
     except FileNotFoundError:
         raise Http404("未找到。") from None
-    return FileResponse(handle, as_attachment=True, filename=PurePath(veto.document.name).name)
+    name = PurePath(veto.document.name).name
+    record_security_event(SecurityEventKind.DOWNLOADED, request=request, veto=veto.pk, file=name)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 # --- exemptions (免评) -----------------------------------------------------------------------------------

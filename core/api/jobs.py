@@ -12,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from core import jobs
+from core.choices import SecurityEventKind
 from core.filtersets import JOB_SORTS, JobFilterSet
 from core.models import Job
+from core.security_log import record_security_event
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -89,4 +91,5 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         path = jobs.result_path(job)
         if path is None:
             raise Http404
+        record_security_event(SecurityEventKind.DOWNLOADED, request=request, job=job.pk, file=job.result_name)
         return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)

@@ -76,7 +76,7 @@ def audit_object_type(entry):
 
 @register.filter
 def audit_changes(entry):
-    return audit_display.changes(entry)
+    return audit_display.shown_changes(entry)
 
 
 @register.simple_tag(takes_context=True)

@@ -19,8 +19,10 @@ from core.api.serializers import (
     DetailSerializer,
 )
 from core.api.viewsets import ConditionalWriteMixin, ServiceWriteMixin
+from core.choices import SecurityEventKind
 from core.errors import DomainError
 from core.scoping import is_province_admin
+from core.security_log import record_security_event
 
 from .. import selectors
 from ..choices import DocumentKind, SubmissionAction
@@ -406,4 +408,7 @@ class SubmissionViewSet(
             handle = document.file.open("rb")
         except OSError as exc:  # the row outlived its file: nothing to hand out
             raise NotFound() from exc
+        record_security_event(
+            SecurityEventKind.DOWNLOADED, request=request, document=document.pk, file=document.original_name
+        )
         return FileResponse(handle, as_attachment=True, filename=document.original_name)

@@ -36,7 +36,12 @@ def test_random_bytes_never_raise_anything_but_a_chinese_refusal(data, extension
 
 @hypothesis_settings(max_examples=100, deadline=None)
 @given(
-    names=st.lists(st.text(min_size=1, max_size=30), max_size=4, unique=True),
+    # zipfile cuts a member's name at a NUL: "\x00" would become an empty name, which it cannot write.
+    names=st.lists(
+        st.text(alphabet=st.characters(blacklist_characters="\x00"), min_size=1, max_size=30),
+        max_size=4,
+        unique=True,
+    ),
     extension=st.sampled_from(EXTENSIONS),
 )
 def test_a_zip_of_anything_is_refused_in_chinese(names, extension):

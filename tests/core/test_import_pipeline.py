@@ -94,8 +94,14 @@ def test_the_preview_writes_nothing_and_the_confirm_writes_everything_audited(ad
     assert Designation.objects.get(town=third).doc_no == "新文号"
     first.refresh_from_db()
     assert first.dev_type == "culture_tourism"
-    entry = LogEntry.objects.get_for_object(Designation.objects.get(town=first)).get()
-    assert entry.actor == province_admin and entry.additional_data == {"via": "import"}
+    # One audit entry for the whole import, on the batch, carrying every row's change (ADR 13).
+    assert not LogEntry.objects.get_for_object(Designation.objects.get(town=first)).exists()
+    entry = LogEntry.objects.get_for_object(batch).get()
+    assert entry.actor == province_admin and entry.additional_data["via"] == "import"
+    rows = entry.additional_data["change_set"]["rows"]
+    created = [row for row in rows if row["model"] == "towns.designation" and row["action"] == 0]
+    assert len(created) == 2 and entry.additional_data["change_set"]["count"] == len(rows)
+    assert LogEntry.objects.count() == before[1] + 1
     batch.refresh_from_db()
     assert batch.state == ImportState.APPLIED and batch.applied_at is not None
 

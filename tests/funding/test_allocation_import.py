@@ -20,6 +20,7 @@ from core.models import ImportBatch, Notification
 from funding import selectors
 from funding.models import Allocation
 from funding.services import allocate, set_quota
+from tests.audit import change_set_entry_of
 from tests.xlsx import content_of
 from towns.models import Region
 from towns.services import designate
@@ -135,8 +136,8 @@ def test_an_exported_allocation_sheet_edited_imports_back(client, city_official,
     )
     assert new.quota.region_id == general.town.county_id
     for allocation in (budget, new):
-        entry = LogEntry.objects.get_for_object(allocation).latest("pk")
-        assert entry.actor == city_official and entry.additional_data == {"via": "import"}
+        entry, _row = change_set_entry_of(allocation)
+        assert entry.actor == city_official and entry.additional_data["via"] == "import"
     told = Notification.objects.filter(user=county_official).order_by("pk")
     assert [n.title for n in told][-2:] == [
         f"资金已安排：{town}“镇区污水管网改造工程”",
@@ -323,8 +324,8 @@ def test_the_command_previews_with_dry_run_and_imports_without(tmp_path, funded)
     assert "导入完成：新增 1 行，修改 0 行，未变 0 行。" in out.getvalue()
     made = Allocation.objects.get(source="city_budget")
     assert made.created_by is None
-    entry = LogEntry.objects.get_for_object(made).get()
-    assert entry.actor is None and entry.additional_data == {"via": "command"}
+    entry, _row = change_set_entry_of(made)
+    assert entry.actor is None and entry.additional_data["via"] == "command"
     path.write_bytes(csv_bytes("year,project,source,amount", (2026, general.pk, GENERAL, "500")))
     err = StringIO()
     with pytest.raises(CommandError, match="1 行有错误"):

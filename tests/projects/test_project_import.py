@@ -24,6 +24,7 @@ from projects.imports import PROJECT_IMPORT
 from projects.models import Project, TaskArea
 from projects.services import change_status, update_project
 from projects.sheets import PROJECT_READ_COLUMNS
+from tests.audit import change_set_entry_of
 from tests.xlsx import content_of
 
 from ..conftest import JIAOHE, SHUANGYANG, town_in, upload
@@ -182,8 +183,8 @@ def test_an_exported_project_list_edited_imports_back(client, official, make_pro
     )
     assert created.created_by == official
     for project in (first, created):
-        entry = LogEntry.objects.get_for_object(project).latest("timestamp")
-        assert entry.actor == official and entry.additional_data == {"via": "import"}
+        entry, _row = change_set_entry_of(project)
+        assert entry.actor == official and entry.additional_data["via"] == "import"
     assert ImportBatch.objects.get().state == ImportState.APPLIED
 
 
@@ -419,5 +420,5 @@ def test_the_command_imports_as_a_county_official_and_previews_with_dry_run(
     path.write_text(HEADER + f"\n,镇区公厕新建工程,{demo_town.code},T09,是,120,2025,2025\n", encoding="utf-8")
     call_command("import_projects", str(path), "--user", county_official.username, stdout=StringIO())
     project = Project.objects.get()
-    entry = LogEntry.objects.get_for_object(project).get()
-    assert entry.actor == county_official and entry.additional_data == {"via": "command"}
+    entry, _row = change_set_entry_of(project)
+    assert entry.actor == county_official and entry.additional_data["via"] == "command"

@@ -26,6 +26,7 @@ from projects.imports import REPORT_IMPORT
 from projects.models import ProgressReport, Project, TaskArea
 from projects.services import change_status, submit_report, update_project
 from projects.sheets import REPORT_READ_COLUMNS, REPORT_SHEET
+from tests.audit import change_set_entry_of
 from tests.xlsx import content_of
 
 from ..conftest import JIAOHE, town_in, upload
@@ -166,8 +167,8 @@ def test_the_exported_progress_reports_with_new_periods_import_back(client, offi
     )
     new = ProgressReport.objects.get(project=built, number=6)
     assert new.reported_by == official
-    entry = LogEntry.objects.get_for_object(new).get()
-    assert entry.actor == official and entry.additional_data == {"via": "import"}
+    entry, _row = change_set_entry_of(new)
+    assert entry.actor == official and entry.additional_data["via"] == "import"
 
 
 def test_the_api_keys_with_year_and_number_work(client, official, built):

@@ -263,3 +263,32 @@ def test_the_quota_form_shows_the_current_amounts_beside_a_stale_save(client, pr
     assert "已被他人修改" in text and 'id="stale-values"' in text and "1500.00" in text
     assert f'name="opened" value="{SHUANGYANG}:2026:2"' in text
     assert DebtQuota.objects.get(pk=county_quota.pk).general_amount == Decimal("1500.00")
+
+
+def test_the_score_sheet_refuses_a_save_made_before_someone_else_saved(client, province_admin, demo_town):
+    from assessment.models import Score
+    from assessment.services import save_indicators, save_scores
+
+    save_indicators(
+        province_admin,
+        year=2026,
+        indicators=[("A1", "规划编制", "T01", "40"), ("A2", "产业发展", "T02", "60")],
+    )
+    client.force_login(province_admin)
+    url = f"/assessment/2026/scores/{demo_town.code}/"
+    opened = page_text(client.get(url))
+    version = opened.split('name="version" value="')[1].split('"')[0]
+
+    save_scores(province_admin, year=2026, town=demo_town, points_by_code={"A1": "8"})
+
+    stale = client.post(url, {"A1": "6", "A2": "15", "version": version})
+    text = page_text(stale)
+    assert stale.status_code == 200
+    assert f"{demo_town.name}的得分已被他人修改" in text
+    assert 'id="stale-values"' in text and "8.00" in text
+    assert list(Score.objects.values_list("indicator__code", "points")) == [("A1", Decimal("8.00"))]
+    # Saved again from the sheet as it is now: accepted.
+    fresh = text.split('name="version" value="')[1].split('"')[0]
+    assert fresh != version
+    assert client.post(url, {"A1": "6", "A2": "15", "version": fresh}).status_code == 302
+    assert Score.objects.count() == 2

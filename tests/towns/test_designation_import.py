@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from core.models import ImportBatch, ImportRow
+from tests.audit import change_set_entry_of
 from tests.xlsx import content_of
 from towns.models import Designation, Town
 from towns.services import designate
@@ -104,8 +105,8 @@ def test_the_command_previews_with_dry_run_and_imports_without(tmp_path):
     out = StringIO()
     call_command("import_designations", str(path), stdout=out)
     assert "新增认定 1 条" in out.getvalue()
-    entry = LogEntry.objects.get_for_object(Designation.objects.get(town=town)).get()
-    assert entry.actor is None and entry.additional_data == {"via": "command"}
+    entry, _row = change_set_entry_of(Designation.objects.get(town=town))
+    assert entry.actor is None and entry.additional_data["via"] == "command"
     path.write_text(f"town_code,tier,year\n{town.code},省级,2022\n999999999,省级,2022\n", encoding="utf-8")
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="预览发现 1 行错误"):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 
 from core.errors import DomainError
+from tests.audit import change_set_entry_of
 from towns.models import Designation, Town
 from towns.services import designate, import_designations
 
@@ -147,10 +148,10 @@ def test_import_command_success_is_audited_as_a_command(jilin, tmp_path):
     call_command("import_designations", str(path), stdout=out)
     assert "新增认定 1 条" in out.getvalue()
     designation = Designation.objects.get()
-    entry = LogEntry.objects.get_for_object(designation).get()
-    assert entry.action == LogEntry.Action.CREATE
-    assert entry.additional_data == {"via": "command"}
-    assert entry.changes["tier"] == ["None", "provincial"]
+    entry, row = change_set_entry_of(designation)
+    assert row["action"] == LogEntry.Action.CREATE
+    assert entry.additional_data["via"] == "command"
+    assert row["changes"]["tier"] == ["None", "provincial"]
 
 
 def test_import_command_missing_file(jilin):
