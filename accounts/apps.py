@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from core.audit import register_audited
 
-        from .models import User
+        from .models import ApiToken, User
 
         register_audited(User, exclude_fields=["password", "last_login"])
+        # The key's hash stays out of the audit trail; last use changes too often to be a change of record.
+        register_audited(ApiToken, exclude_fields=["key_hash", "last_used_at"])

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.urls import router as accounts_router
 from accounts.api.views import ObtainTokenView
 from assessment.api.urls import router as assessment_router
 from core.api.urls import router as core_router
@@ -14,6 +15,7 @@ from towns.api.urls import router as towns_router
 
 APP_ROUTERS = [
     core_router,
+    accounts_router,
     towns_router,
     selection_router,
     projects_router,

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.AuditMiddleware",
+    "core.api.read_log.PartnerReadLogMiddleware",
     # Last, so that it sees the failed login flagged by the authentication backend.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +124,8 @@ AUTHENTICATION_BACKENDS = [
     # Counts failures and refuses locked accounts before any other backend is tried.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The admin's model permissions come from the roles (core.permission_map, 三员), not from groups.
+    "core.admin_site.RoleMapPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -297,7 +299,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedReadOnly"],
@@ -318,9 +320,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttling.ApiTokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "6000/minute", "token": "10/minute"},
 }
+# API tokens (accounts.ApiToken, issue 12 point 3): a new token lasts API_TOKEN_DEFAULT_DAYS unless its issuer
+# says otherwise; each token may make API_TOKEN_RATE requests (throttled per token in the shared cache, so
+# the limit holds across every web worker: CACHES is Redis whenever REDIS_URL is set).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "366"))
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "600/minute")
 if TESTING:
     REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
 

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from core.admin_site import restrict_admin_to_province_admins
+from core.admin_site import configure_admin_site
 from core.api.docs import ApiRedocView, ApiSwaggerView
 
-restrict_admin_to_province_admins(admin.site)
+configure_admin_site(admin.site)
 
 urlpatterns = [
     path("", include("dashboard.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DocumentNumber, Job
+from .models import DocumentNumber, Job, SecurityEvent
 
 
 @admin.register(DocumentNumber)
@@ -38,3 +38,25 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Security events, read-only (the audit administrator reads them; core.permission_map): append-only."""
+
+    list_display = ["occurred_at", "kind", "username", "remote_addr", "method", "path"]
+    list_filter = ["kind"]
+    search_fields = ["username", "path", "remote_addr"]
+    readonly_fields = [field.name for field in SecurityEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+if not admin.site.is_registered(SecurityEvent):
+    admin.site.register(SecurityEvent, SecurityEventAdmin)

@@ -1,4 +1,5 @@
-"""The filters of core's lists (audit log, notifications, jobs), shared by each page, its API and its export."""
+"""The filters of core's lists (audit log, security events, notifications, jobs), shared by each page, its API and
+its export."""
 
 import django_filters
 from auditlog.models import LogEntry
@@ -7,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Value, When
 
 from .audit import ACTION_LABELS, Via
-from .choices import JobState, NotificationKind
-from .models import Job, Notification
+from .choices import JobState, NotificationKind, SecurityEventKind
+from .models import Job, Notification, SecurityEvent
 from .sorting import Sorts, by
 
 
@@ -42,12 +43,16 @@ class LogEntryFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Content type ids differ between databases: read them per request (cached by ContentType).
-        self.filters["model"].extra["choices"] = audited_model_choices()
+        model_filter = self.filters["model"]
+        model_filter.extra["choices"] = audited_model_choices()
+        # A field built before (the API schema's generator builds the class's, GET /api/v1/audit/) would be
+        # deep-copied with its empty choices: build this request's afresh.
+        model_filter.__dict__.pop("_field", None)
 
-    def filter_model(self, queryset, name, value):
+    def filter_model(self, queryset, name, value: str):
         return queryset.filter(content_type_id=int(value))
 
-    def filter_via(self, queryset, name, value):
+    def filter_via(self, queryset, name, value: str):
         return queryset.filter(additional_data__via=value)
 
 
@@ -132,4 +137,37 @@ JOB_SORTS = Sorts(
     default="-time",
     tiebreak=("-created_at", "-id"),
     labels={"time": "提交时间", "state": "状态", "title": "任务", "finished": "结束时间"},
+)
+
+
+class SecurityEventFilterSet(django_filters.FilterSet):
+    """Security events (the page /audit/security/, its export and GET /api/v1/security-events/)."""
+
+    kind = django_filters.ChoiceFilter(label="事件", choices=SecurityEventKind.choices, empty_label="全部")
+    username = django_filters.CharFilter(label="用户名", field_name="username", lookup_expr="icontains")
+    remote_addr = django_filters.CharFilter(
+        label="IP 地址", field_name="remote_addr", lookup_expr="startswith"
+    )
+    date_from = django_filters.DateFilter(label="起始日期", field_name="occurred_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(label="截止日期", field_name="occurred_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["kind", "username", "remote_addr", "date_from", "date_to"]
+
+
+def security_events():
+    return SecurityEvent.objects.order_by("-occurred_at", "-id")
+
+
+SECURITY_EVENT_SORTS = Sorts(
+    {
+        "time": by("occurred_at", "id"),
+        "kind": by("kind", ranked=SecurityEventKind.values),
+        "user": "username",
+        "addr": "remote_addr",
+    },
+    default="-time",
+    tiebreak=("-id",),
+    labels={"time": "时间", "kind": "事件", "user": "用户名", "addr": "IP 地址"},
 )

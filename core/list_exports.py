@@ -13,26 +13,30 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from . import audit_display, jobs, notifications
-from .choices import JobState, NotificationKind
+from .choices import JobState, NotificationKind, SecurityEventKind
 from .errors import DomainError
 from .exports import FILTERS_REFUSED, Column, ExportSpec, filter_note, register_export
 from .filtersets import (
     AUDIT_SORTS,
     JOB_SORTS,
     NOTIFICATION_SORTS,
+    SECURITY_EVENT_SORTS,
     JobFilterSet,
     LogEntryFilterSet,
     NotificationFilterSet,
+    SecurityEventFilterSet,
     audit_entries,
+    security_events,
 )
 from .formats import chinese_datetime
-from .models import Job, Notification
-from .scoping import PortalUser, can_read_audit_log
+from .models import Job, Notification, SecurityEvent
+from .scoping import PortalUser, can_read_audit_log, can_read_security_events
 from .sorting import Sorting
 from .vocabulary import label
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
-AUDIT_READERS_ONLY = "只有省级管理员和内部审计可以查看审计日志。"
+AUDIT_READERS_ONLY = "只有审计管理员和内部审计可以查看审计日志。"
+SECURITY_EVENT_READERS_ONLY = "只有审计管理员和内部审计可以查看安全事件。"
 
 
 def _today() -> str:
@@ -95,6 +99,69 @@ def audit_export(user: PortalUser, query: QueryDict) -> ExportSpec:
         filename=f"审计日志-{_today()}.xlsx",
         columns=AUDIT_COLUMNS,
         rows=audit_rows(entries.iterator(chunk_size=2000)),
+        count=count,
+        unit_note=note,
+        filters=filter_note(filterset, sorting),
+    )
+
+
+# --- security events (安全事件) ------------------------------------------------------------------------------
+
+
+def security_event_filterset(user: PortalUser, query: QueryDict) -> SecurityEventFilterSet:
+    if not can_read_security_events(user):
+        raise PermissionDenied(SECURITY_EVENT_READERS_ONLY)
+    return SecurityEventFilterSet(query, queryset=security_events())
+
+
+SECURITY_EVENT_COLUMNS = (
+    Column("时间", 20),
+    Column("事件", 16),
+    Column("用户名", 18),
+    Column("IP 地址", 16),
+    Column("请求", 8),
+    Column("路径", 40),
+    Column("详情", 60),
+    Column("客户端", 30),
+)
+
+
+def details_text(event: SecurityEvent) -> str:
+    return "；".join(f"{key}：{value}" for key, value in sorted((event.details or {}).items()))
+
+
+def security_event_rows(events: Iterable[SecurityEvent]) -> Iterator[tuple]:
+    for event in events:
+        yield (
+            chinese_datetime(event.occurred_at),
+            label(SecurityEventKind, event.kind, empty=""),
+            event.username,
+            event.remote_addr or "",
+            event.method,
+            event.path,
+            details_text(event),
+            event.user_agent,
+        )
+
+
+@register_export("core.security_events", page="security-event-list")
+def security_event_export(user: PortalUser, query: QueryDict) -> ExportSpec:
+    filterset = security_event_filterset(user, query)
+    if not filterset.is_valid():
+        raise DomainError(FILTERS_REFUSED)
+    sorting = SECURITY_EVENT_SORTS.sorting(query=query)
+    count = filterset.qs.count()
+    events = sorting.apply(filterset.qs)
+    note = f"共 {count} 条"
+    if count > AUDIT_EXPORT_MAX_ROWS:
+        events = events[:AUDIT_EXPORT_MAX_ROWS]
+        note = f"共 {count} 条，仅导出 {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
+        count = AUDIT_EXPORT_MAX_ROWS
+    return ExportSpec(
+        title="示范镇建设工作平台安全事件",
+        filename=f"安全事件-{_today()}.xlsx",
+        columns=SECURITY_EVENT_COLUMNS,
+        rows=security_event_rows(events.iterator(chunk_size=2000)),
         count=count,
         unit_note=note,
         filters=filter_note(filterset, sorting),

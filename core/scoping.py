@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from core.permission_map import may_read_audit_log, may_read_security_events
 from core.roles import RegionLevel, Role
 
 _M = TypeVar("_M", bound=Model)
@@ -31,7 +32,8 @@ class PortalUser(Protocol):
 
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.AUDITOR})
 WRITING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL})
-AUDIT_READERS = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR})
+# Who reads the audit log: core.permission_map (三员, ADR 12) decides; kept here under its old name.
+AUDIT_READERS = frozenset({Role.AUDIT_ADMIN, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,28 @@ NOTHING = Scope()
 EVERYTHING = Scope(province_wide=True)
 
 
+def _region_scope(code: str) -> Scope:
+    level = RegionLevel.CITY if len(code) == 4 else RegionLevel.COUNTY if len(code) == 6 else None
+    return NOTHING if level is None else Scope(level=level, code=code)
+
+
 def scope_of(user: PortalUser | None) -> Scope:
-    """The region the user's role and region let them see (NOTHING for an anonymous or inactive user)."""
+    """The region the user's role and region let them see (NOTHING for an anonymous or inactive user).
+
+    A request authenticated by an API token that carries a region (accounts.ApiToken.region, set on the user
+    as `token_region_id` by accounts.authentication) sees only that region, and only where it lies inside the
+    user's own scope: a token narrows, never widens."""
+    scope = _user_scope(user)
+    token_region = getattr(user, "token_region_id", None)
+    if token_region is None or scope.is_empty:
+        return scope
+    narrowed = _region_scope(str(token_region))
+    if narrowed.is_empty or not scope.covers_code(narrowed.code):
+        return NOTHING
+    return narrowed
+
+
+def _user_scope(user: PortalUser | None) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     role = getattr(user, "role", None)
@@ -99,15 +121,37 @@ def covers(user: PortalUser | None, code: str | None) -> bool:
 
 
 def can_write(user: PortalUser | None) -> bool:
+    """A writing role inside its scope, unless the request came with a read-only API token."""
+    if getattr(user, "token_read_only", False):
+        return False
     return scope_of(user) is not NOTHING and getattr(user, "role", None) in WRITING_ROLES
 
 
 def can_read_audit_log(user: PortalUser | None) -> bool:
-    return getattr(user, "is_authenticated", False) and user.is_active and user.role in AUDIT_READERS
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and may_read_audit_log(user.role))
+
+
+def can_read_security_events(user: PortalUser | None) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and may_read_security_events(user.role)
+    )
+
+
+def sees_refused_attempts(user: PortalUser | None) -> bool:
+    """Whether a workflow's refused attempts (selection's SubmissionEvent accepted=False) show in its history:
+    to the audit log's readers, and to province_admin, who runs the workflow (it lost the audit log page to
+    三员, ADR 12, not the business's own history)."""
+    return can_read_audit_log(user) or is_province_admin(user)
 
 
 def is_province_admin(user: PortalUser | None) -> bool:
-    return getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.PROVINCE_ADMIN
+    """province_admin with its whole province (a token narrowed to a region acts only as far as that region)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.PROVINCE_ADMIN
+        and scope_of(user).province_wide
+    )
 
 
 def sees_province_totals(user: PortalUser | None) -> bool:

@@ -69,7 +69,9 @@ class DeniedRequestMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code in DENIED_STATUSES:
+        # A view that recorded its own denial with more to say (accounts.authentication: a read-only token
+        # refused a write, named with its holder) marks the request, so that one denial is one event.
+        if response.status_code in DENIED_STATUSES and not getattr(request, "denial_recorded", False):
             record_security_event(
                 SecurityEventKind.ACCESS_DENIED, request=request, status=response.status_code
             )

@@ -18,4 +18,6 @@ urlpatterns = [
     path("imports/templates/<str:kind>.xlsx", import_views.import_template, name="import-template"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.xlsx", views.audit_log_export, name="audit-log-export"),
+    path("audit/security/", views.security_event_list, name="security-event-list"),
+    path("audit/security/export.xlsx", views.security_event_export, name="security-event-export"),
 ]

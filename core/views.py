@@ -14,7 +14,7 @@ from . import jobs, list_exports, notifications
 from .choices import JobState, SecurityEventKind
 from .errors import DomainError
 from .exports import export_response
-from .filtersets import AUDIT_SORTS
+from .filtersets import AUDIT_SORTS, SECURITY_EVENT_SORTS
 from .security_log import record_security_event
 
 AUDIT_PAGE_SIZE = 50
@@ -170,6 +170,22 @@ def audit_log(request):
 @login_required
 def audit_log_export(request):
     return export_response(request, "core.audit")
+
+
+@login_required
+def security_event_list(request):
+    """安全事件: logins, lockouts, tokens, partners' reads, denials … for the audit administrator and auditor."""
+    filterset = list_exports.security_event_filterset(request.user, request.GET)
+    sorting = SECURITY_EVENT_SORTS.sorting(request)
+    events = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filterset": filterset, "page": page, "sorting": sorting}
+    return render(request, "core/security_events.html", context)
+
+
+@login_required
+def security_event_export(request):
+    return export_response(request, "core.security_events")
 
 
 def page_not_found(request, exception=None):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core.errors import NotVisible
 from core.formats import chinese_date
-from core.scoping import can_read_audit_log, covers, restrict
+from core.scoping import covers, restrict, sees_refused_attempts
 from towns.models import Town
 from towns.rules import TIER_SENIORITY
 from towns.selectors import town_fact, town_lookup, within_region
@@ -131,9 +131,9 @@ def ordered_events(submission: Submission) -> list[SubmissionEvent]:
 
 def shown_events(user: User) -> QuerySet[SubmissionEvent]:
     """Workflow steps as the user is shown them, oldest first, with who took them: refused attempts only to
-    those who read the audit log (a Prefetch of a list of submissions, or one submission's)."""
+    those who read the audit log and province_admin (a Prefetch of a list of submissions, or one submission's)."""
     events = SubmissionEvent.objects.select_related("actor", "actor__region").order_by("at", "id")
-    return events if can_read_audit_log(user) else events.filter(accepted=True)
+    return events if sees_refused_attempts(user) else events.filter(accepted=True)
 
 
 def events_shown_to(user: User, *, submission: Submission) -> list[SubmissionEvent]:

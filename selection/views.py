@@ -16,7 +16,7 @@ from core.errors import Conflict, DomainError, NotVisible
 from core.exports import export_response
 from core.formats import chinese_date
 from core.forms import refuse_stale
-from core.scoping import can_read_audit_log
+from core.scoping import sees_refused_attempts
 from core.security_log import record_security_event
 from towns import selectors as town_selectors
 from towns.choices import Tier
@@ -258,7 +258,7 @@ def _submission_page(request, submission, upload_form=None, status=200):
         "returned_comment": selectors.returned_comment(submission),
         "events": events,
         "may_delete": deletion_refusal(facts, actor, was_submitted=was_submitted) is None,
-        "shows_refusals": can_read_audit_log(user),
+        "shows_refusals": sees_refused_attempts(user),
         "actions": actions,
         "confirmations": _confirmations(submission, facts),
         "asks_comment": any(a.action != SubmissionAction.SELECT for a in actions),

@@ -84,6 +84,30 @@ def auditor(make_user):
 
 
 @pytest.fixture
+def system_admin(make_user):
+    return make_user(Role.SYSTEM_ADMIN, username="sysadmin")
+
+
+@pytest.fixture
+def security_admin(make_user):
+    return make_user(Role.SECURITY_ADMIN, username="secadmin")
+
+
+@pytest.fixture
+def audit_admin(make_user):
+    return make_user(Role.AUDIT_ADMIN, username="auditadmin")
+
+
+@pytest.fixture
+def break_glass(make_user):
+    """The operator's break-glass account (createsuperuser): the only superuser (三员, ADR 12)."""
+    user = make_user(Role.PROVINCE_ADMIN, username="breakglass")
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

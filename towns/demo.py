@@ -24,6 +24,10 @@ DEMO_USERS = [
     ("demo_county", Role.COUNTY_OFFICIAL, "220122", "农安县住建局"),
     ("demo_partner", Role.PARTNER, None, "国家开发银行吉林省分行"),
     ("demo_auditor", Role.AUDITOR, None, "省住建厅 内审处"),
+    # 三员 (issue 12): administrators of the system itself, who see no business data.
+    ("demo_sysadmin", Role.SYSTEM_ADMIN, None, "省住建厅 信息中心（系统管理员）"),
+    ("demo_secadmin", Role.SECURITY_ADMIN, None, "省住建厅 信息中心（安全管理员）"),
+    ("demo_auditadmin", Role.AUDIT_ADMIN, None, "省住建厅 信息中心（审计管理员）"),
 ]
 # Counties on the border with the DPRK or Russia (兴边富民); the Changchun metropolitan area (都市卫星).
 BORDER_COUNTIES = {"222401", "222402", "222403", "222404", "222406", "222424", "220582", "220681", "220623"}
@@ -144,5 +148,6 @@ def load_demo(province_code="22"):
                 username, role=role, region_code=region, password=DEMO_PASSWORD, organization=organization
             )
             result.created_users.append(username)
-        result.partner_token = issue_api_token("demo_partner")
+        # Only a token's hash is kept: each load issues a fresh one and revokes the one before.
+        result.partner_token = issue_api_token("demo_partner", name="演示令牌", rotate=True).key
     return result

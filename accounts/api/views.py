@@ -2,18 +2,28 @@ from axes.utils import reset as reset_axes_attempts
 from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.permissions import AllowAny
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.api.serializers import DetailSerializer
+from core.errors import DomainError
 
 from ..lockout import LOCKOUT_MESSAGE, LOCKOUT_STATUS
-from ..services import api_token
-from .serializers import CredentialsSerializer, TokenSerializer
+from ..models import ApiToken
+from ..selectors import region_by_code
+from ..services import LOGIN_TOKEN_NAME, issue_token, revoke_token, tokens_visible_to
+from .serializers import (
+    ApiTokenCreateSerializer,
+    ApiTokenSerializer,
+    CredentialsSerializer,
+    IssuedTokenSerializer,
+    TokenSerializer,
+)
 
 BAD_CREDENTIALS = "用户名或密码错误。"
 
@@ -49,7 +59,8 @@ class ObtainTokenView(APIView):
         tags=["auth"],
         summary="获取 API 令牌",
         description=(
-            "以用户名和密码换取该用户的 API 令牌（已有则返回原令牌）。"
+            f"以用户名和密码换取一个新的 API 令牌（名称“{LOGIN_TOKEN_NAME}”，"
+            f"有效期 {settings.API_TOKEN_DEFAULT_DAYS} 天，读写）；令牌只返回这一次。"
             f"连续 {settings.AXES_FAILURE_LIMIT} 次失败后账户被锁定，锁定期间返回 429。"
             "此接口无需认证。"
         ),
@@ -85,4 +96,53 @@ class ObtainTokenView(APIView):
             return Response({"detail": BAD_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
         if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
             reset_axes_attempts(username=user.get_username())
-        return Response({"token": api_token(user)})
+        issued = issue_token(user, user, name=LOGIN_TOKEN_NAME, request=django_request)
+        return Response({"token": issued.key, "expires_at": issued.token.expires_at})
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """我的 API 令牌：列出自己的令牌（安全管理员：全部用户的），签发新令牌，吊销。令牌本身只在签发时返回一次。"""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = ApiToken.objects.none()  # the schema's model; requests see only theirs (below)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return tokens_visible_to(self.request.user)
+
+    @extend_schema(
+        request=ApiTokenCreateSerializer,
+        responses={201: IssuedTokenSerializer, 400: DetailSerializer},
+        summary="签发令牌",
+    )
+    def create(self, request):
+        serializer = ApiTokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        region = None
+        if data.get("region"):
+            region = region_by_code(data["region"].strip())
+            if region is None:
+                raise DomainError(f"区划代码 {data['region']} 不存在。")
+        issued = issue_token(
+            request.user,
+            request.user,
+            name=data["name"],
+            days=data.get("days"),
+            read_only=data["read_only"],
+            region=region,
+            request=request._request,
+        )
+        body = {**ApiTokenSerializer(issued.token).data, "key": issued.key}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None, responses={200: ApiTokenSerializer, 400: DetailSerializer}, summary="吊销令牌"
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = self.get_object()
+        token = revoke_token(request.user, token.pk, request=request._request)
+        return Response(ApiTokenSerializer(token).data)

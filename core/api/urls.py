@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .audit import AuditLogViewSet, SecurityEventViewSet
 from .imports import ImportViewSet
 from .jobs import JobViewSet
 from .notifications import NotificationViewSet
@@ -10,5 +11,7 @@ router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("imports", ImportViewSet, basename="api-import")
+router.register("audit", AuditLogViewSet, basename="api-audit")
+router.register("security-events", SecurityEventViewSet, basename="api-security-event")
 
 urlpatterns = router.urls

@@ -38,10 +38,10 @@ def test_generated_password_is_printed_and_works(jilin):
     assert User.objects.get(username="viewer1").check_password(password)
 
 
-def test_province_admin_gets_the_admin_site_flags(jilin):
+def test_province_admin_may_use_the_admin_site_but_is_no_superuser(jilin):
     run("create_user", "boss", "--role", "province_admin", "--password", "Boss-2024-jl")
     boss = User.objects.get(username="boss")
-    assert boss.is_staff and boss.is_superuser
+    assert boss.is_staff and not boss.is_superuser
 
 
 @pytest.mark.parametrize(
@@ -70,13 +70,27 @@ def test_existing_user_needs_update_flag(jilin):
     assert User.objects.get(username="cc").region_id == "2202"
 
 
-def test_api_token_is_alone_on_the_last_line_and_stable_until_rotated(jilin):
+def test_api_token_is_alone_on_the_last_line_and_rotate_revokes_the_others(jilin):
+    from accounts.models import ApiToken
+
     run("create_user", "bank", "--role", "partner", "--password", "Bank-2024-cdb")
     first = run("create_api_token", "bank").strip().splitlines()[-1]
     assert len(first) == 40 and first.isalnum()
-    assert run("create_api_token", "bank").strip().splitlines()[-1] == first
+    # Only a hash is kept, so a second call cannot show the first key again: it issues another token.
+    second = run("create_api_token", "bank", "--name", "对账", "--days", "30").strip().splitlines()[-1]
+    assert second != first
+    assert ApiToken.objects.active().filter(user__username="bank").count() == 2
+    named = ApiToken.objects.get(name="对账")
+    assert 29 <= (named.expires_at - named.created_at).days <= 30
     rotated = run("create_api_token", "bank", "--rotate").strip().splitlines()[-1]
-    assert rotated != first
+    assert rotated not in (first, second)
+    assert ApiToken.objects.active().filter(user__username="bank").count() == 1
+
+
+def test_api_token_days_out_of_range(jilin):
+    run("create_user", "bank", "--role", "partner", "--password", "Bank-2024-cdb")
+    with pytest.raises(CommandError, match="有效期应为 1 至"):
+        run("create_api_token", "bank", "--days", "0")
 
 
 def test_api_token_for_unknown_user(jilin):

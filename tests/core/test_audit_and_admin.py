@@ -1,4 +1,5 @@
-"""Audit records from the admin, and the admin open to province_admin only."""
+"""Audit records from the admin, and the admin open to province_admin, the three administrators and the
+break-glass superuser only (三员: tests/security/test_three_administrators.py has the per-role map)."""
 
 import pytest
 from auditlog.models import LogEntry
@@ -57,9 +58,10 @@ def test_admin_create_update_delete_leave_audit_records_with_actor(client, provi
     updated = LogEntry.objects.get_for_object(designation).filter(action=LogEntry.Action.UPDATE).get()
     assert updated.changes["tier"] == ["county", "city"]
 
-    client.post(f"/admin/towns/designation/{designation.pk}/delete/", {"post": "yes"})
-    assert not Designation.objects.exists()
-    assert LogEntry.objects.filter(action=LogEntry.Action.DELETE, object_pk=str(designation.pk)).exists()
+    # A designation's history is never deleted through the admin (issue 12 point 2).
+    response = client.post(f"/admin/towns/designation/{designation.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Designation.objects.filter(pk=designation.pk).exists()
 
 
 def test_admin_refuses_a_subdistrict_and_a_second_active_designation(client, province_admin):
@@ -80,8 +82,8 @@ def test_admin_refuses_a_subdistrict_and_a_second_active_designation(client, pro
     assert Designation.objects.count() == 1
 
 
-def test_admin_user_form_checks_role_and_region(client, province_admin):
-    client.force_login(province_admin)
+def test_admin_user_form_checks_role_and_region(client, break_glass):
+    client.force_login(break_glass)
     response = client.post(
         "/admin/accounts/user/add/",
         {
@@ -95,8 +97,8 @@ def test_admin_user_form_checks_role_and_region(client, province_admin):
     assert "必须指定一个县（市、区）" in response.content.decode()
 
 
-def test_the_admin_speaks_chinese_down_to_the_login_and_audit_models(client, province_admin):
-    client.force_login(province_admin)
+def test_the_admin_speaks_chinese_down_to_the_login_and_audit_models(client, break_glass):
+    client.force_login(break_glass)
     index = client.get("/admin/").content.decode()
     assert "吉林省示范镇建设工作平台 · 管理后台" in index
     for label in ("登录安全", "登录失败记录", "登录日志", "审计日志", "审计记录", "候选镇申报"):

@@ -140,7 +140,7 @@ def test_a_job_of_a_list_its_starter_may_no_longer_read_fails_with_the_reason(
     )
     jobs.execute_job(rerun.pk)
     rerun.refresh_from_db()
-    assert rerun.state == JobState.FAILED and rerun.error == "只有省级管理员和内部审计可以查看审计日志。"
+    assert rerun.state == JobState.FAILED and rerun.error == "只有审计管理员和内部审计可以查看审计日志。"
 
 
 def test_an_unknown_export_kind_is_refused_in_chinese(province_admin):

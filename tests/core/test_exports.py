@@ -220,6 +220,7 @@ LIST_EXPORTS = {
     "dashboard.todo",
     "core.audit",
     "core.notifications",
+    "core.security_events",
     "core.jobs",
 }
 

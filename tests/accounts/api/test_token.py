@@ -5,10 +5,10 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
+from django.utils.dateparse import parse_datetime
 
 from accounts.lockout import LOCKOUT_MESSAGE
-from accounts.models import Role
+from accounts.models import ApiToken, Role, hash_token_key
 
 URL = "/api/v1/auth/token/"
 PASSWORD = "Portal-test-2024"
@@ -28,11 +28,18 @@ def obtain(client, username, password):
 def test_right_credentials_give_a_usable_token(jilin, api_client, partner):
     response = obtain(api_client, "cdb", PASSWORD)
     assert response.status_code == 200
-    key = response.json()["token"]
-    assert key == Token.objects.get(user=partner).key
+    body = response.json()
+    key = body["token"]
+    token = ApiToken.objects.get(user=partner)
+    assert token.key_hash == hash_token_key(key) and key not in token.key_hash  # only the hash is kept
+    assert token.name == "登录换取"
+    assert parse_datetime(body["expires_at"]) == token.expires_at
+    assert 89 <= (token.expires_at - token.created_at).days <= 90
 
-    # The same token again; it authenticates API requests.
-    assert obtain(api_client, "cdb", PASSWORD).json() == {"token": key}
+    # Each exchange issues a new named token; both authenticate API requests.
+    second = obtain(api_client, "cdb", PASSWORD).json()["token"]
+    assert second != key
+    assert ApiToken.objects.filter(user=partner).count() == 2
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     listing = api_client.get("/api/v1/towns/")
     assert listing.status_code == 200
@@ -49,7 +56,7 @@ def test_wrong_password_is_400_in_chinese(jilin, api_client, partner):
     response = obtain(api_client, "cdb", "wrong-password")
     assert response.status_code == 400
     assert response.json() == {"detail": "用户名或密码错误。"}
-    assert not Token.objects.filter(user=partner).exists()
+    assert not ApiToken.objects.filter(user=partner).exists()
 
 
 def test_unknown_user_is_400(jilin, api_client):
@@ -82,7 +89,7 @@ def test_five_failures_lock_the_account(jilin, api_client, partner):
     sixth = obtain(api_client, "cdb", PASSWORD)
     assert sixth.status_code == 429
     assert sixth.json() == {"detail": LOCKOUT_MESSAGE}
-    assert not Token.objects.filter(user=partner).exists()
+    assert not ApiToken.objects.filter(user=partner).exists()
 
 
 def test_lock_is_per_account(jilin, api_client, partner, make_user):

@@ -5,8 +5,8 @@ own region's rows and is refused every write alike; refusals answer 400 with the
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 
+from accounts.services import issue_token
 from assessment.models import AssessmentRound, Exemption, Indicator, TalkFollowUp, Veto
 from assessment.services import (
     ensure_round,
@@ -373,7 +373,7 @@ def new_entries(already, model):
 
 
 def token_client(api_client, user):
-    token = Token.objects.create(user=user)
+    token = issue_token(None, user, name="测试")
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return api_client
 

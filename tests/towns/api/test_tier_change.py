@@ -6,8 +6,8 @@ exactly as an unknown code.
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 
+from accounts.services import issue_token
 from towns.models import Designation, Town
 from towns.services import designate
 
@@ -134,7 +134,7 @@ def test_city_official_makes_a_town_of_his_city_city_level(api_as, city_official
 
 
 def test_the_change_is_audited_as_an_api_write_of_the_token_holder(api_client, province_admin, county_town):
-    token = Token.objects.create(user=province_admin)
+    token = issue_token(None, province_admin, name="测试")
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     already = set(LogEntry.objects.values_list("pk", flat=True))
     response = post(
