@@ -115,9 +115,9 @@ def api_client():
 def issue_api_token(user):
     """A usable API token of user (a partner's, usually): the one place the tests make one, so that the token
     model can change without touching them."""
-    from rest_framework.authtoken.models import Token
+    from accounts.services import issue_token
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return issue_token(None, user, name="测试令牌").key
 
 
 def token_client(key):

@@ -115,6 +115,8 @@ def lift_ids(models, start=700001):
 
 def build():
     """Write the dataset (the caller holds the transaction that is rolled back after the module)."""
+    from accounts.models import ApiToken
+    from accounts.services import issue_token
     from assessment.models import Exemption, Score, TalkFollowUp
     from assessment.services import ensure_round, record_veto, save_scores
     from core.models import ImportBatch, Job, Notification
@@ -150,7 +152,7 @@ def build():
         Score,
         Veto,
     ]
-    lift_ids([*scoped, TalkFollowUp, Job, Notification, ImportBatch])
+    lift_ids([*scoped, TalkFollowUp, Job, Notification, ImportBatch, ApiToken])
     data = Dataset()
     for role in Role.values:
         data.users[role] = make_user(role, region_for(role), f"matrix_{role}")
@@ -270,7 +272,7 @@ def build():
     }
 
     owners = [*data.users.values(), data.b_county]
-    data.owned = {"job": {}, "notification": {}, "import": {}}
+    data.owned = {"job": {}, "notification": {}, "import": {}, "token": {}}
     for owner in owners:
         job = Job.objects.create(
             kind="towns.export",
@@ -292,6 +294,10 @@ def build():
         data.job_scopes[str(job.pk)] = job.scope_code
         data.owned["notification"][owner.username] = str(notification.pk)
         data.owned["import"][owner.username] = str(batch.pk)
+        data.owned["token"][owner.username] = str(
+            ApiToken.objects.filter(user=owner).order_by("pk").values_list("pk", flat=True).first()
+            or issue_token(None, owner, name="矩阵令牌").token.pk
+        )
 
     data.markers_a = (MARKER_A, town_a.code)
     data.markers_b = (MARKER_B, town_b.code)

@@ -11,6 +11,8 @@ route takes and what it is:
   (JSON), "public" (anonymous may use it), "admin" (Django admin: province_admin only).
 - `methods`: what the matrix sends; a write method (POST, PUT, PATCH, DELETE) runs inside the test's
   transaction, rolled back after it.
+- `sees_all`: roles that read every region through this route by design (the audit log's readers, 三员);
+  `token_writes`: a partner's token may write here (it manages its own tokens).
 - `rows`: for an API list, the kind of object its rows are; region B's id must not be among them.
 - `writers`: the roles that may write through it (default: the writing roles of core.scoping); every other
   principal — a partner token above all — is refused.
@@ -21,6 +23,7 @@ Example: a page /towns/<code>/notes/ named "town-notes" that lists a town's note
 
 from dataclasses import dataclass, field
 
+from core.permission_map import AUDIT_LOG_READERS, SECURITY_EVENT_READERS
 from core.roles import Role
 from core.scoping import WRITING_ROLES
 
@@ -29,6 +32,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PROVINCE_ADMIN_ONLY = frozenset({Role.PROVINCE_ADMIN})
 COUNTY_ONLY = frozenset({Role.COUNTY_OFFICIAL})
 CITY_AND_PROVINCE = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICIAL})
+EVERYONE = frozenset(Role.values)  # a person's own things (their tokens, notifications)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Route:
     writers: frozenset = WRITING_ROLES
     public: bool = False
     multipart: bool = False
+    sees_all: frozenset = frozenset()  # roles this route shows every region to (the audit log's readers)
+    token_writes: bool = False  # a partner's token may write here (its own tokens)
     rows: str | None = None  # an API list: the kind of its rows, whose "id" (towns: "code") B's must not be
     note: str = ""
 
@@ -106,8 +112,14 @@ ROUTES = {
     "import-preview": page(obj="import", kwargs=PK),
     "import-confirm": page(obj="import", kwargs=PK, methods=("POST",)),
     "import-template": Route("file", kwargs={"kind": "towns.designations"}),
-    "audit-log": page(),
-    "audit-log-export": export(),
+    "audit-log": page(sees_all=AUDIT_LOG_READERS),
+    "audit-log-export": export(sees_all=AUDIT_LOG_READERS),
+    "security-event-list": page(sees_all=SECURITY_EVENT_READERS),
+    "security-event-export": export(sees_all=SECURITY_EVENT_READERS),
+    # --- accounts: a person's own API tokens (the security administrator's: everyone's) ----------------------
+    "token-list": page(methods=("GET", "POST"), writers=EVERYONE, body={"name": "矩阵令牌", "days": "30"}),
+    "token-revoke": page(obj="token", kwargs=PK, methods=("POST",), writers=EVERYONE),
+    "token-admin-list": page(),
     # --- selection (R3) --------------------------------------------------------------------------------------
     "round-list": page(),
     "round-list-export": export(),
@@ -276,6 +288,19 @@ ROUTES = {
     "api-notification-read": api(
         obj="notification", kwargs=PK, methods=("POST",), writers=frozenset(Role.values) - {Role.PARTNER}
     ),
+    "api-audit-list": api(sees_all=AUDIT_LOG_READERS),
+    "api-audit-detail": api(
+        obj="int", kwargs=PK, note="an audit entry is not regional: only its readers see it"
+    ),
+    "api-security-event-list": api(sees_all=SECURITY_EVENT_READERS),
+    "api-security-event-detail": api(obj="int", kwargs=PK, note="a security event is not regional"),
+    "api-token-manage-list": api(
+        methods=("GET", "POST"), writers=EVERYONE, token_writes=True, body={"name": "矩阵令牌", "days": 30}
+    ),
+    "api-token-manage-detail": api(obj="token", kwargs=PK),
+    "api-token-manage-revoke": api(
+        obj="token", kwargs=PK, methods=("POST",), writers=EVERYONE, token_writes=True
+    ),
     "api-job-list": api(),
     "api-job-detail": api(obj="job", kwargs=PK),
     "api-job-cancel": api(
@@ -431,5 +456,5 @@ ROUTES = {
     ),
 }
 
-# Django admin (every admin:* route): province_admin only; its own tests are tests/core/test_audit_and_admin.py.
-NAMESPACES = {"admin": Route("admin", note="Django admin: province_admin only")}
+# Django admin (every admin:* route): core.permission_map.ADMIN_SITE_ROLES; its tests: tests/core/test_audit_and_admin.py.
+NAMESPACES = {"admin": Route("admin", note="Django admin: province_admin and the three administrators")}
