@@ -57,3 +57,19 @@ def test_every_operation_documents_the_errors_it_answers(openapi_schema):
             assert responses["429"]["content"]["application/json"]["schema"] == {
                 "$ref": "#/components/schemas/Detail"
             }
+
+
+def test_a_partner_read_with_a_nul_in_its_query_is_recorded_not_a_500(jilin, make_user):
+    """Found by schemathesis: the read log stored `?page=%00` in jsonb, which PostgreSQL refuses (500)."""
+    from accounts.models import Role
+    from core.models import SecurityEvent
+
+    from ..conftest import issue_api_token, token_client
+
+    partner = make_user(Role.PARTNER, username="cdb_nul")
+    response = token_client(issue_api_token(partner)).get(
+        "/api/v1/eliminations/", {"page": "\x00", "year": "2024"}
+    )
+    assert response.status_code in (200, 400, 404)
+    event = SecurityEvent.objects.filter(user_id=partner.pk, kind="api_read").latest("pk")
+    assert "\x00" not in repr(event.details) and "\ufffd" in repr(event.details["filters"])
