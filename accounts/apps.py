@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from core.audit import register_audited
 
+        from . import signals  # noqa: F401  (connects the login receivers)
         from .models import ApiToken, User
 
         register_audited(User, exclude_fields=["password", "last_login"])

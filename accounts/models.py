@@ -120,3 +120,77 @@ class ApiToken(models.Model):
         if self.is_expired():
             return "已过期"
         return "有效"
+
+
+class PasswordHistory(models.Model):
+    """A hash of each password a user has had (等保 身份鉴别: not one of the last 5), and when it was set; the
+    newest row dates the current password for the maximum age (accounts.passwords)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码哈希", max_length=128)
+    created = models.DateTimeField("设置时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created:%Y-%m-%d %H:%M}"
+
+
+class LoginRecord(models.Model):
+    """One password login, successful or not: what the page shows after login ("上次登录 … 此后失败尝试 N 次").
+
+    Kept here rather than read from the security log or django-axes: axes forgets a username's failures on
+    success and after the cool-off, and the security log is another floor's record of everything."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_records"
+    )
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    succeeded = models.BooleanField("成功")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    remote_addr = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.username} {'成功' if self.succeeded else '失败'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SessionEnd(models.TextChoices):
+    LOGGED_OUT = "logged_out", "退出登录"
+    REPLACED = "replaced", "在其他地方登录"
+    IDLE = "idle", "空闲超时"
+    LIFETIME = "lifetime", "超过最长会话时间"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    SECOND_FACTOR_RESET = "second_factor_reset", "重置双因素认证"
+
+
+class UserSession(models.Model):
+    """A user's login session, so that logout, a password change and a new login can end every other one
+    (the session store cannot be searched by user), and so that a browser whose session was ended by a login
+    elsewhere can be told so (ended, reason)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField("登录时间", auto_now_add=True)
+    last_seen = models.DateTimeField("最近活动", auto_now_add=True)
+    remote_addr = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    ended = models.DateTimeField("结束时间", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=32, choices=SessionEnd.choices, blank=True)
+    # Set once the browser of a replaced session has been told why, so that it is told once.
+    notified = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["user", "ended"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created:%Y-%m-%d %H:%M}"

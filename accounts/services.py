@@ -270,22 +270,8 @@ def unlock_account(actor: User | None, username: str, *, request: HttpRequest | 
 
 
 def reset_second_factor(actor: User | None, user: User, *, request: HttpRequest | None = None) -> int:
-    """Delete the user's second-factor devices (django-otp), so that they enrol again; recorded OTP_RESET.
-    A no-op (0) where django-otp is not installed."""
-    try:
-        from django_otp import devices_for_user
-    except ImportError:
-        devices = []
-    else:
-        devices = list(devices_for_user(user, confirmed=None))
-    with transaction.atomic():
-        for device in devices:
-            device.delete()
-        record_security_event(
-            SecurityEventKind.OTP_RESET,
-            request=request,
-            user=user,
-            devices=len(devices),
-            by=actor.username if actor is not None else "command",
-        )
-    return len(devices)
+    """Delete the user's second-factor devices and end the user's sessions, so that they enrol again;
+    recorded OTP_RESET (accounts.second_factor.reset_second_factor, which the command calls too)."""
+    from .second_factor import reset_second_factor as reset
+
+    return reset(actor, user, request=request)

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Second factor (等保 身份鉴别): TOTP devices and one-time backup codes (static tokens, addstatictoken).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "captcha",  # django-simple-captcha: the login form's captcha after repeated failures
     "config.apps.LoginSafetyConfig",  # django-axes, named in Chinese
     "config.apps.AuditTrailConfig",  # django-auditlog, named in Chinese
     "core",
@@ -79,9 +84,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device, from the device the second step stored in the session.
+    "django_otp.middleware.OTPMiddleware",
     # Every 401/403 answer, the pages' and the API's, is a security event (ACCESS_DENIED).
     "core.security_signals.DeniedRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: idle / absolute session lifetime and the one-session rule (they say why the
+    # session ended), then the second factor and the expired password, which lock a session to their pages.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.LoginStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.AuditMiddleware",
     "core.api.read_log.PartnerReadLogMiddleware",
@@ -127,17 +138,28 @@ AUTHENTICATION_BACKENDS = [
     # The admin's model permissions come from the roles (core.permission_map, 三员), not from groups.
     "core.admin_site.RoleMapPermissionBackend",
 ]
+# Passwords (等保 身份鉴别, ADR 11): at least 10 characters of 3 of 4 classes, not like the username, not a
+# common or all-digit password, none of the last 5; older than PASSWORD_MAX_AGE_DAYS (0 = never) must be
+# changed at the next login, except by API-only partners.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "180"))
 if TESTING:
     # Hashing cost is not under test; the real hasher would make every user fixture cost ~0.3 s.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The name an authenticator app shows beside the account (the otpauth:// URL of the enrolment QR code).
+OTP_TOTP_ISSUER = "示范镇 Portal"
+# Backup codes (static tokens) issued at once; each works once.
+OTP_BACKUP_CODES = 10
 
 # Login safety: 5 failed attempts lock the account (by username) for 30 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -146,6 +168,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Before the lock can be reached, the login form asks for a captcha: from LOGIN_CAPTCHA_AFTER failures of the
+# username (or from the address) on, a failure without a solved captcha never reaches authenticate(), so
+# nobody can lock another person's account by guessing (accounts.forms.LoginForm).
+LOGIN_CAPTCHA_AFTER = 3
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
 # The lock is per account, as the program requires; axes would rather lock per address as well.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
@@ -377,6 +405,15 @@ AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "183")), A
 # The province whose demonstration-town program this portal runs (R1 targets apply to it).
 PROGRAM_PROVINCE_CODE = "22"
 
+# Sessions (等保 身份鉴别, accounts.middleware): ended after SESSION_IDLE_MINUTES without a request (sliding)
+# and SESSION_MAX_HOURS after login however active; one session per account (a new login ends the old one);
+# logout and a password change end every session of the user. The store (database sessions) keeps a
+# session no longer than the absolute lifetime; the cookie dies with the browser.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

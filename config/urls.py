@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from core.admin_site import configure_admin_site
@@ -17,6 +18,9 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),
     path("assessment/", include("assessment.urls")),
+    path("captcha/", include("captcha.urls")),
+    # One login for the whole portal: the admin's own form would skip the captcha and the second factor.
+    path("admin/login/", RedirectView.as_view(url="/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

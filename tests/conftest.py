@@ -83,6 +83,36 @@ def auditor(make_user):
     return make_user(Role.AUDITOR, username="auditor")
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    """client.force_login stands for a finished login: the session has passed the second factor, as a 2FA
+    role's would after its code (accounts.second_factor). Tests of the login's steps themselves opt out with
+    @pytest.mark.real_second_factor and go through the pages."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test.client import ClientMixin
+
+    from accounts.second_factor import SESSION_STATE, VERIFIED
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[SESSION_STATE] = VERIFIED
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture
+def captcha_test_mode(monkeypatch):
+    """django-simple-captcha's test mode: the answer "PASSED" is right (any other answer is still wrong)."""
+    from captcha.conf import settings as captcha_settings
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
+
+
 @pytest.fixture
 def system_admin(make_user):
     return make_user(Role.SYSTEM_ADMIN, username="sysadmin")

@@ -8,6 +8,15 @@ class CredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(
         label="密码", max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        label="动态口令",
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="须使用双因素认证的角色（省级管理员、内部审计、系统/安全/审计管理员）必填："
+        "身份验证器应用中的 6 位动态口令，或一个备用码（用后作废）。其他角色不填。",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

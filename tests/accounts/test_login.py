@@ -20,8 +20,12 @@ def official(make_user):
     return make_user(Role.COUNTY_OFFICIAL, "220112", username="luxiang")
 
 
-def login(client, username, password):
-    return client.post("/login/", {"username": username, "password": password})
+def login(client, username, password, **extra):
+    return client.post("/login/", {"username": username, "password": password, **extra})
+
+
+# From the third failure on the form asks for a captcha (test mode: "PASSED" is the answer).
+CAPTCHA = {"captcha_0": "any", "captcha_1": "PASSED"}
 
 
 def is_logged_in(client):
@@ -36,6 +40,7 @@ def test_login_page_is_in_chinese(client, db):
     assert ">用户名</label>" in html
     assert ">密码</label>" in html
     assert "连续 5 次密码错误，账户将被锁定 30 分钟" in html
+    assert "连续 3 次密码错误后须输入验证码" in html
     # No external assets: the layout's stylesheets are served by the portal itself.
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
     assert "cdn" not in html.lower()
@@ -64,14 +69,14 @@ def test_unknown_user_gets_the_same_error(client, official):
     assert not is_logged_in(client)
 
 
-def test_five_failures_lock_the_account_for_thirty_minutes(client, official):
+def test_five_failures_lock_the_account_for_thirty_minutes(client, official, captcha_test_mode):
     for _ in range(4):
-        assert login(client, "luxiang", "wrong-password").status_code == 200
-    fifth = login(client, "luxiang", "wrong-password")
+        assert login(client, "luxiang", "wrong-password", **CAPTCHA).status_code == 200
+    fifth = login(client, "luxiang", "wrong-password", **CAPTCHA)
     assert fifth.status_code == 429
 
     # The sixth attempt, with the right password, is refused with the Chinese lockout message.
-    sixth = login(client, "luxiang", PASSWORD)
+    sixth = login(client, "luxiang", PASSWORD, **CAPTCHA)
     assert sixth.status_code == 429
     html = sixth.content.decode()
     assert LOCKOUT_MESSAGE in html
@@ -82,7 +87,7 @@ def test_five_failures_lock_the_account_for_thirty_minutes(client, official):
 
     # 29 minutes on, still locked.
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=29))
-    assert login(client, "luxiang", PASSWORD).status_code == 429
+    assert login(client, "luxiang", PASSWORD, **CAPTCHA).status_code == 429
     assert not is_logged_in(client)
 
     # 31 minutes after the last attempt the lock has expired.
@@ -92,23 +97,24 @@ def test_five_failures_lock_the_account_for_thirty_minutes(client, official):
     assert is_logged_in(client)
 
 
-def test_the_lock_is_per_account(client, official, make_user):
+def test_the_lock_is_per_account(client, official, make_user, captcha_test_mode):
     make_user(Role.COUNTY_OFFICIAL, "220281", username="jiaohe")
     for _ in range(5):
-        login(client, "luxiang", "wrong-password")
-    response = login(client, "jiaohe", PASSWORD)
+        login(client, "luxiang", "wrong-password", **CAPTCHA)
+    # The same address failed five times: the captcha is asked for, but the other account is not locked.
+    response = login(client, "jiaohe", PASSWORD, **CAPTCHA)
     assert response.status_code == 302
     assert is_logged_in(client)
 
 
-def test_success_before_the_limit_resets_the_failure_count(client, official):
+def test_success_before_the_limit_resets_the_failure_count(client, official, captcha_test_mode):
     for _ in range(4):
-        login(client, "luxiang", "wrong-password")
-    assert login(client, "luxiang", PASSWORD).status_code == 302
+        login(client, "luxiang", "wrong-password", **CAPTCHA)
+    assert login(client, "luxiang", PASSWORD, **CAPTCHA).status_code == 302
     client.post("/logout/")
     for _ in range(4):
-        login(client, "luxiang", "wrong-password")
-    assert login(client, "luxiang", PASSWORD).status_code == 302
+        login(client, "luxiang", "wrong-password", **CAPTCHA)
+    assert login(client, "luxiang", PASSWORD, **CAPTCHA).status_code == 302
 
 
 @pytest.mark.parametrize("path", ["/", "/towns/", "/towns/quotas/", "/towns/220112102/", "/audit/"])

@@ -61,6 +61,15 @@ def test_load_demo_twice_duplicates_nothing_and_prints_logins(jilin):
     assert set(Exemption.objects.values_list("round__year", flat=True)) == {2024, 2025}  # the 免评 shown
     assert Elimination.objects.filter(round__year=2025, substitute__isnull=False).exists()
     assert "demo_admin" in first.getvalue() and "未达标的市（州）0 个，县（市、区）0 个" in first.getvalue()
+    # The demo's 2FA users are given known backup codes, printed, each accepted once by the second step.
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from demo.management.commands.load_demo import DEMO_BACKUP_CODES
+
+    assert " ".join(DEMO_BACKUP_CODES) in first.getvalue()
+    for username in ("demo_admin", "demo_auditor"):
+        codes = StaticToken.objects.filter(device__user__username=username).values_list("token", flat=True)
+        assert sorted(codes) == DEMO_BACKUP_CODES
     from core.jobs import jobs_of
 
     # 我的任务 of demo_admin is not empty: the demo's runs (2024, 2025 and its correction), done.

@@ -100,6 +100,9 @@ def world(make_draft, county_official, other_county_official, city_official, ope
 # the audit chain): an INSERT into these append-only tables is the one write a GET may cause.
 AUDIT_TABLES = ("core_securityevent", "core_auditseal")
 AUDIT_MODELS = {"core.SecurityEvent", "core.AuditSeal"}
+# The session's last-activity stamp (accounts.middleware, at most once a minute): an UPDATE of the session,
+# not of any data; a slow run may cross the minute.
+SESSION_TABLES = ("django_session", "accounts_usersession")
 
 
 def row_counts():
@@ -118,6 +121,9 @@ def writes(queries):
         and not any(
             query["sql"].lstrip().upper().startswith(f'INSERT INTO "{table}"'.upper())
             for table in AUDIT_TABLES
+        )
+        and not any(
+            query["sql"].lstrip().upper().startswith(f'UPDATE "{table}"'.upper()) for table in SESSION_TABLES
         )
     ]
 

@@ -4,6 +4,7 @@ from accounts.models import Role
 from accounts.services import create_user
 from core.audit import Via, audit_context
 from core.errors import DomainError
+from core.roles import TWO_FACTOR_ROLES
 
 
 class Command(BaseCommand):
@@ -34,3 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"用户 {user.username}：{user.get_role_display()}{where}"))
         if generated:
             self.stdout.write(f"初始密码：{generated}")
+        if user.role in TWO_FACTOR_ROLES:
+            self.stdout.write(
+                f"该角色须使用双因素认证：用户首次登录时，输入密码后须用手机身份验证器应用扫描二维码绑定动态口令；"
+                f"或由运维运行 python manage.py addstatictoken {user.username} 生成一个一次性备用码交给用户，"
+                "用于第二步登录。"
+            )

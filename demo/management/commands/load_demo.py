@@ -2,16 +2,33 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.second_factor import issue_backup_codes
 from accounts.selectors import user_by_username
 from assessment.choices import ResultStatus
 from assessment.demo import load_demo_assessments
 from assessment.models import Elimination
 from core.errors import DomainError
+from core.roles import TWO_FACTOR_ROLES
 from funding.demo import load_demo_funding
 from projects.demo import load_demo_projects
 from selection.demo import load_demo_selection
 from towns.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from towns.selectors import quota_report
+
+# The demo's second factor (issue 12): every demo user of a role that needs one gets these backup codes, each
+# usable once; running load_demo again gives them back. Demo only, like the password.
+DEMO_BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 11)]
+
+
+def provision_demo_second_factor() -> list[str]:
+    """The demo users of TWO_FACTOR_ROLES, each given DEMO_BACKUP_CODES (a TOTP device bound in the demo stays)."""
+    provisioned = []
+    for username, role, *_ in DEMO_USERS:
+        user = user_by_username(username)
+        if user is not None and role in TWO_FACTOR_ROLES:
+            issue_backup_codes(user, codes=DEMO_BACKUP_CODES)
+            provisioned.append(username)
+    return provisioned
 
 
 class Command(BaseCommand):
@@ -29,6 +46,7 @@ class Command(BaseCommand):
                 if projects:
                     load_demo_funding()
             years = load_demo_assessments()
+            second_factor_users = provision_demo_second_factor()
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if result.skipped_designations:
@@ -60,3 +78,9 @@ class Command(BaseCommand):
             where = f"，地区 {region}" if region else ""
             self.stdout.write(f"  {username:<14} {role.label}（{organization}{where}）")
         self.stdout.write(f"demo_partner 的 API 令牌：{result.partner_token}")
+        if second_factor_users:
+            self.stdout.write(
+                f"{'、'.join(second_factor_users)} 须使用双因素认证：输入密码后，在第二步输入以下备用码之一"
+                "（每个只能使用一次，重新运行 load_demo 即恢复）："
+            )
+            self.stdout.write("  " + " ".join(DEMO_BACKUP_CODES))
