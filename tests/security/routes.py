@@ -93,6 +93,17 @@ ROUTES = {
     "home": page(),
     "login": Route("public", methods=("GET",), public=True),
     "logout": Route("public", methods=("GET", "POST"), public=True, note="logs out whoever asks"),
+    # The login's second step and the captcha are reached before or during login (accounts, django-simple-captcha).
+    "second-factor-verify": page(methods=("GET", "POST"), writers=EVERYONE),
+    "captcha-image": Route("public", kwargs={"key": "nokey"}, public=True),
+    "captcha-image-2x": Route("public", kwargs={"key": "nokey"}, public=True),
+    "captcha-audio": Route("public", kwargs={"key": "nokey"}, public=True),
+    "captcha-refresh": Route("public", public=True),
+    # --- one's own account: 2FA, backup codes, password ---------------------------------------------------------
+    "account-security": page(),
+    "second-factor-enrol": page(methods=("GET", "POST"), writers=EVERYONE),
+    "backup-codes": page(methods=("POST",), writers=EVERYONE),
+    "password-change": page(methods=("GET", "POST"), writers=EVERYONE),
     "search": page(query={"q": "镇"}),
     "dashboard-region": page(obj="region", kwargs=CODE),
     "dashboard-export": export(),
@@ -455,6 +466,9 @@ ROUTES = {
         obj="talk", kwargs=PK, methods=("POST",), writers=CITY_AND_PROVINCE, body={"held_on": "2024-06-01"}
     ),
 }
+
+# Unnamed routes, by their route text (they cannot be reversed: only declared).
+UNNAMED = {"admin/login/": Route("public", public=True, note="redirects to the portal's login (2FA)")}
 
 # Django admin (every admin:* route): core.permission_map.ADMIN_SITE_ROLES; its tests: tests/core/test_audit_and_admin.py.
 NAMESPACES = {"admin": Route("admin", note="Django admin: province_admin and the three administrators")}

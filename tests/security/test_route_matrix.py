@@ -34,7 +34,7 @@ from tests.xlsx import content_of, workbook_of
 
 from ..conftest import token_client
 from .matrix_data import Dataset
-from .routes import ID, NAMESPACES, ROUTES, WRITE_METHODS
+from .routes import ID, NAMESPACES, ROUTES, UNNAMED, WRITE_METHODS
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,11 @@ def entry_for(name):
 def test_every_route_is_in_the_registry():
     """A route the matrix does not know fails here, with where to declare it."""
     missing = sorted(
-        {name or f"<unnamed {route}>" for name, route, _ in resolver_routes() if not entry_for(name)}
+        {
+            name or f"<unnamed {route}>"
+            for name, route, _ in resolver_routes()
+            if not (entry_for(name) if name else route in UNNAMED)
+        }
     )
     assert not missing, (
         f"routes without an entry in the matrix: {missing}. Add each to ROUTES in {REGISTRY_FILE} (what object "
