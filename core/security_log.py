@@ -25,6 +25,18 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _storable(value: Any) -> Any:
+    """value without NUL characters, which PostgreSQL stores neither in text nor in jsonb: a query string of
+    a hostile or fuzzing client (`?page=%00`) must be recorded, not turn its request into a 500."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def record_security_event(
     kind: str,
     *,
@@ -47,10 +59,10 @@ def record_security_event(
     return SecurityEvent.objects.create(
         kind=kind,
         user_id=getattr(user, "pk", None),
-        username=(username or "")[:150],
+        username=_storable(username or "")[:150],
         remote_addr=client_address(request),
-        user_agent=(meta.get("HTTP_USER_AGENT") or "")[:300],
+        user_agent=_storable(meta.get("HTTP_USER_AGENT") or "")[:300],
         method=(request.method or "")[:10] if request is not None else "",
-        path=(request.get_full_path() if request is not None else "")[:500],
-        details=details,
+        path=_storable(request.get_full_path() if request is not None else "")[:500],
+        details=_storable(details),
     )

@@ -65,6 +65,7 @@ def score_import(request, year):
     return import_views.upload_page(request, services.SCORE_IMPORT, {"year": assessment_round.year})
 
 
+@login_required
 def score_town(request, year, code):
     """One town's points per indicator: entered by its city or the province (R7), read by the others."""
     assessment_round = _round(year)

@@ -7,11 +7,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import notifications
+from core.choices import NotificationKind
 from core.filtersets import NotificationFilterSet
 from core.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # A notification may have no kind (the model allows blank): the schema says so.
+    kind = serializers.ChoiceField(
+        choices=NotificationKind.choices, allow_blank=True, read_only=True, label="类别"
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类别名称")
     unread = serializers.SerializerMethodField(label="未读")
 

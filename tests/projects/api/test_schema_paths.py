@@ -100,6 +100,7 @@ def test_the_proposal_is_one_object_with_its_query_parameters(schema):
     assert set(parameters) == {"county", "city", "year"}  # a county's quota, or (city) a city's own
     assert parameters["year"]["required"] is True
     assert not parameters["county"].get("required") and not parameters["city"].get("required")
-    assert set(operation["responses"]) == {"200", "400", "403", "404"}
+    # 401 and 429 as every operation (core.api.schema.document_error_responses).
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "429"}
     accepted = schema["paths"]["/api/v1/allocation-proposals/accept/"]["post"]["responses"]["201"]
     assert accepted["content"]["application/json"]["schema"]["type"] == "array"
