@@ -150,3 +150,28 @@ def test_an_unknown_export_kind_is_refused_in_chinese(province_admin):
 
     with pytest.raises(DomainError, match="未知的导出类型"):
         export_spec("towns.nothing", province_admin, QueryDict(""))
+
+
+def test_an_audit_administrator_follows_the_audit_export_job_to_its_file(
+    settings, export, make_user, province_admin, client
+):
+    """The audit administrator holds no region of business data, yet the audit log's export it started as a
+    job is its own to follow and download; another administrator never sees it."""
+    from core.security_log import SecurityEventKind, record_security_event
+
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    for _ in range(3):
+        record_security_event(SecurityEventKind.LOGIN_SUCCEEDED, user=province_admin)
+    audit_admin = make_user("audit_admin", username="shenji")
+    response = export(audit_admin, "/audit/security/export.xlsx")
+    job = Job.objects.get(kind=EXPORT_JOB)
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.state, job.started_by, job.scope_code) == (JobState.DONE, audit_admin, "")
+    assert client.get(f"/jobs/{job.pk}/").status_code == 200
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert f"/jobs/{job.pk}/" in client.get("/jobs/").content.decode()
+
+    client.force_login(make_user("security_admin", username="anquan"))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
