@@ -31,7 +31,7 @@ from .filtersets import (
 from .formats import chinese_datetime
 from .models import Job, Notification, SecurityEvent
 from .scoping import PortalUser, can_read_audit_log, can_read_security_events
-from .sorting import Sorting
+from .sorting import Sorting, Sorts
 from .vocabulary import label
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
@@ -41,6 +41,18 @@ SECURITY_EVENT_READERS_ONLY = "只有审计管理员和内部审计可以查看�
 
 def _today() -> str:
     return f"{timezone.localdate():%Y%m%d}"
+
+
+def _capped(rows: QuerySet, sorting: Sorting, sorts: Sorts) -> tuple[QuerySet, int, str]:
+    """An audit list's rows in the asked order, at most AUDIT_EXPORT_MAX_ROWS of them, their number and the
+    sheet's note saying how many matched (the audit log and the security events are exported alike)."""
+    count = rows.count()
+    rows = sorting.apply(rows)
+    if count <= AUDIT_EXPORT_MAX_ROWS:
+        return rows, count, f"共 {count} 条"
+    first = "最新" if sorting.sort == sorts.default else "前"
+    note = f"共 {count} 条，仅导出{first} {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
+    return rows[:AUDIT_EXPORT_MAX_ROWS], AUDIT_EXPORT_MAX_ROWS, note
 
 
 # --- the audit log -------------------------------------------------------------------------------------
@@ -86,14 +98,7 @@ def audit_export(user: PortalUser, query: QueryDict) -> ExportSpec:
     if not filterset.is_valid():
         raise DomainError(FILTERS_REFUSED)
     sorting = AUDIT_SORTS.sorting(query=query)
-    count = filterset.qs.count()
-    entries = sorting.apply(filterset.qs)
-    note = f"共 {count} 条"
-    if count > AUDIT_EXPORT_MAX_ROWS:
-        entries = entries[:AUDIT_EXPORT_MAX_ROWS]
-        first = "最新" if sorting.sort == AUDIT_SORTS.default else "前"
-        note = f"共 {count} 条，仅导出{first} {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
-        count = AUDIT_EXPORT_MAX_ROWS
+    entries, count, note = _capped(filterset.qs, sorting, AUDIT_SORTS)
     return ExportSpec(
         title="示范镇建设工作平台审计日志",
         filename=f"审计日志-{_today()}.xlsx",
@@ -150,13 +155,7 @@ def security_event_export(user: PortalUser, query: QueryDict) -> ExportSpec:
     if not filterset.is_valid():
         raise DomainError(FILTERS_REFUSED)
     sorting = SECURITY_EVENT_SORTS.sorting(query=query)
-    count = filterset.qs.count()
-    events = sorting.apply(filterset.qs)
-    note = f"共 {count} 条"
-    if count > AUDIT_EXPORT_MAX_ROWS:
-        events = events[:AUDIT_EXPORT_MAX_ROWS]
-        note = f"共 {count} 条，仅导出 {AUDIT_EXPORT_MAX_ROWS} 条，请缩小筛选范围"
-        count = AUDIT_EXPORT_MAX_ROWS
+    events, count, note = _capped(filterset.qs, sorting, SECURITY_EVENT_SORTS)
     return ExportSpec(
         title="示范镇建设工作平台安全事件",
         filename=f"安全事件-{_today()}.xlsx",
