@@ -124,7 +124,7 @@ class ObtainTokenView(APIView):
         if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
             reset_axes_attempts(username=user.get_username())
         issued = issue_token(user, user, name=LOGIN_TOKEN_NAME, request=django_request)
-        return Response({"token": issued.key, "expires_at": issued.token.expires_at})
+        return Response(TokenSerializer({"token": issued.key, "expires_at": issued.token.expires_at}).data)
 
     @staticmethod
     def _second_factor_refusal(request, user, otp):
