@@ -1,5 +1,5 @@
-"""One statement per table for a bulk write (issue 13, point 5): rows as plain tuples, inserted, or updated
-where their unique key is already there.
+"""One statement per table for a bulk write (issue 13, point 5): rows as plain tuples, inserted (`copy_rows`),
+or updated where their unique key is already there (`upsert_rows`).
 
 On PostgreSQL the rows travel by COPY into a temporary table and from there into the table by one
 `INSERT … SELECT … ON CONFLICT (key) DO UPDATE … RETURNING`: COPY is the fastest way rows reach the server
@@ -16,11 +16,12 @@ No model instances are built on the PostgreSQL path, no signals are sent: the ca
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Model
+from django.db.models import JSONField, Model
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -38,6 +39,39 @@ def copy_buffer(rows: Iterable[Sequence[object]]) -> io.StringIO:
     buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
     buffer.seek(0)
     return buffer
+
+
+def copy_rows(
+    model: type[Model],
+    *,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Insert rows (one tuple per row, values for `columns` by attname; a JSONField's value as Python data)
+    into model's table: one COPY on PostgreSQL, one bulk_create elsewhere. Returns how many it wrote."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model._base_manager.using(using).bulk_create(objects)
+        return len(objects)
+    as_json = [isinstance(_field(model, column), JSONField) for column in columns]
+    count = 0
+
+    def lines() -> Iterable[tuple[object, ...]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield tuple(
+                json.dumps(value, ensure_ascii=False) if is_json and value is not None else value
+                for value, is_json in zip(row, as_json, strict=True)
+            )
+
+    quote = connection.ops.quote_name
+    listed = ", ".join(quote(column) for column in columns)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({listed}) FROM STDIN", copy_buffer(lines()))
+    return count
 
 
 def upsert_rows(
