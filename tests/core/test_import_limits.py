@@ -38,7 +38,7 @@ def test_the_default_limits_take_a_national_year_of_scores():
 def test_a_file_over_the_limits_is_refused_in_chinese(settings):
     settings.IMPORT_MAX_ROWS = 3
     with pytest.raises(DomainError, match="文件超过 3 个数据行，请拆分后分批导入"):
-        read_sheet("得分.csv", "town_code\n1\n2\n3\n4\n".encode(), [_Column("town_code")])
+        read_sheet("得分.csv", b"town_code\n1\n2\n3\n4\n", [_Column("town_code")])
     settings.IMPORT_MAX_BYTES = 1024
     form = ImportUploadForm(files={"file": SimpleUploadedFile("得分.csv", b"town_code\n" + b"1\n" * 1024)})
     assert not form.is_valid()
