@@ -177,10 +177,10 @@ def flush():
 
 def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda count: None) -> SeedSummary:
     """Build the workload in one transaction, then ANALYZE what it wrote. Raises DomainError when refused."""
+    years = seed_years(options.years)
     problem = refusal(options)
     if problem:
         raise DomainError(problem)
-    years = seed_years(options.years)
     summary = SeedSummary(scale=options.scale, seed=options.seed, years=years)
     started = time.perf_counter()
     clock = [started]  # when the last step ended: a table's seconds include generating its rows

@@ -68,6 +68,12 @@ def test_refuses_sqlite_in_chinese(jilin, monkeypatch):
         perf_seed("--scale", "g2k")
 
 
+def test_refuses_a_number_of_years_out_of_range(jilin):
+    with pytest.raises(CommandError, match="--years 应在 1–26 之间"):
+        perf_seed("--scale", "g2k", "--years", "0", "--flush")
+    assert Town.objects.exists()  # nothing was flushed
+
+
 def test_refuses_a_database_that_holds_towns_unless_flushed(postgres):
     towns = Town.objects.count()
     with pytest.raises(CommandError, match="--flush"):
@@ -92,6 +98,7 @@ def test_g2k_end_to_end(postgres):
     output = perf_seed("--scale", "g2k", "--flush")
     assert "完成：规模 g2k，种子 42，评价年度 2024、2025" in output
     assert "评价得分（assessment_score）" in output
+    assert f"  assessment_score  {Score.objects.count():,}" in output
 
     towns = Town.objects.filter(kind="town")
     # One 10.7th of the country's 21,379 镇, taken as whole counties with all their township-level units.
