@@ -118,6 +118,8 @@ class SeedOptions:
 
 @dataclass
 class TableCount:
+    """A table written (its rows) or a step of no table (table ""), and the seconds it took."""
+
     table: str
     label: str
     rows: int | None
@@ -133,9 +135,6 @@ class SeedSummary:
     # The steps that are no table's: the logins, the commit, ANALYZE (table "").
     steps: list[TableCount] = field(default_factory=list)
     seconds: float = 0.0
-
-    def rows(self, model):
-        return sum(t.rows for t in self.tables if t.table == model._meta.db_table)
 
 
 # --- writing -----------------------------------------------------------------------------------------------
