@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core import jobs
 from core.audit import Via, change_set, current_change_set, current_via, log_bulk_created
+from core.bulk import analyze_tables
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
@@ -907,6 +908,8 @@ def _publish_results(locked: AssessmentRound) -> None:
         ):
             _audit_updated(rows.filter(status=before), status=after)
             rows.filter(status=before).update(status=after)
+    # A year's results change status at once: the pages filter by it, so the planner must know at once.
+    analyze_tables(Result, Elimination)
 
 
 def _audit_deleted(queryset: QuerySet) -> None:

@@ -103,6 +103,10 @@ def log_bulk_created(instances, actor=None, via=Via.COMMAND):
     with transaction.atomic():
         created = LogEntry.objects.bulk_create(entries, batch_size=2000)
         seal(created)
+    from .bulk import analyze_tables
+    from .models import AuditSeal
+
+    analyze_tables(LogEntry, AuditSeal, rows=len(created))
 
 
 # --- change sets: one entry for a bulk operation -----------------------------------------------------------
