@@ -25,7 +25,11 @@ def test_tier_order_is_the_display_order_of_the_tier_however_the_row_was_written
     assert stored == {"provincial": 0, "city": 1, "county": 2} == dict(TIER_DISPLAY_ORDER)
 
     # Provincial first, then by rank and town, without any expression in the ORDER BY.
-    assert [r.town_id for r in Result.objects.all()] == [provincial_town.code, city_town.code, county_town.code]
+    assert [r.town_id for r in Result.objects.all()] == [
+        provincial_town.code,
+        city_town.code,
+        county_town.code,
+    ]
 
     Result.objects.filter(town=county_town).update(tier="provincial")
     assert Result.objects.get(town=county_town).tier_order == 0
