@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 from django.conf import settings
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
-    IntegerField,
     Max,
     Model,
     Prefetch,
@@ -24,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import NullIf
 
@@ -147,12 +144,6 @@ def visible_talks(user: User) -> QuerySet[TalkFollowUp]:
 
 # --- the API's lists ------------------------------------------------------------------------------------
 
-TIER_DISPLAY_SQL = Case(
-    *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
-    default=Value(len(TIER_DISPLAY_ORDER)),
-    output_field=IntegerField(),
-)
-
 
 def indicator_systems() -> QuerySet[IndicatorSystem]:
     """Every year's indicator system, newest first, with its indicators by task area (three queries)."""
@@ -174,7 +165,7 @@ def ranking_list(user: User) -> QuerySet[Result]:
     """The results a user may see as the rankings list orders them: newest year first, then by tier
     (provincial first), rank (未评 last) and town code."""
     return visible_results(user).order_by(
-        "-round__year", TIER_DISPLAY_SQL, F("rank").asc(nulls_last=True), "town_id"
+        "-round__year", "tier_order", F("rank").asc(nulls_last=True), "town_id"
     )
 
 
