@@ -318,7 +318,12 @@ class Result(models.Model):
         indexes = [models.Index(fields=["round", "tier_order", "rank", "town"], name="result_ranking")]
 
     def __str__(self):
-        return f"{self.town} {self.round.year}年度 {points(self.score)} 分"
+        return self.label_of(str(self.town), self.round.year, self.score)
+
+    @staticmethod
+    def label_of(town_name: str, year: int, score: object) -> str:
+        """How a result reads (its __str__), from plain values: the job audits its rows without instances."""
+        return f"{town_name} {year}年度 {points(score)} 分"
 
 
 class Notice(models.Model):

@@ -315,12 +315,15 @@ def year_inputs(assessment_round: AssessmentRound) -> rules.YearInputs:
     year = assessment_round.year
     view = designation_view(year)
     points, vetoed, exempt = defaultdict(dict), set(), set()
-    if assessment_round.pk is not None:
-        rows = Score.objects.filter(round=assessment_round).values_list(
-            "town_id", "indicator__code", "points"
-        )
-        for town, code, value in rows:
-            points[town][code] = Decimal(value)
+    if assessment_round.pk is None:
+        codes = indicator_codes(assessment_round)
+    else:
+        # Plain tuples, without a join or an ORDER BY: a national year is 320k scores (issue 13, point 4).
+        code_of = dict(assessment_round.system.indicators.values_list("pk", "code"))
+        codes = frozenset(code_of.values())
+        rows = Score.objects.filter(round=assessment_round).order_by()
+        for town, indicator, value in rows.values_list("town_id", "indicator_id", "points"):
+            points[town][code_of[indicator]] = value
         vetoed = set(Veto.objects.filter(round=assessment_round).values_list("town_id", flat=True))
         exempt = set(Exemption.objects.filter(round=assessment_round).values_list("town_id", flat=True))
     towns = tuple(
@@ -343,7 +346,7 @@ def year_inputs(assessment_round: AssessmentRound) -> rules.YearInputs:
         ),
         top_count=assessment_round.top_count,
         bottom_count=assessment_round.bottom_count,
-        indicator_codes=indicator_codes(assessment_round),
+        indicator_codes=codes,
         towns=towns,
         previous=previous_year(year),
         active_lower_tier=view.active_of({Tier.CITY, Tier.COUNTY}),

@@ -9,6 +9,7 @@ itself (loaders, imports, the yearly job, publication, restore) therefore ends w
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
@@ -66,3 +67,30 @@ def _analyze_waiting(using: str) -> None:
 
 def _table_name(model: type[Model] | str) -> str:
     return model if isinstance(model, str) else model._meta.db_table
+
+
+def insert_rows(
+    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[object]], using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """Insert `rows` (plain tuples, one value per name of `fields`) without building a model instance: on
+    PostgreSQL one INSERT … SELECT FROM unnest(one array per column), whatever the number of rows; elsewhere
+    bulk_create, in the batches that database allows. Values are given as the database stores them (a
+    foreign key's id, Decimal, bool, str, None), and every column without a database default is named (a
+    model field's Python default is not applied). Returns the number of rows inserted."""
+    if not rows:
+        return 0
+    connection = connections[using]
+    columns = [model._meta.get_field(name) for name in fields]
+    if connection.vendor != "postgresql":
+        names = [column.attname for column in columns]
+        model.objects.using(using).bulk_create(model(**dict(zip(names, row, strict=True))) for row in rows)
+        return len(rows)
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    statement = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column.column) for column in columns)}) "
+        f"SELECT * FROM unnest({arrays})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [list(values) for values in zip(*rows, strict=True)])
+    return len(rows)
