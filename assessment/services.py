@@ -717,7 +717,8 @@ def _replace_draft(
         for s in outcome.substitutions
     )
     log_bulk_created(eliminations, via=Via.JOB)
-    analyze_tables(Result, Notice.results.through, rows=len(rows))
+    # The rankings and lists filter the year's new rows at once: fresh statistics once the run commits.
+    analyze_tables(Result, Notice, Notice.results.through, Elimination, rows=len(rows))
 
 
 def _result_rows(
