@@ -760,7 +760,8 @@ def _result_rows(
 def _delete_drafts(assessment_round: AssessmentRound, changes: ChangeSet) -> None:
     """The year's draft notices (with the towns they list), eliminations and results removed: one DELETE per
     table, each row recorded in the change set first. A draft result is listed only by a draft notice (a
-    publication turns both into published ones at once)."""
+    publication turns both into published ones at once); the links of either are removed all the same, so
+    that no notice could be left pointing at a removed result."""
     drafts = {"status": ResultStatus.PROPOSED}
     Notice.results.through.objects.filter(
         Q(notice__round=assessment_round, notice__status=ResultStatus.PROPOSED)
