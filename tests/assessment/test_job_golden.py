@@ -27,6 +27,7 @@ from assessment.services import (
     record_veto,
     save_scores,
 )
+from core.audit import Via, audit_context
 from core.models import Job
 from towns.models import Town
 from towns.services import designate
@@ -36,22 +37,53 @@ from .test_three_years import points_for, towns_of
 GOLDEN = Path(__file__).parent / "golden" / "yearly_job.json"
 
 
+@pytest.fixture(autouse=True)
+def system_writes():
+    """The scenarios write as the system (user None); auditlog leaves the last request's actor in its context
+    variable after the request, so an earlier test's user (rolled back since) must not be taken for theirs."""
+    with audit_context(None, via=Via.COMMAND):
+        yield
+
+
 def outcome_snapshot():
     """Everything the runs wrote, keyed by what a reader sees (years, town codes), never by row ids."""
     years = dict(AssessmentRound.objects.values_list("pk", "year"))
     results = sorted(
-        [years[r.round_id], r.status, r.town_id, r.tier, r.assessed, str(r.score), r.grade, r.rank]
-        + [r.vetoed, r.incomplete, r.exempt]
+        [
+            years[r.round_id],
+            r.status,
+            r.town_id,
+            r.tier,
+            r.assessed,
+            str(r.score),
+            r.grade,
+            r.rank,
+            r.vetoed,
+            r.incomplete,
+            r.exempt,
+        ]
         for r in Result.objects.all()
     )
     notices = sorted(
-        [years[n.round_id], n.kind, n.status, n.doc_no or ""]
-        + [sorted([r.town_id, r.status, r.rank] for r in n.results.all())]
+        [
+            years[n.round_id],
+            n.kind,
+            n.status,
+            n.doc_no or "",
+            sorted([r.town_id, r.status, r.rank] for r in n.results.all()),
+        ]
         for n in Notice.objects.prefetch_related("results")
     )
     eliminations = sorted(
-        [years[e.round_id], e.status, e.town_id, e.substitute_id or "", e.substitute_tier]
-        + [str(e.substitute_score), e.same_city]
+        [
+            years[e.round_id],
+            e.status,
+            e.town_id,
+            e.substitute_id or "",
+            e.substitute_tier,
+            str(e.substitute_score),
+            e.same_city,
+        ]
         for e in Elimination.objects.all()
     )
     runs = [
