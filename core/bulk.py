@@ -86,11 +86,10 @@ def insert_rows(
         model.objects.using(using).bulk_create(model(**dict(zip(names, row, strict=True))) for row in rows)
         return len(rows)
     quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(column.column) for column in columns)
     arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    statement = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(column.column) for column in columns)}) "
-        f"SELECT * FROM unnest({arrays})"
-    )
+    # Only the model's own table, column names and types are in the text; every value is a parameter.
+    statement = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(statement, [_array_literal(values) for values in zip(*rows, strict=True)])
     return len(rows)
