@@ -14,9 +14,12 @@ from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     F,
+    FilteredRelation,
     Max,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -253,14 +256,32 @@ class DesignationView:
         return tuple(sorted(counts.items()))
 
 
-def designation_view(year: int, town_codes: Collection[str] | None = None) -> DesignationView:
-    """The designations the year's assessment reads (DesignationView). Three queries."""
+def _publication_changes(year: int, town_codes: Collection[str] | None = None) -> tuple[set[int], set[int]]:
+    """(began, ended): the ids of the designations that the publications of the year and of later years
+    began or ended (a handful: eliminations and substitutions). One query."""
     changes = PublicationChange.objects.filter(publication__round__year__gte=year)
     if town_codes is not None:
         changes = changes.filter(town_id__in=set(town_codes))
     began, ended = set(), set()
-    for designation_id, effect in changes.values_list("designation_id", "effect"):
+    for designation_id, effect in changes.order_by().values_list("designation_id", "effect"):
         (began if effect == ChangeEffect.BEGAN else ended).add(designation_id)
+    return began, ended
+
+
+def _held_in_year(year: int, began: Collection[int], ended: Collection[int]) -> QuerySet[Designation]:
+    """The designations in force at some point of the year as they stood before the year's publications:
+    rules.designations_before_publication's `held` rows, as SQL (for counts and pages that must not read
+    every town)."""
+    return (
+        Designation.objects.filter(from_year__lte=year)
+        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year) | Q(pk__in=set(ended)))
+        .exclude(pk__in=set(began))
+    )
+
+
+def designation_view(year: int, town_codes: Collection[str] | None = None) -> DesignationView:
+    """The designations the year's assessment reads (DesignationView). Three queries."""
+    began, ended = _publication_changes(year, town_codes)
     designations = Designation.objects.filter(
         Q(to_year__isnull=True) | Q(to_year__gte=year) | Q(pk__in=ended)
     ).exclude(pk__in=began)
@@ -449,6 +470,92 @@ def scoring_gaps(
         tier, scored, missing = gaps[town.code]
         (incomplete if scored else unassessed).append(TownToScore(town, tier, scored, missing))
     return incomplete, unassessed
+
+
+GAP_ROWS = 20
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """The round page's towns still to score: how many of each kind in the user's scope, and the first
+    GAP_ROWS of each by town code (the score sheet lists them all, filtered by 评分情况)."""
+
+    incomplete_count: int
+    unassessed_count: int
+    incomplete: list[TownToScore]
+    unassessed: list[TownToScore]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.incomplete_count or self.unassessed_count)
+
+
+def _towns_to_score(
+    user: User, assessment_round: AssessmentRound, held: QuerySet[Designation]
+) -> QuerySet[Town]:
+    """The towns of the user's scope designated in the round's year (`held`) and not exempted."""
+    from towns.models import Town
+
+    towns = restrict(Town.objects.filter(Exists(held.filter(town=OuterRef("pk")))), user)
+    if assessment_round.pk is None:
+        return towns
+    return towns.exclude(Exists(Exemption.objects.filter(round=assessment_round, town=OuterRef("pk"))))
+
+
+def gap_summary(
+    user: User, assessment_round: AssessmentRound, indicator_codes: Collection[str], rows: int = GAP_ROWS
+) -> GapSummary:
+    """scoring_gaps as the round page shows it, whatever the number of towns: both counts in one aggregate
+    (the round's scores counted per town in SQL), then only for a list that is not empty its first `rows`
+    towns, their tiers and missing indicators. At most six queries."""
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    towns = _towns_to_score(user, assessment_round, held)
+    incomplete, unassessed = [], []
+    if assessment_round.pk is None:  # nothing is scored before the round exists
+        counts = {"incomplete": 0, "unassessed": towns.count()}
+        without_scores = towns
+    else:
+        scored = towns.annotate(
+            round_scores=FilteredRelation("scores", condition=Q(scores__round=assessment_round))
+        ).annotate(scored=Count("round_scores"))
+        incomplete_filter = Q(scored__gt=0, scored__lt=len(indicator_codes))
+        counts = scored.aggregate(
+            incomplete=Count("pk", filter=incomplete_filter), unassessed=Count("pk", filter=Q(scored=0))
+        )
+        if counts["incomplete"]:
+            incomplete = list(
+                scored.filter(incomplete_filter).select_related("county", "city").order_by("code")[:rows]
+            )
+        without_scores = towns.exclude(
+            Exists(Score.objects.filter(round=assessment_round, town=OuterRef("pk")))
+        )
+    if counts["unassessed"]:
+        unassessed = list(without_scores.select_related("county", "city").order_by("code")[:rows])
+    entered = defaultdict(set)
+    if incomplete:
+        rows_entered = Score.objects.filter(
+            round=assessment_round, town_id__in=[town.code for town in incomplete]
+        ).values_list("town_id", "indicator__code")
+        for town_code, indicator_code in rows_entered.order_by():
+            entered[town_code].add(indicator_code)
+    # The tier each listed town held during the year: its latest designation in force then.
+    tiers = dict(
+        held.filter(town_id__in=[town.code for town in (*incomplete, *unassessed)])
+        .order_by("town_id", "from_year", "pk")
+        .values_list("town_id", "tier")
+    )
+    codes = sorted(indicator_codes)
+
+    def to_score(town: Town) -> TownToScore:
+        missing = tuple(code for code in codes if code not in entered[town.code])
+        return TownToScore(town, tiers.get(town.code, ""), len(codes) - len(missing), missing)
+
+    return GapSummary(
+        incomplete_count=counts["incomplete"],
+        unassessed_count=counts["unassessed"],
+        incomplete=[to_score(town) for town in incomplete],
+        unassessed=[to_score(town) for town in unassessed],
+    )
 
 
 def applied_changes(assessment_round: AssessmentRound) -> tuple[set[str], set[str]]:
