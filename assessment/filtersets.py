@@ -81,6 +81,21 @@ SCORE_SORTS = Sorts(
     labels={**_TOWN_LABELS, "tier": "层级", "filled": "已录入指标数", "composite": "综合得分"},
 )
 
+# The score sheet's page: towns (selectors.score_sheet_towns) sorted in SQL by the same keys, one page read.
+SCORE_SHEET_SORTS = Sorts(
+    {
+        "town": "code",
+        "county": "county_id",
+        "city": "city_id",
+        "tier": by("held_tier", ranked=TIER_DISPLAY_ORDER),
+        "filled": "filled",
+        "composite": "composite",
+    },
+    default="town",
+    tiebreak=("code",),
+    labels=SCORE_SORTS.labels,
+)
+
 _RANKING_KEYS = {
     # Ranked towns by rank, 未评 after them (as exports.ranking_rows orders them).
     "rank": by(value=lambda row: (not row.result.assessed, row.result.rank or 0)),

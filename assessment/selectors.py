@@ -24,9 +24,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Coalesce, NullIf
 
 from accounts.models import Role
 from core import jobs
@@ -629,6 +630,82 @@ def scoring_sheet(
         for town_code, indicator_code, value in rows:
             points[town_code][indicator_code] = value
     return [(town, held[town.code][0], points.get(town.code, {})) for town in towns.order_by("code")]
+
+
+SCORE_FILLED = {
+    "complete": "已全部录入",
+    "incomplete": "部分录入",
+    "none": "未录入",
+}
+
+
+def points_visible(user: User, assessment_round: AssessmentRound) -> bool:
+    """Whether the user may see the round's points (visible_scores, for a single round)."""
+    return (
+        sees_proposed(user)
+        or getattr(user, "role", None) == Role.CITY_OFFICIAL
+        or assessment_round.state == RoundState.PUBLISHED
+    )
+
+
+def _designated_towns(user: User, held: QuerySet[Designation]) -> QuerySet[Town]:
+    from towns.models import Town
+
+    return restrict(Town.objects.filter(Exists(held.filter(town=OuterRef("pk")))), user)
+
+
+def score_sheet_towns(
+    user: User, assessment_round: AssessmentRound, indicator_count: int, filled: str = ""
+) -> QuerySet[Town]:
+    """The score sheet as a page lists it, whatever the number of towns: the towns of the user's scope
+    designated in the round's year (scoring_sheet's towns), each with `held_tier`, `filled` (indicators with
+    points the user may see) and `composite` (their sum), computed per row so that a page of them costs
+    its rows; `filled` (SCORE_FILLED) keeps the complete, incomplete or unscored towns only."""
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    towns = _designated_towns(user, held).select_related("county", "city")
+    latest = held.filter(town=OuterRef("pk")).order_by("-from_year", "-pk")
+    towns = towns.annotate(held_tier=Subquery(latest.values("tier")[:1]))
+    if assessment_round.pk is None or not points_visible(user, assessment_round):
+        towns = towns.annotate(
+            filled=Value(0), composite=Value(None, output_field=Score._meta.get_field("points"))
+        )
+    else:
+        scores = Score.objects.filter(round=assessment_round, town=OuterRef("pk")).order_by().values("town")
+        towns = towns.annotate(
+            filled=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0),
+            composite=Subquery(scores.annotate(total=Sum("points")).values("total")),
+        )
+    if filled == "complete":
+        towns = towns.filter(filled__gte=indicator_count)
+    elif filled == "incomplete":
+        towns = towns.filter(filled__gt=0, filled__lt=indicator_count)
+    elif filled == "none":
+        towns = towns.filter(filled=0)
+    return towns
+
+
+def score_sheet_points(
+    user: User, assessment_round: AssessmentRound, towns: Sequence[Town]
+) -> dict[str, dict[str, Decimal]]:
+    """town code → {indicator code: points} of the listed towns (a page of the score sheet). One query."""
+    if assessment_round.pk is None or not towns or not points_visible(user, assessment_round):
+        return {}
+    rows = Score.objects.filter(round=assessment_round, town_id__in=[town.code for town in towns])
+    points = defaultdict(dict)
+    for town_code, indicator_code, value in rows.order_by().values_list(
+        "town_id", "indicator__code", "points"
+    ):
+        points[town_code][indicator_code] = value
+    return points
+
+
+def scored_town_count(user: User, assessment_round: AssessmentRound) -> int:
+    """How many towns of the user's scope have points the user may see in the round."""
+    if assessment_round.pk is None or not points_visible(user, assessment_round):
+        return 0
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    scores = Score.objects.filter(round=assessment_round, town=OuterRef("pk"))
+    return _designated_towns(user, held).filter(Exists(scores)).count()
 
 
 # --- what-if (issue 8, point 8): one call of the pure rules, nothing written ---------------------------------
