@@ -3,7 +3,7 @@
 import re
 
 import django_filters
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 
 from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
@@ -130,6 +130,38 @@ def ranking_sorts(years) -> Sorts:
         **{f"earlier_{year}": f"{year}年排名" for year in years},
     }
     return Sorts({**_RANKING_KEYS, **earlier}, default="rank", tiebreak=("result__town_id",), labels=labels)
+
+
+def _ranking_order(descending: bool) -> list:
+    """The rank key in SQL as ranking_rows orders rows in Python: ranked towns by rank, 未评 (no rank) after
+    them, reversed as a whole when descending. Ascending it is the result_ranking index's order."""
+    rank = F("rank").desc(nulls_first=True) if descending else F("rank").asc(nulls_last=True)
+    return [rank, "town_id"]
+
+
+class RankingSorts(Sorts):
+    """ranking_sorts' keys over Result rows (selectors.ranking_page_results) instead of table rows."""
+
+    def order_by(self, sort):
+        if sort.key == "rank":
+            return _ranking_order(sort.descending)
+        return super().order_by(sort)
+
+
+def ranking_result_sorts(years) -> Sorts:
+    """The ranking page's sorts, applied in SQL: the same keys, labels and tiebreak as ranking_sorts."""
+    rows = ranking_sorts(years)
+    keys = {
+        "rank": by("rank"),
+        "town": "town_id",
+        "county": "town__county_id",
+        "city": "town__city_id",
+        "score": "score",
+        "grade": by("grade", ranked=Grade.values),
+        "veto": "vetoed",
+        **{f"earlier_{year}": f"earlier_{year}" for year in years},
+    }
+    return RankingSorts(keys, default="rank", tiebreak=("town_id",), labels=rows.labels)
 
 
 VETO_SORTS = Sorts(

@@ -1291,6 +1291,56 @@ def ranking_results(
     return list(results.order_by(F("rank").asc(nulls_last=True), "town_id"))
 
 
+def ranking_page_results(
+    user: User, assessment_round: AssessmentRound, tier: str, city: str = "", grade: str = ""
+) -> QuerySet[Result]:
+    """ranking_results as a page reads it: a QuerySet, so that a page of a national tier costs its rows.
+    Filtered on the round and the stored tier order, the ranking order (rank, 未评 last, town code) is the
+    result_ranking index's own. Each row carries earlier_<year> for ranking_sorts' earlier-year keys."""
+    if assessment_round.pk is None:
+        return Result.objects.none()
+    results = visible_results(user).filter(
+        round=assessment_round,
+        tier_order=TIER_DISPLAY_ORDER[tier],  # the tier itself, as the index holds it
+        status=shown_status(user, assessment_round),
+    )
+    if city:
+        results = results.filter(town__city_id=city)
+    if grade:
+        results = results.filter(assessed=True, grade=grade)
+    return results
+
+
+def ranked_earlier_years(user: User, results: QuerySet[Result], before_year: int) -> list[int]:
+    """The published years before `before_year` in which any of the results' towns has a result the user
+    may see, latest first (the ranking table's earlier-year columns). One aggregate query."""
+    earlier = visible_results(user).filter(
+        round__year__lt=before_year,
+        status=ResultStatus.PUBLISHED,
+        town_id__in=results.order_by().values("town_id"),
+    )
+    # No ordering: Meta.ordering's columns would widen the DISTINCT to every result.
+    years = earlier.order_by().values_list("round__year", flat=True).distinct()
+    return sorted(years, reverse=True)
+
+
+def earlier_rank_annotations(user: User, years: Iterable[int]) -> dict[str, Subquery]:
+    """earlier_<year>: the town's published rank that year (None without one), for sorting by it."""
+    annotations = {}
+    for year in years:
+        rank = visible_results(user).filter(
+            town=OuterRef("town_id"), round__year=year, status=ResultStatus.PUBLISHED
+        )
+        annotations[f"earlier_{year}"] = Subquery(rank.order_by().values("rank")[:1])
+    return annotations
+
+
+def results_in_order(user: User, ids: Sequence[int]) -> list[Result]:
+    """The results of those ids with their towns, in the order of the ids. One query."""
+    found = visible_results(user).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def published_results_of_region(user: User, assessment_round: AssessmentRound) -> list[Result]:
     """The published results of the towns of a regional user's scope, by tier, ranked first."""
     results = visible_results(user).filter(round__year=assessment_round.year, status=ResultStatus.PUBLISHED)
