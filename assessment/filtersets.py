@@ -3,7 +3,7 @@
 import re
 
 import django_filters
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Subquery, Value, When
 
 from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
@@ -11,7 +11,7 @@ from towns.choices import Tier
 from towns.rules import TIER_DISPLAY_ORDER
 
 from .choices import Grade, JobState, RoundState, TalkStatus
-from .models import Elimination, Notice, NoticeKind, Result, ResultStatus, Score
+from .models import AssessmentRound, Elimination, Notice, NoticeKind, Result, ResultStatus, Score
 
 YEAR = {"label": "年度", "min_value": YEAR_MIN, "max_value": YEAR_MAX}
 
@@ -29,8 +29,10 @@ class ScoreFilterSet(django_filters.FilterSet):
 
 
 class RankingFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
+    # A year and a tier are filtered as the ranking index holds them (the round's id, the tier's order), so
+    # that one year's list is read along result_ranking.
+    year = django_filters.NumberFilter(method="filter_year", **YEAR)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级", method="filter_tier")
     city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
     county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
@@ -40,6 +42,12 @@ class RankingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Result
         fields = ["year", "tier", "city", "county", "grade", "assessed", "status"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(round_id=Subquery(AssessmentRound.objects.filter(year=value).values("pk")[:1]))
+
+    def filter_tier(self, queryset, name, value):
+        return queryset.filter(tier_order=TIER_DISPLAY_ORDER[value])
 
 
 class NoticeFilterSet(django_filters.FilterSet):

@@ -165,12 +165,20 @@ def score_id(year: int, town: Town, indicator_code: str) -> int | None:
     return scores.values_list("pk", flat=True).first()
 
 
+# Within one year: by tier (provincial first), rank (未评 last) and town code, the result_ranking index's order.
+RANKING_WITHIN_YEAR = ("tier_order", F("rank").asc(nulls_last=True), "town_id")
+
+
 def ranking_list(user: User) -> QuerySet[Result]:
     """The results a user may see as the rankings list orders them: newest year first, then by tier
     (provincial first), rank (未评 last) and town code."""
-    return visible_results(user).order_by(
-        "-round__year", "tier_order", F("rank").asc(nulls_last=True), "town_id"
-    )
+    return visible_results(user).order_by("-round__year", *RANKING_WITHIN_YEAR)
+
+
+def ranking_list_of_one_year(results: QuerySet[Result]) -> QuerySet[Result]:
+    """The rankings list filtered to one year, in the same order without the year (it is the same for every
+    row): the order the ranking index serves."""
+    return results.order_by(*RANKING_WITHIN_YEAR)
 
 
 def with_grade_or_null(results: QuerySet[Result]) -> QuerySet[Result]:

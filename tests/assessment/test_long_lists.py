@@ -182,3 +182,24 @@ def test_a_page_deep_in_the_rankings_is_read_along_the_ranking_index(province_ad
     nodes = list(plan_nodes((json.loads(document) if isinstance(document, str) else document)[0]["Plan"]))
     assert [node["Node Type"] for node in nodes if "Sort" in node["Node Type"]] == []
     assert "result_ranking" in {node.get("Index Name") for node in nodes}
+
+
+def test_one_year_of_the_rankings_api_is_read_along_the_ranking_index(api_as, province_viewer, jilin):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    towns = ranked_results(300, unassessed=20)
+    client = api_as(province_viewer)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(
+            "/api/v1/rankings/", {"year": 2024, "tier": "county", "page": 6, "page_size": 20}
+        ).json()
+    assert [item["town_code"] for item in body["results"]] == [town.code for town in towns[100:120]]
+    (page_sql,) = [q["sql"] for q in captured if "LIMIT" in q["sql"] and '"assessment_result"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE assessment_result")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {page_sql}")  # nosec B608 - the ORM's own query
+        document = cursor.fetchone()[0]
+    nodes = list(plan_nodes((json.loads(document) if isinstance(document, str) else document)[0]["Plan"]))
+    assert [node["Node Type"] for node in nodes if "Sort" in node["Node Type"]] == []
+    assert "result_ranking" in {node.get("Index Name") for node in nodes}
