@@ -150,7 +150,7 @@ def compare_with_golden(name, snapshot):
         assert got["rows"] == wanted["rows"]
 
 
-def _one_item_a_line(golden):
+def _one_item_a_line(golden, parts=("results", "notices", "eliminations", "runs")):
     """The golden file with one result, notice, elimination or audit row a line (reviewable diffs)."""
 
     def dumped(value):
@@ -162,15 +162,12 @@ def _one_item_a_line(golden):
 
     scenarios = []
     for name, snapshot in sorted(golden.items()):
-        parts = [
-            f'  "{part}": {listed(snapshot[part], 3)}'
-            for part in ("results", "notices", "eliminations", "runs")
-        ]
+        listed_parts = [f'  "{part}": {listed(snapshot[part], 3)}' for part in parts]
         entries = []
         for entry in snapshot["audit"]:
             entries.append(f'   {{"head": {dumped(entry["head"])},\n    "rows": {listed(entry["rows"], 5)}}}')
-        parts.append('  "audit": [\n' + ",\n".join(entries) + "\n  ]")
-        scenarios.append(f" {dumped(name)}: {{\n" + ",\n".join(parts) + "\n }")
+        listed_parts.append('  "audit": [\n' + ",\n".join(entries) + "\n  ]")
+        scenarios.append(f" {dumped(name)}: {{\n" + ",\n".join(listed_parts) + "\n }")
     return "{\n" + ",\n".join(scenarios) + "\n}\n"
 
 
