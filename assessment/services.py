@@ -1043,12 +1043,14 @@ def _publish_notices(
     """Number and publish each notice the plan (re)issues, dated and numbered in the year it is signed;
     returns kind → the notice issued."""
     issued = {}
-    drafts = {r.town_id: r for r in locked.results.filter(status=ResultStatus.PROPOSED)}
     for notice_plan in plan.notices:
         draft, current = notice_plan.draft, notice_plan.current
         if not notice_plan.reissue:
-            # Unchanged: the notice in force stays, listing the same towns' new (identical) results.
-            current.results.set([drafts[r.town_id] for r in current.results.all()])
+            # Unchanged: the notice in force stays, listing the same towns' new (identical) results (their
+            # ids only: the year's other results are never read).
+            listed = current.results.values("town_id")
+            drafts = locked.results.filter(status=ResultStatus.PROPOSED, town_id__in=listed)
+            current.results.set(list(drafts.values_list("pk", flat=True)))
             draft.results.clear()
             draft.delete()
             continue
@@ -1113,33 +1115,55 @@ def _tell_listed_regions(locked: AssessmentRound, notices: Sequence[Notice], *, 
 
 def _publish_results(locked: AssessmentRound) -> None:
     """The draft becomes the published result; the one it replaces is kept only where a superseded notice
-    still lists it."""
-    earlier = locked.results.filter(status=ResultStatus.PUBLISHED)
-    _audit_deleted(earlier.filter(notices__isnull=True))
-    earlier.filter(notices__isnull=True).delete()
+    still lists it.
+
+    The same statements whatever the number of towns: one DELETE of the replaced results, one UPDATE per
+    table and status, each row joining the publication's change set from plain values (no result built as a
+    model instance, no query per row for its label) as add_deleted / add_updated recorded it."""
+    changes = current_change_set()
+    earlier = locked.results.filter(status=ResultStatus.PUBLISHED, notices__isnull=True)
+    if changes is not None:
+        _audit_deleted_results(locked, earlier, changes)
+    # Only the rows of unlisted results go: a result has no other dependant than the notices' links.
+    Result.objects.filter(pk__in=earlier.values("pk"))._raw_delete(earlier.db)
+    replaced = 0
     for rows in (locked.results, locked.eliminations):
         for before, after in (
             (ResultStatus.PUBLISHED, ResultStatus.SUPERSEDED),
             (ResultStatus.PROPOSED, ResultStatus.PUBLISHED),
         ):
-            _audit_updated(rows.filter(status=before), status=after)
-            rows.filter(status=before).update(status=after)
+            if changes is not None:
+                _audit_status_change(locked, rows.filter(status=before), before, after, changes)
+            replaced += rows.filter(status=before).update(status=after)
     # A year's results change status at once: the pages filter by it, so the planner must know at once.
-    analyze_tables(Result, Elimination)
+    analyze_tables(Result, Elimination, rows=replaced)
 
 
-def _audit_deleted(queryset: QuerySet) -> None:
-    """Results are not registered with auditlog (rewritten in bulk): their bulk changes join the operation's
-    change set (core.audit.change_set), where there is one."""
-    changes = current_change_set()
-    if changes is not None:
-        changes.add_deleted(queryset)
+def _audit_deleted_results(locked: AssessmentRound, results: QuerySet, changes: ChangeSet) -> None:
+    """The removed results as add_deleted records a result (every stored field's value), from tuples."""
+    names = [f.name for f in Result._meta.concrete_fields if not f.primary_key]
+    attnames = [Result._meta.get_field(name).attname for name in names]
+    rows = []
+    for pk, town_name, *values in results.values_list("pk", "town__name", *attnames):
+        row = dict(zip(names, values, strict=True))
+        rows.append((pk, Result.label_of(town_name, locked.year, row["score"]), row))
+    changes.add_values(Result, LogEntry.Action.DELETE, rows)
 
 
-def _audit_updated(queryset: QuerySet, **values: object) -> None:
-    changes = current_change_set()
-    if changes is not None:
-        changes.add_updated(queryset, **values)
+def _audit_status_change(
+    locked: AssessmentRound, rows: QuerySet, before: str, after: str, changes: ChangeSet
+) -> None:
+    """The results or eliminations whose status goes from `before` to `after`, as add_updated records them
+    (with the label each row's __str__ gives), from tuples."""
+    label, update = rows.model._meta.label_lower, LogEntry.Action.UPDATE
+    if rows.model is Result:
+        for pk, town_name, score in rows.values_list("pk", "town__name", "score"):
+            repr_text = Result.label_of(town_name, locked.year, score)
+            changes.add_row(label, pk, repr_text, update, {"status": [before, after]})
+        return
+    for pk, town_name in rows.values_list("pk", "town__name"):
+        repr_text = f"{locked.year} 淘汰 {town_name}"  # Elimination.__str__, from its values
+        changes.add_row(label, pk, repr_text, update, {"status": [before, after]})
 
 
 def _record(publication: Publication, designation: Designation, effect: str, cause: str, doc_no: str) -> None:
@@ -1162,16 +1186,22 @@ def _end(designation: Designation, year: int, ended: str, doc_no: str) -> None:
 
 
 def _active(town_code: str) -> Designation | None:
-    Town.objects.select_for_update().filter(pk=town_code).exists()
+    """The town's active designation (its town row is locked by _reconcile_designations)."""
     return Designation.objects.active().filter(town_id=town_code).first()
 
 
 def _reconcile_designations(
     locked: AssessmentRound, publication: Publication, plan: selectors.PublicationPlan, doc_no: str
 ) -> None:
-    """R9 and its corrections, with the decision's document number on every designation it touches."""
+    """R9 and its corrections, with the decision's document number on every designation it touches.
+
+    Only the towns eliminated, substituted or restored are read, their rows locked at once in code order (two
+    writers lock them in the same order); the queries grow with those few towns, never with the year's."""
     year, changes = locked.year, plan.reconciliation
-    towns = Town.objects.in_bulk([*changes.restore, *changes.eliminate, *changes.revoke, *changes.promote])
+    codes = sorted({*changes.restore, *changes.eliminate, *changes.revoke, *changes.promote})
+    towns = {
+        town.code: town for town in Town.objects.select_for_update().filter(pk__in=codes).order_by("code")
+    }
     for code in changes.restore:
         active = _active(code)
         if active is not None and active.tier == Tier.PROVINCIAL:
@@ -1301,7 +1331,7 @@ def reopen(user: User, *, year: int | str, reason: str) -> AssessmentRound:
                 notice.results.clear()
             locked.notices.filter(**drafts).delete()
             locked.eliminations.filter(**drafts).delete()
-            _audit_deleted(locked.results.filter(**drafts))
+            _audit_deleted_results(locked, locked.results.filter(**drafts), current_change_set())
             locked.results.filter(**drafts).delete()
         # The round has no run until it runs again (the earlier ones stay listed as jobs).
         locked.state, locked.job, locked.reopened_reason = RoundState.OPEN, None, reason[:300]
