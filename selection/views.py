@@ -6,6 +6,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -352,17 +353,39 @@ def _review(request, pk):
     return selection_round, *exports.review_list(request.user, request.GET, selection_round)
 
 
+REVIEW_PAGE_SIZES = (20, 50, 100, 200)
+REVIEW_PAGE_SIZE = 50
+# The quota aside names this many unmet regions of each level; the quota page lists them all.
+UNMET_SHOWN = 20
+
+
+def _review_page_size(request):
+    try:
+        size = int(request.GET.get("page_size", REVIEW_PAGE_SIZE))
+    except ValueError:
+        return REVIEW_PAGE_SIZE
+    return size if size in REVIEW_PAGE_SIZES else REVIEW_PAGE_SIZE
+
+
 @login_required
 def round_review(request, pk):
+    """One page of the round's candidates (a national round has thousands), filtered and sorted in SQL; the
+    export is the whole filtered table. Beside it, the first UNMET_SHOWN unmet regions of each level with
+    their number, the quota page listing all of them."""
     selection_round, filterset, submissions, sorting = _review(request, pk)
-    rows = list(submissions)
+    page = Paginator(submissions, _review_page_size(request)).get_page(request.GET.get("page"))
     cities, counties = town_selectors.directory_regions(request.user)
     city_names = {city.code: city.name for city in cities}
     province, quota_cities, quota_counties = town_selectors.quota_report(request.user)
+    unmet_cities = [quota for quota in quota_cities if not quota.met]
+    unmet_counties = [quota for quota in quota_counties if quota.applicable and not quota.met]
     context = {
         "selection_round": selection_round,
         "filterset": filterset,
-        "submissions": rows,
+        "page": page,
+        "submissions": page.object_list,
+        "page_sizes": REVIEW_PAGE_SIZES,
+        "page_size": page.paginator.per_page,
         "sorting": sorting,
         "cities": cities,
         "counties": counties,
@@ -370,8 +393,10 @@ def round_review(request, pk):
         "selected_county": request.GET.get("county", ""),
         "tiers": [(tier, Tier(tier).label) for tier in selection_round.tiers],
         "province_quota": province,
-        "unmet_cities": [quota for quota in quota_cities if not quota.met],
-        "unmet_counties": [quota for quota in quota_counties if quota.applicable and not quota.met],
+        "unmet_cities": unmet_cities[:UNMET_SHOWN],
+        "unmet_city_count": len(unmet_cities),
+        "unmet_counties": unmet_counties[:UNMET_SHOWN],
+        "unmet_county_count": len(unmet_counties),
         "city_names": city_names,
         "factor_labels": [(factor.short_label, factor.label) for factor in PriorityFactor],
     }

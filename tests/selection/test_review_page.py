@@ -179,17 +179,54 @@ def test_county_officials_do_not_get_the_review_table(client, county_official, c
     assert "候选镇比选表" not in client.get(f"/towns/rounds/{open_round.pk}/").content.decode()
 
 
-@pytest.mark.parametrize("count", [3, 12])
+@pytest.mark.parametrize("count", [3, 12, 60])
 def test_review_query_count_does_not_grow_with_rows(
     client, city_official, county_official, open_round, django_assert_num_queries, count
 ):
     bulk_submissions(open_round, county_official, count, status="submitted")
     client.force_login(city_official)
-    # session, user, round, submissions, their documents, 2 × regions for the filters, 5 × quota report,
-    # the user's region and the unread notices (the bell) in the navigation bar
-    with django_assert_num_queries(14):
+    # session, user, round, the count and the page of submissions, their documents, 2 × regions for the
+    # filters, 5 × quota report, the user's region and the unread notices (the bell) in the navigation bar
+    with django_assert_num_queries(15):
         response = client.get(review_url(open_round), {"sort": "-gdp"})
-    assert len(table_towns(response)) == count
+    assert len(table_towns(response)) == min(count, 50)
+
+
+def test_the_review_table_shows_one_page_and_keeps_filters_and_sort_in_its_links(
+    client, city_official, county_official, open_round
+):
+    bulk_submissions(open_round, county_official, 25, status="submitted")
+    client.force_login(city_official)
+    query = {"sort": "town", "status": "submitted", "page_size": "20"}
+    first = client.get(review_url(open_round), query)
+    second = client.get(review_url(open_round), {**query, "page": "2"})
+    towns = table_towns(first) + table_towns(second)
+    assert len(table_towns(first)) == 20 and len(table_towns(second)) == 5
+    assert towns == sorted(towns) and len(set(towns)) == 25
+    html = first.content.decode()
+    assert 'id="review-total">25</span>' in html and "第 1/2 页" in html
+    link = re.search(r'href="([^"]*page=2[^"]*)" rel="next"', html).group(1).replace("&amp;", "&")
+    assert "sort=town" in link and "status=submitted" in link and "page_size=20" in link
+    # The export is still the whole filtered table.
+    _sheet, rows = exported(client.get(review_url(open_round, "export.xlsx"), query))
+    assert len(rows) == 25
+
+
+def test_the_quota_aside_names_twenty_unmet_counties_and_links_to_the_rest(
+    client, province_admin, candidates, open_round
+):
+    from towns.selectors import quota_report
+
+    client.force_login(province_admin)
+    _province, _cities, counties = quota_report(province_admin)
+    unmet = [quota for quota in counties if quota.applicable and not quota.met]
+    assert len(unmet) > 20  # no county-level town designated yet in the province
+    quota = client.get(review_url(open_round)).content.decode().split('id="review-quota"')[1]
+    listed = quota.split('id="unmet-counties"')[1].split("</table>")[0]
+    assert len(re.findall(r"<tr data-code=", listed)) == 20
+    assert f'id="unmet-county-count">{len(unmet)} 个' in quota
+    more = quota.split('id="unmet-counties-more"')[1].split("</p>")[0]
+    assert f"共 {len(unmet)} 个未达标，仅列出前 20 个" in more and "/towns/quotas/?unmet=1" in more
 
 
 def test_drafts_stay_with_the_county_unless_asked_for(client, city_official, make_draft, open_round):
