@@ -301,6 +301,11 @@ JOB_RESULT_RETENTION_DAYS = int(os.environ.get("JOB_RESULT_RETENTION_DAYS", "7")
 # Above this many rows a list's export (core.exports.export_response) runs as a tracked job (core.export_job)
 # and the page redirects to the job's progress; at or below it the sheet is streamed inline.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
+# A paginated list counts its rows exactly up to LIST_COUNT_ESTIMATE_ABOVE; above it the count is the database
+# planner's estimate (the API says "count_estimated": true, pages 约 N 条), kept LIST_COUNT_CACHE_SECONDS per
+# scope and filter (core.counting).
+LIST_COUNT_ESTIMATE_ABOVE = int(os.environ.get("LIST_COUNT_ESTIMATE_ABOVE", "10000"))
+LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE["jobs-stale"] = {"task": "core.fail_stale_jobs", "schedule": crontab(minute="*/5")}
 CELERY_BEAT_SCHEDULE["jobs-purge-results"] = {
     "task": "core.purge_job_results",

@@ -3,10 +3,10 @@ import; each list's export is registered in towns.exports and answered by core.e
 town's own page (and its tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core import import_views
+from core.counting import ListPaginator
 from core.exports import export_response
 
 from . import exports, selectors
@@ -30,7 +30,7 @@ def _page_size(request):
 @login_required
 def town_list(request):
     filterset, towns, sorting = exports.filtered_towns(request.user, request.GET)
-    page = Paginator(towns, _page_size(request)).get_page(request.GET.get("page"))
+    page = ListPaginator(towns, _page_size(request)).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     if selected_city:
@@ -77,7 +77,7 @@ def quota_export(request):
 def designation_list(request):
     """Every designation of the user's towns, ended ones too (R2: kept forever), filtered and sorted."""
     filterset, designations, sorting = exports.filtered_designations(request.user, request.GET)
-    page = Paginator(designations, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(designations, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     if selected_city:
