@@ -73,7 +73,9 @@ def test_the_designations_count_joins_the_town_only_to_filter_by_county(jilin, a
     with CaptureQueriesContext(connection) as queries:
         assert client.get(DESIGNATIONS, {"county": SHUANGYANG}).json()["count"] == 1
         assert client.get(DESIGNATIONS, {"county": CHANGCHUN + "02"}).json()["count"] == 0
-    statements = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT")]
+    statements = [
+        query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT")
+    ]
     assert [joined_tables(sql) for sql in statements] == [{"towns_town"}, {"towns_town"}]
 
 
@@ -119,7 +121,9 @@ def test_the_page_says_about_for_an_estimated_count(jilin, admin_client, setting
     assert f'id="town-total">{exact}</span>' in page
 
 
-def test_a_cached_count_is_never_served_to_another_scope(jilin, api_as, province_viewer, city_official, settings):
+def test_a_cached_count_is_never_served_to_another_scope(
+    jilin, api_as, province_viewer, city_official, settings
+):
     settings.LIST_COUNT_ESTIMATE_ABOVE = 5
     analyze()
     province = api_as(province_viewer).get(TOWNS).json()
