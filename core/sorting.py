@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, F, IntegerField, Model, QuerySet, Value, When
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import NullIf
 from django.http import HttpRequest, QueryDict
@@ -112,6 +113,23 @@ def _rank_expression(path: str, ranked: Sequence[str]) -> Case:
     )
 
 
+def _may_be_null(model: type[Model], path: str) -> bool:
+    """Whether the column an ORM path names can read NULL: a nullable field or a nullable foreign key on the
+    way (a LEFT JOIN); anything that is not a plain chain of forward fields (an annotation) is assumed to."""
+    for position, step in enumerate(path.split("__")):
+        try:
+            field = model._meta.get_field(step)
+        except FieldDoesNotExist:
+            return True
+        if getattr(field, "null", True) or not getattr(field, "concrete", False):
+            return True
+        if position < len(path.split("__")) - 1:
+            if not field.is_relation or field.many_to_many or field.one_to_many:
+                return True
+            model = field.related_model
+    return False
+
+
 def _read(row: object, path: str) -> object:
     """A row's value at an ORM-style path: `town__county_id` is row.town.county_id (dicts by key)."""
     value = row
@@ -175,8 +193,9 @@ class Sorts:
         """The sort `raw` asks for; anything that is not a declared key gives the default."""
         return self.parse_strict(raw) or self.default
 
-    def order_by(self, sort: Sort) -> list[OrderBy | str]:
-        """The ORDER BY of a sort: the key's fields (empty values last), then the tiebreak."""
+    def order_by(self, sort: Sort, model: type[Model] | None = None) -> list[OrderBy | str]:
+        """The ORDER BY of a sort: the key's fields (empty values last), then the tiebreak. Given the model, a
+        field that can hold no NULL is ordered plainly (ASC / DESC), as an index on it is declared."""
         spec = self.keys[sort.key]
         if not spec.fields and not spec.expressions:
             raise ValueError(f"sort key {sort.key!r} sorts plain rows only (it has no fields)")
@@ -188,15 +207,24 @@ class Sorts:
             expressions = [NullIf(F(path), Value("")) for path in spec.fields]
         else:
             expressions = [F(path) for path in spec.fields]
-        ordering: list[OrderBy | str] = [
-            expression.desc(nulls_last=True) if sort.descending else expression.asc(nulls_last=True)
-            for expression in expressions
-        ]
+        ordering: list[OrderBy | str] = []
+        for expression in expressions:
+            # "Empty values last" needs saying only where there can be some; said of a NOT NULL column it
+            # would keep PostgreSQL from reading the order off the column's index.
+            nulls_last = (
+                True
+                if model is None or not isinstance(expression, F)
+                else _may_be_null(model, expression.name)
+            )
+            if sort.descending:
+                ordering.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
+            else:
+                ordering.append(expression.asc(nulls_last=True) if nulls_last else expression.asc())
         return [*ordering, *self.tiebreak]
 
     def apply(self, rows: QuerySet | Iterable[object], sort: Sort) -> QuerySet | list[object]:
         if isinstance(rows, QuerySet):
-            return rows.order_by(*self.order_by(sort))
+            return rows.order_by(*self.order_by(sort, rows.model))
         return self.sorted_rows(rows, sort)
 
     def sorted_rows(self, rows: Iterable[object], sort: Sort) -> list[object]:
