@@ -95,7 +95,7 @@ def project_list(request):
         "totals": totals,
         "cities": cities,
         "counties": counties,
-        "towns": selectors.project_filter_towns(request.user, selected_city, selected_county),
+        "chosen_town": selectors.chosen_filter_town(request.user, request.GET.get("town", "").strip()),
         "selected_city": selected_city,
         "selected_county": selected_county,
         "selected_town": request.GET.get("town", ""),

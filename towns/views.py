@@ -3,6 +3,7 @@ import; each list's export is registered in towns.exports and answered by core.e
 town's own page (and its tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from core import import_views
@@ -16,6 +17,7 @@ from .services import DESIGNATION_IMPORT
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
+MAX_TYPED = 64  # a town's name or code is shorter; the rest of a longer text cannot match
 MAX_PAGE_SIZE = 200
 
 
@@ -47,6 +49,30 @@ def town_list(request):
         "selected_county": request.GET.get("county", ""),
     }
     return render(request, "towns/town_list.html", context)
+
+
+@login_required
+def town_suggest(request):
+    """Towns for a town field as it is typed (static/js/portal.js fills its datalist): ≤ 20 of the user's
+    scope by code, pinyin initials or name; a town outside the scope is never offered, as if it did not
+    exist. JSON {"results": [{"code", "name", "county_name", "label"}]}."""
+    towns = selectors.suggest_towns(
+        request.user,
+        request.GET.get("q", "")[:MAX_TYPED],
+        city=request.GET.get("city", ""),
+        county=request.GET.get("county", ""),
+        designated=request.GET.get("designated") == "1",
+    )
+    results = [
+        {
+            "code": town.code,
+            "name": town.name,
+            "county_name": town.county.name,
+            "label": f"{town.name}（{town.county.name}）",
+        }
+        for town in towns
+    ]
+    return JsonResponse({"results": results})
 
 
 @login_required
