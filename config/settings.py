@@ -384,7 +384,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "吉林省示范镇建设助推乡村振兴信息平台 REST API (v1)。"
         "Token 认证：请求头 `Authorization: Token <token>`；令牌由 `POST /api/v1/auth/token/` 获取。"
-        "所有列表均分页（count、next、previous、results），`page_size` 最大 1000。"
+        "所有列表均分页（count、next、previous、results），`page_size` 最大 1000；"
+        "行数超过 LIST_COUNT_ESTIMATE_ABOVE（默认 10000）时 count 为估计数，并返回 count_estimated: true。"
+        "遍历整个列表请用游标分页：`cursor=`（空值）开始，按 next 链接逐页读取，count 为 null。"
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
