@@ -113,6 +113,16 @@ def _rank_expression(path: str, ranked: Sequence[str]) -> Case:
     )
 
 
+def _index_order(term: OrderBy | str, model: type[Model]) -> OrderBy | str:
+    """The term as an index on its column is declared: "empty values last" needs saying only where a column
+    can hold NULL; said of a NOT NULL column it would keep PostgreSQL from reading the order off the index."""
+    if not isinstance(term, OrderBy) or not term.nulls_last or not isinstance(term.expression, F):
+        return term
+    if _may_be_null(model, term.expression.name):
+        return term
+    return term.expression.desc() if term.descending else term.expression.asc()
+
+
 def _may_be_null(model: type[Model], path: str) -> bool:
     """Whether the column an ORM path names can read NULL: a nullable field or a nullable foreign key on the
     way (a LEFT JOIN); anything that is not a plain chain of forward fields (an annotation) is assumed to."""
@@ -193,9 +203,8 @@ class Sorts:
         """The sort `raw` asks for; anything that is not a declared key gives the default."""
         return self.parse_strict(raw) or self.default
 
-    def order_by(self, sort: Sort, model: type[Model] | None = None) -> list[OrderBy | str]:
-        """The ORDER BY of a sort: the key's fields (empty values last), then the tiebreak. Given the model, a
-        field that can hold no NULL is ordered plainly (ASC / DESC), as an index on it is declared."""
+    def order_by(self, sort: Sort) -> list[OrderBy | str]:
+        """The ORDER BY of a sort: the key's fields (empty values last), then the tiebreak."""
         spec = self.keys[sort.key]
         if not spec.fields and not spec.expressions:
             raise ValueError(f"sort key {sort.key!r} sorts plain rows only (it has no fields)")
@@ -207,24 +216,15 @@ class Sorts:
             expressions = [NullIf(F(path), Value("")) for path in spec.fields]
         else:
             expressions = [F(path) for path in spec.fields]
-        ordering: list[OrderBy | str] = []
-        for expression in expressions:
-            # "Empty values last" needs saying only where there can be some; said of a NOT NULL column it
-            # would keep PostgreSQL from reading the order off the column's index.
-            nulls_last = (
-                True
-                if model is None or not isinstance(expression, F)
-                else _may_be_null(model, expression.name)
-            )
-            if sort.descending:
-                ordering.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
-            else:
-                ordering.append(expression.asc(nulls_last=True) if nulls_last else expression.asc())
+        ordering: list[OrderBy | str] = [
+            expression.desc(nulls_last=True) if sort.descending else expression.asc(nulls_last=True)
+            for expression in expressions
+        ]
         return [*ordering, *self.tiebreak]
 
     def apply(self, rows: QuerySet | Iterable[object], sort: Sort) -> QuerySet | list[object]:
         if isinstance(rows, QuerySet):
-            return rows.order_by(*self.order_by(sort, rows.model))
+            return rows.order_by(*(_index_order(term, rows.model) for term in self.order_by(sort)))
         return self.sorted_rows(rows, sort)
 
     def sorted_rows(self, rows: Iterable[object], sort: Sort) -> list[object]:
