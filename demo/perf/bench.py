@@ -33,6 +33,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import socket
 import statistics
 import subprocess  # nosec B404 - the bench runs its own workers and gunicorn, never a user's input
@@ -291,8 +292,13 @@ def manage_py() -> Path:
     return Path(__file__).resolve().parents[2] / "manage.py"
 
 
+# One key for every process of a run: the session the workers log in with is the one gunicorn must accept.
+RUN_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def worker_environment(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
+    env.setdefault("SECRET_KEY", RUN_SECRET_KEY)
     env["DATABASE_URL"] = database_url
     env.pop("DEBUG", None)  # DEBUG keeps every query in memory: the bench measures production settings
     env.setdefault("PYTHONHASHSEED", "0")
@@ -379,8 +385,8 @@ def serve(stdin, stdout, operations: Mapping[str, Callable[..., Any]]) -> None:
 
 def _answer(request: Mapping[str, Any], operations: Mapping[str, Callable[..., Any]], prepared: dict) -> dict:
     action = request["action"]
-    if action == "facts":
-        return operations["facts"]()
+    if action in ("facts", "prepare"):
+        return operations[action]()
     name, params = request["op"], request.get("params") or {}
     key = json.dumps([name, params], sort_keys=True)
     if key not in prepared:
@@ -511,9 +517,8 @@ class HttpBench:
         self.port = free_port()
         self.cookie, self.clients, self.requests = cookie, clients, requests
         env = worker_environment(database_url)
-        # A bench server answers plain HTTP on the loopback: no redirect to https, cookies sent over http.
-        env.update(SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0")
-        env.setdefault("SECRET_KEY", os.urandom(32).hex())
+        # As behind the production proxy that terminates TLS: the clients say the request came over https.
+        env["SECURE_PROXY_SSL_HEADER"] = "HTTP_X_FORWARDED_PROTO,https"
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(  # nosec B603 - our own gunicorn, no shell
             [
@@ -548,7 +553,12 @@ class HttpBench:
             connection.request(
                 "GET",
                 path,
-                headers={"Cookie": self.cookie, "Accept": "application/json", "Host": "127.0.0.1"},
+                headers={
+                    "Cookie": self.cookie,
+                    "Accept": "application/json",
+                    "Host": "127.0.0.1",
+                    "X-Forwarded-Proto": "https",
+                },
             )
             response = connection.getresponse()
             return response.status, response.read()
@@ -596,6 +606,75 @@ class HttpBench:
                 self.process.wait()
 
 
+# --- the bench databases ------------------------------------------------------------------------------------
+
+
+def _server_and_name(database_url: str) -> tuple[str, str]:
+    server, _slash, name = database_url.rpartition("/")
+    return server, name.split("?", 1)[0]
+
+
+def database_state(database_url: str) -> str:
+    """ "missing", "empty" (no seeded towns, or not migrated) or "seeded"."""
+    import psycopg2
+
+    server, name = _server_and_name(database_url)
+    with psycopg2.connect(f"{server}/postgres") as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+    admin.close()
+    if not exists:
+        return "missing"
+    with psycopg2.connect(database_url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('towns_town') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            state = "empty"
+        else:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM towns_town)")
+            state = "seeded" if cursor.fetchone()[0] else "empty"
+    db.close()
+    return state
+
+
+def create_database(database_url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    server, name = _server_and_name(database_url)
+    admin = psycopg2.connect(f"{server}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def manage(database_url: str, *arguments: str) -> None:
+    subprocess.run(  # nosec B603 - our own interpreter and manage.py, no shell
+        [sys.executable, str(manage_py()), *arguments], env=worker_environment(database_url), check=True
+    )
+
+
+def ensure_seeded(scale: str, database_url: str, log: Callable[[str], None] = print) -> None:
+    """The bench database of a scale as the figures need it: created and seeded by perf_seed when missing or
+    empty, migrated, and every seeded year but the last computed once (the rankings and their export read
+    a computed year; the last one stays open for scoring: the job and the import measure it)."""
+    state = database_state(database_url)
+    if state == "missing":
+        log(f"{scale}: 新建数据库 {_server_and_name(database_url)[1]}")
+        create_database(database_url)
+    manage(database_url, "migrate", "--noinput", "-v", "0")
+    if state != "seeded":
+        log(f"{scale}: perf_seed --scale {scale}")
+        manage(database_url, "perf_seed", "--scale", scale)
+    worker = Worker(scale, database_url)
+    try:
+        prepared = worker.call({"action": "prepare"})
+    finally:
+        worker.close()
+    if prepared["computed"]:
+        log(f"{scale}: 已计算年度 {prepared['computed']}")
+
+
 # --- the run ------------------------------------------------------------------------------------------------
 
 
@@ -631,12 +710,18 @@ def run(
     warmup: int,
     only: Iterable[str] = (),
     smoke: bool = False,
+    seed_missing: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Every chosen figure in one run; the report that `--json` writes."""
     if smoke:
         urls = {"g2k": urls["g2k"], "national": urls["g2k"]}
     chosen, skipped = select_figures(figures, only, smoke=smoke)
+    if seed_missing:
+        needed = {scale for figure in chosen for scale in figure.scales} or {"g2k"}
+        for scale in SCALES:
+            if scale in needed and not (smoke and scale == "national"):
+                ensure_seeded(scale, urls[scale], log)
     workers, http = Workers(urls), None
     results = [skipped_result(figure, "冒烟测试只用 g2k 库") for figure in skipped]
     try:
@@ -649,7 +734,7 @@ def run(
                 continue
             if figure.kind == "http" and http is None:
                 try:
-                    session = workers[figure.a.scale].call(figure.a.request("session"))
+                    session = workers[figure.a.scale].call({"action": "session", "op": "viewer_session"})
                     http = HttpBench(urls[figure.a.scale], session["cookie"])
                 except BenchError as exc:
                     results.append(figure_result(figure, stats=None, reps=0, warmup=0, error=str(exc)))
@@ -663,6 +748,9 @@ def run(
         if http is not None:
             http.close()
         workers.close()
+    if smoke:  # every side ran on the g2k database: say so
+        for result in results:
+            result["a"]["scale"] = result["b"]["scale"] = "g2k"
     order = {figure.name: index for index, figure in enumerate(figures)}
     results.sort(key=lambda r: order.get(r["figure"], len(order)))
     options = {"reps": reps, "warmup": warmup, "only": list(only), "smoke": smoke}

@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 import psycopg2
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import QueryDict
@@ -74,16 +75,16 @@ INFRASTRUCTURE = re.compile(
     r'^\s*SELECT\b.*?\bFROM\s+"(django_session|accounts_\w+|otp_\w+|axes_\w+|auth_\w+)"', re.S
 )
 
-COUNTED_TABLES = (
-    "towns_region",
-    "towns_town",
-    "towns_designation",
-    "assessment_score",
-    "assessment_result",
-    "projects_project",
-    "projects_progressreport",
-    "funding_allocation",
-    "selection_submission",
+COUNTED_MODELS = (
+    "towns.Region",
+    "towns.Town",
+    "towns.Designation",
+    "assessment.Score",
+    "assessment.Result",
+    "projects.Project",
+    "projects.ProgressReport",
+    "funding.Allocation",
+    "selection.Submission",
 )
 
 
@@ -209,7 +210,7 @@ class ApiPage(Operation):
         self.client = viewer_client()
 
     def call(self) -> Measurement:
-        response = self.client.get(self.path, HTTP_ACCEPT="application/json")
+        response = self.client.get(self.path, secure=True, HTTP_ACCEPT="application/json")
         if response.status_code != 200:
             raise RuntimeError(f"{self.path} 返回 {response.status_code}")
         body = orjson.loads(response.content)
@@ -236,7 +237,9 @@ class ApiFloor(Operation):
         path, _key, self.column = LISTS[list_name]
         client = viewer_client()
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(list_path(list_name, page_size), HTTP_ACCEPT="application/json")
+            response = client.get(
+                list_path(list_name, page_size), secure=True, HTTP_ACCEPT="application/json"
+            )
         if response.status_code != 200:
             raise RuntimeError(f"{path} 返回 {response.status_code}")
         self.statements = data_queries(captured.captured_queries)
@@ -271,7 +274,7 @@ class RoundPage(Operation):
         self.client = viewer_client()
 
     def call(self) -> Measurement:
-        response = self.client.get(self.path)
+        response = self.client.get(self.path, secure=True)
         if response.status_code != 200:
             raise RuntimeError(f"{self.path} 返回 {response.status_code}")
         return Measurement(rows=len(response.content))
@@ -305,7 +308,7 @@ class YearlyJob(Operation):
 
 
 JOB_FLOOR_TABLE = "bench_result_floor"
-JOB_FLOOR_CREATE = "CREATE TEMP TABLE bench_result_floor (LIKE assessment_result INCLUDING DEFAULTS)"
+JOB_FLOOR_CREATE = "CREATE TEMP TABLE bench_result_floor (LIKE assessment_result INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
 JOB_FLOOR_INSERT = """
 INSERT INTO bench_result_floor (round_id, town_id, tier, assessed, score, grade, rank, vetoed, incomplete,
                                 exempt, status)
@@ -424,7 +427,7 @@ class ScoreImport(Operation):
         return Measurement(ms=elapsed, rows=summary.rows, total=total)
 
 
-SCORE_COPY_CREATE = "CREATE TEMP TABLE bench_score_copy (LIKE assessment_score INCLUDING DEFAULTS)"
+SCORE_COPY_CREATE = "CREATE TEMP TABLE bench_score_copy (LIKE assessment_score INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
 SCORE_COPY = (
     "COPY bench_score_copy (round_id, town_id, indicator_id, points, created_at, updated_at) FROM STDIN"
 )
@@ -515,14 +518,28 @@ def facts() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-        for table in COUNTED_TABLES:
-            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # nosec B608 - a name of COUNTED_TABLES
+        for label in COUNTED_MODELS:
+            table = apps.get_model(label)._meta.db_table
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # nosec B608 - a model's own table name
             counts[table] = cursor.fetchone()[0]
     return {"postgresql": version, "counts": counts, "database": connection.settings_dict["NAME"]}
 
 
+def prepare() -> dict[str, Any]:
+    """Every seeded year but the last computed once (committed), where it has no results yet."""
+    latest = latest_scored_round()
+    computed = []
+    for assessment_round in AssessmentRound.objects.filter(year__lt=latest.year).order_by("year"):
+        if not Result.objects.filter(round=assessment_round).exists():
+            if compute_round(assessment_round.pk) is None:
+                raise RuntimeError(f"{assessment_round.year}年度评价计算未完成。")
+            computed.append(assessment_round.year)
+    return {"computed": computed}
+
+
 OPERATIONS = {
     "facts": facts,
+    "prepare": prepare,
     "viewer_session": ViewerSession,
     "api_page": ApiPage,
     "api_floor": ApiFloor,

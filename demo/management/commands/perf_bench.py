@@ -1,6 +1,7 @@
 """`manage.py perf_bench --json FILE`: the benchmark suite of issue 13 (demo.perf.bench, demo.perf.figures)."""
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--smoke", action="store_true", help="冒烟测试：只用 g2k 库，每项一对、不预热，跳过需要全国库的项"
         )
+        parser.add_argument(
+            "--seed-missing",
+            action="store_true",
+            help="先确保基准库就绪：不存在或为空时新建并 perf_seed，迁移，并计算最后一年之前的各年度",
+        )
         parser.add_argument("--serve", action="store_true", help="（内部）作为测量进程，从标准输入读取请求")
 
     def handle(self, *args, **options):
@@ -55,6 +61,7 @@ class Command(BaseCommand):
             warmup=0 if smoke else options["warmup"],
             only=options["only"],
             smoke=smoke,
+            seed_missing=options["seed_missing"],
             log=lambda line: self.stderr.write(line),
         )
         if options["json_file"]:
@@ -72,4 +79,5 @@ class Command(BaseCommand):
 
         answers = sys.stdout
         sys.stdout = sys.stderr
+        logging.getLogger("axes").setLevel(logging.WARNING)  # the viewer's login, once per worker
         bench.serve(sys.stdin, answers, OPERATIONS)
