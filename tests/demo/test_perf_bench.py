@@ -73,7 +73,7 @@ def test_run_pairs_warms_up_then_interleaves_and_records_only_the_pairs():
 
         return run
 
-    a_values, b_values, last_a, last_b = bench.run_pairs(side("A", 4.0), side("B", 2.0), reps=3, warmup=1)
+    a_values, b_values, last_a, _last_b = bench.run_pairs(side("A", 4.0), side("B", 2.0), reps=3, warmup=1)
     assert calls == ["A", "B", "A", "B", "B", "A", "A", "B"]
     assert a_values == [4.0, 4.0, 4.0]
     assert b_values == [2.0, 2.0, 2.0]
@@ -83,7 +83,10 @@ def test_run_pairs_warms_up_then_interleaves_and_records_only_the_pairs():
 # --- choosing figures ------------------------------------------------------------------------------------------
 
 
-def figure(name, a_scale="national", b_scale="national", target=Target("<=", 1.5), **kwargs):
+AT_MOST_1_5 = Target("<=", 1.5)
+
+
+def figure(name, a_scale="national", b_scale="national", target=AT_MOST_1_5, **kwargs):
     return Figure(name, name, Side(a_scale, "api_page"), Side(b_scale, "api_floor"), target, **kwargs)
 
 
@@ -129,7 +132,7 @@ def test_every_figure_of_the_issue_is_in_the_suite_with_its_target():
 # --- the report -----------------------------------------------------------------------------------------------
 
 
-def measured(name, a, b, target=Target("<=", 1.5), **kwargs):
+def measured(name, a, b, target=AT_MOST_1_5, **kwargs):
     return bench.figure_result(
         figure(name, target=target, **kwargs),
         stats=bench.pair_stats(a, b),
@@ -152,7 +155,9 @@ def test_a_figure_reports_numerator_denominator_ratios_rows_target_and_outcome()
 
 
 def test_a_figure_that_could_not_be_measured_is_neither_passed_nor_failed():
-    result = bench.figure_result(figure("F-import"), stats=None, reps=3, warmup=0, error="BenchError: 超过行数上限")
+    result = bench.figure_result(
+        figure("F-import"), stats=None, reps=3, warmup=0, error="BenchError: 超过行数上限"
+    )
     assert result["passed"] is None
     assert result["error"] == "BenchError: 超过行数上限"
 
@@ -175,7 +180,9 @@ def test_the_table_has_a_row_per_figure_with_its_outcome():
     results = [
         measured("F-towns-100", [12], [10]),
         measured("F-towns-1000", [20], [10]),
-        bench.figure_result(figure("F-import"), stats=None, reps=1, warmup=0, error="RuntimeError: 文件|过大"),
+        bench.figure_result(
+            figure("F-import"), stats=None, reps=1, warmup=0, error="RuntimeError: 文件|过大"
+        ),
     ]
     lines = bench.markdown_table(results).splitlines()
     assert len(lines) == 2 + 3
@@ -318,7 +325,9 @@ def test_the_import_and_its_copy_write_the_same_rows_and_leave_the_scores_as_the
     copied = seeded.ScoreCopy().measure()
     assert imported.rows == imported.total == len(scores) == designated_towns() * 15
     assert copied.rows == imported.rows
-    assert sorted(Score.objects.filter(round=latest).values_list("town_id", "indicator_id", "points")) == scores
+    assert (
+        sorted(Score.objects.filter(round=latest).values_list("town_id", "indicator_id", "points")) == scores
+    )
 
 
 @pytest.mark.parametrize("name", ["county-ranking", "directory"])
