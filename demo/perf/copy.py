@@ -99,12 +99,14 @@ def reset_sequence(model):
     if not pk.get_internal_type().endswith("AutoField"):
         return
     table, column = model._meta.db_table, pk.column
+    quoted_table, quoted_column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+    # The names are the model's own (_meta), quoted; no value from outside reaches the statement.
+    statement = (
+        f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({quoted_column}), 1), "  # nosec B608
+        f"MAX({quoted_column}) IS NOT NULL) FROM {quoted_table}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({connection.ops.quote_name(column)}), 1),"
-            f" MAX({connection.ops.quote_name(column)}) IS NOT NULL) FROM {connection.ops.quote_name(table)}",
-            [table, column],
-        )
+        cursor.execute(statement, [table, column])
 
 
 def analyze(tables):

@@ -49,6 +49,7 @@ from funding.rules import quota_region_code
 from projects.choices import BondType, FundingSource, ProjectStatus
 from projects.demo import COMPLETION_NOTE, TEMPLATES
 from projects.models import ProgressReport, Project, TaskArea
+from projects.rules import period, recommended_bond_type
 from selection.choices import DocumentKind, SubmissionAction, SubmissionStatus
 from selection.demo import DEMO_PDF
 from selection.models import SelectionRound, Submission, SubmissionDocument, SubmissionEvent
@@ -135,7 +136,7 @@ class SeedOptions:
 class TableCount:
     table: str
     label: str
-    rows: int
+    rows: int | None
     seconds: float
 
 
@@ -145,6 +146,8 @@ class SeedSummary:
     seed: int
     years: tuple[int, ...]
     tables: list[TableCount] = field(default_factory=list)
+    # The steps that are no table's: the logins, the commit, ANALYZE (table "").
+    steps: list[TableCount] = field(default_factory=list)
     seconds: float = 0.0
 
     def rows(self, model):
@@ -188,7 +191,7 @@ class Place:
 class Geography:
     regions: list[tuple[str, str, str, str | None]]  # code, name, level, parent
     places: list[Place]
-    county_names: dict[str, str]
+    region_names: dict[str, str]
 
     @property
     def towns(self):
@@ -235,7 +238,89 @@ def plan_geography(options: SeedOptions) -> Geography:
     ]
     regions += [(r["code"], r["name"], RegionLevel.COUNTY, r["cityCode"]) for r in county_rows]
     places = sorted((p for code in kept for p in places_by_county[code]), key=lambda p: p.code)
-    return Geography(regions=regions, places=places, county_names={r["code"]: r["name"] for r in county_rows})
+    return Geography(regions=regions, places=places, region_names={code: name for code, name, *_ in regions})
+
+
+# The columns each generator fills, in its tuples' order (every other column takes its default).
+DESIGNATION_COLUMNS = [
+    "id",
+    "town_id",
+    "tier",
+    "from_year",
+    "to_year",
+    "began",
+    "ended",
+    "doc_no",
+    "end_doc_no",
+    "dev_type",
+]
+PROJECT_COLUMNS = [
+    "id",
+    "town_id",
+    "task_area_id",
+    "name",
+    "public_welfare",
+    "special_bond_field",
+    "investment",
+    "annual_revenue",
+    "annual_debt_service",
+    "start_year",
+    "end_year",
+    "status",
+    "planning_approval_date",
+    "planning_approval_doc_no",
+    "design_approval_date",
+    "design_approval_doc_no",
+    "completed_investment",
+    "percent_complete",
+    "last_reported_period",
+    "completion_note",
+]
+REPORT_COLUMNS = [
+    "id",
+    "project_id",
+    "period_type",
+    "year",
+    "number",
+    "period_end",
+    "cumulative_investment",
+    "percent_complete",
+    "narrative",
+    "reported_by_id",
+]
+SUBMISSION_COLUMNS = [
+    "id",
+    "round_id",
+    "town_id",
+    "tier",
+    "status",
+    "version",
+    "registered_population",
+    "resident_population",
+    "area_km2",
+    "gdp",
+    "fiscal_revenue",
+    "characteristic_industry",
+    "industrial_park",
+    "distance_to_county_km",
+    "distance_to_city_km",
+    "in_changchun_metro",
+    "spatial_plan_node",
+    "decision_doc_no",
+    "designation_id",
+]
+EVENT_COLUMNS = [
+    "id",
+    "submission_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_role",
+    "at",
+    "comment",
+    "doc_no",
+]
 
 
 # --- the generated program ---------------------------------------------------------------------------------
@@ -250,6 +335,7 @@ class Held:
     tier: str
     county: str
     city: str
+    dev_type: str
 
 
 def designations(geo: Geography, seed: int, first_year: int):
@@ -260,15 +346,10 @@ def designations(geo: Geography, seed: int, first_year: int):
     rng.shuffle(order)
     provincial = round(len(towns) * PROVINCIAL_SHARE)
     city = round(len(towns) * CITY_SHARE)
-    tiers = {}
-    for position, index in enumerate(order):
-        tiers[index] = (
-            Tier.PROVINCIAL
-            if position < provincial
-            else Tier.CITY
-            if position < provincial + city
-            else Tier.COUNTY
-        )
+    ranked = (
+        [Tier.PROVINCIAL] * provincial + [Tier.CITY] * city + [Tier.COUNTY] * (len(towns) - provincial - city)
+    )
+    tiers = {index: ranked[position] for position, index in enumerate(order)}
     dev_types = list(DevType.values)
     from_year = min(FIRST_DESIGNATION_YEAR, first_year)
     held, rows = [], []
@@ -277,11 +358,11 @@ def designations(geo: Geography, seed: int, first_year: int):
         if tier == Tier.PROVINCIAL:
             doc_no = f"吉示范镇办〔{from_year}〕{_doc_number(rng)}号"
         elif tier == Tier.CITY:
-            doc_no = f"市政办发〔{from_year}〕{_doc_number(rng)}号"
+            doc_no = f"{geo.region_names[town.city]}政办发〔{from_year}〕{_doc_number(rng)}号"
         else:
-            doc_no = f"{geo.county_names[town.county]}政发〔{from_year}〕{_doc_number(rng)}号"
+            doc_no = f"{geo.region_names[town.county]}政发〔{from_year}〕{_doc_number(rng)}号"
         dev_type = rng.choice(dev_types)
-        held.append(Held(town.code, town.name, tier, town.county, town.city))
+        held.append(Held(town.code, town.name, tier, town.county, town.city, dev_type))
         rows.append((index + 1, town.code, tier, from_year, None, Began.SELECTED, "", doc_no, "", dev_type))
     return held, rows
 
@@ -335,15 +416,6 @@ class PlannedProject:
     start_year: int
 
 
-def bond_type(public_welfare: bool, special_field: bool, revenue: int, debt: int) -> str:
-    """R5's recommended bond type (projects.models.ProjectQuerySet.with_flags says the same in SQL)."""
-    if public_welfare and revenue == 0:
-        return BondType.GENERAL
-    if public_welfare and special_field and revenue >= debt:
-        return BondType.SPECIAL
-    return BondType.NONE
-
-
 def project_rows(held: list[Held], geo: Geography, years: tuple[int, ...], seed: int):
     """(project rows, report rows, planned projects): ~3 projects a town in every status; monthly reports of
     the last year for those under construction or completed, cumulative and never going backwards (R5)."""
@@ -354,7 +426,7 @@ def project_rows(held: list[Held], geo: Geography, years: tuple[int, ...], seed:
     projects, reports, planned = [], [], []
     report_id = 0
     for town in held:
-        county_name = geo.county_names[town.county]
+        county_name = geo.region_names[town.county]
         for template in rng.sample(TEMPLATES, rng.choices(counts, count_weights)[0]):
             name, area, welfare, special, investment, revenue, debt = template
             factor = rng.uniform(0.5, 2.0)
@@ -381,6 +453,7 @@ def project_rows(held: list[Held], geo: Geography, years: tuple[int, ...], seed:
             full = completing and project_id % 4 != 0  # every fourth completed project says why, without 100%
             completed, percent, last_period = 0, 0, ""
             for step in range(1, months + 1):
+                month = period("month", last, step)
                 numerator, denominator = (1, 1) if full and step == months else (step, months + 2)
                 completed = cents["investment"] * numerator // denominator
                 percent = 10000 * numerator // denominator
@@ -389,17 +462,17 @@ def project_rows(held: list[Held], geo: Geography, years: tuple[int, ...], seed:
                     (
                         report_id,
                         project_id,
-                        "month",
-                        last,
-                        step,
-                        date(last, step, _month_end(last, step)),
+                        month.kind,
+                        month.year,
+                        month.number,
+                        month.end,
                         _cents(completed),
                         _cents(percent),
                         "按计划推进。",
                         None,
                     )
                 )
-                last_period = f"{last}-{step:02d}"
+                last_period = month.key
             projects.append(
                 (
                     project_id,
@@ -429,18 +502,12 @@ def project_rows(held: list[Held], geo: Geography, years: tuple[int, ...], seed:
                     project_id,
                     town,
                     cents["investment"],
-                    bond_type(welfare, special, cents["revenue"], cents["debt"]),
+                    recommended_bond_type(welfare, special, cents["revenue"], cents["debt"]),
                     status,
                     start_year,
                 )
             )
     return projects, reports, planned
-
-
-def _month_end(year: int, month: int) -> int:
-    import calendar
-
-    return calendar.monthrange(year, month)[1]
 
 
 def quota_rows(held: list[Held], years: tuple[int, ...], seed: int):
@@ -555,6 +622,10 @@ def selection_rows(held: list[Held], years: tuple[int, ...], seed: int):
                 status = rng.choices(statuses, weights)[0]
                 tier = Tier.CITY if rng.random() < 0.8 else Tier.PROVINCIAL
                 population = rng.randint(12_000, 80_000)
+                steps = _workflow(status)
+                decision_doc_no = (
+                    f"吉示范镇办〔{year}〕{_doc_number(rng)}号" if status == SubmissionStatus.REJECTED else ""
+                )
                 submissions.append(
                     (
                         submission_id,
@@ -562,10 +633,7 @@ def selection_rows(held: list[Held], years: tuple[int, ...], seed: int):
                         town.code,
                         tier,
                         status,
-                        1
-                        + (status != SubmissionStatus.DRAFT)
-                        + (status in (SubmissionStatus.RECOMMENDED, SubmissionStatus.REJECTED))
-                        + (status == SubmissionStatus.REJECTED),
+                        1 + len(steps),  # each step of the workflow adds one to the version
                         population,
                         population * rng.randint(80, 98) // 100,
                         _cents(rng.randint(5_000, 40_000)),
@@ -577,9 +645,7 @@ def selection_rows(held: list[Held], years: tuple[int, ...], seed: int):
                         _cents(rng.randint(2_000, 15_000)),
                         rng.random() < 0.3,
                         rng.random() < 0.2,
-                        f"吉示范镇办〔{year}〕{_doc_number(rng)}号"
-                        if status == SubmissionStatus.REJECTED
-                        else "",
+                        decision_doc_no,
                         None,
                     )
                 )
@@ -599,7 +665,6 @@ def selection_rows(held: list[Held], years: tuple[int, ...], seed: int):
                             DEMO_SHA256,
                         )
                     )
-                steps = _workflow(status)
                 for number, (action, before, after, role, comment) in enumerate(steps):
                     events.append(
                         (
@@ -612,7 +677,7 @@ def selection_rows(held: list[Held], years: tuple[int, ...], seed: int):
                             role,
                             datetime(year, 3, 10 + 5 * number, 2, 0, tzinfo=UTC),
                             comment,
-                            submissions[-1][17] if action == SubmissionAction.REJECT else "",
+                            decision_doc_no if action == SubmissionAction.REJECT else "",
                         )
                     )
     return rounds, submissions, documents, events
@@ -694,7 +759,11 @@ def flush():
     """Empty every table of FLUSHED_APPS at once (TRUNCATE … CASCADE), ids restarting from 1."""
     tables = ", ".join(connection.ops.quote_name(table) for table in flushed_tables())
     with connection.cursor() as cursor:
+        # Rows written earlier in the same transaction (a test seeding twice) have their deferred foreign-key
+        # checks pending, which TRUNCATE refuses: run them now, then defer again for the COPYs.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda count: None) -> SeedSummary:
@@ -705,16 +774,19 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
     years = seed_years(options.years)
     summary = SeedSummary(scale=options.scale, seed=options.seed, years=years)
     started = time.perf_counter()
+    clock = [started]  # when the last step ended: a table's seconds include generating its rows
+
+    def record(table, label, rows):
+        now = time.perf_counter()
+        entry = TableCount(table, label, rows, now - clock[0])
+        clock[0] = now
+        (summary.tables if table else summary.steps).append(entry)
+        report(entry)
 
     def write(model, columns, rows):
-        table_started = time.perf_counter()
         count = TableCopy(model, columns, timestamp=SEEDED_AT).write(rows)
         reset_sequence(model)
-        entry = TableCount(
-            model._meta.db_table, str(model._meta.verbose_name), count, time.perf_counter() - table_started
-        )
-        summary.tables.append(entry)
-        report(entry)
+        record(model._meta.db_table, str(model._meta.verbose_name), count)
 
     with transaction.atomic(), disable_auditlog():
         if options.flush:
@@ -733,7 +805,7 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
             ((code, name, initials_of(name), level, parent) for code, name, level, parent in geo.regions),
         )
         held, designation_rows = designations(geo, options.seed, years[0])
-        dev_types = {row[1]: row[9] for row in designation_rows}
+        dev_types = {town.code: town.dev_type for town in held}
         write(
             Town,
             ["code", "name", "initials", "kind", "county_id", "city_id", "province_id", "dev_type"],
@@ -753,18 +825,7 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
         )
         write(
             Designation,
-            [
-                "id",
-                "town_id",
-                "tier",
-                "from_year",
-                "to_year",
-                "began",
-                "ended",
-                "doc_no",
-                "end_doc_no",
-                "dev_type",
-            ],
+            DESIGNATION_COLUMNS,
             designation_rows,
         )
 
@@ -801,44 +862,12 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
         projects, reports, planned = project_rows(held, geo, years, options.seed)
         write(
             Project,
-            [
-                "id",
-                "town_id",
-                "task_area_id",
-                "name",
-                "public_welfare",
-                "special_bond_field",
-                "investment",
-                "annual_revenue",
-                "annual_debt_service",
-                "start_year",
-                "end_year",
-                "status",
-                "planning_approval_date",
-                "planning_approval_doc_no",
-                "design_approval_date",
-                "design_approval_doc_no",
-                "completed_investment",
-                "percent_complete",
-                "last_reported_period",
-                "completion_note",
-            ],
+            PROJECT_COLUMNS,
             projects,
         )
         write(
             ProgressReport,
-            [
-                "id",
-                "project_id",
-                "period_type",
-                "year",
-                "number",
-                "period_end",
-                "cumulative_investment",
-                "percent_complete",
-                "narrative",
-                "reported_by_id",
-            ],
+            REPORT_COLUMNS,
             reports,
         )
         quotas, quota_ids, quota_amounts = quota_rows(held, years, options.seed)
@@ -853,27 +882,7 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
         write(SelectionRound, ["id", "name", "tiers", "deadline", "year"], rounds)
         write(
             Submission,
-            [
-                "id",
-                "round_id",
-                "town_id",
-                "tier",
-                "status",
-                "version",
-                "registered_population",
-                "resident_population",
-                "area_km2",
-                "gdp",
-                "fiscal_revenue",
-                "characteristic_industry",
-                "industrial_park",
-                "distance_to_county_km",
-                "distance_to_city_km",
-                "in_changchun_metro",
-                "spatial_plan_node",
-                "decision_doc_no",
-                "designation_id",
-            ],
+            SUBMISSION_COLUMNS,
             submissions,
         )
         write(
@@ -883,24 +892,16 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
         )
         write(
             SubmissionEvent,
-            [
-                "id",
-                "submission_id",
-                "action",
-                "from_status",
-                "to_status",
-                "actor_id",
-                "actor_role",
-                "at",
-                "comment",
-                "doc_no",
-            ],
+            EVENT_COLUMNS,
             events,
         )
         _store_documents(len(rounds))
         _create_users(held)
-
+        record("", "基准测试账号与申报材料文件", len(PERF_USERS))
+    # The deferred foreign-key checks of every copied row run at commit.
+    record("", "提交事务（含外键检查）", None)
     analyze([entry.table for entry in summary.tables])
+    record("", "ANALYZE", len(summary.tables))
     summary.seconds = time.perf_counter() - started
     return summary
 

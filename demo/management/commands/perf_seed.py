@@ -45,7 +45,12 @@ class Command(BaseCommand):
         )
 
         def report(entry):
-            self.stdout.write(f"{entry.label}（{entry.table}）：{entry.rows:,} 行，{entry.seconds:.1f} 秒")
+            if entry.table:
+                self.stdout.write(
+                    f"{entry.label}（{entry.table}）：{entry.rows:,} 行，{entry.seconds:.1f} 秒"
+                )
+            else:
+                self.stdout.write(f"{entry.label}：{entry.seconds:.1f} 秒")
 
         try:
             summary = run_seed(seed_options, report)
