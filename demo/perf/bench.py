@@ -679,7 +679,9 @@ def ensure_seeded(scale: str, database_url: str, log: Callable[[str], None] = pr
 
 
 def static_manifest() -> Path:
-    return manage_py().parent / "var" / "staticfiles" / "staticfiles.json"
+    from django.conf import settings
+
+    return Path(settings.STATIC_ROOT) / "staticfiles.json"
 
 
 def git_commit() -> str:
