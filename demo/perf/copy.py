@@ -2,9 +2,11 @@
 
 A `TableCopy` names the columns a generator fills; every other column of the model gets its constant default
 (auto_now fields the seed's fixed time), so a row is a plain tuple and a model field added later either has a
-default or stops the seed with its name. Sequences are set past the ids written, so the portal inserts after.
+default or stops the seed with its name. Sequences are set past the ids written, so the portal inserts after. Foreign keys are checked once per
+constraint after the load, as pg_restore does, rather than row by row at commit.
 """
 
+import contextlib
 import io
 import json
 from datetime import date, datetime
@@ -113,3 +115,34 @@ def analyze(tables):
     """Fresh planner statistics for the tables written (a bulk write leaves them guessing)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_after(models):
+    """The models' foreign-key constraints dropped for the block and added back after it, with the same names
+    and definitions: adding one checks every row in one query, where a deferred constraint runs a trigger per
+    row at commit. Inside the caller's transaction, so a failure anywhere restores them as they were."""
+    tables = [model._meta.db_table for model in models]
+    quote = connection.ops.quote_name
+    run_pending_checks()  # ALTER TABLE refuses a table whose deferred checks are still pending
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid::regclass::text, conname",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def run_pending_checks():
+    """Run now the deferred constraint checks of rows written earlier in the transaction (TRUNCATE and ALTER
+    TABLE refuse a table that has some pending), then defer again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

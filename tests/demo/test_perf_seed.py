@@ -68,6 +68,12 @@ def test_refuses_sqlite_in_chinese(jilin, monkeypatch):
         perf_seed("--scale", "g2k")
 
 
+def test_refuses_a_number_of_years_out_of_range(jilin):
+    with pytest.raises(CommandError, match="--years 应在 1–26 之间"):
+        perf_seed("--scale", "g2k", "--years", "0", "--flush")
+    assert Town.objects.exists()  # nothing was flushed
+
+
 def test_refuses_a_database_that_holds_towns_unless_flushed(postgres):
     towns = Town.objects.count()
     with pytest.raises(CommandError, match="--flush"):
@@ -76,10 +82,23 @@ def test_refuses_a_database_that_holds_towns_unless_flushed(postgres):
     assert not Designation.objects.exists()
 
 
+def foreign_keys():
+    """The foreign-key constraints of the seeded tables: name and definition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+            [[model._meta.db_table for model in SEEDED_MODELS]],
+        )
+        return cursor.fetchall()
+
+
 def test_g2k_end_to_end(postgres):
+    constraints = foreign_keys()
     output = perf_seed("--scale", "g2k", "--flush")
     assert "完成：规模 g2k，种子 42，评价年度 2024、2025" in output
     assert "评价得分（assessment_score）" in output
+    assert f"  assessment_score  {Score.objects.count():,}" in output
 
     towns = Town.objects.filter(kind="town")
     # One 10.7th of the country's 21,379 镇, taken as whole counties with all their township-level units.
@@ -128,6 +147,10 @@ def test_g2k_end_to_end(postgres):
     assert not LogEntry.objects.exists()
     assert verify().ok
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(u for u, *_ in PERF_USERS)
+
+    # The foreign keys, set aside for the load, are back as they were (deferrable, as Django declares them).
+    assert foreign_keys() == constraints and len(constraints) > 20
+    assert all("DEFERRABLE INITIALLY DEFERRED" in definition for _name, definition in constraints)
 
     # The sequences were moved past the copied ids: the portal inserts after the seed.
     project = Project.objects.order_by("pk").last()

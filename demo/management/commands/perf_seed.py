@@ -56,6 +56,9 @@ class Command(BaseCommand):
             summary = run_seed(seed_options, report)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        self.stdout.write("各表行数：")
+        for entry in summary.tables:
+            self.stdout.write(f"  {entry.table}  {entry.rows:,}")
         total = sum(entry.rows for entry in summary.tables)
         years = "、".join(str(year) for year in summary.years)
         self.stdout.write(
