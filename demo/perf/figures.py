@@ -518,10 +518,9 @@ def facts() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-        for label in COUNTED_MODELS:
-            table = apps.get_model(label)._meta.db_table
-            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
-            counts[table] = cursor.fetchone()[0]
+    for label in COUNTED_MODELS:
+        model = apps.get_model(label)
+        counts[model._meta.db_table] = model._base_manager.count()
     return {"postgresql": version, "counts": counts, "database": connection.settings_dict["NAME"]}
 
 
