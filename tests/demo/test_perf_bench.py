@@ -213,6 +213,13 @@ def test_the_queries_of_the_job_are_compared_from_the_scaled_figure():
     assert bench.derived_queries(queries, [])["error"]
 
 
+def test_a_bench_database_is_named_by_the_last_part_of_its_url():
+    assert bench._server_and_name("postgres://postgres@127.0.0.1:5432/portal_bench_g2k?sslmode=disable") == (
+        "postgres://postgres@127.0.0.1:5432",
+        "portal_bench_g2k",
+    )
+
+
 def test_the_command_refuses_an_unknown_figure_and_zero_reps():
     with pytest.raises(CommandError, match="没有这些测量项：F-nope"):
         call_command("perf_bench", "--only", "F-nope")
