@@ -724,9 +724,10 @@ def run(
         urls = {"g2k": urls["g2k"], "national": urls["g2k"]}
     chosen, skipped = select_figures(figures, only, smoke=smoke)
     if seed_missing:
-        needed = {scale for figure in chosen for scale in figure.scales} or {"g2k"}
+        # The smoke's one database is a g2k one, whichever scale its figures name.
+        needed = {"g2k"} if smoke else {scale for figure in chosen for scale in figure.scales}
         for scale in SCALES:
-            if scale in needed and not (smoke and scale == "national"):
+            if scale in needed:
                 ensure_seeded(scale, urls[scale], log)
     if any(figure.a.op == "round_page" for figure in chosen) and not static_manifest().exists():
         # An HTML page renders with the production storage of static files (its manifest): collected once, as
