@@ -242,6 +242,11 @@ def _is_empty(target: Target) -> bool:
         connection.close()
 
 
+def analyze_database(cursor) -> None:
+    """ANALYZE every table of the database the cursor is connected to."""
+    cursor.execute("ANALYZE")
+
+
 @dataclass(frozen=True)
 class Restored:
     tables: dict[str, dict]
@@ -274,6 +279,10 @@ def restore_backup(directory: Path, target: Target, media_root: Path) -> Restore
     connection = target.connect()
     try:
         with connection.cursor() as cursor:
+            # A dump carries no planner statistics: without them every list of the restored portal is
+            # planned as if its tables were empty, until autovacuum gets round to them (issue 13).
+            analyze_database(cursor)
+            connection.commit()
             found = table_checksums(cursor, list(manifest.get("tables", {})))
     finally:
         connection.close()

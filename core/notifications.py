@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .bulk import analyze_tables
 from .choices import DeliveryStatus, NotificationKind
 from .models import Notification, OutboxMessage
 from .roles import Role
@@ -159,6 +160,8 @@ def _queue_deliveries(created: Sequence[Notification], users: dict[int, Abstract
     if not outbox:
         return
     OutboxMessage.objects.bulk_create(outbox)
+    # A fan-out to a whole audience is a bulk write: the sweeps read these tables by state right after.
+    analyze_tables(Notification, OutboxMessage, rows=len(created) + len(outbox))
     ids = [message.pk for message in outbox]
 
     def send_after_commit() -> None:

@@ -4,9 +4,10 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from core.audit import Via, audit_context, log_bulk_created
+from core.bulk import analyze_tables
 from core.errors import DomainError
 from core.pinyin import initials
 
@@ -154,8 +155,7 @@ def load_divisions(source=None, province_codes=("22",), actor=None):
             Town, towns, ("name", "initials", "kind", "county_id", "city_id", "province_id"), summary, actor
         )
 
-    if summary.created and connection.vendor == "postgresql":
+    if summary.changed:
         # Fresh statistics after a bulk load, or the planner keeps guessing from an empty table.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Region._meta.db_table}, {Town._meta.db_table}")
+        analyze_tables(Region, Town)
     return summary

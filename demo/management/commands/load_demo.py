@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -7,6 +8,7 @@ from accounts.selectors import user_by_username
 from assessment.choices import ResultStatus
 from assessment.demo import load_demo_assessments
 from assessment.models import Elimination
+from core.bulk import analyze_tables
 from core.errors import DomainError
 from core.roles import TWO_FACTOR_ROLES
 from funding.demo import load_demo_funding
@@ -18,6 +20,17 @@ from towns.selectors import quota_report
 # The demo's second factor (issue 12): every demo user of a role that needs one gets these backup codes, each
 # usable once; running load_demo again gives them back. Demo only, like the password.
 DEMO_BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 11)]
+
+# The apps whose tables the demo fills (and the audit log it leaves): analysed once it is loaded.
+DEMO_APPS = ("accounts", "towns", "selection", "projects", "funding", "assessment", "core", "auditlog")
+
+
+def demo_models():
+    return [
+        model
+        for label in DEMO_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
 
 
 def provision_demo_second_factor() -> list[str]:
@@ -47,6 +60,7 @@ class Command(BaseCommand):
                     load_demo_funding()
             years = load_demo_assessments()
             second_factor_users = provision_demo_second_factor()
+            analyze_tables(*demo_models())
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if result.skipped_designations:
