@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core import jobs
 from core.audit import ChangeSet, Via, change_set, current_change_set, current_via, log_bulk_created
-from core.bulk import analyze_tables, insert_rows
+from core.bulk import analyze_tables, few_collections, insert_rows
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
@@ -743,6 +743,7 @@ def _step(ctx: jobs.JobContext, percent: int, message: str) -> None:
         time.sleep(pause)
 
 
+@few_collections()
 def run_round(ctx: jobs.JobContext) -> dict[str, object]:
     """The assessment run (R7–R9), the work of a job of kind assessment.run: reads the year's inputs, ranks,
     and writes the year's draft results in one transaction at the end (rules.assess_year), the round locked

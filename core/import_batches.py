@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .audit import Via, audit_context, change_set
-from .bulk import analyze_tables
+from .bulk import analyze_tables, few_collections
 from .choices import ImportState, JobState, RowStatus
 from .errors import DomainError, NotVisible
 from .files import display_name
@@ -108,6 +108,7 @@ def _set_preview(batch: ImportBatch, outcomes: Sequence[RowOutcome]) -> None:
 # --- staging -------------------------------------------------------------------------------------------------
 
 
+@few_collections()
 def stage_import(
     user: AbstractBaseUser,
     *,
@@ -288,6 +289,7 @@ def _restage(batch_id: int, outcomes: list[RowOutcome]) -> ImportBatch:
     return batch
 
 
+@few_collections()
 def apply_batch(batch_id: int, user: AbstractBaseUser | None, *, from_job: bool = False) -> Confirmed:
     """Check the batch again and write it, all rows or none (the confirm's second half, or its job)."""
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -392,6 +394,7 @@ def _checked(user: AbstractBaseUser | None, kind: str, params: Mapping[str, Any]
     return importer, importer.clean_params(params or {})
 
 
+@few_collections()
 def preview_now(
     user: AbstractBaseUser | None,
     *,
@@ -406,6 +409,7 @@ def preview_now(
     return ImportReport(outcomes=outcomes, counts=counts(outcomes))
 
 
+@few_collections()
 def import_now(
     user: AbstractBaseUser | None,
     *,
