@@ -119,16 +119,13 @@ def exemption_list(request, year):
     may_record = admin and services.scoring_open(assessment_round)
     _refusals_as_messages(request, form, may_record)
     exemptions, sorting = exports.round_exemptions(request.user, request.GET, assessment_round)
-    candidates = []
-    if may_record:
-        _incomplete, unassessed = selectors.scoring_gaps(request.user, assessment_round)
-        candidates = [gap.town for gap in unassessed]
+    # The town field suggests designated towns as they are typed (/towns/suggest/): a national year has
+    # thousands of towns still unscored, never all listed in the page.
     context = {
         "assessment_round": assessment_round,
         "exemptions": exemptions,
         "sorting": sorting,
         "form": (form or ExemptionForm()) if may_record else None,
-        "towns": candidates,
     }
     return render(request, "assessment/exemptions.html", context)
 
