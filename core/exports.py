@@ -10,7 +10,8 @@ text — data, title, note and header alike — is a string cell (data type "s")
 Every list export goes through one mechanism: each app registers a builder for its list in its own
 `exports.py` (`@register_export("towns.towns", page="town-list")`, autodiscovered by `core.apps`), which
 turns (user, query string, URL arguments) into an `ExportSpec` with the page's FilterSet, sort and scope.
-`export_response(request, kind)` answers it inline, or — above `settings.EXPORT_INLINE_MAX_ROWS` rows —
+`export_response(request, kind)` answers it inline, or — above `settings.EXPORT_INLINE_MAX_ROWS` rows (a sheet
+wider than an ordinary list weighs more rows: `sheet_weight`) —
 starts a tracked job (kind `core.export`, `core.export_job`) and redirects to its page; the job rebuilds the
 same spec for the user who started it and streams it into the job's result file.
 """
@@ -23,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from math import ceil
 from typing import IO
 
 from django import forms
@@ -73,6 +75,8 @@ SHEET_TITLE_DEFAULT = "导出"
 FILTERS_REFUSED = "筛选条件有误，未导出。"
 EXPORT_JOB = "core.export"  # the tracked job's kind (core.export_job)
 PROGRESS_EVERY = 500  # rows between two progress reports of an export job
+# EXPORT_INLINE_MAX_ROWS counts rows of a list this wide; a wider sheet weighs more per row (sheet_weight).
+INLINE_REFERENCE_COLUMNS = 12
 
 
 @dataclass(frozen=True)
@@ -484,6 +488,13 @@ def inline_max_rows() -> int:
     return int(settings.EXPORT_INLINE_MAX_ROWS)
 
 
+def sheet_weight(spec: ExportSpec) -> int:
+    """What a sheet weighs against EXPORT_INLINE_MAX_ROWS: its rows, as many more as it is wider than an
+    ordinary list (the cost of a sheet is its cells: a score sheet of one column per indicator, 40 wide,
+    costs as much as a list of 3.3 times its rows)."""
+    return ceil(spec.count * max(len(spec.columns), INLINE_REFERENCE_COLUMNS) / INLINE_REFERENCE_COLUMNS)
+
+
 def spec_response(spec: ExportSpec) -> FileResponse:
     return xlsx_response(
         spec.filename,
@@ -509,18 +520,23 @@ def export_response(request: HttpRequest, kind: str, **kwargs: object) -> HttpRe
         return redirect(f"{back}?{query}" if query else back)
     from .jobs import should_run_as_job
 
-    if should_run_as_job(spec.count, setting="EXPORT_INLINE_MAX_ROWS"):
+    if should_run_as_job(sheet_weight(spec), setting="EXPORT_INLINE_MAX_ROWS"):
         from .export_job import start_export_job  # (it imports this module)
 
         job = start_export_job(request.user, kind, request.GET, kwargs, spec)
         _record_export(request, kind, spec, job=job.pk)
-        messages.info(
-            request,
-            f"共 {spec.count} 行，超过 {inline_max_rows()} 行，已转为后台任务导出；完成后可在本页下载。",
-        )
+        messages.info(request, _job_notice(spec))
         return redirect("job-detail", job.pk)
     _record_export(request, kind, spec)
     return spec_response(spec)
+
+
+def _job_notice(spec: ExportSpec) -> str:
+    if spec.count > inline_max_rows():
+        reason = f"共 {spec.count} 行，超过 {inline_max_rows()} 行"
+    else:
+        reason = f"共 {spec.count} 行、{len(spec.columns)} 列，超过页面直接导出的上限"
+    return f"{reason}，已转为后台任务导出；完成后可在本页下载。"
 
 
 def _record_export(request: HttpRequest, kind: str, spec: ExportSpec, **details: object) -> None:
