@@ -596,7 +596,9 @@ def test_a_worker_killed_mid_run_is_found_by_its_lease_and_the_round_runs_again(
     """A real worker subprocess takes the run from Redis and is SIGKILLed while it pauses between steps:
     the round reads 失败 with the reason once the lease is over (not before), holds no partial rows, still
     takes no scores and cannot be published; started again from the API, a new worker computes it."""
-    lease = 3
+    # Long enough that a loaded machine (two cores, a parallel suite) still reads the page within the lease
+    # after the kill: with 3 s the "not yet guessed dead" read could come after the lease had run out.
+    lease = 8
     settings.JOB_LEASE_SECONDS = lease
     from config.celery import app
 
