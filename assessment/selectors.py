@@ -1385,3 +1385,23 @@ def _earlier_results(user: User, results: QuerySet[Result], before_year: int) ->
     return visible_results(user).filter(
         town_id__in=results.values("town_id"), round__year__lt=before_year, status=ResultStatus.PUBLISHED
     )
+
+
+def scoring_sheet_counts(user: User, assessment_round: AssessmentRound) -> tuple[int, int]:
+    """(towns, towns with any points the user may see) of scoring_sheet, counted without reading the sheet:
+    a national sheet is 320k points, read only once its export runs as a job. Two counts."""
+    from towns.models import Town
+
+    held = list(designated_in_year(assessment_round.year))
+    towns = restrict(Town.objects.all(), user).filter(code__in=held).count()
+    if assessment_round.pk is None:
+        return towns, 0
+    scored = (
+        visible_scores(user)
+        .filter(round=assessment_round, town_id__in=held)
+        .order_by()
+        .values("town_id")
+        .distinct()
+        .count()
+    )
+    return towns, scored

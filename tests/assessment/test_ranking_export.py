@@ -127,3 +127,27 @@ def test_a_wide_sheet_weighs_more_rows_against_the_maximum(
     assert response.redirect_chain == [(f"/jobs/{job.pk}/", 302)]
     assert "共 20 行、10 列，超过页面直接导出的上限，已转为后台任务导出" in response.content.decode()
     assert len(data_rows(workbook_of(client.get(f"/jobs/{job.pk}/download/")).active)) == 20
+
+
+def test_the_score_sheet_counts_its_towns_and_reads_their_points_only_in_the_job(
+    settings, client, province_admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    from .page_helpers import Scenario
+
+    Scenario(province_admin)  # six provincial towns of 2024, five of them scored
+    client.force_login(province_admin)
+    url = "/assessment/2024/scores/export.xlsx"
+    inline_sheet, inline_rows = exported(client.get(url))
+    assert len(inline_rows) == 6 and "共 6 个示范镇，已录入得分 5 个" in inline_sheet["A2"].value
+
+    read = []
+    real_sheet = selectors.scoring_sheet
+    monkeypatch.setattr(selectors, "scoring_sheet", lambda *args: read.append(1) or real_sheet(*args))
+    settings.EXPORT_INLINE_MAX_ROWS = 5
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.get(url)
+    assert response.status_code == 302 and read == []  # counted, not read
+    for callback in queued:
+        callback()
+    job = Job.objects.get(kind=EXPORT_JOB)
+    assert read == [1] and data_rows(workbook_of_file(jobs.result_path(job))) == inline_rows
