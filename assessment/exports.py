@@ -67,15 +67,17 @@ class RankingRow:
         return grade_text(self.result)
 
 
+def ranking_row(result, history, years, tier):
+    """One result of the ranking table with its earlier years' standings (history: earlier_ranks)."""
+    by_year = {entry[0]: entry for entry in history.get(result.town_id, ())}
+    earlier = tuple(earlier_rank_text(by_year[year], tier) if year in by_year else "" for year in years)
+    return RankingRow(result, earlier)
+
+
 def ranking_rows(results, history, years, tier):
     """The ranking table's rows: ranked towns first (by rank, then code), 未评 towns after them."""
     ordered = sorted(results, key=lambda r: (not r.assessed, r.rank or 0, r.town_id))
-    rows = []
-    for result in ordered:
-        by_year = {entry[0]: entry for entry in history.get(result.town_id, ())}
-        earlier = tuple(earlier_rank_text(by_year[year], tier) if year in by_year else "" for year in years)
-        rows.append(RankingRow(result, earlier))
-    return rows
+    return [ranking_row(result, history, years, tier) for result in ordered]
 
 
 def ranking_columns(years):

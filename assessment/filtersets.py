@@ -3,7 +3,7 @@
 import re
 
 import django_filters
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Subquery, Value, When
 
 from core.sorting import Sorts, by
 from core.years import YEAR_MAX, YEAR_MIN
@@ -11,7 +11,7 @@ from towns.choices import Tier
 from towns.rules import TIER_DISPLAY_ORDER
 
 from .choices import Grade, JobState, RoundState, TalkStatus
-from .models import Elimination, Notice, NoticeKind, Result, ResultStatus, Score
+from .models import AssessmentRound, Elimination, Notice, NoticeKind, Result, ResultStatus, Score
 
 YEAR = {"label": "年度", "min_value": YEAR_MIN, "max_value": YEAR_MAX}
 
@@ -29,8 +29,10 @@ class ScoreFilterSet(django_filters.FilterSet):
 
 
 class RankingFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="round__year", **YEAR)
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级")
+    # A year and a tier are filtered as the ranking index holds them (the round's id, the tier's order), so
+    # that one year's list is read along result_ranking.
+    year = django_filters.NumberFilter(method="filter_year", **YEAR)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="层级", method="filter_tier")
     city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
     county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
@@ -40,6 +42,12 @@ class RankingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Result
         fields = ["year", "tier", "city", "county", "grade", "assessed", "status"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(round_id=Subquery(AssessmentRound.objects.filter(year=value).values("pk")[:1]))
+
+    def filter_tier(self, queryset, name, value):
+        return queryset.filter(tier_order=TIER_DISPLAY_ORDER[value])
 
 
 class NoticeFilterSet(django_filters.FilterSet):
@@ -81,6 +89,21 @@ SCORE_SORTS = Sorts(
     labels={**_TOWN_LABELS, "tier": "层级", "filled": "已录入指标数", "composite": "综合得分"},
 )
 
+# The score sheet's page: towns (selectors.score_sheet_towns) sorted in SQL by the same keys, one page read.
+SCORE_SHEET_SORTS = Sorts(
+    {
+        "town": "code",
+        "county": "county_id",
+        "city": "city_id",
+        "tier": by("held_tier", ranked=TIER_DISPLAY_ORDER),
+        "filled": "filled",
+        "composite": "composite",
+    },
+    default="town",
+    tiebreak=("code",),
+    labels=SCORE_SORTS.labels,
+)
+
 _RANKING_KEYS = {
     # Ranked towns by rank, 未评 after them (as exports.ranking_rows orders them).
     "rank": by(value=lambda row: (not row.result.assessed, row.result.rank or 0)),
@@ -115,6 +138,38 @@ def ranking_sorts(years) -> Sorts:
         **{f"earlier_{year}": f"{year}年排名" for year in years},
     }
     return Sorts({**_RANKING_KEYS, **earlier}, default="rank", tiebreak=("result__town_id",), labels=labels)
+
+
+def _ranking_order(descending: bool) -> list:
+    """The rank key in SQL as ranking_rows orders rows in Python: ranked towns by rank, 未评 (no rank) after
+    them, reversed as a whole when descending. Ascending it is the result_ranking index's order."""
+    rank = F("rank").desc(nulls_first=True) if descending else F("rank").asc(nulls_last=True)
+    return [rank, "town_id"]
+
+
+class RankingSorts(Sorts):
+    """ranking_sorts' keys over Result rows (selectors.ranking_page_results) instead of table rows."""
+
+    def order_by(self, sort):
+        if sort.key == "rank":
+            return _ranking_order(sort.descending)
+        return super().order_by(sort)
+
+
+def ranking_result_sorts(years) -> Sorts:
+    """The ranking page's sorts, applied in SQL: the same keys, labels and tiebreak as ranking_sorts."""
+    rows = ranking_sorts(years)
+    keys = {
+        "rank": by("rank"),
+        "town": "town_id",
+        "county": "town__county_id",
+        "city": "town__city_id",
+        "score": "score",
+        "grade": by("grade", ranked=Grade.values),
+        "veto": "vetoed",
+        **{f"earlier_{year}": f"earlier_{year}" for year in years},
+    }
+    return RankingSorts(keys, default="rank", tiebreak=("town_id",), labels=rows.labels)
 
 
 VETO_SORTS = Sorts(

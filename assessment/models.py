@@ -7,12 +7,13 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from core.choices import JobState as TrackedJobState
 from core.formats import points
 from core.models import TimeStampedModel, year_validators
+from towns.rules import TIER_DISPLAY_ORDER
 
 from .choices import (  # noqa: F401 - the vocabularies are importable from the models too
     ChangeCause,
@@ -279,6 +280,17 @@ class Result(models.Model):
         "towns.Town", verbose_name="镇", on_delete=models.PROTECT, related_name="results"
     )
     tier = models.CharField("层级", max_length=16)
+    # Stored so that the rankings' ORDER BY (round, tier order, rank, town) is one index scan; PostgreSQL
+    # computes it from the tier, so no writer (the job's set-based INSERT included) can get it wrong.
+    tier_order = models.GeneratedField(
+        verbose_name="层级顺序",
+        expression=Case(
+            *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
+            default=Value(len(TIER_DISPLAY_ORDER)),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     assessed = models.BooleanField("已评", default=True)
     score = models.DecimalField("综合得分", null=True, blank=True, **POINTS)
     grade = models.CharField("等次", max_length=16, blank=True)
@@ -295,7 +307,7 @@ class Result(models.Model):
     class Meta:
         verbose_name = "评价结果"
         verbose_name_plural = "评价结果"
-        ordering = ["round_id", "tier", "rank", "town_id"]
+        ordering = ["round_id", "tier_order", "rank", "town_id"]
         constraints = [
             # One draft and one published result per town and year; superseded ones are kept for the
             # notices that listed them.
@@ -303,10 +315,15 @@ class Result(models.Model):
                 fields=["round", "town", "status"], condition=CURRENT, name="one_result_per_town_year_status"
             )
         ]
-        indexes = [models.Index(fields=["round", "tier", "rank"], name="result_ranking")]
+        indexes = [models.Index(fields=["round", "tier_order", "rank", "town"], name="result_ranking")]
 
     def __str__(self):
-        return f"{self.town} {self.round.year}年度 {points(self.score)} 分"
+        return self.label_of(str(self.town), self.round.year, self.score)
+
+    @staticmethod
+    def label_of(town_name: str, year: int, score: object) -> str:
+        """How a result reads (its __str__), from plain values: the job audits its rows without instances."""
+        return f"{town_name} {year}年度 {points(score)} 分"
 
 
 class Notice(models.Model):

@@ -13,20 +13,21 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from django.conf import settings
 from django.db.models import (
     Avg,
-    Case,
     Count,
+    Exists,
     F,
-    IntegerField,
+    FilteredRelation,
     Max,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
-    When,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Coalesce, NullIf
 
 from accounts.models import Role
 from core import jobs
@@ -147,12 +148,6 @@ def visible_talks(user: User) -> QuerySet[TalkFollowUp]:
 
 # --- the API's lists ------------------------------------------------------------------------------------
 
-TIER_DISPLAY_SQL = Case(
-    *(When(tier=tier, then=Value(position)) for tier, position in TIER_DISPLAY_ORDER.items()),
-    default=Value(len(TIER_DISPLAY_ORDER)),
-    output_field=IntegerField(),
-)
-
 
 def indicator_systems() -> QuerySet[IndicatorSystem]:
     """Every year's indicator system, newest first, with its indicators by task area (three queries)."""
@@ -170,12 +165,20 @@ def score_id(year: int, town: Town, indicator_code: str) -> int | None:
     return scores.values_list("pk", flat=True).first()
 
 
+# Within one year: by tier (provincial first), rank (未评 last) and town code, the result_ranking index's order.
+RANKING_WITHIN_YEAR = ("tier_order", F("rank").asc(nulls_last=True), "town_id")
+
+
 def ranking_list(user: User) -> QuerySet[Result]:
     """The results a user may see as the rankings list orders them: newest year first, then by tier
     (provincial first), rank (未评 last) and town code."""
-    return visible_results(user).order_by(
-        "-round__year", TIER_DISPLAY_SQL, F("rank").asc(nulls_last=True), "town_id"
-    )
+    return visible_results(user).order_by("-round__year", *RANKING_WITHIN_YEAR)
+
+
+def ranking_list_of_one_year(results: QuerySet[Result]) -> QuerySet[Result]:
+    """The rankings list filtered to one year, in the same order without the year (it is the same for every
+    row): the order the ranking index serves."""
+    return results.order_by(*RANKING_WITHIN_YEAR)
 
 
 def with_grade_or_null(results: QuerySet[Result]) -> QuerySet[Result]:
@@ -262,14 +265,32 @@ class DesignationView:
         return tuple(sorted(counts.items()))
 
 
-def designation_view(year: int, town_codes: Collection[str] | None = None) -> DesignationView:
-    """The designations the year's assessment reads (DesignationView). Three queries."""
+def _publication_changes(year: int, town_codes: Collection[str] | None = None) -> tuple[set[int], set[int]]:
+    """(began, ended): the ids of the designations that the publications of the year and of later years
+    began or ended (a handful: eliminations and substitutions). One query."""
     changes = PublicationChange.objects.filter(publication__round__year__gte=year)
     if town_codes is not None:
         changes = changes.filter(town_id__in=set(town_codes))
     began, ended = set(), set()
-    for designation_id, effect in changes.values_list("designation_id", "effect"):
+    for designation_id, effect in changes.order_by().values_list("designation_id", "effect"):
         (began if effect == ChangeEffect.BEGAN else ended).add(designation_id)
+    return began, ended
+
+
+def _held_in_year(year: int, began: Collection[int], ended: Collection[int]) -> QuerySet[Designation]:
+    """The designations in force at some point of the year as they stood before the year's publications:
+    rules.designations_before_publication's `held` rows, as SQL (for counts and pages that must not read
+    every town)."""
+    return (
+        Designation.objects.filter(from_year__lte=year)
+        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year) | Q(pk__in=set(ended)))
+        .exclude(pk__in=set(began))
+    )
+
+
+def designation_view(year: int, town_codes: Collection[str] | None = None) -> DesignationView:
+    """The designations the year's assessment reads (DesignationView). Three queries."""
+    began, ended = _publication_changes(year, town_codes)
     designations = Designation.objects.filter(
         Q(to_year__isnull=True) | Q(to_year__gte=year) | Q(pk__in=ended)
     ).exclude(pk__in=began)
@@ -324,12 +345,15 @@ def year_inputs(assessment_round: AssessmentRound) -> rules.YearInputs:
     year = assessment_round.year
     view = designation_view(year)
     points, vetoed, exempt = defaultdict(dict), set(), set()
-    if assessment_round.pk is not None:
-        rows = Score.objects.filter(round=assessment_round).values_list(
-            "town_id", "indicator__code", "points"
-        )
-        for town, code, value in rows:
-            points[town][code] = Decimal(value)
+    if assessment_round.pk is None:
+        codes = indicator_codes(assessment_round)
+    else:
+        # Plain tuples, without a join or an ORDER BY: a national year is 320k scores (issue 13, point 4).
+        code_of = dict(assessment_round.system.indicators.values_list("pk", "code"))
+        codes = frozenset(code_of.values())
+        rows = Score.objects.filter(round=assessment_round).order_by()
+        for town, indicator, value in rows.values_list("town_id", "indicator_id", "points"):
+            points[town][code_of[indicator]] = value
         vetoed = set(Veto.objects.filter(round=assessment_round).values_list("town_id", flat=True))
         exempt = set(Exemption.objects.filter(round=assessment_round).values_list("town_id", flat=True))
     towns = tuple(
@@ -352,7 +376,7 @@ def year_inputs(assessment_round: AssessmentRound) -> rules.YearInputs:
         ),
         top_count=assessment_round.top_count,
         bottom_count=assessment_round.bottom_count,
-        indicator_codes=indicator_codes(assessment_round),
+        indicator_codes=codes,
         towns=towns,
         previous=previous_year(year),
         active_lower_tier=view.active_of({Tier.CITY, Tier.COUNTY}),
@@ -460,6 +484,92 @@ def scoring_gaps(
     return incomplete, unassessed
 
 
+GAP_ROWS = 20
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """The round page's towns still to score: how many of each kind in the user's scope, and the first
+    GAP_ROWS of each by town code (the score sheet lists them all, filtered by 评分情况)."""
+
+    incomplete_count: int
+    unassessed_count: int
+    incomplete: list[TownToScore]
+    unassessed: list[TownToScore]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.incomplete_count or self.unassessed_count)
+
+
+def _towns_to_score(
+    user: User, assessment_round: AssessmentRound, held: QuerySet[Designation]
+) -> QuerySet[Town]:
+    """The towns of the user's scope designated in the round's year (`held`) and not exempted."""
+    from towns.models import Town
+
+    towns = restrict(Town.objects.filter(Exists(held.filter(town=OuterRef("pk")))), user)
+    if assessment_round.pk is None:
+        return towns
+    return towns.exclude(Exists(Exemption.objects.filter(round=assessment_round, town=OuterRef("pk"))))
+
+
+def gap_summary(
+    user: User, assessment_round: AssessmentRound, indicator_codes: Collection[str], rows: int = GAP_ROWS
+) -> GapSummary:
+    """scoring_gaps as the round page shows it, whatever the number of towns: both counts in one aggregate
+    (the round's scores counted per town in SQL), then only for a list that is not empty its first `rows`
+    towns, their tiers and missing indicators. At most six queries."""
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    towns = _towns_to_score(user, assessment_round, held)
+    incomplete, unassessed = [], []
+    if assessment_round.pk is None:  # nothing is scored before the round exists
+        counts = {"incomplete": 0, "unassessed": towns.count()}
+        without_scores = towns
+    else:
+        scored = towns.annotate(
+            round_scores=FilteredRelation("scores", condition=Q(scores__round=assessment_round))
+        ).annotate(scored=Count("round_scores"))
+        incomplete_filter = Q(scored__gt=0, scored__lt=len(indicator_codes))
+        counts = scored.aggregate(
+            incomplete=Count("pk", filter=incomplete_filter), unassessed=Count("pk", filter=Q(scored=0))
+        )
+        if counts["incomplete"]:
+            incomplete = list(
+                scored.filter(incomplete_filter).select_related("county", "city").order_by("code")[:rows]
+            )
+        without_scores = towns.exclude(
+            Exists(Score.objects.filter(round=assessment_round, town=OuterRef("pk")))
+        )
+    if counts["unassessed"]:
+        unassessed = list(without_scores.select_related("county", "city").order_by("code")[:rows])
+    entered = defaultdict(set)
+    if incomplete:
+        rows_entered = Score.objects.filter(
+            round=assessment_round, town_id__in=[town.code for town in incomplete]
+        ).values_list("town_id", "indicator__code")
+        for town_code, indicator_code in rows_entered.order_by():
+            entered[town_code].add(indicator_code)
+    # The tier each listed town held during the year: its latest designation in force then.
+    tiers = dict(
+        held.filter(town_id__in=[town.code for town in (*incomplete, *unassessed)])
+        .order_by("town_id", "from_year", "pk")
+        .values_list("town_id", "tier")
+    )
+    codes = sorted(indicator_codes)
+
+    def to_score(town: Town) -> TownToScore:
+        missing = tuple(code for code in codes if code not in entered[town.code])
+        return TownToScore(town, tiers.get(town.code, ""), len(codes) - len(missing), missing)
+
+    return GapSummary(
+        incomplete_count=counts["incomplete"],
+        unassessed_count=counts["unassessed"],
+        incomplete=[to_score(town) for town in incomplete],
+        unassessed=[to_score(town) for town in unassessed],
+    )
+
+
 def applied_changes(assessment_round: AssessmentRound) -> tuple[set[str], set[str]]:
     """What the year's earlier publications applied and a correction must reconcile against: (eliminated,
     substitutes) town codes, each still in effect (not reversed by a later correction)."""
@@ -531,6 +641,82 @@ def scoring_sheet(
         for town_code, indicator_code, value in rows:
             points[town_code][indicator_code] = value
     return [(town, held[town.code][0], points.get(town.code, {})) for town in towns.order_by("code")]
+
+
+SCORE_FILLED = {
+    "complete": "已全部录入",
+    "incomplete": "部分录入",
+    "none": "未录入",
+}
+
+
+def points_visible(user: User, assessment_round: AssessmentRound) -> bool:
+    """Whether the user may see the round's points (visible_scores, for a single round)."""
+    return (
+        sees_proposed(user)
+        or getattr(user, "role", None) == Role.CITY_OFFICIAL
+        or assessment_round.state == RoundState.PUBLISHED
+    )
+
+
+def _designated_towns(user: User, held: QuerySet[Designation]) -> QuerySet[Town]:
+    from towns.models import Town
+
+    return restrict(Town.objects.filter(Exists(held.filter(town=OuterRef("pk")))), user)
+
+
+def score_sheet_towns(
+    user: User, assessment_round: AssessmentRound, indicator_count: int, filled: str = ""
+) -> QuerySet[Town]:
+    """The score sheet as a page lists it, whatever the number of towns: the towns of the user's scope
+    designated in the round's year (scoring_sheet's towns), each with `held_tier`, `filled` (indicators with
+    points the user may see) and `composite` (their sum), computed per row so that a page of them costs
+    its rows; `filled` (SCORE_FILLED) keeps the complete, incomplete or unscored towns only."""
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    towns = _designated_towns(user, held).select_related("county", "city")
+    latest = held.filter(town=OuterRef("pk")).order_by("-from_year", "-pk")
+    towns = towns.annotate(held_tier=Subquery(latest.values("tier")[:1]))
+    if assessment_round.pk is None or not points_visible(user, assessment_round):
+        towns = towns.annotate(
+            filled=Value(0), composite=Value(None, output_field=Score._meta.get_field("points"))
+        )
+    else:
+        scores = Score.objects.filter(round=assessment_round, town=OuterRef("pk")).order_by().values("town")
+        towns = towns.annotate(
+            filled=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0),
+            composite=Subquery(scores.annotate(total=Sum("points")).values("total")),
+        )
+    if filled == "complete":
+        towns = towns.filter(filled__gte=indicator_count)
+    elif filled == "incomplete":
+        towns = towns.filter(filled__gt=0, filled__lt=indicator_count)
+    elif filled == "none":
+        towns = towns.filter(filled=0)
+    return towns
+
+
+def score_sheet_points(
+    user: User, assessment_round: AssessmentRound, towns: Sequence[Town]
+) -> dict[str, dict[str, Decimal]]:
+    """town code → {indicator code: points} of the listed towns (a page of the score sheet). One query."""
+    if assessment_round.pk is None or not towns or not points_visible(user, assessment_round):
+        return {}
+    rows = Score.objects.filter(round=assessment_round, town_id__in=[town.code for town in towns])
+    points = defaultdict(dict)
+    for town_code, indicator_code, value in rows.order_by().values_list(
+        "town_id", "indicator__code", "points"
+    ):
+        points[town_code][indicator_code] = value
+    return points
+
+
+def scored_town_count(user: User, assessment_round: AssessmentRound) -> int:
+    """How many towns of the user's scope have points the user may see in the round."""
+    if assessment_round.pk is None or not points_visible(user, assessment_round):
+        return 0
+    held = _held_in_year(assessment_round.year, *_publication_changes(assessment_round.year))
+    scores = Score.objects.filter(round=assessment_round, town=OuterRef("pk"))
+    return _designated_towns(user, held).filter(Exists(scores)).count()
 
 
 # --- what-if (issue 8, point 8): one call of the pure rules, nothing written ---------------------------------
@@ -1114,6 +1300,56 @@ def ranking_results(
     if grade:
         results = results.filter(assessed=True, grade=grade)
     return list(results.order_by(F("rank").asc(nulls_last=True), "town_id"))
+
+
+def ranking_page_results(
+    user: User, assessment_round: AssessmentRound, tier: str, city: str = "", grade: str = ""
+) -> QuerySet[Result]:
+    """ranking_results as a page reads it: a QuerySet, so that a page of a national tier costs its rows.
+    Filtered on the round and the stored tier order, the ranking order (rank, 未评 last, town code) is the
+    result_ranking index's own. Each row carries earlier_<year> for ranking_sorts' earlier-year keys."""
+    if assessment_round.pk is None:
+        return Result.objects.none()
+    results = visible_results(user).filter(
+        round=assessment_round,
+        tier_order=TIER_DISPLAY_ORDER[tier],  # the tier itself, as the index holds it
+        status=shown_status(user, assessment_round),
+    )
+    if city:
+        results = results.filter(town__city_id=city)
+    if grade:
+        results = results.filter(assessed=True, grade=grade)
+    return results
+
+
+def ranked_earlier_years(user: User, results: QuerySet[Result], before_year: int) -> list[int]:
+    """The published years before `before_year` in which any of the results' towns has a result the user
+    may see, latest first (the ranking table's earlier-year columns). One aggregate query."""
+    earlier = visible_results(user).filter(
+        round__year__lt=before_year,
+        status=ResultStatus.PUBLISHED,
+        town_id__in=results.order_by().values("town_id"),
+    )
+    # No ordering: Meta.ordering's columns would widen the DISTINCT to every result.
+    years = earlier.order_by().values_list("round__year", flat=True).distinct()
+    return sorted(years, reverse=True)
+
+
+def earlier_rank_annotations(user: User, years: Iterable[int]) -> dict[str, Subquery]:
+    """earlier_<year>: the town's published rank that year (None without one), for sorting by it."""
+    annotations = {}
+    for year in years:
+        rank = visible_results(user).filter(
+            town=OuterRef("town_id"), round__year=year, status=ResultStatus.PUBLISHED
+        )
+        annotations[f"earlier_{year}"] = Subquery(rank.order_by().values("rank")[:1])
+    return annotations
+
+
+def results_in_order(user: User, ids: Sequence[int]) -> list[Result]:
+    """The results of those ids with their towns, in the order of the ids. One query."""
+    found = visible_results(user).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def published_results_of_region(user: User, assessment_round: AssessmentRound) -> list[Result]:

@@ -20,16 +20,17 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from auditlog.models import LogEntry
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from core import jobs
-from core.audit import Via, change_set, current_change_set, current_via, log_bulk_created
-from core.bulk import analyze_tables
+from core.audit import ChangeSet, Via, change_set, current_change_set, current_via, log_bulk_created
+from core.bulk import analyze_tables, insert_rows
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
@@ -617,16 +618,13 @@ def run_round(ctx: jobs.JobContext) -> dict[str, object]:
         # One audit entry on the round carrying the whole draft (results, notices, eliminations), written in
         # this transaction (ADR 13).
         with change_set(locked, actor=ctx.user, via=Via.JOB) as changes:
-            _replace_draft(locked, inputs, outcome)
+            _replace_draft(locked, inputs, outcome, changes)
             assessed = sum(len(towns) for towns in outcome.ranked.values())
             unassessed = len(outcome.unassessed) + len(outcome.exempt)
             changes.add_updated(AssessmentRound.objects.filter(pk=round_id), state=RoundState.COMPUTED)
             AssessmentRound.objects.filter(pk=round_id).update(state=RoundState.COMPUTED)
             changes.summary = {"year": locked.year, "assessed": assessed, "unassessed": unassessed}
         _tell_computed(locked, ctx.job.pk, assessed, unassessed, outcome)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Result._meta.db_table}")
     summary = RunSummary(
         year=inputs.year,
         assessed=assessed,
@@ -657,52 +655,60 @@ def _tell_computed(
     )
 
 
+# The columns of a result the job writes, in the model's field order (tier_order is computed by the database
+# from the tier, the id by its sequence).
+RESULT_COLUMNS = (
+    "round",
+    "town",
+    "tier",
+    "assessed",
+    "score",
+    "grade",
+    "rank",
+    "vetoed",
+    "incomplete",
+    "exempt",
+    "status",
+)
+
+
 def _replace_draft(
-    assessment_round: AssessmentRound, inputs: rules.YearInputs, outcome: rules.YearOutcome
+    assessment_round: AssessmentRound,
+    inputs: rules.YearInputs,
+    outcome: rules.YearOutcome,
+    changes: ChangeSet,
 ) -> None:
     """The year's draft (proposed) results, notices and eliminations, replaced as a whole; published ones
-    stay in force until a publication replaces them."""
-    drafts = {"status": ResultStatus.PROPOSED}
-    for notice in assessment_round.notices.filter(**drafts):
-        notice.results.clear()
-    assessment_round.notices.filter(**drafts).delete()
-    assessment_round.eliminations.filter(**drafts).delete()
-    _audit_deleted(assessment_round.results.filter(**drafts))
-    assessment_round.results.filter(**drafts).delete()
-    tiers = {town.town_code: town.tier for town in inputs.towns}
-    incomplete = set(outcome.incomplete)
-    rows = [
-        Result(
-            round=assessment_round,
-            town_id=r.town_code,
-            tier=r.tier,
-            assessed=True,
-            score=r.score,
-            grade=r.grade,
-            rank=r.rank,
-            vetoed=r.vetoed,
-            incomplete=r.town_code in incomplete,
-        )
-        for towns in outcome.ranked.values()
-        for r in towns
-    ]
-    rows += [
-        Result(round=assessment_round, town_id=code, tier=tiers[code], assessed=False)
-        for code in outcome.unassessed
-    ]
-    rows += [
-        Result(round=assessment_round, town_id=code, tier=tiers[code], assessed=False, exempt=True)
-        for code in outcome.exempt
-    ]
-    log_bulk_created(Result.objects.bulk_create(rows, batch_size=1000), via=Via.JOB)
-    results = {r.town_id: r for r in assessment_round.results.filter(**drafts)}
+    stay in force until a publication replaces them.
+
+    The same statements whatever the number of towns: one DELETE per table, the results inserted in one
+    statement from plain tuples (core.bulk.insert_rows), no result built as a model instance; only the
+    notices and eliminations, a handful, are. Every row joins the run's change set as a row-by-row write
+    would have recorded it."""
+    _delete_drafts(assessment_round, changes)
+    year, drafts = assessment_round.year, {"status": ResultStatus.PROPOSED}
+    rows = _result_rows(assessment_round, inputs, outcome)
+    insert_rows(Result, RESULT_COLUMNS, rows)
+    values_of = {row[1]: dict(zip(RESULT_COLUMNS, row, strict=True)) for row in rows}
+    ids = {}
+    created = []
+    for pk, town, name in assessment_round.results.filter(**drafts).values_list(
+        "pk", "town_id", "town__name"
+    ):
+        ids[town] = pk
+        created.append((pk, Result.label_of(name, year, values_of[town]["score"]), values_of[town]))
+    created.sort(key=lambda row: row[0])  # in the order of insertion, as bulk_create recorded them
+    changes.add_values(Result, LogEntry.Action.CREATE, created)
+    links = []
     for kind, chosen in ((NoticeKind.PRAISE, outcome.praised), (NoticeKind.CRITICISM, outcome.criticised)):
-        notice = Notice.objects.create(round=assessment_round, kind=kind)
-        notice.results.set([results[r.town_code] for r in chosen])
+        notice = Notice.objects.create(round=assessment_round, kind=kind)  # audited by its own signal
+        links += [(notice.pk, ids[r.town_code]) for r in chosen]
+    insert_rows(Notice.results.through, ("notice", "result"), links)
+    towns = Town.objects.in_bulk([s.eliminated_code for s in outcome.substitutions])
     eliminations = Elimination.objects.bulk_create(
         Elimination(
             round=assessment_round,
-            town_id=s.eliminated_code,
+            town=towns[s.eliminated_code],
             substitute_id=s.substitute_code,
             substitute_tier=s.substitute_tier or "",
             substitute_score=s.substitute_score,
@@ -711,6 +717,71 @@ def _replace_draft(
         for s in outcome.substitutions
     )
     log_bulk_created(eliminations, via=Via.JOB)
+    # The rankings and lists filter the year's new rows at once: fresh statistics once the run commits.
+    analyze_tables(Result, Notice, Notice.results.through, Elimination, rows=len(rows))
+
+
+def _result_rows(
+    assessment_round: AssessmentRound, inputs: rules.YearInputs, outcome: rules.YearOutcome
+) -> list[tuple[object, ...]]:
+    """The year's results as tuples of RESULT_COLUMNS: the ranked towns in rank order, then the 未评, then the
+    免评 (as the pages list them)."""
+    round_id, draft = assessment_round.pk, ResultStatus.PROPOSED
+    tiers = {town.town_code: town.tier for town in inputs.towns}
+    incomplete = set(outcome.incomplete)
+    rows = [
+        (
+            round_id,
+            r.town_code,
+            r.tier,
+            True,
+            r.score,
+            r.grade,
+            r.rank,
+            r.vetoed,
+            r.town_code in incomplete,
+            False,
+            draft,
+        )
+        for towns in outcome.ranked.values()
+        for r in towns
+    ]
+    rows += [
+        (round_id, code, tiers[code], False, None, "", None, False, False, False, draft)
+        for code in outcome.unassessed
+    ]
+    rows += [
+        (round_id, code, tiers[code], False, None, "", None, False, False, True, draft)
+        for code in outcome.exempt
+    ]
+    return rows
+
+
+def _delete_drafts(assessment_round: AssessmentRound, changes: ChangeSet) -> None:
+    """The year's draft notices (with the towns they list), eliminations and results removed: one DELETE per
+    table, each row recorded in the change set first. A draft result is listed only by a draft notice (a
+    publication turns both into published ones at once); the links of either are removed all the same, so
+    that no notice could be left pointing at a removed result."""
+    drafts = {"status": ResultStatus.PROPOSED}
+    Notice.results.through.objects.filter(
+        Q(notice__round=assessment_round, notice__status=ResultStatus.PROPOSED)
+        | Q(result__round=assessment_round, result__status=ResultStatus.PROPOSED)
+    ).delete()
+    notices = assessment_round.notices.filter(**drafts)
+    eliminations = assessment_round.eliminations.filter(**drafts)
+    changes.add_deleted(notices.select_related("round"))
+    changes.add_deleted(eliminations.select_related("round", "town"))
+    notices._raw_delete(notices.db)
+    eliminations._raw_delete(eliminations.db)
+    results = assessment_round.results.filter(**drafts)
+    attnames = [Result._meta.get_field(name).attname for name in RESULT_COLUMNS]
+    year = assessment_round.year
+    deleted = []
+    for pk, name, *values in results.values_list("pk", "town__name", *attnames):
+        row = dict(zip(RESULT_COLUMNS, values, strict=True))
+        deleted.append((pk, Result.label_of(name, year, row["score"]), row))
+    changes.add_values(Result, LogEntry.Action.DELETE, deleted)
+    results._raw_delete(results.db)
 
 
 # --- publication ---------------------------------------------------------------------------------------

@@ -443,6 +443,8 @@ class RankingViewSet(ValuesListMixin, mixins.ListModelMixin, viewsets.GenericVie
         return selectors.ranking_list(self.request.user)
 
     def get_list_queryset(self, queryset):
+        if self.request.query_params.get("year"):  # a valid one: the filter set refused any other
+            queryset = selectors.ranking_list_of_one_year(queryset)
         return selectors.with_grade_or_null(queryset)
 
 

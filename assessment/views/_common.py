@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 
 from core.scoping import is_province_admin
 
@@ -12,6 +13,23 @@ from ..models import (
 )
 
 ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
+
+# The long lists (rankings, the score sheet) page as the towns directory does: a national tier has 18,000
+# towns, and no page renders them all (their exports stay whole).
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    """The page of rows the request asks for (?page=, ?page_size= one of PAGE_SIZES), with its context."""
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    if size not in PAGE_SIZES:
+        size = DEFAULT_PAGE_SIZE
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    return {"page": page, "page_sizes": PAGE_SIZES, "page_size": size}
 
 
 def _round(year):

@@ -127,10 +127,12 @@ def _round_page(request, assessment_round, **forms):
         )
     if (province or user.role == Role.CITY_OFFICIAL) and state == RoundState.OPEN:
         # Shown before a run so that no designated town is forgotten (R7, issue 8 point 7).
-        incomplete, unassessed = selectors.scoring_gaps(user, assessment_round)
-        context["incomplete"] = incomplete
-        context["unassessed"] = [(gap.town, gap.tier) for gap in unassessed]
-        context["has_gaps"] = bool(incomplete or unassessed)
+        # Counted in SQL and listed up to selectors.GAP_ROWS each: the score sheet lists every one of them.
+        gaps = selectors.gap_summary(user, assessment_round, [indicator.code for indicator in indicators])
+        context["gaps"] = gaps
+        context["incomplete"] = gaps.incomplete
+        context["unassessed"] = [(gap.town, gap.tier) for gap in gaps.unassessed]
+        context["has_gaps"] = gaps.any
     if admin and state == RoundState.COMPUTED:
         context["publish_form"] = forms.get("publish_form") or PublishForm()
         try:

@@ -15,10 +15,11 @@ from core.forms import ImportUploadForm, refuse_stale
 from core.scoping import is_province_admin
 
 from .. import exports, selectors, services
-from ..filtersets import SCORE_SORTS
+from ..filtersets import SCORE_SHEET_SORTS
 from ..forms import ScoreForm
 from ._common import (
     _indicators,
+    _page,
     _round,
     _show_refusal,
 )
@@ -26,23 +27,39 @@ from ._common import (
 # --- scores --------------------------------------------------------------------------------------------
 
 
-def _score_lines(request, assessment_round, sorting):
-    return exports.score_lines(request.user, assessment_round, sorting)
-
-
 def _score_list_page(request, assessment_round):
-    admin = is_province_admin(request.user)
-    sorting = SCORE_SORTS.sorting(request)
-    lines = _score_lines(request, assessment_round, sorting)
-    context = {
-        "assessment_round": assessment_round,
-        "indicators": _indicators(assessment_round),
-        "lines": lines,
-        "sorting": sorting,
-        "scored": sum(1 for line in lines if line.points),
-        "may_import": admin and services.scoring_open(assessment_round),
-        "import_form": ImportUploadForm(),
-    }
+    """The score sheet, one page of towns at a time (sorted and filtered by 评分情况 in SQL)."""
+    user = request.user
+    admin = is_province_admin(user)
+    indicators = _indicators(assessment_round)
+    filled = request.GET.get("filled", "")
+    filled = filled if filled in selectors.SCORE_FILLED else ""
+    sorting = SCORE_SHEET_SORTS.sorting(request)
+    towns = selectors.score_sheet_towns(user, assessment_round, len(indicators), filled=filled)
+    context = _page(request, sorting.apply(towns))
+    page_towns = list(context["page"].object_list)
+    points = selectors.score_sheet_points(user, assessment_round, page_towns)
+    scoring = services.scoring_open(assessment_round)
+    lines = [
+        exports.ScoreLine(
+            town, town.held_tier, points.get(town.code, {}), scoring and services.may_score(user, town)
+        )
+        for town in page_towns
+    ]
+    context.update(
+        {
+            "assessment_round": assessment_round,
+            "indicators": indicators,
+            "lines": lines,
+            "sorting": sorting,
+            "filled": filled,
+            "filled_label": selectors.SCORE_FILLED.get(filled, ""),
+            "filled_choices": selectors.SCORE_FILLED.items(),
+            "scored": selectors.scored_town_count(user, assessment_round),
+            "may_import": admin and scoring,
+            "import_form": ImportUploadForm(),
+        }
+    )
     return render(request, "assessment/score_list.html", context)
 
 
