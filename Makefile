@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the machines here have two cores; each worker gets its own test database.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format check check-deploy security audit-deps install migrate worker beat clean vendor system-packages
+.PHONY: bench bench-smoke run test lint format check check-deploy security audit-deps install migrate worker beat clean vendor system-packages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,22 @@ run: system-packages migrate
 # The whole suite; PostgreSQL and Redis when they answer on 127.0.0.1 (or DATABASE_URL / REDIS_URL).
 test: install
 	@eval "$$($(PY) scripts/services.py)" && $(PY) -m pytest $(PYTEST_ARGS)
+
+# issue 13's benchmark suite (demo/perf): each figure against its floor, A/B interleaved, on the two bench
+# databases, seeded by perf_seed the first time (make bench BENCH_ARGS="--only F-job --reps 5"). The report
+# goes to var/bench.json and the table to the terminal. No test times anything; this does.
+BENCH_G2K_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench_g2k
+BENCH_NATIONAL_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench_national
+BENCH_SMOKE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench_smoke
+BENCH_ARGS ?=
+
+bench: install
+	$(PY) manage.py perf_bench --seed-missing --g2k-url $(BENCH_G2K_URL) --national-url $(BENCH_NATIONAL_URL) \
+		--json var/bench.json $(BENCH_ARGS)
+
+# CI's smoke of the suite: g2k only, one pair per figure, no warm-up; fails when a figure cannot be measured.
+bench-smoke: install
+	$(PY) manage.py perf_bench --smoke --seed-missing --g2k-url $(BENCH_SMOKE_URL) --json var/bench-smoke.json
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from core.choices import SecurityEventKind
+from core.counting import ListPaginator
 from core.errors import DomainError
 from core.permission_map import may_manage_all_tokens
 from core.security_log import record_security_event
@@ -232,5 +232,5 @@ def token_admin_list(request):
     username = request.GET.get("username", "").strip()
     if username:
         tokens = tokens.filter(user__username__icontains=username)
-    page = Paginator(tokens, TOKEN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(tokens, TOKEN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/token_admin.html", {"page": page, "username": username})

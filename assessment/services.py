@@ -11,14 +11,15 @@ under the round's lock) and is recorded failed once its lease expires.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core import jobs
 from core.audit import ChangeSet, Via, change_set, current_change_set, current_via, log_bulk_created
-from core.bulk import analyze_tables, insert_rows
+from core.bulk import analyze_tables, few_collections, insert_rows
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
@@ -41,6 +42,7 @@ from core.formats import points as shown_points
 from core.models import Job
 from core.notifications import audience, notify
 from core.numbering import take_number
+from core.upsert import upsert_rows
 from projects.models import TaskArea
 from towns.choices import Began, Ended, Tier
 from towns.models import Designation, Town
@@ -77,6 +79,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("portal.assessment")
 SCORE_IMPORT = "assessment.scores"  # the importer's kind (assessment.imports)
+SCORE_LABEL = Score._meta.label_lower
 ACTIVE_JOB = (JobState.QUEUED, JobState.RUNNING)
 RUN_KIND = "assessment.run"  # the tracked job of a round's run (assessment/jobs.py)
 
@@ -298,8 +301,12 @@ def _require_scoring_open(assessment_round: AssessmentRound, what: str = "录入
 
 def may_score(user: User, town: Town) -> bool:
     """R7: a town's points are entered by the province_admin or an official of the town's city."""
+    return _may_score_in_city(user, town.city_id)
+
+
+def _may_score_in_city(user: User, city_code: str) -> bool:
     role = getattr(user, "role", None)
-    return role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == town.city_id)
+    return role == Role.PROVINCE_ADMIN or (role == Role.CITY_OFFICIAL and user.region_id == city_code)
 
 
 def _may_score(user: User | None, town: Town) -> None:
@@ -362,6 +369,144 @@ def save_scores(
                 defaults={"points": points, "entered_by": user},
             )
     return len(values)
+
+
+class ScoreRow(NamedTuple):
+    """One score of a bulk write (write_scores): plain values, no model instance."""
+
+    town_code: str
+    town_name: str
+    indicator_code: str
+    points: Decimal
+
+
+def write_scores(user: User | None, *, year: int | str, rows: Sequence[ScoreRow]) -> int:
+    """Enter many towns' points at once (R7; the score import): every row inserted, or correcting the
+    town's points on that indicator, in one statement (core.upsert); a later row for the same town and
+    indicator wins, as in save_scores. The checks of save_scores over the whole set: scoring open, who may
+    score each town, each town designated that year, each indicator in the year's system with points within
+    0…maximum (two decimals). Each score that changed is one row of the enclosing change set (one audit
+    entry for the whole write), in the shape auditlog gives a saved Score. Returns how many rows it wrote."""
+    year = checked_year(year)
+    latest = {(row.town_code, row.indicator_code): row for row in rows}
+    with transaction.atomic():
+        assessment_round = _locked_round(year)
+        _require_scoring_open(assessment_round)
+        indicators = {indicator.code: indicator for indicator in assessment_round.system.indicators.all()}
+        held = designated_in_year(year, {town for town, _code in latest})
+        problems = _score_row_problems(user, year, latest.values(), indicators, held)
+        if problems:
+            raise DomainError("得分有误：" + "；".join(problems[:20]), details=problems)
+        before = {
+            (town, indicator): (pk, points, entered_by)
+            for town, indicator, pk, points, entered_by in Score.objects.filter(
+                round=assessment_round, town_id__in=list(held)
+            ).values_list("town_id", "indicator_id", "id", "points", "entered_by_id")
+        }
+        now = timezone.now()
+        entered_by = user.pk if user is not None else None
+        written = upsert_rows(
+            Score,
+            columns=("town_id", "indicator_id", "points"),
+            rows=[(row.town_code, indicators[row.indicator_code].pk, row.points) for row in latest.values()],
+            constants={
+                "round_id": assessment_round.pk,
+                "entered_by_id": entered_by,
+                "created_at": now,
+                "updated_at": now,
+            },
+            conflict=("round_id", "town_id", "indicator_id"),
+            update=("points", "entered_by_id", "updated_at"),
+            returning=("town_id", "indicator_id", "id"),
+        )
+        ids = {(town, indicator): pk for town, indicator, pk in written}
+        enclosing = current_change_set()
+        audit = contextlib.nullcontext(enclosing) if enclosing is not None else change_set(assessment_round)
+        diff = _ScoreDiff(assessment_round.pk, entered_by, now)
+        shown: dict[Decimal, str] = {}
+        with audit as changes:
+            for row in latest.values():
+                indicator = indicators[row.indicator_code]
+                key = (row.town_code, indicator.pk)
+                previous = before.get(key)
+                changed = diff.of(previous, ids[key], row, indicator)
+                if changed:
+                    action = LogEntry.Action.CREATE if previous is None else LogEntry.Action.UPDATE
+                    text = shown.get(row.points) or shown.setdefault(row.points, shown_points(row.points))
+                    changes.add_row(
+                        SCORE_LABEL, ids[key], f"{row.town_name} {indicator.code} {text} 分", action, changed
+                    )
+        analyze_tables(Score, rows=len(written))
+    return len(written)
+
+
+def _score_row_problems(
+    user: User | None,
+    year: int,
+    rows: Iterable[ScoreRow],
+    indicators: Mapping[str, Indicator],
+    held: Mapping[str, tuple[str, str]],
+) -> list[str]:
+    problems, refused_towns = [], set()
+    refusals: dict[tuple[Decimal, Decimal], str | None] = {}  # a few thousand distinct points, checked once
+    for row in rows:
+        if row.town_code in refused_towns:
+            continue
+        designation = held.get(row.town_code)
+        town_problem = None
+        if designation is None:
+            town_problem = f"{row.town_name}在 {year} 年不是示范镇，不参加评价"
+        elif user is not None and not _may_score_in_city(user, designation[1]):
+            town_problem = f"无权录入{row.town_name}（{row.town_code}）的得分"
+        if town_problem:
+            problems.append(town_problem)
+            refused_towns.add(row.town_code)
+            continue
+        indicator = indicators.get(row.indicator_code)
+        if indicator is None:
+            problems.append(f"指标 {row.indicator_code} 不存在")
+            continue
+        known = (row.points, indicator.max_points)
+        if known not in refusals:
+            refusals[known] = rules.points_refusal(row.points, indicator.max_points)
+        problem = refusals[known]
+        if problem:
+            problems.append(f"{row.town_name} {indicator.code} {indicator.name}：{problem}")
+    return problems
+
+
+class _ScoreDiff:
+    """auditlog's field diff of a score as save_scores would have saved it (model_instance_diff: every field
+    of a new score from "None", only the changed ones of a corrected one; updated_at is not compared, as
+    auditlog compares before auto_now sets it), from plain values."""
+
+    def __init__(self, round_id: int, entered_by: int | None, now: datetime) -> None:
+        self.round = str(round_id)
+        self.entered_by = entered_by
+        self.stamp = str(timezone.make_naive(now, timezone=UTC))
+
+    def of(
+        self, before: tuple[int, Decimal, int | None] | None, pk: int, row: ScoreRow, indicator: Indicator
+    ) -> dict[str, list[str]]:
+        points = str(row.points)
+        if before is not None:
+            _pk, old_points, old_entered_by = before
+            diff = {}
+            if str(old_points) != points:
+                diff["points"] = [str(old_points), points]
+            if old_entered_by != self.entered_by:
+                diff["entered_by"] = [str(old_entered_by), str(self.entered_by)]
+            return diff
+        return {
+            "id": ["None", str(pk)],
+            "round": ["None", self.round],
+            "town": ["None", row.town_code],
+            "indicator": ["None", str(indicator.pk)],
+            "points": ["None", points],
+            "entered_by": ["None", str(self.entered_by)],
+            "created_at": ["None", self.stamp],
+            "updated_at": ["None", self.stamp],
+        }
 
 
 @dataclass(frozen=True)
@@ -598,6 +743,7 @@ def _step(ctx: jobs.JobContext, percent: int, message: str) -> None:
         time.sleep(pause)
 
 
+@few_collections()
 def run_round(ctx: jobs.JobContext) -> dict[str, object]:
     """The assessment run (R7–R9), the work of a job of kind assessment.run: reads the year's inputs, ranks,
     and writes the year's draft results in one transaction at the end (rules.assess_year), the round locked

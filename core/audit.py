@@ -143,6 +143,18 @@ class ChangeSet:
             }
         )
 
+    def add_row(self, model_label, pk, repr_text, action, changes):
+        """A row written without an instance (core.upsert: plain tuples), in the same shape as add."""
+        self.rows.append(
+            {
+                "model": model_label,
+                "pk": smart_str(pk),
+                "repr": repr_text,
+                "action": int(action),
+                "changes": changes,
+            }
+        )
+
     def add_updated(self, queryset, **values):
         """Rows a queryset.update(**values) is about to change (update sends no signals): call it before."""
         names = list(values)

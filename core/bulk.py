@@ -8,7 +8,10 @@ itself (loaders, imports, the yearly job, publication, restore) therefore ends w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
@@ -102,3 +105,40 @@ def _array_literal(values: Sequence[object]) -> str:
             text = str(value).replace("\\", "\\\\").replace('"', '\\"')
             items.append(f'"{text}"')
     return "{" + ",".join(items) + "}"
+
+
+# --- the cyclic collector during a bulk path --------------------------------------------------------------
+
+# Python collects its youngest generation every 700 allocations; a path that builds hundreds of thousands of
+# live rows (a national import's preview and change set, the yearly job's rows, the audit chain's canonical
+# copy of a 100 MB change set) spends a fifth to half of its time re-scanning objects that are all still alive
+# (measured on a national score import: 93 s with the default, 81 s with 100,000; the chain's canonical copy of
+# that change set: 5.0 s with the default, 0.8 s with the collector held). Reference counting still frees
+# every object that is not part of a cycle.
+BULK_COLLECTION_THRESHOLD = 100_000
+
+_collector_lock = threading.Lock()
+_collector_holders = 0
+_collector_threshold: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Raise the collector's first threshold to BULK_COLLECTION_THRESHOLD for the block. The threshold is
+    the process's (threads share it), so it is raised by the first holder and restored by the last."""
+    global _collector_holders, _collector_threshold
+    with _collector_lock:
+        if _collector_holders == 0:
+            _collector_threshold = gc.get_threshold()
+            gc.set_threshold(
+                max(BULK_COLLECTION_THRESHOLD, _collector_threshold[0]), *_collector_threshold[1:]
+            )
+        _collector_holders += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_holders -= 1
+            if _collector_holders == 0 and _collector_threshold is not None:
+                gc.set_threshold(*_collector_threshold)
+                _collector_threshold = None

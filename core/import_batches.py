@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .audit import Via, audit_context, change_set
+from .bulk import analyze_tables, few_collections
 from .choices import ImportState, JobState, RowStatus
 from .errors import DomainError, NotVisible
 from .files import display_name
@@ -44,6 +45,7 @@ from .imports import Importer, RowOutcome, counts, digest, get_importer
 from .jobs import JobContext, job_handler, should_run_as_job, start_job
 from .models import ImportBatch, ImportRow, Job
 from .tabular import check_upload
+from .upsert import copy_rows
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -70,16 +72,27 @@ def _denied(importer: Importer, user: AbstractBaseUser | None) -> None:
         raise PermissionDenied(importer.denied_message())
 
 
-def _row(batch: ImportBatch, outcome: RowOutcome) -> ImportRow:
-    shown = outcome.as_dict()
-    return ImportRow(
-        batch=batch,
-        number=outcome.number,
-        status=outcome.status,
-        subject=outcome.subject[:200],
-        changes=shown["changes"],
-        message=outcome.message,
+ROW_COLUMNS = ("batch_id", "number", "status", "subject", "changes", "message")
+
+
+def _write_rows(batch: ImportBatch, outcomes: Sequence[RowOutcome]) -> None:
+    """Every row's outcome in one statement (core.upsert.copy_rows: a national file's 320k rows in seconds)."""
+    copy_rows(
+        ImportRow,
+        columns=ROW_COLUMNS,
+        rows=(
+            (
+                batch.pk,
+                outcome.number,
+                outcome.status,
+                outcome.subject[:200],
+                outcome.as_dict()["changes"],
+                outcome.message,
+            )
+            for outcome in outcomes
+        ),
     )
+    analyze_tables(ImportRow, rows=len(outcomes))
 
 
 def _set_preview(batch: ImportBatch, outcomes: Sequence[RowOutcome]) -> None:
@@ -95,6 +108,7 @@ def _set_preview(batch: ImportBatch, outcomes: Sequence[RowOutcome]) -> None:
 # --- staging -------------------------------------------------------------------------------------------------
 
 
+@few_collections()
 def stage_import(
     user: AbstractBaseUser,
     *,
@@ -126,7 +140,7 @@ def stage_import(
         )
         _set_preview(batch, outcomes)
         batch.save()
-        ImportRow.objects.bulk_create((_row(batch, outcome) for outcome in outcomes), batch_size=2000)
+        _write_rows(batch, outcomes)
         relative = f"{batch.pk}/{sha256}{suffix}"
         target = import_dir() / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -267,14 +281,15 @@ def _fail(batch_id: int, message: str) -> None:
 def _restage(batch_id: int, outcomes: list[RowOutcome]) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        batch.rows.all().delete()
-        ImportRow.objects.bulk_create((_row(batch, outcome) for outcome in outcomes), batch_size=2000)
+        batch.rows.all().delete()  # one DELETE (nothing depends on an import row, no signal listens)
+        _write_rows(batch, outcomes)
         _set_preview(batch, outcomes)
         batch.state, batch.message, batch.job = ImportState.PREVIEWED, STALE_MESSAGE, None
         batch.save()
     return batch
 
 
+@few_collections()
 def apply_batch(batch_id: int, user: AbstractBaseUser | None, *, from_job: bool = False) -> Confirmed:
     """Check the batch again and write it, all rows or none (the confirm's second half, or its job)."""
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -379,6 +394,7 @@ def _checked(user: AbstractBaseUser | None, kind: str, params: Mapping[str, Any]
     return importer, importer.clean_params(params or {})
 
 
+@few_collections()
 def preview_now(
     user: AbstractBaseUser | None,
     *,
@@ -393,6 +409,7 @@ def preview_now(
     return ImportReport(outcomes=outcomes, counts=counts(outcomes))
 
 
+@few_collections()
 def import_now(
     user: AbstractBaseUser | None,
     *,

@@ -5,7 +5,6 @@ confirm, the result and the template are core's (/imports/<id>/, /imports/<id>/c
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import import_batches
 from .choices import ImportState, RowStatus
+from .counting import ListPaginator
 from .errors import DomainError
 from .exports import workbook_response
 from .forms import ImportUploadForm
@@ -95,7 +95,7 @@ def import_preview(request, pk):
     if status not in RowStatus.values:
         status = ""
     rows = import_batches.batch_rows(batch, status or None)
-    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = import_batches.shown_state(batch)
     counts = batch.counts
     context = {

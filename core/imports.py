@@ -41,7 +41,10 @@ Writing an importer (in `<app>/imports.py`, which core autodiscovers; core never
    `apply_row` needs; it is never stored. `apply_row` writes through the app's service functions, so an
    import can never do what the form refuses; a DomainError it raises rolls back the whole import and is
    reported with the row's number. Override `apply` to write rows in groups, and `lock` to take the row locks
-   the services would take (it runs first inside the confirm's transaction).
+   the services would take (it runs first inside the confirm's transaction). An import that may carry a
+   national file writes its rows at once through a bulk service (`assessment.services.write_scores`,
+   `towns.services.write_designations`: the form's checks over the whole set, one statement per table
+   through `core.upsert`, no query per row, one audit entry, `core.bulk.analyze_tables`).
 
 3. Its upload page keeps the app's URL: a thin view calling `core.import_views.upload_page(request, kind,
    params)`; the preview, confirm, result and template pages are core's (`/imports/<id>/`,

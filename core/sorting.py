@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, F, IntegerField, Model, QuerySet, Value, When
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import NullIf
 from django.http import HttpRequest, QueryDict
@@ -112,6 +113,33 @@ def _rank_expression(path: str, ranked: Sequence[str]) -> Case:
     )
 
 
+def _index_order(term: OrderBy | str, model: type[Model]) -> OrderBy | str:
+    """The term as an index on its column is declared: "empty values last" needs saying only where a column
+    can hold NULL; said of a NOT NULL column it would keep PostgreSQL from reading the order off the index."""
+    if not isinstance(term, OrderBy) or not term.nulls_last or not isinstance(term.expression, F):
+        return term
+    if _may_be_null(model, term.expression.name):
+        return term
+    return term.expression.desc() if term.descending else term.expression.asc()
+
+
+def _may_be_null(model: type[Model], path: str) -> bool:
+    """Whether the column an ORM path names can read NULL: a nullable field or a nullable foreign key on the
+    way (a LEFT JOIN); anything that is not a plain chain of forward fields (an annotation) is assumed to."""
+    for position, step in enumerate(path.split("__")):
+        try:
+            field = model._meta.get_field(step)
+        except FieldDoesNotExist:
+            return True
+        if getattr(field, "null", True) or not getattr(field, "concrete", False):
+            return True
+        if position < len(path.split("__")) - 1:
+            if not field.is_relation or field.many_to_many or field.one_to_many:
+                return True
+            model = field.related_model
+    return False
+
+
 def _read(row: object, path: str) -> object:
     """A row's value at an ORM-style path: `town__county_id` is row.town.county_id (dicts by key)."""
     value = row
@@ -196,7 +224,7 @@ class Sorts:
 
     def apply(self, rows: QuerySet | Iterable[object], sort: Sort) -> QuerySet | list[object]:
         if isinstance(rows, QuerySet):
-            return rows.order_by(*self.order_by(sort))
+            return rows.order_by(*(_index_order(term, rows.model) for term in self.order_by(sort)))
         return self.sorted_rows(rows, sort)
 
     def sorted_rows(self, rows: Iterable[object], sort: Sort) -> list[object]:

@@ -43,8 +43,8 @@ HEADER_SCAN_ROWS = 10  # the header is looked for among this many first rows
 MAX_COLUMNS = 200  # columns read per row; a sheet claiming 16,384 is read no further
 MAX_CELL_CHARS = 2000
 UNPACKED_FACTOR = 40  # an .xlsx may unpack to at most this many times IMPORT_MAX_BYTES (zip bombs)
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_ROWS = 50_000
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # a national year of scores fits (config/settings.py)
+DEFAULT_MAX_ROWS = 400_000
 # Kept for the old callers; the limit is settings.IMPORT_MAX_ROWS.
 MAX_ROWS = DEFAULT_MAX_ROWS
 
@@ -242,6 +242,9 @@ def decode_text(data: bytes) -> str:
 def cell_text(value: object) -> str:
     """A cell as the text an import reads: numbers typed in a spreadsheet lose their ".0", dates are ISO, a
     lone dash (what an export writes for no value) is empty."""
+    if type(value) is str:  # every CSV cell, most .xlsx cells: the common case first (a national file has 1M)
+        text = _CONTROL.sub("", value).strip()[:MAX_CELL_CHARS] if value else ""
+        return "" if text in EMPTY_MARKS else text
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import jobs, list_exports, notifications
 from .choices import JobState, SecurityEventKind
+from .counting import ListPaginator
 from .errors import DomainError
 from .exports import export_response
 from .filtersets import AUDIT_SORTS, SECURITY_EVENT_SORTS
@@ -30,7 +30,7 @@ def notification_list(request):
     """The user's notifications, newest first unless the user sorts them, filtered by unread and kind; unread
     ones stand out."""
     filterset, sorting, shown = list_exports.filtered_notifications(request.user, request.GET)
-    page = Paginator(shown, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(shown, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
     unread = notifications.unread_count(request.user)
     context = {"page": page, "unread": unread, "filterset": filterset, "sorting": sorting}
     return render(request, "core/notifications.html", context)
@@ -93,7 +93,7 @@ def _filtered_jobs(request):
 def job_list(request):
     """我的任务: the user's tracked jobs, newest first; running ones update themselves on the page."""
     filterset, sorting, shown = _filtered_jobs(request)
-    page = Paginator(shown, JOB_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(shown, JOB_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filterset": filterset,
@@ -163,7 +163,7 @@ def audit_log(request):
     filterset = _audit_filterset(request)
     sorting = AUDIT_SORTS.sorting(request)
     entries = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"filterset": filterset, "page": page, "sorting": sorting})
 
 
@@ -178,7 +178,7 @@ def security_event_list(request):
     filterset = list_exports.security_event_filterset(request.user, request.GET)
     sorting = SECURITY_EVENT_SORTS.sorting(request)
     events = sorting.apply(filterset.qs) if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "sorting": sorting}
     return render(request, "core/security_events.html", context)
 

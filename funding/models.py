@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.formats import money
 from core.models import TimeStampedModel, money_field, year_validators
@@ -35,6 +35,8 @@ class DebtQuota(TimeStampedModel):
         verbose_name = "新增债务限额"
         verbose_name_plural = "新增债务限额"
         ordering = ["-year", "region_id"]
+        # The API's order and the quota list's default (latest year first, region and id breaking ties).
+        indexes = [models.Index(F("year").desc(), "region", "id", name="quota_latest_first")]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "year"],
@@ -87,6 +89,8 @@ class Allocation(TimeStampedModel):
         verbose_name = "资金安排"
         verbose_name_plural = "资金安排"
         ordering = ["-year", "project_id", "id"]
+        # The API's order and the allocation list's default alike.
+        indexes = [models.Index(F("year").desc(), "project", "id", name="allocation_latest_first")]
         constraints = [
             models.CheckConstraint(name="allocation_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from core.money import quantize
@@ -117,8 +128,8 @@ def visible_quota(user: User, region_code: str, year: int) -> DebtQuota | None:
 
 
 def quotas_with_usage(user: User) -> QuerySet[DebtQuota]:
-    """The quotas the user may see with what is used and left of each kind; explicitly ordered, since a GROUP
-    BY query drops Meta.ordering and pages need a total order."""
+    """The quotas the user may see with what is used and left of each kind, latest year first (the index
+    quota_latest_first), the region and id breaking ties: pages need a total order."""
     return with_usage(visible_quotas(user)).order_by("-year", "region_id", "id")
 
 
@@ -285,9 +296,24 @@ def funding_years(user: User, around: int | None = None) -> list[int]:
 
 def with_usage(quotas: QuerySet[DebtQuota]) -> QuerySet[DebtQuota]:
     """Annotate a DebtQuota queryset with general_/special_allocated (bond allocations drawing on it) and
-    general_/special_remaining."""
+    general_/special_remaining. Each sum is a subquery of its own quota's allocations, not a GROUP BY over
+    the list: a page of quotas is read in its index order and sums only its own rows."""
     money = DecimalField(max_digits=14, decimal_places=2)
-    return quotas.annotate(**_bond_sums("allocations__")).annotate(
+    allocated = {
+        f"{kind}_allocated": Coalesce(
+            Subquery(
+                Allocation.objects.filter(quota=OuterRef("pk"), source__in=sources)
+                .order_by()
+                .values("quota")
+                .annotate(total=Sum("amount"))
+                .values("total"),
+                output_field=money,
+            ),
+            ZERO,
+        )
+        for kind, sources in SOURCES_OF_KIND.items()
+    }
+    return quotas.annotate(**allocated).annotate(
         general_remaining=ExpressionWrapper(F("general_amount") - F("general_allocated"), output_field=money),
         special_remaining=ExpressionWrapper(F("special_amount") - F("special_allocated"), output_field=money),
     )

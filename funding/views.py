@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from core.counting import ListPaginator
 from core.errors import Conflict, DomainError
 from core.exports import export_response
 from core.forms import refuse_stale
@@ -91,7 +91,7 @@ def task_area_export(request):
 @login_required
 def quota_list(request):
     filterset, quotas, sorting = exports.filtered_quotas(request.user, request.GET)
-    page = Paginator(quotas, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(quotas, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     context = {
         "filterset": filterset,
@@ -182,7 +182,7 @@ def _quota_initial(request):
 @login_required
 def allocation_list(request):
     filterset, allocations, sorting = exports.filtered_allocations(request.user, request.GET)
-    page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = directory_regions(request.user)
     task_areas = list(project_selectors.task_areas())
     project_id = filterset.form.cleaned_data.get("project") if filterset.is_valid() else None

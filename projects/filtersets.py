@@ -16,7 +16,9 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     city = django_filters.CharFilter(field_name="town__city_id", label="市（州）代码")
     county = django_filters.CharFilter(field_name="town__county_id", label="县（市、区）代码")
-    town = django_filters.CharFilter(field_name="town_id", label="镇区划代码")
+    town = django_filters.CharFilter(
+        method="filter_town", label="镇区划代码", help_text="镇的区划代码，或镇的完整名称"
+    )
     tier = django_filters.ChoiceFilter(
         choices=[*Tier.choices, ("none", "非示范镇")], method="filter_tier", label="镇的示范层级"
     )
@@ -47,6 +49,13 @@ class ProjectFilterSet(django_filters.FilterSet):
             "year",
             "search",
         ]
+
+    def filter_town(self, queryset, name, value):
+        """A code, or (the town field typed without its suggestions) the town's exact name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(town_id=value) if value.isdigit() else queryset.filter(town__name=value)
 
     def filter_tier(self, queryset, name, value):
         if value == "none":

@@ -125,6 +125,8 @@ class Project(TimeStampedModel):
         verbose_name = "建设项目"
         verbose_name_plural = "建设项目"
         ordering = ["town_id", "task_area_id", "id"]
+        # The API's order and the project list's default sort (by town) alike.
+        indexes = [models.Index(fields=["town", "task_area", "id"], name="project_town_task_area")]
         constraints = [
             models.CheckConstraint(name="project_years_ordered", condition=Q(end_year__gte=F("start_year"))),
             models.CheckConstraint(
@@ -181,6 +183,17 @@ class ProgressReport(TimeStampedModel):
         verbose_name = "进度报送"
         verbose_name_plural = "进度报送"
         ordering = ["project_id", "-period_end", "-id"]
+        indexes = [
+            # The API's order (Meta.ordering), then the report list's default: the latest period first.
+            models.Index("project", F("period_end").desc(), F("id").desc(), name="report_project_latest"),
+            models.Index(
+                F("period_end").desc(),
+                F("number").desc(),
+                "project",
+                F("id").desc(),
+                name="report_latest_first",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "period_type", "year", "number"],

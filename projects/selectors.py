@@ -209,15 +209,12 @@ def project_towns(user: User) -> QuerySet[Town]:
     )
 
 
-def project_filter_towns(user: User, city: str = "", county: str = "") -> QuerySet[Town]:
-    """The towns that have projects inside the user's scope (and the chosen city or county): the list's
-    town filter. One query."""
-    projects = restrict(Project.objects.all(), user)
-    if city:
-        projects = projects.filter(town__city_id=city)
-    if county:
-        projects = projects.filter(town__county_id=county)
-    return Town.objects.filter(code__in=projects.values("town_id")).select_related("county").order_by("code")
+def chosen_filter_town(user: User, code: str) -> Town | None:
+    """The town a list is filtered by, with its county, to name it in the filter bar (None when the code is
+    not one of the user's towns). The filter offers towns as they are typed (/towns/suggest/), never all."""
+    if not code:
+        return None
+    return restrict(Town.objects.select_related("county"), user).filter(code=code).first()
 
 
 def task_area_totals(user: User, year: int | None = None) -> dict[str, tuple[int, Decimal | None, int]]:

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import import_views
 from core.audit import history_for
+from core.counting import ListPaginator
 from core.errors import Conflict, DomainError
 from core.exports import export_response
 from core.forms import refuse_stale
@@ -79,7 +79,7 @@ def _offer_all(form, *names):
 def project_list(request):
     filterset, projects, sorting = exports.filtered_projects(request.user, request.GET)
     _offer_all(filterset.form, "tier", "status", "bond_type")
-    page = Paginator(projects, _page_size(request)).get_page(request.GET.get("page"))
+    page = ListPaginator(projects, _page_size(request)).get_page(request.GET.get("page"))
     totals = selectors.project_totals(projects)
     cities, counties = town_selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
@@ -95,7 +95,7 @@ def project_list(request):
         "totals": totals,
         "cities": cities,
         "counties": counties,
-        "towns": selectors.project_filter_towns(request.user, selected_city, selected_county),
+        "chosen_town": selectors.chosen_filter_town(request.user, request.GET.get("town", "").strip()),
         "selected_city": selected_city,
         "selected_county": selected_county,
         "selected_town": request.GET.get("town", ""),
@@ -120,7 +120,7 @@ def report_list(request):
     """Every progress report of the user's projects (R5 调度), filtered and sorted as the API lists them."""
     filterset, reports, sorting = exports.filtered_reports(request.user, request.GET)
     _offer_all(filterset.form, "period_type")
-    page = Paginator(reports, _page_size(request)).get_page(request.GET.get("page"))
+    page = ListPaginator(reports, _page_size(request)).get_page(request.GET.get("page"))
     cities, counties = town_selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     if selected_city:

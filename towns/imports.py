@@ -1,7 +1,8 @@
 """The designation import (R2) on core's two-step framework (core.imports): the directory's columns
-(towns.exports.TOWN_SHEET), the rules of towns.rules.check_designation_rows, and the services that the tier
-pages use — `designate` for a new designation, `correct_designation` for another document number or
-development type of the active one. An exported directory, edited, imports back."""
+(towns.exports.TOWN_SHEET), the rules of towns.rules.check_designation_rows, and one bulk write
+(`write_designations`: the checks of `designate` for a new designation and of `correct_designation` for
+another document number or development type of the active one, over the whole set, one statement per
+table). An exported directory, edited, imports back."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from core.imports import (
     SheetColumn,
     counts,
     register,
-    row_errors,
 )
 from core.roles import Role
 from core.tabular import Table
@@ -28,8 +28,8 @@ from core.vocabulary import label
 from .choices import DevType, Tier
 from .exports import DESIGNATION_COLUMNS, DEV_TYPE, DOC_NO, TIER, TOWN_SHEET, YEAR
 from .rules import DesignationRow, check_designation_rows
-from .selectors import town_facts, towns_by_code
-from .services import DESIGNATION_IMPORT, correct_designation, designate
+from .selectors import town_facts
+from .services import DESIGNATION_IMPORT, DesignationWrite, write_designations
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -118,24 +118,25 @@ class DesignationImporter(Importer):
         params: Mapping[str, Any],
         progress: ProgressCallback | None = None,
     ) -> dict[str, int]:
-        writing = [outcome for outcome in outcomes if outcome.writes]
-        towns = towns_by_code(outcome.data.town_code for outcome in writing)
-        for outcome in writing:
-            row: DesignationRow = outcome.data
-            with row_errors(outcome.number):
-                if outcome.status == RowStatus.NEW:
-                    designate(
-                        towns[row.town_code], row.tier, row.year, doc_no=row.doc_no, dev_type=row.dev_type
-                    )
-                else:
-                    correct_designation(
-                        user,
-                        town=towns[row.town_code],
-                        tier=row.tier,
-                        from_year=row.year,
-                        doc_no=row.doc_no,
-                        dev_type=row.dev_type,
-                    )
+        """Every new and corrected designation in one write (write_designations: designate's and
+        correct_designation's checks over the whole set, one statement per table), in the file's order."""
+        rows = [
+            DesignationWrite(
+                number=outcome.number,
+                town_code=row.town_code,
+                tier=row.tier,
+                from_year=row.year,
+                doc_no=row.doc_no,
+                dev_type=row.dev_type,
+                correction=outcome.status == RowStatus.CHANGED,
+            )
+            for outcome in outcomes
+            if outcome.writes
+            for row in (outcome.data,)
+        ]
+        write_designations(rows)
+        if progress is not None:
+            progress(len(rows), len(rows))
         return counts(outcomes)
 
 

@@ -77,6 +77,13 @@ class Town(models.Model):
         verbose_name = "乡镇"
         verbose_name_plural = "乡镇"
         ordering = ["code"]
+        # The directory's sorts (towns.filtersets.TOWN_SORTS) read their order off these: by city, by county,
+        # by name (pinyin initials), each with the code breaking ties. The default (code) is the primary key.
+        indexes = [
+            models.Index(fields=["city", "code"], name="town_city_code"),
+            models.Index(fields=["county", "code"], name="town_county_code"),
+            models.Index(fields=["initials", "name", "code"], name="town_initials_name_code"),
+        ]
 
     def __str__(self):
         return self.name
@@ -141,7 +148,17 @@ class Designation(TimeStampedModel):
             ),
             models.CheckConstraint(name="designation_tier_valid", condition=Q(tier__in=Tier.values)),
         ]
-        indexes = [models.Index(fields=["tier", "to_year"], name="designation_tier_active")]
+        indexes = [
+            models.Index(fields=["tier", "to_year"], name="designation_tier_active"),
+            # The API's order (Meta.ordering) and the designation list's default (-period, newest first).
+            models.Index("town", F("from_year").desc(), F("id").desc(), name="designation_town_newest"),
+            models.Index(
+                F("from_year").desc(),
+                F("to_year").desc(nulls_last=True),
+                F("id").desc(),
+                name="designation_newest_first",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.town} {self.get_tier_display()}（{self.period_display}）"

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.town_list, name="town-list"),
     path("export.xlsx", views.town_export, name="town-export"),
+    path("suggest/", views.town_suggest, name="town-suggest"),
     path("quotas/", views.quota_page, name="quota-page"),
     path("quotas/export.xlsx", views.quota_export, name="quota-export"),
     path("designations/", views.designation_list, name="designation-list"),

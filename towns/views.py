@@ -3,10 +3,11 @@ import; each list's export is registered in towns.exports and answered by core.e
 town's own page (and its tier changes) is composed on the top floor: dashboard.views.town_detail."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from core import import_views
+from core.counting import ListPaginator
 from core.exports import export_response
 
 from . import exports, selectors
@@ -16,6 +17,7 @@ from .services import DESIGNATION_IMPORT
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
+MAX_TYPED = 64  # a town's name or code is shorter; the rest of a longer text cannot match
 MAX_PAGE_SIZE = 200
 
 
@@ -30,7 +32,7 @@ def _page_size(request):
 @login_required
 def town_list(request):
     filterset, towns, sorting = exports.filtered_towns(request.user, request.GET)
-    page = Paginator(towns, _page_size(request)).get_page(request.GET.get("page"))
+    page = ListPaginator(towns, _page_size(request)).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     if selected_city:
@@ -47,6 +49,30 @@ def town_list(request):
         "selected_county": request.GET.get("county", ""),
     }
     return render(request, "towns/town_list.html", context)
+
+
+@login_required
+def town_suggest(request):
+    """Towns for a town field as it is typed (static/js/portal.js fills its datalist): ≤ 20 of the user's
+    scope by code, pinyin initials or name; a town outside the scope is never offered, as if it did not
+    exist. JSON {"results": [{"code", "name", "county_name", "label"}]}."""
+    towns = selectors.suggest_towns(
+        request.user,
+        request.GET.get("q", "")[:MAX_TYPED],
+        city=request.GET.get("city", ""),
+        county=request.GET.get("county", ""),
+        designated=request.GET.get("designated") == "1",
+    )
+    results = [
+        {
+            "code": town.code,
+            "name": town.name,
+            "county_name": town.county.name,
+            "label": f"{town.name}（{town.county.name}）",
+        }
+        for town in towns
+    ]
+    return JsonResponse({"results": results})
 
 
 @login_required
@@ -77,7 +103,7 @@ def quota_export(request):
 def designation_list(request):
     """Every designation of the user's towns, ended ones too (R2: kept forever), filtered and sorted."""
     filterset, designations, sorting = exports.filtered_designations(request.user, request.GET)
-    page = Paginator(designations, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(designations, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
     cities, counties = selectors.directory_regions(request.user)
     selected_city = request.GET.get("city", "")
     if selected_city:

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 
+from core.counting import ListPaginator
 from core.scoping import is_province_admin
 
 from .. import exports, selectors
@@ -28,7 +28,7 @@ def _page(request, rows):
         size = DEFAULT_PAGE_SIZE
     if size not in PAGE_SIZES:
         size = DEFAULT_PAGE_SIZE
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, size).get_page(request.GET.get("page"))
     return {"page": page, "page_sizes": PAGE_SIZES, "page_size": size}
 
 

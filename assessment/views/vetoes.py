@@ -65,7 +65,6 @@ def veto_list(request, year):
         "vetoes": _vetoes(request, assessment_round),
         "sorting": VETO_SORTS.sorting(request),
         "form": (form or VetoForm()) if may_record else None,
-        "towns": selectors.designated_towns(year) if may_record else [],
     }
     return render(request, "assessment/veto_list.html", context)
 

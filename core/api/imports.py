@@ -233,12 +233,7 @@ class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = paginator.paginate_queryset(
             import_batches.batch_rows(batch, status_filter), self.request, view=self
         )
-        data["rows"] = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": ImportRowSerializer(rows, many=True).data,
-        }
+        data["rows"] = paginator.get_paginated_data(ImportRowSerializer(rows, many=True).data)
         return data
 
     @extend_schema(

@@ -33,14 +33,16 @@ class ValuesListMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.get_list_queryset(self.filter_queryset(self.get_queryset()))
         keys = list(self.list_columns)
-        rows = queryset.values_list(*self.list_columns.values())
+        sources = list(self.list_columns.values())
+        # A cursor walk (core.api.pagination) reads each row's primary key: the last column of the row.
+        rows = queryset.values_list(*sources, "pk")
         page = self.paginate_queryset(rows)
         order = self.list_order()
         fields = self.get_serializer_class()().fields if self.list_formatted else {}
         labels = {key: (source, LabelField(choices)) for key, (source, choices) in self.list_labels.items()}
         items = []
         for row in page if page is not None else rows:
-            item = dict(zip(keys, row, strict=True))
+            item = dict(zip(keys, row[:-1], strict=True))
             for key, (source, label_field) in labels.items():
                 item[key] = label_field.to_representation(item.get(source))
             for key in self.list_formatted:
@@ -50,6 +52,10 @@ class ValuesListMixin:
         if page is not None:
             return self.get_paginated_response(items)
         return Response(items)
+
+    @staticmethod
+    def cursor_value(row):
+        return row[-1]
 
     def list_order(self):
         """Item keys in the serializer's field order, so both renderings read alike."""

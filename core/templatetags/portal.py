@@ -50,6 +50,14 @@ def elided_pages(page):
 
 
 @register.filter
+def row_count(paginator):
+    """A list's row count as its page says it: the number, or 约 N where it is the planner's estimate
+    (core.counting: lists above LIST_COUNT_ESTIMATE_ABOVE rows)."""
+    count = paginator.count
+    return f"约 {count}" if getattr(paginator, "count_estimated", False) else count
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 

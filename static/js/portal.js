@@ -37,3 +37,57 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Town fields offer towns as they are typed, never every town of the country as options: the datalist of an
+// input[data-suggest] is filled from its URL (?q=…, with the form's fields that data-suggest-scope names, such
+// as the chosen city and county). Without script the field still takes a town's code or its exact name.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    if (!list) {
+      return;
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var typed = input.value.trim();
+        if (!typed || typed === asked) {
+          return;
+        }
+        asked = typed;
+        var params = new URLSearchParams({ q: typed });
+        (input.dataset.suggestScope || "").split(" ").forEach(function (name) {
+          var field = name && input.form ? input.form.elements[name] : null;
+          if (field && field.value) {
+            params.set(name, field.value);
+          }
+        });
+        if (input.dataset.suggestDesignated) {
+          params.set("designated", "1");
+        }
+        fetch(input.dataset.suggest + "?" + params.toString(), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (data) {
+            if (input.value.trim() !== typed) {
+              return;
+            }
+            var options = data.results.map(function (town) {
+              var option = document.createElement("option");
+              option.value = town.code;
+              option.textContent = town.label;
+              return option;
+            });
+            list.replaceChildren.apply(list, options);
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  });
+});

@@ -135,7 +135,9 @@ def test_province_admin_records_a_veto_with_its_document(
     mine, foreign = towns
     client.force_login(province_admin)
     page = client.get("/assessment/2024/vetoes/")
-    assert f'<option value="{foreign.code}">' in html(page)
+    # The town field offers designated towns as they are typed (/towns/suggest/), never every one as options.
+    assert 'data-suggest="/towns/suggest/" data-suggest-designated="1"' in html(page)
+    assert f'<option value="{foreign.code}">' not in html(page)
     response = client.post(
         "/assessment/2024/vetoes/",
         {

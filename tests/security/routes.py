@@ -154,6 +154,7 @@ ROUTES = {
     # --- towns (R1, R2) ---------------------------------------------------------------------------------------
     "town-list": page(),
     "town-export": export(),
+    "town-suggest": page(query={"q": "镇"}),
     "quota-page": page(),
     "quota-export": export(),
     "designation-list": page(),

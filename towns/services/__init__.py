@@ -3,20 +3,24 @@ the selection app, which designates through designations.py."""
 
 from .designations import (
     DESIGNATION_IMPORT,
+    DesignationWrite,
     ImportSummary,
     change_tier,
     correct_designation,
     designate,
     import_designations,
     may_change_tiers,
+    write_designations,
 )
 
 __all__ = [
     "DESIGNATION_IMPORT",
+    "DesignationWrite",
     "ImportSummary",
     "change_tier",
     "correct_designation",
     "designate",
     "import_designations",
     "may_change_tiers",
+    "write_designations",
 ]
