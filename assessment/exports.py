@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from core.errors import DomainError, checked_year
 from core.exports import FILTERS_REFUSED, Column, ExportSpec, filter_note, register_export
 from core.formats import points as shown_points
 from core.imports import SheetColumn
-from core.vocabulary import label
+from core.vocabulary import label, labeller
 from towns import selectors as town_selectors
 from towns.choices import Tier
 from towns.models import Town
@@ -58,7 +59,7 @@ def earlier_rank_text(entry, tier):
 
 @dataclass(frozen=True)
 class RankingRow:
-    result: object  # assessment.models.Result with town, county and city selected
+    result: object  # a Result with town, county and city selected (the page), or a RankingLine (the export)
     earlier: tuple  # one text per earlier year of the table, "" when the town has no result that year
 
     @property
@@ -96,19 +97,22 @@ def ranking_columns(years):
 
 
 def ranking_export_rows(rows):
+    """The sheet's rows of RankingRows over selectors.RankingLine results."""
+    tier_label = labeller(Tier)
+    status_label = labeller(ResultStatus)
     for row in rows:
         result = row.result
         yield (
             result.rank,
-            result.town.name,
+            result.town_name,
             result.town_id,
-            result.town.county.name,
-            result.town.city.name,
-            label(Tier, result.tier),
+            result.county_name,
+            result.city_name,
+            tier_label(result.tier),
             result.score,
             row.grade,
             YES_NO[result.vetoed],
-            result.get_status_display(),
+            status_label(result.status),
             *row.earlier,
         )
 
@@ -480,17 +484,22 @@ def score_export(user, query, year):
     assessment_round = year_round(year)
     indicators = selectors.round_indicators(assessment_round)
     sorting = SCORE_SORTS.sorting(query=query)
-    lines = score_lines(user, assessment_round, sorting)
-    scored = sum(1 for line in lines if line.points)
+    towns, scored = selectors.scoring_sheet_counts(user, assessment_round)
     return ExportSpec(
         title=f"{assessment_round.year}年度示范镇评价得分",
         filename=f"{assessment_round.year}年度示范镇评价得分.xlsx",
         columns=score_columns(indicators),
-        rows=score_rows(lines, indicators),
-        count=len(lines),
-        unit_note=f"单位：分　共 {len(lines)} 个示范镇，已录入得分 {scored} 个",
+        rows=_score_sheet(user, assessment_round, sorting, indicators),
+        count=towns,
+        unit_note=f"单位：分　共 {towns} 个示范镇，已录入得分 {scored} 个",
         filters=filter_note(None, sorting, extra=_year_filter(assessment_round.year)),
     )
+
+
+def _score_sheet(user, assessment_round, sorting, indicators):
+    """The score sheet's rows, read when the sheet is written (a national sheet is 320k points: the export
+    counts its towns first, and reads them in a job)."""
+    yield from score_rows(score_lines(user, assessment_round, sorting), indicators)
 
 
 # Vetoes and exemptions.
@@ -598,21 +607,38 @@ def ranking_context(user, query, assessment_round):
 
 @register_export("assessment.rankings", page="assessment-rankings")
 def rankings_export(user, query, year):
+    """The ranking table of the page's tier, city and grade, whole. Building it counts the rows and finds the
+    earlier years' columns (an aggregate each); the rows are read only as the sheet is written, so a
+    national tier goes to a job before anything of it is read."""
     assessment_round = year_round(year)
-    context = ranking_context(user, query, assessment_round)
-    if not context["form"].is_valid():
+    cities, _counties = town_selectors.directory_regions(user)
+    form = RankingFilterForm(query, cities=cities)
+    if not form.is_valid():
         raise DomainError(FILTERS_REFUSED)
-    rows = context["rows"]
-    title = f"{assessment_round.year}年度{context['tier_label']}示范镇评价排名"
+    tier = form.cleaned_data["tier"]
+    results = selectors.ranking_queryset(
+        user, assessment_round, tier, form.cleaned_data["city"], form.cleaned_data["grade"]
+    )
+    counts = results.aggregate(total=Count("pk"), ranked=Count("pk", filter=Q(assessed=True)))
+    years = selectors.earlier_rank_years(user, results, assessment_round.year)
+    sorting = ranking_sorts(years).sorting(query=query)
+    title = f"{assessment_round.year}年度{Tier(tier).label}示范镇评价排名"
     return ExportSpec(
         title=title,
         filename=f"{title}.xlsx",
-        columns=ranking_columns(context["years"]),
-        rows=ranking_export_rows(rows),
-        count=len(rows),
-        unit_note=f"单位：分　参评 {context['ranked']} 个，未评 {len(rows) - context['ranked']} 个",
-        filters=filter_note(context["form"], context["sorting"], extra=_year_filter(assessment_round.year)),
+        columns=ranking_columns(years),
+        rows=_ranking_sheet(user, results, assessment_round.year, years, tier, sorting),
+        count=counts["total"],
+        unit_note=f"单位：分　参评 {counts['ranked']} 个，未评 {counts['total'] - counts['ranked']} 个",
+        filters=filter_note(form, sorting, extra=_year_filter(assessment_round.year)),
     )
+
+
+def _ranking_sheet(user, results, year, years, tier, sorting):
+    """The sheet's rows, read when the sheet is written (two queries: the lines, their earlier ranks)."""
+    history = selectors.earlier_ranks_of(user, results, year)
+    rows = sorting.apply(ranking_rows(selectors.ranking_lines(results), history, years, tier))
+    yield from ranking_export_rows(rows)
 
 
 # Eliminations and substitutes (R9).

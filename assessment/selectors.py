@@ -8,7 +8,7 @@ from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -1520,3 +1520,124 @@ def pending_assessment_decisions(user: User) -> dict[str, int]:
         else 0,
         "talks": restrict(TalkFollowUp.objects.filter(status=TalkStatus.PENDING), user).count(),
     }
+
+
+# --- the ranking's export: a whole tier as plain values (issue 13, point 6) ---------------------------------
+
+
+class RankedTown(NamedTuple):
+    """What the ranking's sort keys read of a result's town (result__town__county_id …)."""
+
+    code: str
+    county_id: str
+    city_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RankingLine:
+    """One result as the ranking's export reads it: the values of one query row, no model built (a national
+    county tier is 18k results)."""
+
+    town_id: str
+    town_name: str
+    county_name: str
+    city_name: str
+    tier: str
+    score: Decimal | None
+    grade: str
+    assessed: bool
+    vetoed: bool
+    status: str
+    rank: int | None
+    town: RankedTown
+
+
+_RANKING_LINE_FIELDS = (
+    "town_id",
+    "town__name",
+    "town__county__name",
+    "town__city__name",
+    "tier",
+    "score",
+    "grade",
+    "assessed",
+    "vetoed",
+    "status",
+    "rank",
+    "town__county_id",
+    "town__city_id",
+)
+
+
+def ranking_queryset(
+    user: User, assessment_round: AssessmentRound, tier: str, city: str = "", grade: str = ""
+) -> QuerySet[Result]:
+    """The results ranking_results lists, unread: the export counts them before deciding to run as a job,
+    and reads them only in the job."""
+    results = visible_results(user).filter(
+        round__year=assessment_round.year, tier=tier, status=shown_status(user, assessment_round)
+    )
+    if city:
+        results = results.filter(town__city_id=city)
+    if grade:
+        results = results.filter(assessed=True, grade=grade)
+    return results
+
+
+def ranking_lines(results: QuerySet[Result]) -> list[RankingLine]:
+    """The results of ranking_queryset as lines, in ranking_results' order; one query."""
+    rows = results.order_by(F("rank").asc(nulls_last=True), "town_id").values_list(*_RANKING_LINE_FIELDS)
+    return [RankingLine(*values[:11], town=RankedTown(values[0], values[11], values[12])) for values in rows]
+
+
+def earlier_rank_years(user: User, results: QuerySet[Result], before_year: int) -> list[int]:
+    """The published years before `before_year` in which any town of `results` has a result (the ranking's
+    earlier columns), newest first; one query."""
+    years = (
+        _earlier_results(user, results, before_year)
+        .order_by()
+        .values_list("round__year", flat=True)
+        .distinct()
+    )
+    return sorted(years, reverse=True)
+
+
+def earlier_ranks_of(
+    user: User, results: QuerySet[Result], before_year: int
+) -> defaultdict[str, list[tuple[int, str, int | None]]]:
+    """earlier_ranks for the towns of `results`, named by a subquery rather than a list of 18k codes."""
+    history = defaultdict(list)
+    rows = (
+        _earlier_results(user, results, before_year)
+        .order_by("town_id", "-round__year")
+        .values_list("town_id", "round__year", "tier", "rank")
+    )
+    for code, year, tier, rank in rows:
+        history[code].append((year, tier, rank))
+    return history
+
+
+def _earlier_results(user: User, results: QuerySet[Result], before_year: int) -> QuerySet[Result]:
+    return visible_results(user).filter(
+        town_id__in=results.values("town_id"), round__year__lt=before_year, status=ResultStatus.PUBLISHED
+    )
+
+
+def scoring_sheet_counts(user: User, assessment_round: AssessmentRound) -> tuple[int, int]:
+    """(towns, towns with any points the user may see) of scoring_sheet, counted without reading the sheet:
+    a national sheet is 320k points, read only once its export runs as a job. Two counts."""
+    from towns.models import Town
+
+    held = list(designated_in_year(assessment_round.year))
+    towns = restrict(Town.objects.all(), user).filter(code__in=held).count()
+    if assessment_round.pk is None:
+        return towns, 0
+    scored = (
+        visible_scores(user)
+        .filter(round=assessment_round, town_id__in=held)
+        .order_by()
+        .values("town_id")
+        .distinct()
+        .count()
+    )
+    return towns, scored

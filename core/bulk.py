@@ -20,10 +20,6 @@ from django.db.models import Model
 # planner, while ANALYZE reads a sample of the whole table each time.
 ANALYZE_MIN_ROWS = 1000
 
-# Tables waiting for their ANALYZE, per database alias, in this thread (a connection belongs to one thread).
-# Several bulk writes in one transaction share one ANALYZE after it commits.
-_pending = threading.local()
-
 
 def analyze_tables(
     *models: type[Model] | str, rows: int | None = None, using: str = DEFAULT_DB_ALIAS
@@ -33,8 +29,8 @@ def analyze_tables(
     A no-op on any database but PostgreSQL, and when `rows` (how many rows the write touched, where the
     caller knows it) is below ANALYZE_MIN_ROWS. Inside a transaction it runs once that transaction commits
     (statistics must describe committed rows, and ANALYZE's lock is not held for the rest of the
-    transaction); outside one it runs at once. A failing ANALYZE is logged, never raised: the write it
-    follows has already committed.
+    transaction), one ANALYZE for every table the transaction's bulk writes named; outside one it runs at
+    once. A failing ANALYZE is logged, never raised: the write it follows has already committed.
     """
     connection = connections[using]
     if connection.vendor != "postgresql" or (rows is not None and rows < ANALYZE_MIN_ROWS):
@@ -42,29 +38,28 @@ def analyze_tables(
     tables = [_table_name(model) for model in models]
     if not tables:
         return
-    waiting = _waiting(using)
-    waiting.update(dict.fromkeys(tables))
-    # Every call registers its own callback (a rolled-back savepoint discards the callbacks made inside it);
-    # the first to run after the commit analyses every table waiting, the others find nothing left.
-    transaction.on_commit(lambda: _analyze_waiting(using), using=using, robust=True)
-
-
-def _waiting(using: str) -> dict[str, None]:
-    by_alias = getattr(_pending, "tables", None)
-    if by_alias is None:
-        by_alias = _pending.tables = {}
-    return by_alias.setdefault(using, {})
-
-
-def _analyze_waiting(using: str) -> None:
-    waiting = _waiting(using)
-    if not waiting:
+    # The transaction's hooks: a rolled-back savepoint drops those registered inside it, a rolled-back
+    # transaction all of them, so a waiting ANALYZE never outlives the writes that asked for it.
+    waiting = next(
+        (hook for _ids, hook, _robust in connection.run_on_commit if isinstance(hook, _Analyze)), None
+    )
+    if waiting is not None:
+        waiting.tables.update(dict.fromkeys(tables))
         return
-    connection = connections[using]
-    tables = list(waiting)
-    waiting.clear()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+    transaction.on_commit(_Analyze(using, tables), using=using, robust=True)
+
+
+class _Analyze:
+    """The ANALYZE a transaction owes once it commits: every table its bulk writes named, in one statement."""
+
+    def __init__(self, using: str, tables: list[str]) -> None:
+        self.using = using
+        self.tables = dict.fromkeys(tables)
+
+    def __call__(self) -> None:
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in self.tables))
 
 
 def _table_name(model: type[Model] | str) -> str:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from core.audit import audit_context
 from tests.audit import change_set_entry_of
-from tests.xlsx import workbook_of
+from tests.xlsx import assert_constant_queries, exported, workbook_of
 from towns.models import Designation, Town
 from towns.services import designate
 
@@ -201,6 +201,28 @@ def test_export_carries_the_filters_and_covers_every_page(admin_client):
     assert 'id="town-export-link" href="/towns/export.xlsx?tier=provincial"' in list_html
     sheet = open_export(admin_client.get("/towns/export.xlsx", {"tier": "provincial"}))
     assert len(exported_codes(sheet)) == 60  # more than one page of the list
+
+
+def test_the_directory_export_costs_the_same_queries_for_10_and_200_towns(
+    admin_client, django_assert_num_queries
+):
+    towns = list(Town.objects.filter(kind="town").order_by("code")[:200])
+    Designation.objects.bulk_create(
+        Designation(town=town, tier="county", from_year=2022) for town in towns[:10]
+    )
+
+    def grow():
+        Designation.objects.bulk_create(
+            Designation(town=town, tier="county", from_year=2023) for town in towns[10:]
+        )
+        Town.objects.filter(code=towns[-1].code).update(dev_type="industry")
+
+    assert_constant_queries(
+        admin_client, "/towns/export.xlsx", grow, django_assert_num_queries, params={"tier": "county"}
+    )
+    rows = exported(admin_client.get("/towns/export.xlsx", {"tier": "county"}))[1]
+    assert len(rows) == 200
+    assert rows[0][5:] == ["县级", 2022, None, None] and rows[-1][5:] == ["县级", 2023, None, "工业主导型"]
 
 
 # --- detail -----------------------------------------------------------------------------------------
