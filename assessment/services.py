@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core import jobs
 from core.audit import ChangeSet, Via, change_set, current_change_set, current_via, log_bulk_created
-from core.bulk import analyze_tables, few_collections, insert_rows
+from core.bulk import analyze_tables, few_collections
 from core.choices import JobState as TrackedJobState
 from core.choices import NotificationKind
 from core.concurrency import content_version, stale_content_refusal, stale_version_refusal
@@ -42,7 +42,7 @@ from core.formats import points as shown_points
 from core.models import Job
 from core.notifications import audience, notify
 from core.numbering import take_number
-from core.upsert import upsert_rows
+from core.upsert import copy_rows, upsert_rows
 from projects.models import TaskArea
 from towns.choices import Began, Ended, Tier
 from towns.models import Designation, Town
@@ -828,13 +828,13 @@ def _replace_draft(
     stay in force until a publication replaces them.
 
     The same statements whatever the number of towns: one DELETE per table, the results inserted in one
-    statement from plain tuples (core.bulk.insert_rows), no result built as a model instance; only the
+    statement from plain tuples (one COPY, core.upsert.copy_rows), no result built as a model instance; only the
     notices and eliminations, a handful, are. Every row joins the run's change set as a row-by-row write
     would have recorded it."""
     _delete_drafts(assessment_round, changes)
     year, drafts = assessment_round.year, {"status": ResultStatus.PROPOSED}
     rows = _result_rows(assessment_round, inputs, outcome)
-    insert_rows(Result, RESULT_COLUMNS, rows)
+    copy_rows(Result, columns=[Result._meta.get_field(name).attname for name in RESULT_COLUMNS], rows=rows)
     values_of = {row[1]: dict(zip(RESULT_COLUMNS, row, strict=True)) for row in rows}
     ids = {}
     created = []
@@ -849,7 +849,7 @@ def _replace_draft(
     for kind, chosen in ((NoticeKind.PRAISE, outcome.praised), (NoticeKind.CRITICISM, outcome.criticised)):
         notice = Notice.objects.create(round=assessment_round, kind=kind)  # audited by its own signal
         links += [(notice.pk, ids[r.town_code]) for r in chosen]
-    insert_rows(Notice.results.through, ("notice", "result"), links)
+    copy_rows(Notice.results.through, columns=("notice_id", "result_id"), rows=links)
     towns = Town.objects.in_bulk([s.eliminated_code for s in outcome.substitutions])
     eliminations = Elimination.objects.bulk_create(
         Elimination(

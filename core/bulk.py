@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -64,47 +64,6 @@ class _Analyze:
 
 def _table_name(model: type[Model] | str) -> str:
     return model if isinstance(model, str) else model._meta.db_table
-
-
-def insert_rows(
-    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[object]], using: str = DEFAULT_DB_ALIAS
-) -> int:
-    """Insert `rows` (plain tuples, one value per name of `fields`) without building a model instance: on
-    PostgreSQL one INSERT … SELECT FROM unnest(one array per column), whatever the number of rows; elsewhere
-    bulk_create, in the batches that database allows. Values are given as the database stores them (a
-    foreign key's id, Decimal, bool, str, None), and every column without a database default is named (a
-    model field's Python default is not applied). Returns the number of rows inserted."""
-    if not rows:
-        return 0
-    connection = connections[using]
-    columns = [model._meta.get_field(name) for name in fields]
-    if connection.vendor != "postgresql":
-        names = [column.attname for column in columns]
-        model.objects.using(using).bulk_create(model(**dict(zip(names, row, strict=True))) for row in rows)
-        return len(rows)
-    quote = connection.ops.quote_name
-    table, names = quote(model._meta.db_table), ", ".join(quote(column.column) for column in columns)
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    # Only the model's own table, column names and types are in the text; every value is a parameter.
-    statement = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [_array_literal(values) for values in zip(*rows, strict=True)])
-    return len(rows)
-
-
-def _array_literal(values: Sequence[object]) -> str:
-    """One column as a PostgreSQL array literal ('{"a","b",NULL}'): a single text value that the server
-    parses at once, where psycopg2's ARRAY[…] of as many expressions as rows is slow to build and to plan."""
-    items = []
-    for value in values:
-        if value is None:
-            items.append("NULL")
-        elif isinstance(value, bool):
-            items.append("t" if value else "f")
-        else:
-            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-            items.append(f'"{text}"')
-    return "{" + ",".join(items) + "}"
 
 
 # --- the cyclic collector during a bulk path --------------------------------------------------------------

@@ -18,6 +18,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -27,9 +29,20 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def copy_text(value: object) -> str:
-    """One value in COPY's text format (NULL is \\N; a backslash, tab or line break escaped)."""
+    """One value in COPY's text format: NULL is \\N, booleans t/f, dates and times ISO 8601, a list or dict
+    JSON (a JSONField's value); a backslash, tab or line break escaped."""
     if value is None:
         return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
     return str(value).translate(_COPY_ESCAPES)
 
 
@@ -53,7 +66,8 @@ def copy_rows(
     connection = connections[using]
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model._base_manager.using(using).bulk_create(objects)
+        with transaction.atomic(using=using):  # a refused row leaves the caller's transaction usable
+            model._base_manager.using(using).bulk_create(objects)
         return len(objects)
     as_json = [isinstance(_field(model, column), JSONField) for column in columns]  # unknown names refused
     count = 0

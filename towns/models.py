@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 
+from core.indexes import OrderIndex
 from core.models import TimeStampedModel, year_validators
 from core.roles import RegionLevel
 
@@ -152,7 +153,7 @@ class Designation(TimeStampedModel):
             models.Index(fields=["tier", "to_year"], name="designation_tier_active"),
             # The API's order (Meta.ordering) and the designation list's default (-period, newest first).
             models.Index("town", F("from_year").desc(), F("id").desc(), name="designation_town_newest"),
-            models.Index(
+            OrderIndex(
                 F("from_year").desc(),
                 F("to_year").desc(nulls_last=True),
                 F("id").desc(),

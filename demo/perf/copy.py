@@ -8,33 +8,13 @@ constraint after the load, as pg_restore does, rather than row by row at commit.
 
 import contextlib
 import io
-import json
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.db import connection
 
-# COPY … FROM STDIN reads the text format: these characters are escaped, NULL is \N.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+from core.upsert import copy_text
+
 # Rows are sent to the server in chunks of this many, so a national table never sits whole in one buffer.
 CHUNK_ROWS = 50_000
-
-
-def copy_text(value):
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (list, dict)):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).translate(_ESCAPES)
 
 
 class TableCopy:
@@ -112,9 +92,13 @@ def reset_sequence(model):
 
 
 def analyze(tables):
-    """Fresh planner statistics for the tables written (a bulk write leaves them guessing)."""
+    """Fresh planner statistics for the tables written (a bulk write leaves them guessing), and, outside a
+    transaction, their visibility maps set as autovacuum leaves a live database (as pgbench's initialisation
+    ends with VACUUM): freshly copied rows are not yet known all-visible, so every index-only scan (the
+    lists' counts, the round page's per-town counts) would read the table's pages as well."""
+    names = ", ".join(connection.ops.quote_name(table) for table in tables)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+        cursor.execute(("ANALYZE " if connection.in_atomic_block else "VACUUM (ANALYZE) ") + names)
 
 
 @contextlib.contextmanager

@@ -207,7 +207,7 @@ def run_seed(options: SeedOptions, report: Callable[[TableCount], None] = lambda
         record("", "基准测试账号与申报材料文件", len(PERF_USERS))
     record("", "提交事务", None)
     analyze([entry.table for entry in summary.tables])
-    record("", "ANALYZE", len(summary.tables))
+    record("", "VACUUM ANALYZE", len(summary.tables))
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import core.indexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,7 +18,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='designation',
-            index=models.Index(models.OrderBy(models.F('from_year'), descending=True), models.OrderBy(models.F('to_year'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='designation_newest_first'),
+            index=core.indexes.OrderIndex(models.OrderBy(models.F('from_year'), descending=True), models.OrderBy(models.F('to_year'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='designation_newest_first'),
         ),
         migrations.AddIndex(
             model_name='town',
