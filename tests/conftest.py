@@ -29,6 +29,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def jilin(db):
     """The Jilin geography and the task areas, reloaded if a transactional test flushed them."""
+    ensure_jilin()
+
+
+def ensure_jilin():
+    """What the migrations and load_divisions leave in a fresh database, put back where a transactional test
+    flushed it."""
     if not Town.objects.exists():
         load_divisions()
     from projects.choices import TASK_AREAS, TASK_GROUPS

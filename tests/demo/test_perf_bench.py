@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from demo.perf import bench
 from demo.perf.bench import Figure, PairStats, Side, Target
+from tests.conftest import ensure_jilin
 
 # --- the maths ------------------------------------------------------------------------------------------------
 
@@ -277,11 +278,13 @@ def designated_towns():
 
 
 @pytest.fixture
-def seeded(django_db_serialized_rollback, transactional_db, settings, tmp_path):
+def seeded(transactional_db, settings, tmp_path):
     """A small perf_seed database (its data committed: a list's floor reads it through its own connection;
-    the migrations' rows restored afterwards for the tests that follow),
+    flushed afterwards, as every transactional test is, the next test's `jilin` reloading the geography),
     with the earlier year computed as perf_bench prepares it."""
     from demo.perf import figures
+
+    ensure_jilin()  # the task areas perf_seed keeps, if an earlier transactional test flushed them
 
     settings.IMPORT_DIR = tmp_path / "imports"
     settings.MEDIA_ROOT = tmp_path / "media"
