@@ -122,12 +122,15 @@ def list_count(queryset: QuerySet) -> ListCount:
 
 
 def _cache_key(counted: QuerySet) -> str | None:
-    """The count query's SQL and parameters, hashed: the model, the scope and the filters are all in it."""
+    """The count query's SQL and parameters, hashed: the model, the scope and the filters are all in it; and
+    the database itself, since two portals (a staging copy, the benchmark's two scales) may share one cache."""
     try:
         sql, params = counted.query.sql_with_params()
     except EmptyResultSet:  # filter(pk__in=[]) has no SQL, and nothing to cache
         return None
-    digest = hashlib.sha256(f"{counted.db}\0{sql}\0{params!r}".encode()).hexdigest()
+    database = connections[counted.db].settings_dict
+    where = f"{database.get('HOST')}:{database.get('PORT')}/{database['NAME']}"
+    digest = hashlib.sha256(f"{where}\0{sql}\0{params!r}".encode()).hexdigest()
     return f"{CACHE_PREFIX}{digest}"
 
 

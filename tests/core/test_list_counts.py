@@ -159,6 +159,19 @@ def test_a_cached_estimate_expires(jilin, settings, monkeypatch):
     assert counting.list_count(towns).value == 500
 
 
+def test_a_cached_estimate_is_never_served_to_another_database_sharing_the_cache(
+    jilin, settings, monkeypatch
+):
+    settings.LIST_COUNT_ESTIMATE_ABOVE = 5
+    settings.LIST_COUNT_CACHE_SECONDS = 30
+    towns = Town.objects.filter(kind="town")
+    monkeypatch.setattr(counting, "_planner_estimate", lambda counted: 400)
+    assert counting.list_count(towns).value == 400
+    monkeypatch.setattr(counting, "_planner_estimate", lambda counted: 4000)
+    monkeypatch.setitem(connection.settings_dict, "NAME", connection.settings_dict["NAME"] + "_other")
+    assert counting.list_count(towns).value == 4000  # the other database's own estimate, not the first's
+
+
 def test_no_cache_when_its_lifetime_is_zero(jilin, settings, monkeypatch):
     settings.LIST_COUNT_ESTIMATE_ABOVE = 5
     settings.LIST_COUNT_CACHE_SECONDS = 0
