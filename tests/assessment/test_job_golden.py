@@ -182,8 +182,9 @@ def test_the_demos_two_years_and_correction_keep_their_outcome(jilin):
     compare_with_golden("demo", outcome_snapshot())
 
 
-@pytest.mark.django_db
-def test_three_years_with_eliminations_and_substitutes_keep_their_outcome(jilin, province_admin):
+def three_tier_scenario():
+    """Six provincial towns (two cities), two city-level and two county-level ones, designated in 2022, with
+    the provincial towns' totals: the scenario of eliminations and substitutes both golden files replay."""
     provincial = towns_of("2201", 3) + towns_of("2202", 3)
     for town in provincial:
         designate(town, "provincial", 2022)
@@ -193,6 +194,12 @@ def test_three_years_with_eliminations_and_substitutes_keep_their_outcome(jilin,
     for town in county_level:
         designate(town, "county", 2022)
     scores = dict(zip(provincial, ["95", "91", "85", "70", "62", "55"], strict=True))
+    return provincial, city_level, county_level, scores
+
+
+@pytest.mark.django_db
+def test_three_years_with_eliminations_and_substitutes_keep_their_outcome(jilin, province_admin):
+    provincial, city_level, county_level, scores = three_tier_scenario()
     for year in (2024, 2025):
         AssessmentRound.objects.filter(pk=ensure_round(year).pk).update(bottom_count=2, top_count=2)
         for town, total in scores.items():

@@ -30,8 +30,9 @@ from .test_job_golden import (
     outcome_snapshot,
     run,
     system_writes,  # noqa: F401 (an autouse fixture of this module too)
+    three_tier_scenario,
 )
-from .test_three_years import points_for, towns_of
+from .test_three_years import points_for
 
 GOLDEN = Path(__file__).parent / "golden" / "publication.json"
 
@@ -147,15 +148,7 @@ def test_the_demos_publications_and_correction_keep_their_outcome(jilin):
 
 @pytest.mark.django_db
 def test_three_published_years_with_eliminations_and_substitutes_keep_their_outcome(jilin, province_admin):
-    provincial = towns_of("2201", 3) + towns_of("2202", 3)
-    for town in provincial:
-        designate(town, "provincial", 2022)
-    city_level, county_level = towns_of("2201", 2, start=3), towns_of("2202", 2, start=3)
-    for town in city_level:
-        designate(town, "city", 2022)
-    for town in county_level:
-        designate(town, "county", 2022)
-    scores = dict(zip(provincial, ["95", "91", "85", "70", "62", "55"], strict=True))
+    _, city_level, county_level, scores = three_tier_scenario()
     for year in (2024, 2025, 2026):
         AssessmentRound.objects.filter(pk=ensure_round(year).pk).update(bottom_count=2, top_count=2)
         held = designated_in_year(year)  # an eliminated town is no longer scored, its substitute is
