@@ -410,3 +410,10 @@ def test_import_is_for_province_admins_only(client, request, fixture):
     assert upload(client, "认定.csv", content).status_code == 403
     assert client.get("/towns/designations/import/template.xlsx").status_code == 403
     assert not Designation.objects.exists()
+
+
+def test_the_directory_offers_page_sizes_with_the_chosen_one_selected(admin_client):
+    html = admin_client.get("/towns/", {"page_size": 200}).content.decode()
+    assert '<select name="page_size" id="id_page_size"' in html
+    assert '<option value="200" selected>200 条</option>' in html
+    assert '<option value="50">50 条</option>' in html
